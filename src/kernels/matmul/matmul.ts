@@ -1,0 +1,19 @@
+import { type Pass, type Tensor } from '../runtime.ts';
+import source from './matmul.wgsl?raw';
+
+/**
+ * y = alpha · x·Wᵀ (+ b): x [..., K], W [N, K] (PyTorch Linear layout), b [N] -> y [..., N].
+ */
+export function matmul(pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null, opts: { alpha?: number; out?: Tensor } = {}): Tensor {
+  const K = x.shape[x.shape.length - 1];
+  const [N, Kw] = w.shape;
+  if (K !== Kw) throw new Error(`matmul: x [${x.shape}] and W [${w.shape}] disagree on K`);
+  if (bias && bias.size !== N) throw new Error(`matmul: bias [${bias.shape}] for N=${N}`);
+  const M = x.size / K;
+  const y = opts.out ?? pass.tmp([...x.shape.slice(0, -1), N]);
+  const ctx = pass.ctx;
+  const pipeline = ctx.pipeline('matmul', source, { HAS_BIAS: bias ? 1 : 0 });
+  const params = ctx.uniform([M, N, K, opts.alpha ?? 1], [3]);
+  pass.dispatch(pipeline, params, [x, w, bias ?? ctx.placeholder(), y], [Math.ceil(N / 64), Math.ceil(M / 64)]);
+  return y;
+}

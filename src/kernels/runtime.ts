@@ -1,0 +1,364 @@
+/**
+ * The GPU runtime every kernel, the model, the CLI, the benchmarks and the tests share.
+ *
+ * - `GpuContext` owns the device, compiles each pipeline once (keyed by name + constants),
+ *   caches uniform buffers by content (params depend only on shapes, so the set is small) and
+ *   pools scratch/staging buffers by size: after the first call, inference creates no buffers.
+ * - `Pass` records one forward pass into one command encoder and submits it once.
+ * - Device loss becomes a ClipError on the next use instead of silent garbage.
+ */
+import { ClipError } from '../model/errors.ts';
+
+export type DType = 'f32' | 'i32' | 'u32';
+
+export class Tensor {
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly shape: readonly number[],
+    readonly dtype: DType = 'f32',
+  ) {}
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+  get byteLength(): number {
+    return this.size * 4;
+  }
+  /** The same buffer seen with another shape of equal size (no copy). */
+  view(shape: readonly number[]): Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (n !== this.size) throw new Error(`view: [${shape}] does not match [${this.shape}]`);
+    return new Tensor(this.buffer, shape, this.dtype);
+  }
+}
+
+export interface AdapterSummary {
+  /** A readable name, e.g. "SwiftShader driver 5.0.0 (Vulkan)". */
+  description: string;
+  vendor: string;
+  architecture: string;
+  /** Where it came from: 'browser' | 'dawn' | 'dawn-swiftshader' | 'dawn-gles'. */
+  backend: string;
+  features: string[];
+  /** True for CPU fallbacks (SwiftShader, llvmpipe): slow, fine for tests. */
+  isCpu: boolean;
+}
+
+export interface RuntimeStats {
+  buffersCreated: number;
+  bytesCreated: number;
+  liveBuffers: number;
+  liveBytes: number;
+  pipelinesCompiled: number;
+  submits: number;
+}
+
+type TypedArray = Float32Array | Int32Array | Uint32Array;
+
+const STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST (GPUBufferUsage may be absent at import time in Node)
+const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
+const STAGING = 0x1 | 0x8; // MAP_READ | COPY_DST
+const MAP_READ = 0x1;
+
+/** Round up so every buffer is a valid copy/binding size. */
+const padded = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+
+export class GpuContext {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterSummary;
+  readonly stats: RuntimeStats = {
+    buffersCreated: 0, bytesCreated: 0, liveBuffers: 0, liveBytes: 0, pipelinesCompiled: 0, submits: 0,
+  };
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly uniforms = new Map<string, GPUBuffer>();
+  private readonly freeScratch = new Map<number, GPUBuffer[]>();
+  private readonly freeStaging = new Map<number, GPUBuffer[]>();
+  private lost: ClipError | null = null;
+  private uncaptured: GPUError | null = null;
+  private destroyed = false;
+
+  constructor(device: GPUDevice, adapter: AdapterSummary) {
+    this.device = device;
+    this.adapter = adapter;
+    device.lost.then((info) => {
+      if (this.destroyed) return;
+      this.lost = new ClipError(
+        'gpu',
+        `The GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}). ` +
+          'Load the model again to continue.',
+      );
+    });
+    device.addEventListener('uncapturederror', (e) => {
+      this.uncaptured ??= (e as GPUUncapturedErrorEvent).error;
+    });
+  }
+
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
+  }
+
+  /** Throw the pending device-loss or validation error, if any. Called before and after GPU work. */
+  check(): void {
+    if (this.destroyed) throw new ClipError('disposed', 'This model was disposed; load it again to use it.');
+    if (this.lost) throw this.lost;
+    if (this.uncaptured) {
+      const err = this.uncaptured;
+      this.uncaptured = null;
+      throw new ClipError('gpu', `WebGPU error: ${err.message}`);
+    }
+  }
+
+  // ---- buffers -------------------------------------------------------------------------------
+
+  private createBuffer(size: number, usage: number, label?: string): GPUBuffer {
+    const buffer = this.device.createBuffer({ size, usage, label });
+    this.stats.buffersCreated++;
+    this.stats.bytesCreated += size;
+    this.stats.liveBuffers++;
+    this.stats.liveBytes += size;
+    return buffer;
+  }
+
+  private destroyBuffer(buffer: GPUBuffer): void {
+    this.stats.liveBuffers--;
+    this.stats.liveBytes -= buffer.size;
+    buffer.destroy();
+  }
+
+  /** A long-lived tensor (weights, caches). Free it with `release`. */
+  tensor(shape: readonly number[], data?: TypedArray, dtype: DType = 'f32', label?: string): Tensor {
+    this.check();
+    const t = new Tensor(this.createBuffer(padded(shapeSize(shape) * 4), STORAGE, label), shape, dtype);
+    if (data) this.write(t, data);
+    return t;
+  }
+
+  /**
+   * Upload a tensor and report out-of-memory as a clear error naming it (weights loading).
+   */
+  async tensorChecked(shape: readonly number[], data: TypedArray, label: string, dtype: DType = 'f32'): Promise<Tensor> {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    const t = this.tensor(shape, data, dtype, label);
+    const validation = await this.device.popErrorScope();
+    const oom = await this.device.popErrorScope();
+    if (oom || validation) {
+      this.release(t);
+      const bytes = (shapeSize(shape) * 4 / 2 ** 20).toFixed(1);
+      throw new ClipError(
+        'gpu',
+        oom
+          ? `Out of GPU memory while uploading ${label} (${bytes} MiB): this adapter cannot hold the model.`
+          : `Could not create the GPU buffer for ${label} (${bytes} MiB): ${validation!.message}`,
+      );
+    }
+    return t;
+  }
+
+  write(t: Tensor, data: TypedArray, elementOffset = 0): void {
+    if (data.length + elementOffset > t.size) {
+      throw new Error(`write: ${data.length} values into [${t.shape}] at ${elementOffset}`);
+    }
+    this.device.queue.writeBuffer(t.buffer, elementOffset * 4, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  release(t: Tensor | undefined | null): void {
+    if (t) this.destroyBuffer(t.buffer);
+  }
+
+  private placeholderTensor: Tensor | null = null;
+
+  /** A tiny tensor to bind where a kernel's optional input (e.g. bias) is absent. */
+  placeholder(): Tensor {
+    return (this.placeholderTensor ??= this.tensor([4], new Float32Array(4), 'f32', 'placeholder'));
+  }
+
+  /** Scratch tensors come from a pool keyed by byte size; a Pass returns them after its submit. */
+  acquireScratch(shape: readonly number[], dtype: DType = 'f32'): Tensor {
+    const size = padded(shapeSize(shape) * 4);
+    const buffer = this.freeScratch.get(size)?.pop() ?? this.createBuffer(size, STORAGE, 'scratch');
+    return new Tensor(buffer, shape, dtype);
+  }
+
+  returnScratch(t: Tensor): void {
+    pushTo(this.freeScratch, t.buffer.size, t.buffer);
+  }
+
+  private acquireStaging(size: number): GPUBuffer {
+    return this.freeStaging.get(size)?.pop() ?? this.createBuffer(size, STAGING, 'staging');
+  }
+
+  private returnStaging(buffer: GPUBuffer): void {
+    pushTo(this.freeStaging, buffer.size, buffer);
+  }
+
+  /**
+   * A uniform buffer holding these 32-bit words, created once per distinct content.
+   * `floats` marks which positions are f32 (the rest are u32).
+   */
+  uniform(words: readonly number[], floats: readonly number[] = []): GPUBuffer {
+    const data = new ArrayBuffer(padded(words.length * 4));
+    const u32 = new Uint32Array(data);
+    const f32 = new Float32Array(data);
+    words.forEach((w, i) => (floats.includes(i) ? (f32[i] = w) : (u32[i] = w >>> 0)));
+    const key = Array.from(u32).join(',');
+    let buffer = this.uniforms.get(key);
+    if (!buffer) {
+      buffer = this.createBuffer(data.byteLength, UNIFORM, 'params');
+      this.device.queue.writeBuffer(buffer, 0, data);
+      this.uniforms.set(key, buffer);
+    }
+    return buffer;
+  }
+
+  // ---- pipelines -----------------------------------------------------------------------------
+
+  /** Compile once per (name, constants): the first forward pass pays for compilation, no later one. */
+  pipeline(name: string, code: string, constants: Record<string, number> = {}): GPUComputePipeline {
+    const key = `${name}|${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      const module = this.device.createShaderModule({ code, label: name });
+      p = this.device.createComputePipeline({
+        label: name,
+        layout: 'auto',
+        compute: { module, entryPoint: 'main', constants },
+      });
+      this.pipelines.set(key, p);
+      this.stats.pipelinesCompiled++;
+    }
+    return p;
+  }
+
+  // ---- passes and readback -------------------------------------------------------------------
+
+  pass(): Pass {
+    this.check();
+    return new Pass(this);
+  }
+
+  /** Copy tensors into staging buffers with `encoder`, submit it, and return their contents. */
+  async submitAndRead(encoder: GPUCommandEncoder, tensors: readonly Tensor[]): Promise<Float32Array[]> {
+    const staging = tensors.map((t) => {
+      const s = this.acquireStaging(padded(t.byteLength));
+      encoder.copyBufferToBuffer(t.buffer, 0, s, 0, padded(t.byteLength));
+      return s;
+    });
+    this.device.queue.submit([encoder.finish()]);
+    this.stats.submits++;
+    try {
+      await Promise.all(staging.map((s) => s.mapAsync(MAP_READ)));
+    } catch (e) {
+      this.check();
+      throw new ClipError('gpu', `Reading results from the GPU failed: ${(e as Error).message}`, { cause: e });
+    }
+    this.check();
+    return staging.map((s, i) => {
+      const out = new Float32Array(tensors[i].size);
+      out.set(new Float32Array(s.getMappedRange(), 0, tensors[i].size));
+      s.unmap();
+      this.returnStaging(s);
+      return out;
+    });
+  }
+
+  /** Read one tensor (its own submission). */
+  async read(t: Tensor): Promise<Float32Array> {
+    this.check();
+    const [out] = await this.submitAndRead(this.device.createCommandEncoder(), [t]);
+    return out;
+  }
+
+  async readI32(t: Tensor): Promise<Int32Array> {
+    const f = await this.read(t);
+    return new Int32Array(f.buffer, f.byteOffset, f.length);
+  }
+
+  /** Free every buffer this context created (weights excepted: their owners release them). */
+  destroy(): void {
+    if (this.destroyed) return;
+    for (const list of [...this.freeScratch.values(), ...this.freeStaging.values()]) list.forEach((b) => this.destroyBuffer(b));
+    this.uniforms.forEach((b) => this.destroyBuffer(b));
+    this.release(this.placeholderTensor);
+    this.freeScratch.clear();
+    this.freeStaging.clear();
+    this.uniforms.clear();
+    this.pipelines.clear();
+    this.destroyed = true;
+  }
+}
+
+/**
+ * One forward pass: dispatches recorded into one compute pass of one encoder, submitted once.
+ * Scratch tensors taken here go back to the pool when the pass is submitted.
+ */
+export class Pass {
+  private readonly encoder: GPUCommandEncoder;
+  private compute: GPUComputePassEncoder | null;
+  private readonly scratch: Tensor[] = [];
+  private done = false;
+
+  constructor(readonly ctx: GpuContext) {
+    this.encoder = ctx.device.createCommandEncoder();
+    this.compute = this.encoder.beginComputePass();
+  }
+
+  /** A temporary tensor valid until this pass is submitted. */
+  tmp(shape: readonly number[], dtype: DType = 'f32'): Tensor {
+    const t = this.ctx.acquireScratch(shape, dtype);
+    this.scratch.push(t);
+    return t;
+  }
+
+  /** Bind `params` at binding 0 and `tensors` at 1..n, in order, and dispatch. */
+  dispatch(pipeline: GPUComputePipeline, params: GPUBuffer, tensors: readonly Tensor[], groups: readonly number[]): void {
+    if (!this.compute) throw new Error('dispatch after submit');
+    const limit = this.ctx.limits.maxComputeWorkgroupsPerDimension;
+    if (groups.some((g) => g > limit)) {
+      throw new ClipError('gpu', `A dispatch of [${groups}] workgroups exceeds this adapter's limit of ${limit} per dimension.`);
+    }
+    if (groups.some((g) => g === 0)) return;
+    const bindGroup = this.ctx.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: params } },
+        ...tensors.map((t, i) => ({ binding: i + 1, resource: { buffer: t.buffer, size: padded(t.byteLength) } })),
+      ],
+    });
+    this.compute.setPipeline(pipeline);
+    this.compute.setBindGroup(0, bindGroup);
+    this.compute.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+  }
+
+  /** Submit and read `outputs` back. The pass cannot be used afterwards. */
+  async run(outputs: readonly Tensor[] = []): Promise<Float32Array[]> {
+    if (this.done) throw new Error('Pass submitted twice');
+    this.done = true;
+    this.compute!.end();
+    this.compute = null;
+    try {
+      return await this.ctx.submitAndRead(this.encoder, outputs);
+    } finally {
+      // Queue order makes reuse by a later submission safe even while this one still runs.
+      this.scratch.forEach((t) => this.ctx.returnScratch(t));
+    }
+  }
+}
+
+/**
+ * Workgroup counts for `n` workgroups in a grid no dimension of which exceeds 65535;
+ * kernels recover the linear index as `wg.x + wg.y * nwg.x` and skip indices >= n.
+ */
+export function grid(n: number): [number, number] {
+  const x = Math.min(n, 65535);
+  return [x, Math.ceil(n / x) || 0];
+}
+
+export function shapeSize(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,105 @@
+/**
+ * A WebGPU device in Node through Dawn (npm `webgpu`).
+ *
+ * Order: the system's own adapter (a real GPU); on Linux without one, SwiftShader's Vulkan ICD
+ * shipped in Debian's chromium package (full features: timestamps, subgroups, 1 GiB bindings);
+ * then Mesa llvmpipe through Dawn's GLES backend (faster on CPUs, compatibility mode: no timestamps,
+ * 128 MiB bindings). `CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles` forces a choice.
+ * The adapter in use is announced on stderr.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClipError } from '../model/errors.ts';
+import { contextFromAdapter } from '../kernels/device.ts';
+import type { GpuContext } from '../kernels/runtime.ts';
+
+export type AdapterChoice = 'auto' | 'system' | 'swiftshader' | 'gles';
+
+const SWIFTSHADER_ICDS = [
+  '/usr/lib/chromium/vk_swiftshader_icd.json',
+  '/usr/lib/chromium-browser/vk_swiftshader_icd.json',
+  '/opt/google/chrome/vk_swiftshader_icd.json',
+];
+
+interface DawnModule {
+  create(options: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+let dawn: DawnModule | null = null;
+/**
+ * Dawn instances must outlive their adapters and devices: a collected instance tears down the
+ * backend under a live device (crashes inside the driver's threads). Keep every one we create.
+ */
+const instances: GPU[] = [];
+
+function instance(d: DawnModule, options: string[]): GPU {
+  const gpu = d.create(options);
+  instances.push(gpu);
+  return gpu;
+}
+
+async function loadDawn(): Promise<DawnModule> {
+  if (dawn) return dawn;
+  try {
+    dawn = (await import('webgpu')) as unknown as DawnModule;
+  } catch (e) {
+    throw new ClipError('gpu', `Could not load the npm "webgpu" package (Dawn for Node): ${(e as Error).message}. Run npm install.`, { cause: e });
+  }
+  // Kernels use GPUBufferUsage & co.; Dawn provides them as globals.
+  for (const [k, v] of Object.entries(dawn.globals)) (globalThis as Record<string, unknown>)[k] ??= v;
+  // The Vulkan loader complains loudly without a runtime dir; give it a private one.
+  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'clip-webgpu-xdg-'));
+  return dawn;
+}
+
+async function trySystem(d: DawnModule): Promise<GPUAdapter | null> {
+  return instance(d, []).requestAdapter({ powerPreference: 'high-performance' });
+}
+
+async function trySwiftShader(d: DawnModule): Promise<GPUAdapter | null> {
+  const icd = SWIFTSHADER_ICDS.find((p) => existsSync(p));
+  if (!icd) return null;
+  process.env.VK_ICD_FILENAMES = icd; // read by the Vulkan loader when Dawn creates its instance
+  return instance(d, ['backend=vulkan']).requestAdapter();
+}
+
+async function tryGles(d: DawnModule): Promise<GPUAdapter | null> {
+  process.env.EGL_PLATFORM ??= 'surfaceless';
+  return instance(d, ['backend=opengles']).requestAdapter({ featureLevel: 'compatibility' } as GPURequestAdapterOptions);
+}
+
+export interface NodeGpuOptions {
+  adapter?: AdapterChoice;
+  /** Print "clip-webgpu: adapter ..." on stderr (default true). */
+  announce?: boolean;
+}
+
+export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<GpuContext> {
+  const choice = (options.adapter ?? (process.env.CLIP_WEBGPU_ADAPTER as AdapterChoice | undefined) ?? 'auto') as AdapterChoice;
+  if (!['auto', 'system', 'swiftshader', 'gles'].includes(choice)) {
+    throw new ClipError('input', `Unknown adapter "${choice}": use auto, system, swiftshader or gles.`);
+  }
+  const d = await loadDawn();
+  const attempts: [string, (d: DawnModule) => Promise<GPUAdapter | null>][] =
+    choice === 'auto'
+      ? [['dawn', trySystem], ['dawn-swiftshader', trySwiftShader], ['dawn-gles', tryGles]]
+      : [[{ system: 'dawn', swiftshader: 'dawn-swiftshader', gles: 'dawn-gles' }[choice], { system: trySystem, swiftshader: trySwiftShader, gles: tryGles }[choice]]];
+  for (const [backend, attempt] of attempts) {
+    const adapter = await attempt(d).catch(() => null);
+    if (!adapter) continue;
+    const ctx = await contextFromAdapter(adapter, backend);
+    if (options.announce ?? true) {
+      process.stderr.write(`clip-webgpu: adapter ${ctx.adapter.description} [${backend}${ctx.adapter.isCpu ? ', CPU' : ''}]\n`);
+    }
+    return ctx;
+  }
+  throw new ClipError(
+    'gpu',
+    choice === 'auto'
+      ? 'No WebGPU adapter found. Install a GPU driver with Vulkan support, or on Debian/Ubuntu `apt-get install chromium libvulkan1` ' +
+        '(its SwiftShader runs WebGPU on the CPU), or Mesa for the GLES fallback.'
+      : `The "${choice}" WebGPU adapter is not available on this machine.`,
+  );
+}

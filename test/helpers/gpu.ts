@@ -1,0 +1,68 @@
+/** Shared test helpers: one Node GPU context per test file, seeded random data, closeness checks. */
+import { expect } from 'vitest';
+import { requestNodeContext } from '../../src/node/gpu.ts';
+import type { GpuContext, Pass, Tensor } from '../../src/kernels/runtime.ts';
+
+let ctx: Promise<GpuContext> | null = null;
+
+/** The CPU adapter of this machine (SwiftShader unless CLIP_WEBGPU_ADAPTER says otherwise). */
+export function gpu(): Promise<GpuContext> {
+  return (ctx ??= requestNodeContext({ announce: false }));
+}
+
+/** Deterministic uniform values in [-scale, scale) (mulberry32). */
+export function rand(n: number, seed = 1, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+/** Assert |a - b| <= atol everywhere, reporting the worst index. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, what = 'values'): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  let worst = -1;
+  let worstDiff = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (Number.isNaN(d) || d > worstDiff) {
+      worstDiff = Number.isNaN(d) ? Infinity : d;
+      worst = i;
+    }
+  }
+  expect(
+    worstDiff,
+    `${what}: max |diff| ${worstDiff} at ${worst} (got ${actual[worst]}, want ${expected[worst]})`,
+  ).toBeLessThanOrEqual(atol);
+}
+
+export function flat(nested: unknown): Float32Array {
+  return Float32Array.from((nested as unknown[]).flat(Infinity as 1) as number[]);
+}
+
+type Input = [data: Float32Array | Uint32Array, shape: number[]];
+
+/** Upload inputs, record `op` in one pass, read its output, free the inputs. */
+export async function runOp(ctx: GpuContext, inputs: Input[], op: (pass: Pass, ...t: Tensor[]) => Tensor): Promise<Float32Array> {
+  const tensors = inputs.map(([data, shape]) => ctx.tensor(shape, data, data instanceof Uint32Array ? 'u32' : 'f32'));
+  const pass = ctx.pass();
+  const [out] = await pass.run([op(pass, ...tensors)]);
+  tensors.forEach((t) => ctx.release(t));
+  return out;
+}

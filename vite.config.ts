@@ -1,0 +1,22 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+
+// One config for the playground (dev/build) and the tests. WGSL files are imported with `?raw`
+// everywhere (browser build, CLI bundle, tests), so there is one way kernels reach the GPU.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    // Dawn (npm `webgpu`) is a native addon: run test files in child processes, not worker threads.
+    pool: 'forks',
+    // SwiftShader / llvmpipe WebGPU on two CPU cores: GPU tests are slow, never timed.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+    fileParallelism: false,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
+  },
+});
