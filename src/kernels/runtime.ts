@@ -289,12 +289,18 @@ export class GpuContext {
 
 /**
  * One forward pass: dispatches recorded into one compute pass of one encoder, submitted once.
- * Scratch tensors taken here go back to the pool when the pass is submitted.
+ *
+ * Buffers: `tmp` takes scratch tensors (first from those freed earlier in this pass, then from the
+ * context's pool); `free` hands one back for reuse by later dispatches of this pass, which WebGPU
+ * orders after the earlier ones. `input` uploads data with queue.writeBuffer, which lands before the
+ * whole pass runs, so it only takes buffers this pass has not touched. Everything returns to the
+ * context's pool when the pass is submitted: after the first call, a pass creates no buffers.
  */
 export class Pass {
   private readonly encoder: GPUCommandEncoder;
   private compute: GPUComputePassEncoder | null;
-  private readonly scratch: Tensor[] = [];
+  private readonly taken: Tensor[] = [];
+  private readonly localFree = new Map<number, GPUBuffer[]>();
   private done = false;
 
   constructor(readonly ctx: GpuContext) {
@@ -302,11 +308,26 @@ export class Pass {
     this.compute = this.encoder.beginComputePass();
   }
 
-  /** A temporary tensor valid until this pass is submitted. */
+  /** A temporary tensor valid until this pass is submitted (or freed). */
   tmp(shape: readonly number[], dtype: DType = 'f32'): Tensor {
+    const reused = this.localFree.get(padded(shapeSize(shape) * 4))?.pop();
+    if (reused) return new Tensor(reused, shape, dtype);
     const t = this.ctx.acquireScratch(shape, dtype);
-    this.scratch.push(t);
+    this.taken.push(t);
     return t;
+  }
+
+  /** A tensor holding `data`, for the pass's inputs (pixels, token ids). */
+  input(shape: readonly number[], data: Float32Array | Uint32Array | Int32Array): Tensor {
+    const t = this.ctx.acquireScratch(shape, data instanceof Float32Array ? 'f32' : 'u32');
+    this.taken.push(t);
+    this.ctx.write(t, data);
+    return t;
+  }
+
+  /** Let later dispatches of this pass reuse these tensors' buffers. */
+  free(...tensors: Tensor[]): void {
+    for (const t of tensors) pushTo(this.localFree, t.buffer.size, t.buffer);
   }
 
   /** Bind `params` at binding 0 and `tensors` at 1..n, in order, and dispatch. */
@@ -339,7 +360,7 @@ export class Pass {
       return await this.ctx.submitAndRead(this.encoder, outputs);
     } finally {
       // Queue order makes reuse by a later submission safe even while this one still runs.
-      this.scratch.forEach((t) => this.ctx.returnScratch(t));
+      this.taken.forEach((t) => this.ctx.returnScratch(t));
     }
   }
 }

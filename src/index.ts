@@ -1,0 +1,16 @@
+/**
+ * clip-webgpu: CLIP (ViT) in hand-written WGSL kernels. Browser entry (Node: src/node/index.ts).
+ */
+export { ClipModel } from './model/clip.ts';
+export type {
+  Classification, ClassifyOptions, EncodeOptions, LoadOptions, LoadProgress, Similarity, TextOptions,
+} from './model/clip.ts';
+export { ClipError, isClipError, type ClipErrorCode } from './model/errors.ts';
+export type { ClipConfig } from './model/config.ts';
+export { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES, TEMPLATE_PRESETS } from './model/templates.ts';
+export type { ImageInput, ModelFiles, ModelFilesInput, ModelSource } from './model/platform.ts';
+export { setPlatform, browserPlatform } from './model/platform.ts';
+export { ClipTokenizer } from './model/tokenizer/bpe.ts';
+export { modelToImage } from './model/preprocess/preprocess.ts';
+export { hubFileUrl } from './model/hub.ts';
+export type { AdapterSummary } from './kernels/runtime.ts';

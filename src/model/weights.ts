@@ -1,0 +1,169 @@
+/**
+ * Weights: Hugging Face CLIPModel tensors -> GPU tensors, read one tensor at a time by byte range
+ * (a 600 MB file is never held twice). q/k/v projections are packed into one [3D, D] matrix so a
+ * layer runs one QKV matmul; `slices` remembers where every HF tensor went, so each can be read
+ * back from the GPU and checked (tests compare them with the fixture's tensor statistics).
+ */
+import { checkConfigAgainstTensors, type ClipConfig } from './config.ts';
+import { ClipError } from './errors.ts';
+import type { SafetensorsFile } from './safetensors/reader.ts';
+import type { GpuContext, Tensor } from '../kernels/runtime.ts';
+
+export interface Linear { w: Tensor; b: Tensor | null }
+export interface Norm { w: Tensor; b: Tensor }
+
+export interface LayerWeights {
+  ln1: Norm;
+  qkv: Linear;   // [3D, D] = q | k | v
+  out: Linear;   // [D, D]
+  ln2: Norm;
+  fc1: Linear;   // [M, D]
+  fc2: Linear;   // [D, M]
+}
+
+export interface VisionWeights {
+  patch: Tensor;        // [D, C, P, P]
+  cls: Tensor;          // [D]
+  pos: Tensor;          // [1 + G², D]
+  preLn: Norm;
+  layers: LayerWeights[];
+  postLn: Norm;
+  proj: Tensor;         // [proj, D]
+}
+
+export interface TextWeights {
+  /** [V, D] on the GPU, or null when it exceeds the adapter's binding limit (gathered on the CPU). */
+  tokens: Tensor | null;
+  tokensCpu: Float32Array | null;
+  pos: Tensor;          // [77, D]
+  posCpu: Float32Array | null;
+  layers: LayerWeights[];
+  finalLn: Norm;
+  proj: Tensor;         // [proj, D]
+}
+
+export interface ClipWeights {
+  vision: VisionWeights;
+  text: TextWeights;
+  /** The raw (log) logit scale as stored, rounded to f32. */
+  logitScale: number;
+  /** HF name -> where its values live on the GPU. */
+  slices: Map<string, { tensor: Tensor; offset: number; size: number }>;
+  bytes: number;
+}
+
+export interface LoadProgress {
+  /** 'weights' while tensors upload; bytes are the file's bytes read so far. */
+  phase: 'weights';
+  loaded: number;
+  total: number;
+  tensor: string;
+}
+
+export async function loadClipWeights(
+  ctx: GpuContext,
+  file: SafetensorsFile,
+  config: ClipConfig,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<ClipWeights> {
+  checkConfigAgainstTensors(config, file.tensors, file.name);
+  const slices: ClipWeights['slices'] = new Map();
+  const owned: Tensor[] = [];
+  const total = [...file.tensors.values()].reduce((s, t) => s + (t.end - t.begin), 0);
+  let loaded = 0;
+
+  const read = async (name: string): Promise<Float32Array> => {
+    const data = await file.readF32(name);
+    const info = file.info(name);
+    loaded += info.end - info.begin;
+    onProgress?.({ phase: 'weights', loaded, total, tensor: name });
+    return data;
+  };
+  const uploadData = async (name: string): Promise<[Tensor, Float32Array]> => {
+    const data = await read(name);
+    const t = await ctx.tensorChecked(file.info(name).shape.length ? file.info(name).shape : [1], data, name);
+    owned.push(t);
+    slices.set(name, { tensor: t, offset: 0, size: data.length });
+    return [t, data];
+  };
+  const upload = async (name: string): Promise<Tensor> => (await uploadData(name))[0];
+  /** Several HF tensors stacked along dim 0 into one GPU tensor. */
+  const stack = async (names: string[], shape: number[]): Promise<Tensor> => {
+    const t = await ctx.tensorChecked(shape, new Float32Array(shape.reduce((a, b) => a * b, 1)), names.join(' + '));
+    owned.push(t);
+    let offset = 0;
+    for (const name of names) {
+      const data = await read(name);
+      ctx.write(t, data, offset);
+      slices.set(name, { tensor: t, offset, size: data.length });
+      offset += data.length;
+    }
+    return t;
+  };
+
+  try {
+    const norm = async (p: string): Promise<Norm> => ({ w: await upload(`${p}.weight`), b: await upload(`${p}.bias`) });
+    const linear = async (p: string): Promise<Linear> => ({ w: await upload(`${p}.weight`), b: await upload(`${p}.bias`) });
+    const layers = async (prefix: string, n: number, D: number): Promise<LayerWeights[]> => {
+      const out: LayerWeights[] = [];
+      for (let i = 0; i < n; i++) {
+        const p = `${prefix}.encoder.layers.${i}`;
+        const qkvNames = ['q', 'k', 'v'].map((x) => `${p}.self_attn.${x}_proj`);
+        out.push({
+          ln1: await norm(`${p}.layer_norm1`),
+          qkv: {
+            w: await stack(qkvNames.map((n) => `${n}.weight`), [3 * D, D]),
+            b: await stack(qkvNames.map((n) => `${n}.bias`), [3 * D]),
+          },
+          out: await linear(`${p}.self_attn.out_proj`),
+          ln2: await norm(`${p}.layer_norm2`),
+          fc1: await linear(`${p}.mlp.fc1`),
+          fc2: await linear(`${p}.mlp.fc2`),
+        });
+      }
+      return out;
+    };
+
+    const v = config.vision;
+    const vision: VisionWeights = {
+      patch: await upload('vision_model.embeddings.patch_embedding.weight'),
+      cls: await upload('vision_model.embeddings.class_embedding'),
+      pos: await upload('vision_model.embeddings.position_embedding.weight'),
+      preLn: await norm('vision_model.pre_layrnorm'),
+      layers: await layers('vision_model', v.numLayers, v.hiddenSize),
+      postLn: await norm('vision_model.post_layernorm'),
+      proj: await upload('visual_projection.weight'),
+    };
+
+    const t = config.text;
+    const tokenName = 'text_model.embeddings.token_embedding.weight';
+    const tokenBytes = (file.info(tokenName).end - file.info(tokenName).begin) / itemSize(file.info(tokenName).dtype) * 4;
+    const tokensOnGpu = tokenBytes <= ctx.limits.maxStorageBufferBindingSize;
+    const text: TextWeights = {
+      tokens: tokensOnGpu ? await upload(tokenName) : null,
+      tokensCpu: tokensOnGpu ? null : await read(tokenName),
+      pos: await upload('text_model.embeddings.position_embedding.weight'),
+      posCpu: tokensOnGpu ? null : await file.readF32('text_model.embeddings.position_embedding.weight'),
+      layers: await layers('text_model', t.numLayers, t.hiddenSize),
+      finalLn: await norm('text_model.final_layer_norm'),
+      proj: await upload('text_projection.weight'),
+    };
+    // Kept on the GPU too, so that every tensor of the file can be read back and checked.
+    const logitScale = (await uploadData('logit_scale'))[1][0];
+    return { vision, text, logitScale, slices, bytes: owned.reduce((s, x) => s + x.byteLength, 0) };
+  } catch (e) {
+    owned.forEach((t) => ctx.release(t));
+    if (e instanceof ClipError) throw e;
+    throw new ClipError('weights', `Loading ${file.name} failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Free every GPU tensor of a loaded model. */
+export function releaseClipWeights(ctx: GpuContext, w: ClipWeights): void {
+  new Set([...w.slices.values()].map((s) => s.tensor)).forEach((t) => ctx.release(t));
+  w.slices.clear();
+}
+
+function itemSize(dtype: string): number {
+  return dtype === 'F32' ? 4 : dtype === 'F64' || dtype === 'I64' ? 8 : 2;
+}

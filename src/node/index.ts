@@ -1,0 +1,14 @@
+/**
+ * Node entry: the same API as the browser's, with the Node platform installed
+ * (Dawn GPU, file paths for models and images).
+ */
+import { setPlatform } from '../model/platform.ts';
+import { nodePlatform } from './platform.ts';
+
+setPlatform(nodePlatform);
+
+export * from '../index.ts';
+export { requestNodeContext, type AdapterChoice } from './gpu.ts';
+export { filesFromPath, nodePlatform } from './platform.ts';
+export { downloadHubModel } from './download.ts';
+export { writeRandomClipModel } from './random-model.ts';
