@@ -1,14 +1,25 @@
 /** Shared test helpers: one Node GPU context per test file, seeded random data, closeness checks. */
 import { expect } from 'vitest';
-import { requestNodeContext } from '../../src/node/gpu.ts';
+import { requestNodeContext, type AdapterChoice } from '../../src/node/gpu.ts';
 import type { GpuContext, Pass, Tensor } from '../../src/kernels/runtime.ts';
 
-let ctx: Promise<GpuContext> | null = null;
+const contexts = new Map<string, Promise<GpuContext>>();
 
-/** The CPU adapter of this machine (SwiftShader unless CLIP_WEBGPU_ADAPTER says otherwise). */
-export function gpu(): Promise<GpuContext> {
-  return (ctx ??= requestNodeContext({ announce: false }));
+/** This machine's default adapter (CLIP_WEBGPU_ADAPTER, else auto), or a named one; one per test file. */
+export function gpu(adapter: AdapterChoice | 'default' = 'default'): Promise<GpuContext> {
+  let ctx = contexts.get(adapter);
+  if (!ctx) {
+    ctx = requestNodeContext({ announce: false, adapter: adapter === 'default' ? undefined : adapter });
+    contexts.set(adapter, ctx);
+  }
+  return ctx;
 }
+
+/**
+ * Both CPU adapters of CI's machine; kernel and golden tests run on each. A real GPU can be added
+ * with CLIP_WEBGPU_TEST_ADAPTERS=system,gles,swiftshader.
+ */
+export const TEST_ADAPTERS = (process.env.CLIP_WEBGPU_TEST_ADAPTERS ?? 'gles,swiftshader').split(',') as AdapterChoice[];
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32). */
 export function rand(n: number, seed = 1, scale = 1): Float32Array {

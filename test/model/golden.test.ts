@@ -5,15 +5,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { resolve } from 'node:path';
 import { ClipModel } from '../../src/node/index.ts';
-import { expectClose, flat, gpu } from '../helpers/gpu.ts';
+import { expectClose, flat, gpu, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden, json } from '../helpers/fixtures.ts';
 
-for (const dtype of ['f32', 'f16'] as const) {
-  describe(`tiny-clip ${dtype}`, () => {
+for (const adapter of TEST_ADAPTERS) for (const dtype of ['f32', 'f16'] as const) {
+  describe(`tiny-clip ${dtype} on ${adapter}`, () => {
     const g = golden(dtype);
     let model: ClipModel;
     beforeAll(async () => {
-      model = await ClipModel.load(resolve(TINY, dtype === 'f32' ? 'model.safetensors' : 'model-f16.safetensors'), { gpu: await gpu() });
+      model = await ClipModel.load(resolve(TINY, dtype === 'f32' ? 'model.safetensors' : 'model-f16.safetensors'), { gpu: await gpu(adapter) });
     });
     afterAll(() => model.dispose());
 
