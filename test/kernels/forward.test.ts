@@ -6,6 +6,7 @@ import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts'
 import type { GpuContext } from '../../src/kernels/runtime.ts';
 import { matmul, layernorm, softmax, attention, activation, add, patchEmbed, embedding, l2norm, gatherRows } from '../../src/kernels/index.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
+import { MATMUL_VERSIONS, type MatmulVersion } from '../../src/kernels/matmul/matmul.ts';
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 import { softmaxRef } from '../../src/kernels/softmax/reference.ts';
 import { attentionRef } from '../../src/kernels/attention/reference.ts';
@@ -27,11 +28,11 @@ for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
       [67, 45, 33, true, 1], [1, 70, 129, true, 1], [130, 1, 7, false, 1], [50, 97, 1, true, 1],
       [3, 5, 200, false, 2.5], [77, 130, 64, true, 1],
     ] as const;
-    for (const [M, N, K, bias, alpha] of cases) {
-      it(`[${M}x${K}]·[${N}x${K}]ᵀ bias=${bias} alpha=${alpha}`, async () => {
+    for (const version of Object.keys(MATMUL_VERSIONS) as MatmulVersion[]) for (const [M, N, K, bias, alpha] of cases) {
+      it(`${version} [${M}x${K}]·[${N}x${K}]ᵀ bias=${bias} alpha=${alpha}`, async () => {
         const x = rand(M * K, 1), w = rand(N * K, 2), b = rand(N, 3);
         const got = await runOp(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]]], (pass, tx, tw, tb) =>
-          matmul(pass, tx, tw, bias ? tb : null, { alpha }));
+          matmul(pass, tx, tw, bias ? tb : null, { alpha, version }));
         expectClose(got, matmulRef(x, w, bias ? b : null, M, N, K, alpha), 2e-6 * K);
       });
     }

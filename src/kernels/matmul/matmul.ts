@@ -1,10 +1,18 @@
 import { type Pass, type Tensor } from '../runtime.ts';
-import source from './matmul.wgsl?raw';
+import v1 from './matmul-v1.wgsl?raw';
+import v2 from './matmul-v2.wgsl?raw';
+
+/** Every version, oldest first; the harness validates and times each against the CPU reference. */
+export const MATMUL_VERSIONS = { v1, v2 } as const;
+export type MatmulVersion = keyof typeof MATMUL_VERSIONS;
 
 /**
  * y = alpha · x·Wᵀ (+ b): x [..., K], W [N, K] (PyTorch Linear layout), b [N] -> y [..., N].
  */
-export function matmul(pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null, opts: { alpha?: number; out?: Tensor } = {}): Tensor {
+export function matmul(
+  pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null,
+  opts: { alpha?: number; out?: Tensor; version?: MatmulVersion } = {},
+): Tensor {
   const K = x.shape[x.shape.length - 1];
   const [N, Kw] = w.shape;
   if (K !== Kw) throw new Error(`matmul: x [${x.shape}] and W [${w.shape}] disagree on K`);
@@ -12,8 +20,10 @@ export function matmul(pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null, op
   const M = x.size / K;
   const y = opts.out ?? pass.tmp([...x.shape.slice(0, -1), N]);
   const ctx = pass.ctx;
-  const pipeline = ctx.pipeline('matmul', source, { HAS_BIAS: bias ? 1 : 0 });
+  const version = opts.version ?? 'v2';
+  const pipeline = ctx.pipeline(`matmul-${version}`, MATMUL_VERSIONS[version], { HAS_BIAS: bias ? 1 : 0 });
   const params = ctx.uniform([M, N, K, opts.alpha ?? 1], [3]);
+  // Both versions: 64x64 output tiles.
   pass.dispatch(pipeline, params, [x, w, bias ?? ctx.placeholder(), y], [Math.ceil(N / 64), Math.ceil(M / 64)]);
   return y;
 }
