@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * clip-webgpu command line. The kernels import their WGSL with Vite's `?raw`, so Node runs a
+ * bundle: dist/cli/clip-webgpu.mjs (built by `npm run build:cli`, which `prepare` runs on install).
+ * When the bundle is missing or older than a file under src/, it is rebuilt here first with Vite.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist', 'cli', 'clip-webgpu.mjs');
+const configFile = join(root, 'vite.cli.config.ts');
+
+/** Newest mtime under `dir` (files only), skipping nothing but unreadable entries. */
+function newest(dir) {
+  let t = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.isFile()) {
+      try {
+        t = Math.max(t, statSync(p).mtimeMs);
+      } catch {
+        // removed while scanning
+      }
+    }
+  }
+  return t;
+}
+
+function stale() {
+  if (!existsSync(bundle)) return true;
+  const src = join(root, 'src');
+  if (!existsSync(src) || !existsSync(configFile)) return false; // an installed package: the bundle is all there is
+  const built = statSync(bundle).mtimeMs;
+  return newest(src) > built || statSync(configFile).mtimeMs > built || statSync(join(root, 'package.json')).mtimeMs > built;
+}
+
+async function rebuild() {
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    if (existsSync(bundle)) return; // no Vite (production install): run what is there
+    process.stderr.write('clip-webgpu: dist/cli/clip-webgpu.mjs is missing and Vite is not installed: run `npm install && npm run build:cli`\n');
+    process.exit(1);
+  }
+  // Build into a private folder, then rename: concurrent runs never import a half-written bundle.
+  const tmp = mkdtempSync(join(root, 'dist', '.cli-build-'));
+  try {
+    await vite.build({ configFile, root, logLevel: 'error', build: { outDir: tmp, emptyOutDir: false } });
+    renameSync(join(tmp, 'clip-webgpu.mjs'), bundle);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (stale()) {
+  mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
+  await rebuild();
+}
+
+// `clip-webgpu ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+const { main } = await import(pathToFileURL(bundle).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,69 @@
+/** `clip-webgpu info`: the WebGPU adapter, and a model's configuration. */
+import { type CommandSpec, type ParsedArgs } from './args.ts';
+import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, adapterLine, closeGpu, openGpu, withModel, type CliIo } from './common.ts';
+import { megabytes, table } from './format.ts';
+import type { AdapterSummary, ClipConfig } from '../node/index.ts';
+
+export const spec: CommandSpec = {
+  name: 'info',
+  summary: 'Show the WebGPU adapter and, with --model, the model configuration.',
+  usage: 'info [--model PATH] [--adapter NAME] [--json]',
+  options: { ...MODEL_OPTION, ...JSON_OPTION, ...GPU_OPTIONS },
+  examples: ['clip-webgpu info', 'clip-webgpu info --model weights/clip-vit-base-patch32 --adapter swiftshader'],
+};
+
+export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (!args.str('model')) {
+    const ctx = await openGpu(args, io);
+    try {
+      print(io, args.flag('json'), ctx.adapter);
+    } finally {
+      closeGpu(ctx);
+    }
+    return 0;
+  }
+  await withModel(args, io, async (model) => {
+    const tensors = model.weightNames().length;
+    print(io, args.flag('json'), model.adapter, {
+      name: model.name, config: model.config, tensors, gpuBytes: model.gpuStats.liveBytes, logitScale: model.logitScale,
+    });
+  });
+  return 0;
+}
+
+interface ModelInfo {
+  name: string;
+  config: ClipConfig;
+  tensors: number;
+  gpuBytes: number;
+  logitScale: { raw: number; exp: number };
+}
+
+function print(io: CliIo, json: boolean, adapter: AdapterSummary, model?: ModelInfo): void {
+  if (json) {
+    io.stdout.write(JSON.stringify({
+      adapter,
+      ...(model ? { model: { name: model.name, tensors: model.tensors, gpu_bytes: model.gpuBytes, logit_scale: model.logitScale, config: model.config } } : {}),
+    }) + '\n');
+    return;
+  }
+  const lines: string[][] = [
+    ['adapter', adapterLine(adapter)],
+    ['vendor', [adapter.vendor, adapter.architecture].filter(Boolean).join(' / ') || '(not reported)'],
+    ['features', adapter.features.join(', ') || '(none)'],
+  ];
+  if (model) {
+    const { vision: v, text: t } = model.config;
+    lines.push(
+      ['model', model.name],
+      ['vision', `${v.imageSize} px, patch ${v.patchSize} (${(v.imageSize / v.patchSize) ** 2} patches), hidden ${v.hiddenSize}, ` +
+        `${v.numLayers} layers, ${v.numHeads} heads, MLP ${v.intermediateSize}, ${v.hiddenAct}, eps ${v.layerNormEps}`],
+      ['text', `vocab ${t.vocabSize}, context ${t.maxPositions}, hidden ${t.hiddenSize}, ${t.numLayers} layers, ` +
+        `${t.numHeads} heads, MLP ${t.intermediateSize}, ${t.hiddenAct}, eos ${t.eosTokenId}`],
+      ['projection', String(model.config.projectionDim)],
+      ['logit scale', `${model.logitScale.raw.toFixed(6)} (exp ${model.logitScale.exp.toFixed(4)})`],
+      ['weights', `${model.tensors} tensors, ${megabytes(model.gpuBytes)} on the GPU`],
+    );
+  }
+  io.stdout.write(table(lines, { header: false }));
+}

@@ -1,0 +1,57 @@
+/** `clip-webgpu random-model`: a complete CLIP folder with random weights, for tests and benchmarks. */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClipError, writeRandomClipModel } from '../node/index.ts';
+import { type CommandSpec, type ParsedArgs } from './args.ts';
+import { type CliIo } from './common.ts';
+import { megabytes } from './format.ts';
+
+const PRESETS = ['tiny', 'ViT-B/32', 'ViT-B/16', 'ViT-L/14'];
+
+/** ../shared/fixtures/tiny-clip beside the repository (src/cli/ and dist/cli/ are both two levels down). */
+export function defaultTokenizerDir(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = resolve(here, '../../../shared/fixtures/tiny-clip');
+  return existsSync(resolve(dir, 'vocab.json')) && existsSync(resolve(dir, 'merges.txt')) ? dir : undefined;
+}
+
+export const spec: CommandSpec = {
+  name: 'random-model',
+  summary: 'Write a Hugging Face CLIP folder with random weights (config.json, model.safetensors, tokenizer files).',
+  usage: 'random-model --preset NAME --out DIR [--seed N] [--dtype F32|F16|BF16] [--tokenizer DIR]',
+  description:
+    'Weights are deterministic per seed. vocab.json and merges.txt are copied from --tokenizer DIR, by default\n' +
+    'from ../shared/fixtures/tiny-clip beside the repository when it exists.',
+  options: {
+    preset: { type: 'string', value: 'NAME', choices: PRESETS, help: 'Model size (tiny = the test fixture\'s sizes).' },
+    out: { type: 'string', value: 'DIR', help: 'Destination folder.' },
+    seed: { type: 'string', value: 'N', help: 'Random seed (default 0).' },
+    dtype: { type: 'string', value: 'DTYPE', choices: ['F32', 'F16', 'BF16'], help: 'Weight dtype (default F32).' },
+    tokenizer: { type: 'string', value: 'DIR', help: 'A folder with vocab.json and merges.txt to copy.' },
+  },
+  examples: ['clip-webgpu random-model --preset ViT-B/32 --out /tmp/vit-b32-random --seed 1'],
+};
+
+export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
+  const preset = args.need('preset', '--preset NAME');
+  const out = args.need('out', '--out DIR');
+  const seed = args.int('seed', 0);
+  const tokenizerDir = args.str('tokenizer') ?? defaultTokenizerDir();
+  for (const f of ['vocab.json', 'merges.txt']) {
+    // Checked before the weights are written: a ViT-L/14 takes a while.
+    if (tokenizerDir && !existsSync(resolve(tokenizerDir, f))) {
+      throw new ClipError('not-found', `--tokenizer ${tokenizerDir} has no ${f} (it needs vocab.json and merges.txt)`);
+    }
+  }
+  const result = await writeRandomClipModel(out, preset as 'tiny', {
+    seed, dtype: (args.str('dtype') ?? 'F32') as 'F32', tokenizerDir,
+  });
+  io.stdout.write(`wrote ${out}: config.json, model.safetensors (${megabytes(result.bytes)})` +
+    `${tokenizerDir ? ', vocab.json, merges.txt' : ''} — ${preset}, seed ${seed}\n`);
+  if (!tokenizerDir) {
+    io.stderr.write('clip-webgpu: no tokenizer files copied (no --tokenizer DIR and no ../shared/fixtures/tiny-clip): ' +
+      `add vocab.json and merges.txt to ${out} before embedding text\n`);
+  }
+  return 0;
+}
