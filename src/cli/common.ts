@@ -28,7 +28,7 @@ export const MODEL_OPTION: Record<string, OptionSpec> = {
 export const GPU_OPTIONS: Record<string, OptionSpec> = {
   adapter: {
     type: 'string', value: 'NAME', choices: ADAPTERS,
-    help: 'WebGPU adapter (default: $CLIP_WEBGPU_ADAPTER, else auto: the system GPU, then SwiftShader, then GLES).',
+    help: 'WebGPU adapter (default: $CLIP_WEBGPU_ADAPTER, else auto: the system GPU, then GLES (llvmpipe), then SwiftShader).',
   },
   verbose: { type: 'boolean', help: 'Report the adapter and the model loading on stderr.' },
 };

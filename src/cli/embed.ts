@@ -35,8 +35,17 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   await withModel(args, io, async (model) => {
     // Text first: an over-long prompt fails before any image is decoded.
     const inputIds = model.tokenize(texts, { truncate: args.flag('truncate') });
+    let t0 = performance.now();
     const textEmbeds = texts.length ? await model.encodeIds(inputIds) : [];
+    const textMs = performance.now() - t0;
+    t0 = performance.now();
     const imageEmbeds = images.length ? await model.encodeImage(images) : [];
+    const imageMs = performance.now() - t0;
+    if (args.flag('verbose')) {
+      // Wall time including decode/preprocess and readback; the first call also compiles pipelines.
+      io.stderr.write(`clip-webgpu: text encode ${textMs.toFixed(0)} ms (${texts.length} prompts), ` +
+        `image encode ${imageMs.toFixed(0)} ms (${images.length} images) on ${model.adapter.description}\n`);
+    }
     const sim = images.length && texts.length
       ? await model.similarity(imageEmbeds, textEmbeds)
       : { logitsPerImage: imageEmbeds.map(() => new Float32Array(0)), probs: imageEmbeds.map(() => new Float32Array(0)) };

@@ -8,7 +8,7 @@
  */
 import { l2norm, matmul, softmax } from '../kernels/index.ts';
 import type { AdapterSummary, GpuContext, Tensor } from '../kernels/runtime.ts';
-import { inferClipConfig, parseClipConfig, type ClipConfig } from './config.ts';
+import { checkConfigAgainstTensors, inferClipConfig, parseClipConfig, type ClipConfig } from './config.ts';
 import { ClipError } from './errors.ts';
 import {
   filesFromInput, platform, type ImageInput, type ModelFiles, type ModelFilesInput, type ModelSource,
@@ -93,6 +93,7 @@ export class ClipModel {
     report({ phase: 'config', loaded: 0, total: 0, message: `Reading ${files.weights.name}` });
     const file = await SafetensorsFile.open(files.weights);
     const config = files.config ? parseClipConfig(files.config) : inferClipConfig(file.tensors, file.name);
+    checkConfigAgainstTensors(config, file.tensors, file.name); // before any GPU work: bad files fail fast
     report({ phase: 'tokenizer', loaded: 0, total: 0, message: 'Loading the tokenizer' });
     const tokenizer = await files.tokenizer();
     const ctx = options.gpu ?? (await platform().requestContext());
@@ -102,7 +103,10 @@ export class ClipModel {
       report({ phase: 'ready', loaded: file.size, total: file.size, message: 'Ready' });
       return new ClipModel(files.name, config, tokenizer, ctx, weights, !options.gpu);
     } catch (e) {
-      if (!options.gpu) ctx.destroy();
+      if (!options.gpu) {
+        ctx.destroy();
+        ctx.device.destroy();
+      }
       throw e;
     }
   }

@@ -4,7 +4,7 @@
  * layer runs one QKV matmul; `slices` remembers where every HF tensor went, so each can be read
  * back from the GPU and checked (tests compare them with the fixture's tensor statistics).
  */
-import { checkConfigAgainstTensors, type ClipConfig } from './config.ts';
+import type { ClipConfig } from './config.ts';
 import { ClipError } from './errors.ts';
 import type { SafetensorsFile } from './safetensors/reader.ts';
 import type { GpuContext, Tensor } from '../kernels/runtime.ts';
@@ -66,7 +66,7 @@ export async function loadClipWeights(
   config: ClipConfig,
   onProgress?: (p: LoadProgress) => void,
 ): Promise<ClipWeights> {
-  checkConfigAgainstTensors(config, file.tensors, file.name);
+  // The caller has checked names and shapes (checkConfigAgainstTensors) before requesting a GPU.
   const slices: ClipWeights['slices'] = new Map();
   const owned: Tensor[] = [];
   const total = [...file.tensors.values()].reduce((s, t) => s + (t.end - t.begin), 0);

@@ -55,7 +55,14 @@ async function loadDawn(): Promise<DawnModule> {
   return dawn;
 }
 
+/** Linux without a GPU device node has no hardware adapter: skip the probe (and Dawn's warnings). */
+function mayHaveGpu(): boolean {
+  if (process.platform !== 'linux') return true;
+  return existsSync('/dev/dri') || existsSync('/dev/nvidia0') || existsSync('/dev/dxg') || existsSync('/dev/kfd');
+}
+
 async function trySystem(d: DawnModule): Promise<GPUAdapter | null> {
+  if (!mayHaveGpu()) return null;
   return instance(d, []).requestAdapter({ powerPreference: 'high-performance' });
 }
 
