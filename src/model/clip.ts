@@ -15,6 +15,7 @@ import {
 } from './platform.ts';
 import { preprocessImage, type PreprocessedImage } from './preprocess/preprocess.ts';
 import { SafetensorsFile } from './safetensors/reader.ts';
+import { detect as detectPatches, type Detection, type DetectOptions, type DetectQuery } from './detect/index.ts';
 import { DEFAULT_TEMPLATE } from './templates.ts';
 import { poolingIndex, textTower, type TextTrace } from './text.ts';
 import type { ClipTokenizer } from './tokenizer/bpe.ts';
@@ -291,6 +292,20 @@ export class ClipModel {
     const { logitsPerImage, probs } = await this.similarity([imageEmbed], labelEmbeds);
     const ranked = labels.map((label, i) => ({ label, prob: probs[0][i] })).sort((a, b) => b.prob - a.prob);
     return { labels: [...labels], probs: probs[0], logits: logitsPerImage[0], ranked };
+  }
+
+  // ---- detection ---------------------------------------------------------------------------
+
+  /**
+   * Zero-shot patch detection: where in `image` each query matches, as a map on the patch grid
+   * (modes 'patches' and 'values') or a crop grid ('crops'), with boxes in the image's pixels.
+   * The logic lives in ./detect/; it gets this model's GPU context and weights (internal).
+   */
+  async detect(image: ImageInput, queries: readonly DetectQuery[], options: DetectOptions = {}): Promise<Detection> {
+    const weights = this.live();
+    return detectPatches(this, {
+      ctx: this.ctx, weights, config: this.config, logitScale: this.logitScale.exp, zeros: (n) => this.zeros(n),
+    }, image, queries, options);
   }
 
   // ---- weights and lifetime ----------------------------------------------------------------

@@ -1,0 +1,216 @@
+/**
+ * Zero-shot patch detection: which parts of an image match each query, as a map on a grid and
+ * as boxes. `ClipModel.detect` is the entry point; this module holds the logic.
+ *
+ *   patches (default)  every output token of the last vision layer through post_layernorm and the
+ *                      visual projection, cosine with each query: a G x G map (7 x 7 for ViT-B/32).
+ *   values             the same head on MaskCLIP's value path of the last block (sharper maps).
+ *   crops              an N x N grid of crops (optionally + overlapping 2 x 2-cell windows), each
+ *                      classified against the queries + a background prompt: probabilities.
+ *
+ * Boxes (boxes.ts): per query, the map is upsampled bilinearly to `mapSize` x `mapSize`,
+ * thresholded, split into 8-connected regions, one box per region scored by the maximum of the map
+ * inside it, non-maximum suppression, then mapped into the original image's pixels.
+ */
+import { mat3, type Mat3 } from 'wgpu-matrix';
+import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
+import type { ClipModel } from '../clip.ts';
+import type { ClipConfig } from '../config.ts';
+import { ClipError } from '../errors.ts';
+import { platform, type ImageInput } from '../platform.ts';
+import { DEFAULT_TEMPLATE } from '../templates.ts';
+import type { ClipWeights } from '../weights.ts';
+import { boxToImage, boxesFromGrid, type Connectivity } from './boxes.ts';
+import { cellScores, classifyCrops, cropWindows } from './crops.ts';
+import { patchRows, recordDenseSimilarity } from './patches.ts';
+
+export * from './boxes.ts';
+export { cellScores, classifyCrops, cropImage, cropWindows, type CropWindow } from './crops.ts';
+export { maskclipValues, patchRows, recordDenseSimilarity, type DenseMode } from './patches.ts';
+
+export type DetectMode = 'patches' | 'values' | 'crops';
+export const DETECT_MODES: readonly DetectMode[] = ['patches', 'values', 'crops'];
+
+/** A name (encoded with the templates) or an embedding in hand (text or image, any scale) with its label. */
+export type DetectQuery = string | { label: string; embedding: Float32Array };
+
+export interface DetectBoxOptions {
+  /** Absolute threshold in the map's units (cosine for patches/values, probability for crops). */
+  threshold?: number;
+  /**
+   * Threshold as a fraction of each query's own range: min + r · (max − min). Used when
+   * `threshold` is not given; default 0.5 for patches/values. Crops default to `threshold` 0.5.
+   */
+  relativeThreshold?: number;
+  /** 8 (default) or 4. */
+  connectivity?: Connectivity;
+  /** NMS IoU (default 0.5). */
+  iouThreshold?: number;
+  /** Region score: 'max' (default) or 'mean' of the map inside it. */
+  score?: 'max' | 'mean';
+}
+
+export interface DetectOptions extends DetectBoxOptions {
+  mode?: DetectMode;
+  /** Templates for string queries, ensembled as in classification (default ["a photo of a {}."]). */
+  templates?: readonly string[];
+  /** Cut over-long prompts instead of failing. */
+  truncate?: boolean;
+  /**
+   * Side of the square map boxes are found on: the grid is upsampled bilinearly to it
+   * (default: the model's input size; the grid size itself gives patch-aligned boxes).
+   */
+  mapSize?: number;
+  /** crops: cells per side (default 3). */
+  cropGrid?: number;
+  /** crops: also the overlapping 2 x 2-cell windows (a second scale; default false). */
+  overlap?: boolean;
+  /** crops: the background prompt, put through the templates like the queries (default "background"). */
+  background?: string;
+}
+
+export interface DetectionBox {
+  query: string;
+  queryIndex: number;
+  /** Max (or mean) of the map inside the region. */
+  score: number;
+  /** In the original image's pixels (edges: the box spans [x, x + w) x [y, y + h)). */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Detection {
+  mode: DetectMode;
+  queries: string[];
+  /** [rows, cols] of the map: the patch grid (patches/values) or the crop grid. */
+  grid: [number, number];
+  /**
+   * Per grid cell (row-major), per query: cosine similarity (patches/values) or the probability of
+   * the query against the others + background (crops).
+   */
+  patchSimilarity: Float32Array[];
+  /** The absolute threshold used for each query. */
+  thresholds: number[];
+  /** Per query, highest score first. */
+  boxes: DetectionBox[];
+  image: { width: number; height: number };
+  /** Side of the square map boxes were found on, and its pixel coordinates -> image pixels. */
+  mapSize: number;
+  mapToImage: Mat3;
+}
+
+/**
+ * @internal What `ClipModel.detect` hands this module: the model's GPU context and live weights
+ * (private to ClipModel), for GPU paths that are not part of its public API.
+ */
+export interface DetectAccess {
+  ctx: GpuContext;
+  weights: ClipWeights;
+  config: ClipConfig;
+  /** exp(logit_scale). */
+  logitScale: number;
+  zeros(n: number): Tensor;
+}
+
+export async function detect(
+  model: ClipModel, access: DetectAccess, image: ImageInput, queries: readonly DetectQuery[], options: DetectOptions = {},
+): Promise<Detection> {
+  const mode = options.mode ?? 'patches';
+  if (!DETECT_MODES.includes(mode)) {
+    throw new ClipError('input', `Unknown detection mode "${mode}" (known: ${DETECT_MODES.join(', ')}).`);
+  }
+  if (queries.length === 0) throw new ClipError('input', 'No queries given: detection needs at least one object name.');
+  const { config } = access;
+  const S = config.vision.imageSize;
+  const mapSize = options.mapSize ?? S;
+  if (!Number.isInteger(mapSize) || mapSize < 1 || mapSize > 4096) {
+    throw new ClipError('input', `mapSize must be an integer in 1..4096, got ${mapSize}`);
+  }
+  const labels = queries.map((q, i) => {
+    if (typeof q === 'string') return q;
+    if (!(q.embedding instanceof Float32Array) || q.embedding.length !== config.projectionDim) {
+      throw new ClipError('input', `Query ${i + 1} ("${q.label}") must have a Float32Array embedding of ${config.projectionDim} values.`);
+    }
+    return q.label;
+  });
+  const names = queries.filter((q): q is string => typeof q === 'string');
+  if (mode === 'crops') names.push(options.background ?? 'background');
+  const textOptions = { templates: options.templates ?? [DEFAULT_TEMPLATE], truncate: options.truncate };
+  const encoded = names.length ? await model.labelEmbeddings(names, textOptions) : [];
+  let next = 0;
+  const embeds = queries.map((q) => (typeof q === 'string' ? encoded[next++] : q.embedding));
+
+  let grid: [number, number];
+  let patchSimilarity: Float32Array[];
+  let imageSize: { width: number; height: number };
+  let mapToImage: Mat3;
+  if (mode === 'crops') {
+    const raw = await platform().decodeImage(image);
+    const n = options.cropGrid ?? 3;
+    const windows = cropWindows(raw.width, raw.height, n, options.overlap ?? false);
+    const probs = await classifyCrops(access, raw, windows, [...embeds, encoded[next]]);
+    grid = [n, n];
+    patchSimilarity = cellScores(windows, probs, n, queries.length);
+    imageSize = { width: raw.width, height: raw.height };
+    mapToImage = mat3.scaling([raw.width / mapSize, raw.height / mapSize]);
+  } else {
+    const [prepared] = await model.prepareImages([image]);
+    const G = S / config.vision.patchSize;
+    const T = 1 + G * G;
+    const P = config.projectionDim;
+    const flat = new Float32Array(queries.length * P);
+    embeds.forEach((e, i) => flat.set(e, i * P));
+    const pass = access.ctx.pass();
+    const pixels = pass.input([1, 3, S, S], prepared.pixels);
+    const q = pass.input([queries.length, P], flat);
+    const sim = recordDenseSimilarity(pass, pixels, q, access.weights.vision, config.vision, mode);
+    const [out] = await pass.run([sim]);
+    grid = [G, G];
+    patchSimilarity = patchRows(out, T, queries.length);
+    imageSize = { ...prepared.original };
+    mapToImage = mat3.multiply(prepared.transform, mat3.scaling([S / mapSize, S / mapSize]));
+  }
+  const partial = { mode, queries: labels, grid, patchSimilarity, image: imageSize, mapSize, mapToImage };
+  const defaults: DetectBoxOptions = mode === 'crops' ? { threshold: 0.5 } : { relativeThreshold: 0.5 };
+  const boxOptions: DetectBoxOptions = options.threshold !== undefined || options.relativeThreshold !== undefined
+    ? options
+    : { ...options, ...defaults };
+  return { ...partial, ...detectionBoxes(partial, boxOptions) };
+}
+
+/**
+ * Boxes of a detection's map for other thresholds (a slider), without the GPU. Threshold rules
+ * as in DetectOptions; with neither `threshold` nor `relativeThreshold`, relative 0.5.
+ */
+export function detectionBoxes(
+  d: Pick<Detection, 'queries' | 'grid' | 'patchSimilarity' | 'image' | 'mapSize' | 'mapToImage'>,
+  options: DetectBoxOptions = {},
+): { boxes: DetectionBox[]; thresholds: number[] } {
+  const [gh, gw] = d.grid;
+  const boxes: DetectionBox[] = [];
+  const thresholds: number[] = [];
+  d.queries.forEach((query, qi) => {
+    const map = Float32Array.from(d.patchSimilarity, (row) => row[qi]);
+    let threshold = options.threshold;
+    if (threshold === undefined) {
+      let lo = Infinity, hi = -Infinity;
+      for (const v of map) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      threshold = lo + (options.relativeThreshold ?? 0.5) * (hi - lo);
+    }
+    thresholds.push(threshold);
+    const found = boxesFromGrid(map, gh, gw, {
+      threshold, connectivity: options.connectivity, iouThreshold: options.iouThreshold, score: options.score,
+      size: [d.mapSize, d.mapSize],
+    });
+    for (const b of found) {
+      const { x, y, w, h } = boxToImage(b, d.mapToImage, d.image);
+      boxes.push({ query, queryIndex: qi, score: b.score, x, y, w, h });
+    }
+  });
+  return { boxes, thresholds };
+}
