@@ -8,6 +8,7 @@ import { isClipError } from '../node/index.ts';
 import { UsageError, commandHelp, oneLine, parseCommandArgs, type CommandSpec, type ParsedArgs } from './args.ts';
 import type { CliIo } from './common.ts';
 import * as classify from './classify.ts';
+import * as detect from './detect.ts';
 import * as download from './download.ts';
 import * as embed from './embed.ts';
 import * as info from './info.ts';
@@ -21,7 +22,7 @@ interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [embed, classify, tokenize, info, download, randomModel];
+const COMMANDS: Command[] = [embed, classify, detect, tokenize, info, download, randomModel];
 
 export const VERSION: string = version;
 
