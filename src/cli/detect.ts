@@ -127,12 +127,15 @@ function report(d: Detection, image: string, model: string, out: string | undefi
   d.queries.forEach((q, qi) => {
     lines.push(`\n${quote(q)}  (threshold ${d.thresholds[qi].toFixed(3)}${out ? `, colour ${colourName(qi)}` : ''})\n`);
     for (let r = 0; r < gh; r++) {
-      lines.push('  ' + Array.from({ length: gw }, (_, c) => d.patchSimilarity[r * gw + c][qi].toFixed(2).padStart(6)).join('') + '\n');
+      lines.push('  ' + Array.from({ length: gw }, (_, c) => fixed2(d.patchSimilarity[r * gw + c][qi]).padStart(6)).join('') + '\n');
     }
   });
   if (out) lines.push(`\nwrote ${out}\n`);
   return lines.join('');
 }
+
+/** toFixed(2) without "-0.00". */
+const fixed2 = (v: number) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
 
 const COLOUR_NAMES = ['red', 'green', 'blue', 'orange', 'purple', 'cyan', 'magenta', 'yellow'];
 const colourName = (i: number) => COLOUR_NAMES[i % COLOUR_NAMES.length];
