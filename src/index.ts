@@ -14,3 +14,5 @@ export { ClipTokenizer } from './model/tokenizer/bpe.ts';
 export { modelToImage } from './model/preprocess/preprocess.ts';
 export { hubFileUrl } from './model/hub.ts';
 export type { AdapterSummary } from './kernels/runtime.ts';
+export { detectionBoxes, DETECT_MODES } from './model/detect/index.ts';
+export type { Detection, DetectionBox, DetectMode, DetectOptions, DetectQuery } from './model/detect/index.ts';
