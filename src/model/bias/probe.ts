@@ -12,7 +12,7 @@
 import type { ClipModel } from '../clip.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
-import { embedImages, EmbeddingCache, type EmbedImagesOptions, type ImageItems } from './images.ts';
+import { collectItems, embedImages, EmbeddingCache, type EmbedImagesOptions, type ImageItems } from './images.ts';
 import { argmax, disparity, rate, wilsonInterval, type Disparity } from './stats.ts';
 
 export interface ScoreOptions {
@@ -161,18 +161,20 @@ export class BiasProbe {
     private readonly entries: readonly ProbeImage[],
   ) {}
 
-  /** Encodes (or finds in `options.cache`) every image. */
+  /** Encodes (or finds in `options.cache`) every image. Groups are checked first, before any encoding. */
   static async create(model: ClipModel, items: ImageItems, options: ProbeOptions = {}): Promise<BiasProbe> {
-    const embedded = await embedImages(model, items, { ...options, cache: options.cache ?? new EmbeddingCache() });
-    const groups = options.groups ? [...options.groups] : [...new Set(embedded.map((e) => e.group))];
-    if (groups.length === 0) throw new ClipError('input', 'No images given: a probe needs at least one group of images.');
+    const list = await collectItems(items);
+    const groups = options.groups ? [...options.groups] : [...new Set(list.map((e) => e.group))];
+    if (list.length === 0) throw new ClipError('input', 'No images given: a probe needs at least one group of images.');
     if (new Set(groups).size !== groups.length) throw new ClipError('input', 'A group name is given twice.');
+    const known = new Set(groups);
+    for (const e of list) {
+      if (!known.has(e.group)) throw new ClipError('input', `${e.id}: group "${e.group}" is not one of ${groups.join(', ')}.`);
+    }
     for (const g of groups) {
-      if (!embedded.some((e) => e.group === g)) throw new ClipError('input', `Group "${g}" has no images.`);
+      if (!list.some((e) => e.group === g)) throw new ClipError('input', `Group "${g}" has no images.`);
     }
-    for (const e of embedded) {
-      if (!groups.includes(e.group)) throw new ClipError('input', `${e.id}: group "${e.group}" is not one of ${groups.join(', ')}.`);
-    }
+    const embedded = await embedImages(model, list, { ...options, cache: options.cache ?? new EmbeddingCache() });
     return new BiasProbe(model, groups, embedded);
   }
 
