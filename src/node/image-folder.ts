@@ -1,8 +1,9 @@
 /**
  * Image folders on disk as ImageItems: a folder per probe group, or a dataset folder with one
- * sub-folder per class. Images are .png/.jpg/.jpeg (any case) directly inside a folder, in code-point
- * order of their names; other files and nested folders are listed in `skipped` (dotfiles are ignored).
- * Nothing is read here beyond the directory listings: bytes are read when an item is encoded.
+ * sub-folder per class. Images are .png/.jpg/.jpeg (any case) directly inside a folder, sorted by
+ * name (JavaScript's default string order); other files and nested folders are listed in `skipped`
+ * (dotfiles are ignored). Nothing is read here beyond the directory listings: bytes are read when an
+ * item is encoded.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ export interface FolderImages {
   skipped: string[];
 }
 
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 async function entries(dir: string): Promise<{ name: string; path: string; isDir: boolean }[]> {
   let names: string[];
@@ -42,7 +43,7 @@ async function entries(dir: string): Promise<{ name: string; path: string; isDir
     throw new ClipError('not-found', `Cannot read the folder ${dir}: ${(e as Error).message}`, { cause: e });
   }
   const out = [];
-  for (const name of names.filter((n) => !n.startsWith('.')).sort(byCodePoint)) {
+  for (const name of names.filter((n) => !n.startsWith('.')).sort(byName)) {
     const path = join(dir, name);
     let isDir = false;
     try {
@@ -67,8 +68,8 @@ export async function imageFolder(dir: string, group: string): Promise<FolderIma
 }
 
 /**
- * A labelled dataset: every sub-folder of `root` is a class (its name is the label), in code-point
- * order, empty ones included; its images are the items of that class. Files in `root` itself are skipped.
+ * A labelled dataset: every sub-folder of `root` is a class (its name is the label), in JavaScript's
+ * default string order, empty ones included; its images are the items of that class. Files in `root` itself are skipped.
  */
 export async function classFolders(root: string): Promise<FolderImages & { classes: string[] }> {
   const classes: string[] = [];
