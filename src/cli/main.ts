@@ -7,10 +7,12 @@ import { version } from '../../package.json';
 import { isClipError } from '../node/index.ts';
 import { UsageError, commandHelp, oneLine, parseCommandArgs, type CommandSpec, type ParsedArgs } from './args.ts';
 import type { CliIo } from './common.ts';
+import * as bias from './bias.ts';
 import * as classify from './classify.ts';
 import * as detect from './detect.ts';
 import * as download from './download.ts';
 import * as embed from './embed.ts';
+import * as evaluate from './eval.ts';
 import * as info from './info.ts';
 import * as randomModel from './random-model.ts';
 import * as tokenize from './tokenize.ts';
@@ -22,7 +24,7 @@ interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [embed, classify, detect, tokenize, info, download, randomModel];
+const COMMANDS: Command[] = [embed, classify, detect, bias, evaluate, tokenize, info, download, randomModel];
 
 export const VERSION: string = version;
 
