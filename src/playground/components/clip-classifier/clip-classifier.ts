@@ -1,0 +1,403 @@
+/**
+ * <clip-classifier>: zero-shot classification of one image over labels the user edits. The bar
+ * chart follows every edit; text embeddings are cached per label and template set, so an edit
+ * encodes only the labels that are new.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ClipModel } from '../../../model/clip.ts';
+import { ClipError } from '../../../model/errors.ts';
+import type { ImageInput } from '../../../model/platform.ts';
+import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
+import { formatPercent } from '../../format.ts';
+import { SAMPLE_IMAGES, SAMPLE_LABELS, sampleCanvas, type SampleImage } from '../../samples.ts';
+import { currentModel, emit, onModelReady } from '../../shared-model.ts';
+import { classifierStyles } from './clip-classifier.styles.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
+import { assertDecodable, imageFromFile, imageFromInput, imageFromTransfer, type ShownImage } from './image-input.ts';
+
+/** Detail of `clip-classified` (also the `result` property). */
+export interface ClassifierResult {
+  labels: string[];
+  /** Probability per label, in label order. */
+  probs: number[];
+  /** Labels by probability, highest first. */
+  ranked: { label: string; prob: number }[];
+  templates: number;
+  /** Labels whose text embedding had to be computed for this result. */
+  newTextEmbeddings: number;
+  ms: number;
+}
+
+export interface ClassifierError { code: string; message: string }
+
+/** Labels as the `labels` attribute writes them: comma-separated. */
+const labelsAttribute = {
+  fromAttribute: (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  toAttribute: (v: string[]) => v.join(', '),
+};
+
+export class ClipClassifier extends LitElement {
+  static override properties = {
+    model: { attribute: false },
+    labels: { converter: labelsAttribute },
+    template: { type: String },
+    ensemble: { type: Boolean, reflect: true },
+    truncate: { type: Boolean, reflect: true },
+    noSamples: { type: Boolean, attribute: 'no-samples' },
+    samples: { attribute: false },
+    image: { attribute: false },
+    result: { attribute: false },
+    error: { attribute: false },
+    busy: { type: Boolean, reflect: true },
+    shown: { state: true },
+    dragging: { state: true },
+  };
+  static override styles = classifierStyles;
+
+  /** The model to classify with; by default the one any clip-model-loader on the page publishes. */
+  declare model: ClipModel | null;
+  declare labels: string[];
+  /** The prompt template, "{}" marks the label (used unless `ensemble`). */
+  declare template: string;
+  /** Average the 80 ImageNet templates of the CLIP paper instead of one template. */
+  declare ensemble: boolean;
+  /** Cut prompts over 77 tokens instead of reporting them. */
+  declare truncate: boolean;
+  declare noSamples: boolean;
+  declare samples: readonly SampleImage[];
+  /** The image to classify: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
+  declare image: ImageInput | null;
+  declare result: ClassifierResult | null;
+  declare error: ClassifierError | null;
+  declare busy: boolean;
+  declare shown: ShownImage | null;
+  declare dragging: boolean;
+
+  private readonly embeddings = new EmbeddingCache();
+  private imageKey: object = {};
+  private generation = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private labelTimer: ReturnType<typeof setTimeout> | undefined;
+  private templateTimer: ReturnType<typeof setTimeout> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** The textarea's text as typed (kept so that trimming labels never moves the caret). */
+  private labelsText: string | null = null;
+  private labelsFromTextarea = false;
+
+  constructor() {
+    super();
+    this.model = null;
+    this.labels = [...SAMPLE_LABELS];
+    this.template = DEFAULT_TEMPLATE;
+    this.ensemble = false;
+    this.truncate = false;
+    this.noSamples = false;
+    this.samples = SAMPLE_IMAGES;
+    this.image = null;
+    this.result = null;
+    this.error = null;
+    this.busy = false;
+    this.shown = null;
+    this.dragging = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.model ??= currentModel();
+    this.unsubscribe = onModelReady((d) => (this.model = d.model));
+    window.addEventListener('paste', this.onPaste);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    window.removeEventListener('paste', this.onPaste);
+  }
+
+  /** The templates in use: one, or the 80-template ensemble. */
+  get templates(): readonly string[] {
+    return this.ensemble ? IMAGENET_TEMPLATES : [this.template];
+  }
+
+  /** Shows a bundled sample image by name (e.g. "cat"). */
+  async showSample(name: string): Promise<void> {
+    const s = this.samples.find((x) => x.name === name);
+    if (!s) return;
+    const canvas = await sampleCanvas(s.url);
+    this.setShown({ input: canvas, preview: s.url, name: s.name });
+  }
+
+  /** Resolves once the result for the current inputs is in (or the error is shown). */
+  async settled(): Promise<void> {
+    await this.updateComplete;
+    for (let q = this.queue; ; q = this.queue) {
+      await q;
+      if (q === this.queue) return;
+    }
+  }
+
+  // ---- reacting to changes ------------------------------------------------------------------------
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('labels')) {
+      if (!this.labelsFromTextarea) this.labelsText = null;
+      this.labelsFromTextarea = false;
+    }
+    if (changed.has('image') && this.image !== (this.shown?.input ?? null)) {
+      try {
+        this.setShown(this.image ? imageFromInput(this.image) : null);
+      } catch (e) {
+        this.showError(e);
+      }
+    }
+    if (['model', 'labels', 'template', 'ensemble', 'truncate', 'shown'].some((k) => changed.has(k))) this.classify();
+  }
+
+  private setShown(next: ShownImage | null): void {
+    if (this.shown?.objectUrl) URL.revokeObjectURL(this.shown.objectUrl);
+    this.shown = next;
+    this.imageKey = {};
+    this.image = next?.input ?? null;
+    this.error = null;
+    emit(this, 'clip-image-change', { name: next?.name ?? null });
+  }
+
+  private showError(e: unknown): void {
+    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    emit(this, 'clip-error', this.error);
+  }
+
+  /** Queues one classification of the current inputs; a newer one makes older results stale. */
+  private classify(): void {
+    const gen = ++this.generation;
+    const model = this.model, shown = this.shown, key = this.imageKey;
+    const labels = [...new Set(this.labels.filter((l) => l.trim()))];
+    const templates = this.templates, truncate = this.truncate;
+    if (!model || !shown || labels.length === 0) {
+      this.result = null;
+      // Over-long labels are worth saying before there is an image to classify.
+      if (model && labels.length > 0 && !truncate) {
+        try {
+          checkPromptLengths(model, labels, templates);
+          if (this.error?.code === 'input') this.error = null;
+        } catch (e) {
+          this.showError(e);
+        }
+      }
+      return;
+    }
+    this.busy = true;
+    this.queue = this.queue.then(async () => {
+      if (gen !== this.generation) return;
+      const t0 = performance.now();
+      try {
+        if (!truncate) checkPromptLengths(model, labels, templates);
+        const text = await this.embeddings.labels(model, labels, templates, truncate);
+        const image = await this.embeddings.image(model, key, shown.input);
+        const { probs } = await model.similarity([image], text.embeds);
+        if (gen !== this.generation) return;
+        const p = [...probs[0]];
+        this.result = {
+          labels, probs: p, ranked: labels.map((label, i) => ({ label, prob: p[i] })).sort((a, b) => b.prob - a.prob),
+          templates: templates.length, newTextEmbeddings: text.computed, ms: performance.now() - t0,
+        };
+        this.error = null;
+        emit(this, 'clip-classified', this.result);
+      } catch (e) {
+        if (gen !== this.generation) return;
+        this.result = null;
+        this.showError(e);
+      } finally {
+        if (gen === this.generation) this.busy = false;
+      }
+    });
+  }
+
+  // ---- user input ---------------------------------------------------------------------------------
+
+  private onLabelsInput(e: Event): void {
+    const text = (e.target as HTMLTextAreaElement).value;
+    this.labelsText = text;
+    clearTimeout(this.labelTimer);
+    // Wait for a pause in typing: every keystroke would otherwise encode a half-typed label.
+    this.labelTimer = setTimeout(() => {
+      this.labelsFromTextarea = true;
+      this.labels = text.split('\n').map((s) => s.trim()).filter(Boolean);
+    }, 300);
+  }
+
+  private onTemplateInput(e: Event): void {
+    const value = (e.target as HTMLInputElement).value;
+    clearTimeout(this.templateTimer);
+    this.templateTimer = setTimeout(() => {
+      if (!value.includes('{}')) {
+        this.showError(new ClipError('input', `The template needs {} where the label goes, e.g. "a photo of a {}."`));
+        return;
+      }
+      this.error = null;
+      this.template = value;
+    }, 300);
+  }
+
+  private onDrop(e: DragEvent): void {
+    e.preventDefault();
+    this.dragging = false;
+    let img: ShownImage | null = null;
+    try {
+      img = e.dataTransfer && imageFromTransfer(e.dataTransfer);
+    } catch (err) {
+      this.showError(err);
+      return;
+    }
+    if (img) void this.showChecked(img);
+    else this.showError(new ClipError('image', 'Nothing to classify in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).'));
+  }
+
+  private readonly onPaste = (e: ClipboardEvent): void => {
+    if (!this.isConnected || this.offsetParent === null) return; // not on screen (e.g. another tab)
+    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+    if (!file) return; // text pastes go to the text fields as usual
+    e.preventDefault();
+    this.showFile(file, file.name || 'pasted image');
+  };
+
+  private onPick(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) this.showFile(file);
+  }
+
+  private showFile(file: File, name = file.name): void {
+    try {
+      void this.showChecked(imageFromFile(file, name));
+    } catch (err) {
+      this.showError(err);
+    }
+  }
+
+  /** Shows a file once it is known to decode; otherwise keeps the current image and says why. */
+  private async showChecked(img: ShownImage): Promise<void> {
+    try {
+      if (img.input instanceof Blob) await assertDecodable(img.input, img.name);
+      this.setShown(img);
+    } catch (err) {
+      if (img.objectUrl) URL.revokeObjectURL(img.objectUrl);
+      this.showError(err);
+    }
+  }
+
+  private pick(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('#file')!.click();
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------
+
+  override render() {
+    return html`
+      <div part="base" class="layout">
+        <section class="panel image-panel" aria-labelledby="image-title">
+          <h3 id="image-title">Image</h3>
+          <div part="drop-zone" class="drop ${this.dragging ? 'dragging' : ''} ${this.shown ? 'has-image' : ''}"
+            role="button" tabindex="0" aria-label="Drop, paste or choose an image"
+            @click=${this.pick} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && this.pick()}
+            @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
+            @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+            ${this.shown
+              ? html`<img part="image" src=${this.shown.preview} alt=${this.shown.name}
+                  @error=${() => !this.model && this.showError(new ClipError('image', `"${this.shown?.name}" is not an image this browser can show.`))}>`
+              : html`<div class="placeholder">
+                  <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4z M4 15l4-4 5 5 3-3 4 4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/><circle cx="15.5" cy="9" r="1.6" fill="currentColor"/></svg>
+                  <span><strong>Drop an image</strong>, paste one, or click to choose</span>
+                </div>`}
+          </div>
+          <input id="file" type="file" accept="image/*" hidden @change=${this.onPick}>
+          ${this.noSamples || this.samples.length === 0 ? nothing : html`
+            <div part="samples" class="samples" role="group" aria-label="Sample images">
+              <span class="muted">Samples</span>
+              ${this.samples.map((s) => html`
+                <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
+                  title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
+                  <img src=${s.url} alt="">
+                </button>`)}
+            </div>`}
+        </section>
+
+        <section class="panel labels-panel" aria-labelledby="labels-title">
+          <h3 id="labels-title"><label for="labels">Labels</label> <span class="muted small">one per line</span></h3>
+          <textarea id="labels" part="labels" rows="7" spellcheck="false" .value=${this.labelsText ?? this.labels.join('\n')}
+            @input=${this.onLabelsInput}></textarea>
+          <fieldset part="templates" class="templates">
+            <legend>Prompt</legend>
+            <label class="choice">
+              <input type="radio" name="mode" .checked=${!this.ensemble} @change=${() => (this.ensemble = false)}>
+              <span>One template</span>
+            </label>
+            <input part="template" class="template" aria-label="Template" .value=${this.template} ?disabled=${this.ensemble}
+              spellcheck="false" @input=${this.onTemplateInput}>
+            <label class="choice">
+              <input type="radio" name="mode" .checked=${this.ensemble} @change=${() => (this.ensemble = true)}>
+              <span>80-template ensemble <span class="muted small">(CLIP paper, ImageNet)</span></span>
+            </label>
+          </fieldset>
+        </section>
+
+        <section class="panel result-panel" aria-labelledby="result-title" aria-live="polite">
+          <h3 id="result-title">Probabilities ${this.busy ? html`<span class="spinner" aria-label="working"></span>` : nothing}</h3>
+          ${this.error ? this.renderError(this.error) : nothing}
+          ${this.renderResult()}
+        </section>
+      </div>`;
+  }
+
+  private renderError(err: ClassifierError) {
+    const tooLong = err.code === 'input' && err.message.includes('-token limit') && !this.truncate;
+    return html`<div part="error" class="error" role="alert">
+      ${err.message}
+      ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+    </div>`;
+  }
+
+  private renderResult() {
+    if (!this.model) return html`<p class="empty muted">Load a model to see how well each label matches the image.</p>`;
+    if (!this.shown) return html`<p class="empty muted">Drop an image, paste one, or pick a sample.</p>`;
+    if (this.labels.length === 0) return html`<p class="empty muted">Add a label or two.</p>`;
+    const r = this.result;
+    if (!r) return this.busy ? html`<p class="empty muted">Classifying…</p>` : nothing;
+    return html`
+      <ol part="chart" class="chart">
+        ${repeat(r.ranked, (x) => x.label, (x, i) => html`
+          <li part="row" class="row ${i === 0 ? 'top' : ''}" title=${`${x.label}: ${x.prob}`}>
+            <span part="bar-label" class="bar-label">${x.label}</span>
+            <span part="bar-track" class="bar-track"><span part="bar" class="bar" style="width:${Math.max(x.prob * 100, 0.4)}%"></span></span>
+            <span part="bar-value" class="bar-value">${formatPercent(x.prob)}</span>
+          </li>`)}
+      </ol>
+      <p class="meta muted small">
+        ${r.templates === 1 ? html`Prompt “${this.templates[0].replace('{}', r.ranked[0].label)}”` : `${r.templates} templates per label`}
+        · ${r.newTextEmbeddings === 0 ? 'labels from the cache' : `${r.newTextEmbeddings} new ${r.newTextEmbeddings === 1 ? 'label' : 'labels'} encoded`}
+        · ${Math.round(r.ms)} ms
+      </p>`;
+  }
+}
+
+/** CLIP reads 77 tokens: say which labels are too long, and by how much, before encoding. */
+function checkPromptLengths(model: ClipModel, labels: readonly string[], templates: readonly string[]): void {
+  const limit = model.config.text.maxPositions;
+  const tooLong: string[] = [];
+  for (const label of labels) {
+    const longest = Math.max(...templates.map((t) => model.tokenizer.encode(t.replaceAll('{}', label)).length + 2));
+    if (longest > limit) tooLong.push(`“${label.length > 48 ? label.slice(0, 48) + '…' : label}” (${longest} tokens)`);
+  }
+  if (tooLong.length > 0) {
+    throw new ClipError('input', `${tooLong.length === 1 ? 'This label makes a prompt' : 'These labels make prompts'} longer than ` +
+      `CLIP's ${limit}-token limit: ${tooLong.join(', ')}. Shorten ${tooLong.length === 1 ? 'it' : 'them'}, or cut long prompts.`);
+  }
+}
+
+if (!customElements.get('clip-classifier')) customElements.define('clip-classifier', ClipClassifier);
+
+declare global {
+  interface HTMLElementTagNameMap { 'clip-classifier': ClipClassifier }
+}

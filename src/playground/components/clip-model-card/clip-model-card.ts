@@ -1,0 +1,123 @@
+/**
+ * <clip-model-card>: what the loaded model is (tower sizes, parameters, logit scale) and what runs
+ * it (the WebGPU adapter). Before a model loads it shows the adapter alone.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import type { ClipModel } from '../../../model/clip.ts';
+import { formatBytes, formatCount } from '../../format.ts';
+import { modelNeeds, probeWebGpu, type GpuInfo } from '../../gpu-check.ts';
+import { currentModel, onModelReady } from '../../shared-model.ts';
+import { tokens } from '../theme.ts';
+
+/** The optional features that matter for compute kernels (struck through when missing). */
+const COMPUTE_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
+
+export class ClipModelCard extends LitElement {
+  static override properties = {
+    model: { attribute: false },
+    gpu: { state: true },
+  };
+  static override styles = [tokens, css`
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap: 1rem; align-items: start; }
+    .panel { background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.9rem 1rem; min-width: 0; }
+    h3 { margin: 0 0 0.6rem; font-size: 0.85rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; color: var(--_muted); }
+    dl { display: grid; grid-template-columns: auto 1fr; gap: 0.35rem 1rem; margin: 0; }
+    dt { color: var(--_muted); }
+    dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+    .name { font-family: var(--_mono); font-size: 0.95rem; }
+    .features { display: flex; flex-wrap: wrap; gap: 0.3rem; }
+    .feature { font-family: var(--_mono); font-size: 0.75rem; padding: 0.1rem 0.45rem; border-radius: 999px; background: var(--_accent-soft); color: var(--_accent); }
+    .feature.absent { background: var(--_surface-2); color: var(--_muted); text-decoration: line-through; }
+    .note { margin: 0.7rem 0 0; font-size: 0.88rem; }
+    .empty { margin: 0; }
+  `];
+
+  /** The model to describe; by default the page's shared model. */
+  declare model: ClipModel | null;
+  declare gpu: GpuInfo | null;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.model = null;
+    this.gpu = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.model ??= currentModel();
+    this.unsubscribe = onModelReady((d) => (this.model = d.model));
+    void probeWebGpu().then((g) => (this.gpu = g));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+  }
+
+  override render() {
+    return html`<div part="base" class="grid">${this.renderModel()}${this.renderAdapter()}</div>`;
+  }
+
+  private renderModel() {
+    const m = this.model;
+    if (!m) return html`<section class="panel" part="panel"><h3>Model</h3><p class="empty muted">No model loaded yet.</p></section>`;
+    const { vision: v, text: t } = m.config;
+    const needs = modelNeeds(m.config);
+    const grid = v.imageSize / v.patchSize;
+    return html`
+      <section class="panel" part="panel">
+        <h3>Model</h3>
+        <dl>
+          <dt>Name</dt><dd class="name">${m.name}</dd>
+          <dt>Parameters</dt><dd>${formatCount(needs.parameters)} (${formatBytes(needs.totalBytes)} as float32 on the GPU)</dd>
+          <dt>Embedding</dt><dd>${m.config.projectionDim} dimensions</dd>
+          <dt>Logit scale</dt><dd>${m.logitScale.exp.toFixed(2)} (exp of ${m.logitScale.raw.toFixed(4)})</dd>
+        </dl>
+      </section>
+      <section class="panel" part="panel">
+        <h3>Image tower</h3>
+        <dl>
+          <dt>Input</dt><dd>${v.imageSize}×${v.imageSize} px, ${v.patchSize} px patches (${grid}×${grid} + class token)</dd>
+          <dt>Transformer</dt><dd>${v.numLayers} layers × width ${v.hiddenSize}, ${v.numHeads} heads, MLP ${v.intermediateSize}</dd>
+          <dt>Activation</dt><dd>${v.hiddenAct}</dd>
+        </dl>
+      </section>
+      <section class="panel" part="panel">
+        <h3>Text tower</h3>
+        <dl>
+          <dt>Input</dt><dd>${t.maxPositions} tokens, vocabulary ${t.vocabSize.toLocaleString('en')}</dd>
+          <dt>Transformer</dt><dd>${t.numLayers} layers × width ${t.hiddenSize}, ${t.numHeads} heads, MLP ${t.intermediateSize}</dd>
+          <dt>Activation</dt><dd>${t.hiddenAct}</dd>
+        </dl>
+      </section>`;
+  }
+
+  private renderAdapter() {
+    const a = this.model?.adapter;
+    const g = this.gpu;
+    if (!a && !g) return nothing;
+    const description = a?.description ?? g!.description;
+    const isCpu = a?.isCpu ?? g!.isCpu;
+    const features = a?.features ?? g!.features;
+    return html`
+      <section class="panel" part="panel">
+        <h3>GPU</h3>
+        ${g && !g.available && !a
+          ? html`<p class="error" role="alert">${g.error?.message}</p>`
+          : html`
+            <dl>
+              <dt>Adapter</dt><dd>${description}</dd>
+              ${g?.available ? html`<dt>Largest buffer</dt><dd>${formatBytes(Math.min(g.maxBufferSize, g.maxStorageBufferBindingSize))}</dd>` : nothing}
+              <dt>Compute features</dt><dd class="features">${COMPUTE_FEATURES.map((f) => html`<span class="feature ${features.includes(f) ? '' : 'absent'}" title=${features.includes(f) ? 'available' : 'not available'}>${f}</span>`)}</dd>
+            </dl>
+            ${isCpu ? html`<p class="note muted">This adapter emulates a GPU on the CPU: fine for small models, slow for large ones.</p>` : nothing}`}
+      </section>`;
+  }
+}
+
+if (!customElements.get('clip-model-card')) customElements.define('clip-model-card', ClipModelCard);
+
+declare global {
+  interface HTMLElementTagNameMap { 'clip-model-card': ClipModelCard }
+}

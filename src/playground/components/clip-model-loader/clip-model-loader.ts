@@ -1,0 +1,372 @@
+/**
+ * <clip-model-loader>: loads a CLIP model from a hub id, a folder URL or dropped files, shows the
+ * download (size, speed, time left), keeps the files in the browser cache, and publishes the
+ * ClipModel to the page (its `model` property and a `clip-model-ready` event).
+ */
+import { LitElement, html, nothing } from 'lit';
+import { ClipModel } from '../../../model/clip.ts';
+import { ClipError } from '../../../model/errors.ts';
+import { formatBytes, formatCount, formatDuration, formatSpeed } from '../../format.ts';
+import { checkModelFits, modelNeeds, probeWebGpu } from '../../gpu-check.ts';
+import {
+  fetchModelFiles, filesFromDrop, filesFromInput, localModelFiles, remoteModel, remoteUrls, type LocalFile,
+} from '../../model-files.ts';
+import { DEFAULT_MODEL, emit, publishModel } from '../../shared-model.ts';
+import { WeightsCache, type CacheUsage, type DownloadProgress } from '../../weights-cache.ts';
+import { loaderStyles } from './clip-model-loader.styles.ts';
+
+const SUGGESTIONS = ['openai/clip-vit-base-patch32', 'openai/clip-vit-base-patch16', 'openai/clip-vit-large-patch14'];
+
+export type LoaderState = 'idle' | 'checking' | 'downloading' | 'uploading' | 'ready' | 'paused' | 'error';
+
+/** Detail of `clip-model-progress`. */
+export interface LoaderProgress {
+  phase: 'download' | 'upload';
+  file: string;
+  loaded: number;
+  total: number | undefined;
+  /** Bytes per second (download). */
+  speed: number;
+  /** Seconds left (download). */
+  eta: number | undefined;
+  fromCache: boolean;
+}
+
+/** Detail of `clip-error` (also the `error` property). */
+export interface LoaderError { code: string; message: string }
+
+export class ClipModelLoader extends LitElement {
+  static override properties = {
+    source: { type: String, reflect: true },
+    endpoint: { type: String },
+    autoload: { type: Boolean },
+    noCache: { type: Boolean, attribute: 'no-cache' },
+    model: { attribute: false },
+    state: { type: String, reflect: true },
+    error: { attribute: false },
+    progress: { attribute: false },
+    loadedInfo: { state: true },
+    usage: { state: true },
+    dragging: { state: true },
+  };
+  static override styles = loaderStyles;
+
+  /** Hub id or folder URL to load. */
+  declare source: string;
+  /** Hub endpoint (a mirror, or a local server laid out like the hub). */
+  declare endpoint: string;
+  /** Load `source` on connect if every file is already cached (never starts a download by itself). */
+  declare autoload: boolean;
+  /** Do not keep downloaded files in Cache Storage. */
+  declare noCache: boolean;
+  /** The loaded model (null until one is ready). Shared with the page, not owned by a caller. */
+  declare model: ClipModel | null;
+  declare state: LoaderState;
+  declare error: LoaderError | null;
+  declare progress: LoaderProgress | null;
+  declare loadedInfo: { name: string; fromCache: boolean; seconds: number; parameters: number } | null;
+  declare usage: CacheUsage | null;
+  declare dragging: boolean;
+
+  private readonly cache = new WeightsCache();
+  private abort: AbortController | null = null;
+
+  constructor() {
+    super();
+    this.source = DEFAULT_MODEL;
+    this.endpoint = '';
+    this.autoload = false;
+    this.noCache = false;
+    this.model = null;
+    this.state = 'idle';
+    this.error = null;
+    this.progress = null;
+    this.loadedInfo = null;
+    this.usage = null;
+    this.dragging = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refreshUsage();
+    // No WebGPU: say so at once, rather than after the user presses Load.
+    void probeWebGpu().then((gpu) => {
+      if (!gpu.available && this.state === 'idle') {
+        this.state = 'error';
+        this.error = { code: 'gpu', message: gpu.error!.message };
+      } else if (gpu.available && this.autoload && this.source) {
+        void this.loadIfCached();
+      }
+    });
+  }
+
+  // ---- public API ---------------------------------------------------------------------------------
+
+  /** Loads a hub id or folder URL (default: `source`). Resolves to the model, or null (see `error`). */
+  async load(source: string = this.source): Promise<ClipModel | null> {
+    this.source = source.trim();
+    return this.run(this.source, async (signal) => {
+      const remote = remoteModel(this.source, this.endpoint || undefined);
+      const gpu = await probeWebGpu();
+      checkModelFits(null, gpu, this.source); // no WebGPU: say so before any download
+      this.state = 'downloading';
+      const files = await fetchModelFiles(this.source, remote, {
+        cache: this.noCache ? new WeightsCache(undefined, undefined, false) : this.cache,
+        signal,
+        onProgress: (p) => this.onDownload(p),
+        checkConfig: (config) => checkModelFits(config, gpu, remote.repoId ?? this.source),
+      });
+      return { input: files, fromCache: files.fromCache };
+    });
+  }
+
+  /** Loads dropped or chosen files (a CLIP folder's contents). */
+  async loadFiles(files: readonly (File | LocalFile)[]): Promise<ClipModel | null> {
+    const local = files.map((f) => (f instanceof File ? { file: f, path: f.name } : f));
+    return this.run('local files', async () => {
+      const input = await localModelFiles(local);
+      const gpu = await probeWebGpu();
+      checkModelFits(input.config, gpu, input.name ?? 'This model');
+      return { input, fromCache: true };
+    });
+  }
+
+  /** Stops a download; what is saved stays, and the next load resumes. */
+  cancel(): void {
+    this.abort?.abort(new DOMException('Cancelled', 'AbortError'));
+  }
+
+  /** Empties the model cache (the loaded model keeps working). */
+  async clearCache(): Promise<void> {
+    await this.cache.clear();
+    await this.refreshUsage();
+    emit(this, 'clip-cache-cleared', {});
+  }
+
+  /** True when every file of `source` is in the cache: a load would not touch the network. */
+  async isCached(source: string = this.source): Promise<boolean> {
+    try {
+      return await this.cache.hasAll(remoteUrls(remoteModel(source, this.endpoint || undefined)));
+    } catch {
+      return false;
+    }
+  }
+
+  // ---- loading ------------------------------------------------------------------------------------
+
+  private async loadIfCached(): Promise<void> {
+    if (await this.isCached()) await this.load();
+  }
+
+  private async run(
+    label: string,
+    resolveFiles: (signal: AbortSignal) => Promise<{ input: Parameters<typeof ClipModel.load>[0]; fromCache: boolean }>,
+  ): Promise<ClipModel | null> {
+    this.abort?.abort(new DOMException('Superseded', 'AbortError'));
+    const abort = (this.abort = new AbortController());
+    const t0 = performance.now();
+    this.state = 'checking';
+    this.error = null;
+    this.progress = null;
+    try {
+      const { input, fromCache } = await resolveFiles(abort.signal);
+      if (abort.signal.aborted) throw abort.signal.reason;
+      this.state = 'uploading';
+      const model = await ClipModel.load(input, {
+        onProgress: (p) => {
+          if (p.phase === 'weights') this.setProgress({ phase: 'upload', file: p.message, loaded: p.loaded, total: p.total, speed: 0, eta: undefined, fromCache });
+        },
+      });
+      if (abort.signal.aborted) {
+        model.dispose();
+        throw abort.signal.reason;
+      }
+      const previous = this.model;
+      this.model = model;
+      this.state = 'ready';
+      this.progress = null;
+      this.loadedInfo = { name: model.name, fromCache, seconds: (performance.now() - t0) / 1000, parameters: modelNeeds(model.config).parameters };
+      publishModel(this, { model, source: label === 'local files' ? model.name : this.source, fromCache });
+      // Components switch to the new model on the event above; the old one's GPU memory goes now.
+      if (previous && previous !== model) previous.dispose();
+      return model;
+    } catch (e) {
+      if (abort !== this.abort) return null; // a newer load took over
+      if (isAbort(e)) {
+        this.state = 'paused';
+        this.error = null;
+      } else {
+        this.state = 'error';
+        this.error = toLoaderError(e);
+        emit(this, 'clip-error', this.error);
+      }
+      return null;
+    } finally {
+      if (abort === this.abort) this.abort = null;
+      void this.refreshUsage();
+    }
+  }
+
+  private onDownload(p: DownloadProgress): void {
+    this.setProgress({ phase: 'download', file: p.file, loaded: p.loaded, total: p.total, speed: p.speed, eta: p.eta, fromCache: p.fromCache });
+  }
+
+  private setProgress(p: LoaderProgress): void {
+    this.progress = p;
+    emit(this, 'clip-model-progress', p);
+  }
+
+  private async refreshUsage(): Promise<void> {
+    try {
+      this.usage = this.cache.available ? await this.cache.usage() : null;
+    } catch {
+      this.usage = null;
+    }
+  }
+
+  // ---- drag and drop, file pickers ---------------------------------------------------------------
+
+  private onDragOver(e: DragEvent): void {
+    if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
+    e.preventDefault();
+    this.dragging = true;
+  }
+
+  private onDragLeave(e: DragEvent): void {
+    if (!this.renderRoot.contains(e.relatedTarget as Node | null)) this.dragging = false;
+  }
+
+  private onDrop(e: DragEvent): void {
+    e.preventDefault();
+    this.dragging = false;
+    if (!e.dataTransfer) return;
+    const files = filesFromDrop(e.dataTransfer);
+    void files.then((f) => this.loadFiles(f));
+  }
+
+  private onPick(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const files = filesFromInput(input.files);
+    input.value = '';
+    if (files.length) void this.loadFiles(files);
+  }
+
+  private onSubmit(e: Event): void {
+    e.preventDefault();
+    const value = (this.renderRoot.querySelector('#source') as HTMLInputElement).value;
+    void this.load(value);
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------
+
+  private get busy(): boolean {
+    return this.state === 'checking' || this.state === 'downloading' || this.state === 'uploading';
+  }
+
+  override render() {
+    return html`
+      <section part="base" class="card ${this.dragging ? 'dragging' : ''}"
+        @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
+        <form part="form" @submit=${this.onSubmit}>
+          <label for="source" class="label">Model</label>
+          <div class="row">
+            <input id="source" part="input" .value=${this.source} list="suggestions" autocomplete="off" spellcheck="false"
+              placeholder="org/name or https://…/folder/" aria-describedby="hint">
+            <datalist id="suggestions">${SUGGESTIONS.map((s) => html`<option value=${s}></option>`)}</datalist>
+            <div class="buttons">
+              <button part="button load-button" class="primary" type="submit" ?disabled=${this.busy}>
+                ${this.busy ? 'Loading…' : this.state === 'paused' ? 'Resume' : 'Load'}
+              </button>
+              ${this.busy && this.state !== 'uploading'
+                ? html`<button part="button cancel-button" type="button" @click=${this.cancel}>Cancel</button>`
+                : html`<button part="button files-button" type="button" ?disabled=${this.busy}
+                    @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#files')!.click()}>Open files…</button>`}
+            </div>
+          </div>
+          <p id="hint" class="hint muted">
+            A Hugging Face id, a folder URL, or drop a CLIP folder here
+            (<code>config.json</code>, <code>model.safetensors</code>, <code>vocab.json</code>, <code>merges.txt</code>).
+          </p>
+          <input id="files" type="file" multiple hidden @change=${this.onPick}>
+        </form>
+        ${this.renderProgress()} ${this.renderStatus()}
+        ${this.error ? html`<div part="error" class="error" role="alert"><strong>${errorTitle(this.error.code)}</strong>${this.error.message}</div>` : nothing}
+        ${this.renderCache()}
+        <div class="drop-overlay" part="drop-overlay" aria-hidden="true">Drop the model folder or its files</div>
+      </section>
+    `;
+  }
+
+  private renderProgress() {
+    const p = this.progress;
+    if (!p || !this.busy) return nothing;
+    const fraction = p.total ? Math.min(1, p.loaded / p.total) : undefined;
+    const text = p.phase === 'upload'
+      ? `Uploading weights to the GPU · ${fraction !== undefined ? Math.round(fraction * 100) : 0}%`
+      : [
+          `${p.fromCache ? 'Reading' : 'Downloading'} ${p.file}`,
+          p.total ? `${formatBytes(p.loaded)} of ${formatBytes(p.total)}` : formatBytes(p.loaded),
+          formatSpeed(p.speed),
+          p.eta !== undefined && !p.fromCache ? `${formatDuration(p.eta)} left` : '',
+        ].filter(Boolean).join(' · ');
+    return html`
+      <div part="progress" class="progress" role="progressbar" aria-label=${text}
+        aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction !== undefined ? Math.round(fraction * 100) : nothing}>
+        <div class="track"><div class="fill ${fraction === undefined ? 'indeterminate' : ''}" style="width:${(fraction ?? 0.3) * 100}%"></div></div>
+        <div class="progress-text">${text}</div>
+      </div>`;
+  }
+
+  private renderStatus() {
+    if (this.state === 'checking' && !this.progress) return html`<p part="status" class="status muted">Checking WebGPU and the cache…</p>`;
+    if (this.state === 'paused') return html`<p part="status" class="status muted">Download paused. What is downloaded is kept: Resume continues from there.</p>`;
+    if (this.state === 'idle' && !this.model) {
+      return html`<p part="status" class="status muted">Load downloads the model once; it then stays in this browser's cache, for offline use too.</p>`;
+    }
+    if (this.state !== 'ready' || !this.model || !this.loadedInfo) return nothing;
+    const c = this.model.config;
+    const i = this.loadedInfo;
+    return html`<p part="status" class="status ready">
+      <span class="dot" aria-hidden="true"></span>
+      <span><strong>${i.name}</strong> is ready
+        <span class="muted">· ${formatCount(i.parameters)} parameters · ${c.vision.imageSize} px images · ${i.fromCache ? 'from the cache' : 'downloaded'} in ${i.seconds.toFixed(1)} s</span></span>
+    </p>`;
+  }
+
+  private renderCache() {
+    if (!this.usage) return nothing;
+    const u = this.usage;
+    const n = u.models.length;
+    return html`<footer part="cache" class="cache muted">
+      <span>Cache: ${n === 0 ? 'empty' : html`${formatBytes(u.bytes)} in ${n} ${n === 1 ? 'model' : 'models'}${u.models.some((m) => !m.complete) ? ' (partly downloaded)' : ''}`}
+        ${u.quota ? html`<span class="quota">· ${formatBytes(u.quota)} available to this site</span>` : nothing}</span>
+      <button part="button clear-button" class="link" type="button" ?disabled=${n === 0 || this.busy} @click=${this.clearCache}>Clear cache</button>
+    </footer>`;
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
+}
+
+function toLoaderError(e: unknown): LoaderError {
+  if (e instanceof ClipError) return { code: e.code, message: e.message };
+  return { code: 'unknown', message: e instanceof Error ? e.message : String(e) };
+}
+
+function errorTitle(code: string): string {
+  switch (code) {
+    case 'gpu': return 'WebGPU problem';
+    case 'not-found': return 'Model not found';
+    case 'network': return 'Network problem';
+    case 'input': return 'Cannot use this source';
+    case 'tokenizer': return 'Tokenizer missing';
+    default: return 'Could not load the model';
+  }
+}
+
+if (!customElements.get('clip-model-loader')) customElements.define('clip-model-loader', ClipModelLoader);
+
+declare global {
+  interface HTMLElementTagNameMap { 'clip-model-loader': ClipModelLoader }
+}

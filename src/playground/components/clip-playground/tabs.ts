@@ -1,0 +1,29 @@
+/**
+ * The playground's tabs, one per capability. A new capability (Grad-CAM, detection, bias probes,
+ * benchmarks) adds its element and one entry here; the element picks up the shared model itself.
+ */
+import { html, type TemplateResult } from 'lit';
+
+export interface PlaygroundTab {
+  /** Also the URL hash (#classify). */
+  id: string;
+  label: string;
+  /** One line under the tab bar saying what the tab does. */
+  blurb: string;
+  render: () => TemplateResult;
+}
+
+export const PLAYGROUND_TABS: PlaygroundTab[] = [
+  {
+    id: 'classify',
+    label: 'Classify',
+    blurb: 'Zero-shot classification: CLIP scores the image against a prompt for every label, with no training.',
+    render: () => html`<clip-classifier></clip-classifier>`,
+  },
+  {
+    id: 'model',
+    label: 'Model',
+    blurb: 'What the loaded model is made of, and the WebGPU adapter that runs it.',
+    render: () => html`<clip-model-card></clip-model-card>`,
+  },
+];

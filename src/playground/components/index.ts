@@ -1,0 +1,6 @@
+/** Every clip-* element, defined on import. */
+export { ClipModelLoader, type LoaderError, type LoaderProgress, type LoaderState } from './clip-model-loader/clip-model-loader.ts';
+export { ClipClassifier, type ClassifierError, type ClassifierResult } from './clip-classifier/clip-classifier.ts';
+export { ClipModelCard } from './clip-model-card/clip-model-card.ts';
+export { ClipPlayground } from './clip-playground/clip-playground.ts';
+export { PLAYGROUND_TABS, type PlaygroundTab } from './clip-playground/tabs.ts';
