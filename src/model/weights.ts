@@ -65,6 +65,7 @@ export async function loadClipWeights(
   file: SafetensorsFile,
   config: ClipConfig,
   onProgress?: (p: LoadProgress) => void,
+  options: { tokenTableOnCpu?: boolean } = {},
 ): Promise<ClipWeights> {
   // The caller has checked names and shapes (checkConfigAgainstTensors) before requesting a GPU.
   const slices: ClipWeights['slices'] = new Map();
@@ -138,7 +139,7 @@ export async function loadClipWeights(
     const t = config.text;
     const tokenName = 'text_model.embeddings.token_embedding.weight';
     const tokenBytes = (file.info(tokenName).end - file.info(tokenName).begin) / itemSize(file.info(tokenName).dtype) * 4;
-    const tokensOnGpu = tokenBytes <= ctx.limits.maxStorageBufferBindingSize;
+    const tokensOnGpu = !options.tokenTableOnCpu && tokenBytes <= ctx.limits.maxStorageBufferBindingSize;
     const text: TextWeights = {
       tokens: tokensOnGpu ? await upload(tokenName) : null,
       tokensCpu: tokensOnGpu ? null : await read(tokenName),

@@ -48,6 +48,14 @@ for (const adapter of TEST_ADAPTERS) for (const dtype of ['f32', 'f16'] as const
       expectClose(v.pooled, flat(g.vision_image0.pooled), 1e-4, 'pooled');
     });
 
+    it('text embeddings with the token table kept on the CPU (atol 1e-4)', async () => {
+      const cpuTable = await ClipModel.load(resolve(TINY, dtype === 'f32' ? 'model.safetensors' : 'model-f16.safetensors'), { gpu: await gpu(adapter), tokenTableOnCpu: true });
+      expect(cpuTable.weightNames()).not.toContain('text_model.embeddings.token_embedding.weight');
+      const embeds = await cpuTable.encodeText(g.prompts, { truncate: true });
+      cpuTable.dispose();
+      expectClose(flat(embeds.map((e) => Array.from(e))), flat(g.text_embeds), 1e-4, 'text_embeds');
+    });
+
     it('text tower per layer (atol 1e-4)', async () => {
       const t = await model.inspectText([g.prompts[0]]);
       expect(t.hiddenStates.length).toBe(g.text_prompt0.hidden_states.length);
