@@ -75,7 +75,8 @@ export function templateArgs(args: ParsedArgs): string[] {
 export function warnSkipped(io: CliIo, skipped: readonly string[]): void {
   if (!skipped.length) return;
   const shown = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : '');
-  io.stderr.write(`clip-webgpu: skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} that ${skipped.length === 1 ? 'is' : 'are'} not .png/.jpg/.jpeg images: ${shown}\n`);
+  const what = skipped.length === 1 ? 'entry that is not a .png/.jpg/.jpeg image' : 'entries that are not .png/.jpg/.jpeg images';
+  io.stderr.write(`clip-webgpu: skipped ${skipped.length} ${what}: ${shown}\n`);
 }
 
 /** On a terminal: one rewritten "encoding images" line, erased when done; with --verbose a summary. */
@@ -159,7 +160,11 @@ const skew = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '−∞');
 const interval = ([lo, hi]: [number, number]) => `[${percent(lo, 1)}, ${percent(hi, 1)}]`;
 
 function disparityRows(names: string[], ds: Disparity[], groups: string[]): string[][] {
-  return names.map((name, j) => [quote(name), ratio(ds[j].maxMinRatio), skew(ds[j].maxSkew), groups[ds[j].highest], groups[ds[j].lowest]]);
+  return names.map((name, j) => {
+    const d = ds[j];
+    const same = d.maxMinDifference === 0; // every group at the same rate: no highest or lowest
+    return [quote(name), ratio(d.maxMinRatio), skew(d.maxSkew), same ? '—' : groups[d.highest], same ? '—' : groups[d.lowest]];
+  });
 }
 
 /** The readable report: per-image lines, a table per group and label, the disparities. */
