@@ -6,6 +6,18 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   build: {
     target: 'es2022',
+    // `npm run build`: the library bundle. One self-contained ES module (lit, WGSL and the sample
+    // images inlined) that exports src/index.ts and defines every clip-* element.
+    lib: {
+      entry: 'src/bundle.ts',
+      formats: ['es'],
+      fileName: () => 'clip-webgpu.js',
+    },
+    outDir: 'dist',
+    // dist/ may hold other outputs (e.g. the CLI bundle): replace our file, leave the rest.
+    emptyOutDir: false,
+    copyPublicDir: false,
+    sourcemap: true,
   },
   test: {
     include: ['test/**/*.test.ts'],

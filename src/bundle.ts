@@ -1,0 +1,8 @@
+/**
+ * The library bundle (`npm run build` -> dist/clip-webgpu.js): the engine's browser API plus every
+ * clip-* element, defined on import. One `<script type="module">` is all a page needs.
+ */
+export * from './index.ts';
+export * from './playground/components/index.ts';
+export { WeightsCache, type CacheUsage, type DownloadProgress } from './playground/weights-cache.ts';
+export { currentModel, DEFAULT_MODEL, MODEL_READY, type ModelReadyDetail } from './playground/shared-model.ts';
