@@ -16,3 +16,12 @@ export { hubFileUrl } from './model/hub.ts';
 export type { AdapterSummary } from './kernels/runtime.ts';
 export { detectionBoxes, DETECT_MODES } from './model/detect/index.ts';
 export type { Detection, DetectionBox, DetectMode, DetectOptions, DetectQuery } from './model/detect/index.ts';
+export {
+  BiasProbe, runBiasProbe, biasReport, evaluateDataset, evaluation, embedImages, EmbeddingCache, sha256Hex,
+  BIAS_PRESETS, BIAS_PRESET_NAMES, wilsonInterval, rate, maxMinRatio, skews, maxSkew, minSkew, disparity, Z_95,
+  topPredictions, biasReportJson, biasCsv, evaluationJson, evaluationCsv,
+} from './model/bias/index.ts';
+export type {
+  BiasReport, GroupResult, ImageResult, CategoryResult, ProbeOptions, ScoreOptions, Disparity, Evaluation, EvaluateOptions,
+  ClassResult, EvaluatedImage, ImageItem, ImageItems, EncodeProgress, EmbedImagesOptions, EmbeddedImage, LabelPreset,
+} from './model/bias/index.ts';

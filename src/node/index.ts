@@ -12,3 +12,4 @@ export { requestNodeContext, type AdapterChoice } from './gpu.ts';
 export { filesFromPath, nodePlatform } from './platform.ts';
 export { downloadHubModel } from './download.ts';
 export { writeRandomClipModel } from './random-model.ts';
+export { imageFolder, classFolders, fileImageItem, isImageFile, IMAGE_EXTENSIONS, type FolderImages } from './image-folder.ts';
