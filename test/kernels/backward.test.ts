@@ -15,7 +15,8 @@ import { activationBackwardRef } from '../../src/kernels/activation/reference.ts
 import { softmaxBackward } from '../../src/kernels/softmax/softmax-backward.ts';
 import { softmaxBackwardRef, softmaxRef } from '../../src/kernels/softmax/reference.ts';
 import { attentionBackward } from '../../src/kernels/attention/attention-backward.ts';
-import { attentionBackwardRef } from '../../src/kernels/attention/reference.ts';
+import { attentionRelevance } from '../../src/kernels/attention/attention-relevance.ts';
+import { attentionBackwardRef, attentionRelevanceRef } from '../../src/kernels/attention/reference.ts';
 import { l2normBackward } from '../../src/kernels/l2norm/l2norm-backward.ts';
 import { l2normBackwardRef } from '../../src/kernels/l2norm/reference.ts';
 import { gatherRowsBackward } from '../../src/kernels/gather-rows/gather-rows-backward.ts';
@@ -115,6 +116,12 @@ for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
       const qkv = rand(B * T * 3 * D, 13, 2), dy = rand(B * T * D, 14);
       const [dqkv] = await runOps(ctx, [[qkv, [B, T, 3 * D]], [dy, [B, T, D]]], (pass, tq, tdy) => [attentionBackward(pass, tq, tdy, H).dqkv]);
       expectClose(dqkv, attentionBackwardRef(qkv, dy, B, T, D, H, false).dqkv, 2e-6 * D, 'dQKV');
+    });
+    it('relevance term: mean over heads of relu(dP ⊙ P)', async () => {
+      const B = 2, H = 3, T = 11;
+      const probs = rand(B * H * T * T, 15), gradProbs = rand(B * H * T * T, 16, 3);
+      const [cam] = await runOps(ctx, [[probs, [B, H, T, T]], [gradProbs, [B, H, T, T]]], (pass, tp, tg) => [attentionRelevance(pass, tp, tg)]);
+      expectClose(cam, attentionRelevanceRef(probs, gradProbs, B, H, T), 1e-6);
     });
   });
 

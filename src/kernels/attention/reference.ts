@@ -87,3 +87,17 @@ export function attentionBackwardRef(
   }
   return { dqkv, probs, gradProbs };
 }
+
+/** Chefer et al.'s per-layer relevance term: mean over heads of relu(dP ⊙ P), [B, H, T, T] -> [B, T, T]. */
+export function attentionRelevanceRef(probs: ArrayLike<number>, gradProbs: ArrayLike<number>, B: number, H: number, T: number): Float64Array {
+  const cam = new Float64Array(B * T * T);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let ij = 0; ij < T * T; ij++) {
+        const e = (b * H + h) * T * T + ij;
+        cam[b * T * T + ij] += Math.max(probs[e] * gradProbs[e], 0) / H;
+      }
+    }
+  }
+  return cam;
+}

@@ -1,0 +1,128 @@
+/**
+ * Grad-CAM against PyTorch autograd (pytorch-grad-cam's definition, ../shared/README.md): A, G and
+ * the channel weights for (image 0, prompt 0), score and maps for both pairs, for the last layer
+ * and for layer 0 (the backward crosses the whole tower), on both CPU adapters. gradcam++ and
+ * relevance have no golden: they are checked against their formulas on the golden A/G and against
+ * a float64 CPU oracle of the whole explanation built from the kernels' oracles.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { resolve } from 'node:path';
+import { mat3 } from 'wgpu-matrix';
+import { ClipModel, isClipError } from '../../src/node/index.ts';
+import { channelWeights, normalizeCam, weightedActivations } from '../../src/model/explain/gradcam.ts';
+import { explainRef, type CpuVision } from '../../src/model/explain/reference.ts';
+import { expectClose, flat, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
+import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
+
+interface Pair { image: number; prompt: number; score: number; cam: number[][]; cam_norm: number[][]; A?: number[][]; G?: number[][]; weights?: number[] }
+const TARGETS = { last_layer: -1, first_layer: 0 } as const;
+
+async function cpuWeights(model: ClipModel): Promise<CpuVision> {
+  const r = (n: string) => model.readWeight(`vision_model.${n}`);
+  const pair = async (p: string): Promise<[Float32Array, Float32Array]> => [await r(`${p}.weight`), await r(`${p}.bias`)];
+  const cat = (parts: Float32Array[]) => {
+    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
+    return out;
+  };
+  const layers = [];
+  for (let i = 0; i < model.config.vision.numLayers; i++) {
+    const p = `encoder.layers.${i}`;
+    const qkv = await Promise.all(['q', 'k', 'v'].map((x) => pair(`${p}.self_attn.${x}_proj`)));
+    layers.push({
+      ln1: await pair(`${p}.layer_norm1`), qkv: [cat(qkv.map((q) => q[0])), cat(qkv.map((q) => q[1]))] as [Float32Array, Float32Array],
+      out: await pair(`${p}.self_attn.out_proj`), ln2: await pair(`${p}.layer_norm2`), fc1: await pair(`${p}.mlp.fc1`), fc2: await pair(`${p}.mlp.fc2`),
+    });
+  }
+  return {
+    patch: await r('embeddings.patch_embedding.weight'), cls: await r('embeddings.class_embedding'),
+    pos: await r('embeddings.position_embedding.weight'), preLn: await pair('pre_layrnorm'), layers,
+    postLn: await pair('post_layernorm'), proj: await model.readWeight('visual_projection.weight'),
+  };
+}
+
+for (const adapter of TEST_ADAPTERS) {
+  describe(`Grad-CAM on tiny-clip f32, ${adapter}`, () => {
+    const g = golden('f32');
+    const gc = g.gradcam as Record<keyof typeof TARGETS, { target: string; pairs: Pair[] }>;
+    let model: ClipModel;
+    beforeAll(async () => {
+      model = await ClipModel.load(resolve(TINY, 'model.safetensors'), { gpu: await gpu(adapter) });
+    });
+    afterAll(() => model.dispose());
+
+    for (const [name, layer] of Object.entries(TARGETS) as [keyof typeof TARGETS, number][]) {
+      it(`${name} (${gc[name].target}): A, G, weights (atol 1e-4), score (2e-3), cam and cam_norm (1e-4) for both pairs`, async () => {
+        for (const pair of gc[name].pairs) {
+          const r = await model.gradcam(TINY_IMAGES[pair.image], g.prompts[pair.prompt], { layer, truncate: true, tensors: true });
+          const what = `${name} (img ${pair.image}, prompt ${pair.prompt})`;
+          expect(r.grid).toEqual([4, 4]);
+          expect(r.layer).toBe(layer < 0 ? 1 : layer);
+          expect(Math.abs(r.score - pair.score), `${what} score ${r.score} vs ${pair.score}`).toBeLessThanOrEqual(2e-3);
+          if (pair.A) {
+            expect(r.tensors!.shape).toEqual([17, 64]);
+            expectClose(r.tensors!.activations, flat(pair.A), 1e-4, `${what} A`);
+            expectClose(r.tensors!.gradients, flat(pair.G), 1e-4, `${what} G`);
+            expectClose(r.tensors!.weights!, pair.weights!, 1e-4, `${what} weights`);
+            console.log(`${adapter} ${what}: max |diff| A ${maxAbsDiff(r.tensors!.activations, flat(pair.A)).toExponential(1)}, ` +
+              `G ${maxAbsDiff(r.tensors!.gradients, flat(pair.G)).toExponential(1)}, weights ${maxAbsDiff(r.tensors!.weights!, pair.weights!).toExponential(1)}`);
+          }
+          expectClose(r.cam, flat(pair.cam), 1e-4, `${what} cam`);
+          expectClose(r.camNorm, flat(pair.cam_norm), 1e-4, `${what} cam_norm`);
+          console.log(`${adapter} ${what}: max |diff| score ${Math.abs(r.score - pair.score).toExponential(1)}, ` +
+            `cam ${maxAbsDiff(r.cam, flat(pair.cam)).toExponential(1)}, cam_norm ${maxAbsDiff(r.camNorm, flat(pair.cam_norm)).toExponential(1)}`);
+        }
+      });
+    }
+
+    it('gradcam++: pytorch-grad-cam\'s formula, on our A and G and on the golden ones', async () => {
+      // By hand: 2 patches, 1 channel, Σ_p A = 3, G = (1, −1): α = 1 / (2 + 3 + 1e-6) for the first, relu(−1) = 0.
+      expect(channelWeights([9, 1, 2], [9, 1, -1], 3, 1, 'gradcam++')[0]).toBeCloseTo(1 / (5 + 1e-6), 15);
+      expect(channelWeights([9, 1, 2], [9, 0, 0], 3, 1, 'gradcam++')[0]).toBe(0); // α = 0 where G = 0
+      const pair = gc.last_layer.pairs[0];
+      const r = await model.gradcam(TINY_IMAGES[0], g.prompts[0], { method: 'gradcam++', truncate: true, tensors: true });
+      const { activations: A, gradients: G } = r.tensors!;
+      const w = channelWeights(A, G, 17, 64, 'gradcam++');
+      expectClose(r.tensors!.weights!, w, 1e-6 * Math.max(1, ...Array.from(w, Math.abs)), 'gradcam++ weights');
+      expectClose(r.cam, weightedActivations(A, w, 17, 64), 1e-6 * Math.max(1, ...r.cam), 'gradcam++ cam');
+      expectClose(r.camNorm, normalizeCam(r.cam), 0, 'gradcam++ cam_norm');
+      expect(Math.max(...r.camNorm)).toBeCloseTo(1, 5);
+      // From PyTorch's A and G: G² / (2G² + ΣA·G³) is ill-conditioned where 2 + ΣA·G ≈ 0, so 1e-6
+      // differences in G move some weights by ~1e-4 relative: compare the normalized map.
+      const golden = normalizeCam(weightedActivations(flat(pair.A), channelWeights(flat(pair.A), flat(pair.G), 17, 64, 'gradcam++'), 17, 64));
+      expectClose(r.camNorm, golden, 1e-3, 'gradcam++ cam_norm from the golden A, G');
+      console.log(`${adapter} gradcam++ cam_norm vs golden A/G: ${maxAbsDiff(r.camNorm, golden).toExponential(1)}`);
+    });
+
+    it('relevance and G against the float64 CPU oracle of the whole explanation, from both start layers', async () => {
+      const w = await cpuWeights(model);
+      const [prepared] = await model.prepareImages([TINY_IMAGES[1]]);
+      const [text] = await model.encodeText([g.prompts[2]]);
+      for (const layer of [1, 0]) {
+        const want = explainRef(w, model.config.vision, prepared.pixels, text, model.logitScale.exp, layer);
+        const r = await model.gradcam(TINY_IMAGES[1], text, { method: 'relevance', layer, tensors: true });
+        expect(r.tensors!.weights).toBeNull();
+        expect(Math.abs(r.score - want.score)).toBeLessThan(2e-3);
+        expectClose(r.tensors!.gradients, want.G, 1e-4, `G layer ${layer}`);
+        const scale = Math.max(...Array.from(want.relevance, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        expectClose(r.cam, want.relevance, 1e-4 * Math.max(1, scale), `relevance layer ${layer}`);
+        expectClose(r.camNorm, normalizeCam(want.relevance), 1e-4, `relevance cam_norm layer ${layer}`);
+      }
+    });
+
+    it('transform maps the grid onto the image; bad layer and method are input errors', async () => {
+      const r = await model.gradcam(TINY_IMAGES[2], 'a photo of a dog.', { layer: -2 });
+      expect(r.layer).toBe(0);
+      expect(r.image).toEqual({ width: 64, height: 64 });
+      const corner = mat3.multiply(r.transform, mat3.translation([4, 4]));
+      expect([corner[8], corner[9]]).toEqual([64, 64]); // grid (4, 4) -> pixel (64, 64)
+      for (const bad of [{ layer: 2 }, { layer: -3 }, { layer: 0.5 }, { method: 'lime' as never }]) {
+        const e = await model.gradcam(TINY_IMAGES[0], 'x', bad).then(() => null, (err: unknown) => err);
+        expect(isClipError(e), JSON.stringify(bad)).toBe(true);
+      }
+      const e = await model.gradcam(TINY_IMAGES[0], new Float32Array(5)).then(() => null, (err: unknown) => err);
+      expect(isClipError(e)).toBe(true);
+    });
+  });
+}
