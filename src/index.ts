@@ -25,3 +25,5 @@ export type {
   BiasReport, GroupResult, ImageResult, CategoryResult, ProbeOptions, ScoreOptions, Disparity, Evaluation, EvaluateOptions,
   ClassResult, EvaluatedImage, ImageItem, ImageItems, EncodeProgress, EmbedImagesOptions, EmbeddedImage, LabelPreset,
 } from './model/bias/index.ts';
+export { GRADCAM_METHODS, normalizeCam } from './model/explain/index.ts';
+export type { GradCam, GradCamMethod, GradCamOptions } from './model/explain/index.ts';
