@@ -13,6 +13,7 @@ import * as detect from './detect.ts';
 import * as download from './download.ts';
 import * as embed from './embed.ts';
 import * as evaluate from './eval.ts';
+import * as gradcam from './gradcam.ts';
 import * as info from './info.ts';
 import * as randomModel from './random-model.ts';
 import * as tokenize from './tokenize.ts';
@@ -24,7 +25,7 @@ interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [embed, classify, detect, bias, evaluate, tokenize, info, download, randomModel];
+const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, tokenize, info, download, randomModel];
 
 export const VERSION: string = version;
 
