@@ -17,7 +17,7 @@ export type { AdapterSummary } from './kernels/runtime.ts';
 export { detectionBoxes, DETECT_MODES } from './model/detect/index.ts';
 export type { Detection, DetectionBox, DetectMode, DetectOptions, DetectQuery } from './model/detect/index.ts';
 export {
-  BiasProbe, runBiasProbe, biasReport, evaluateDataset, evaluation, embedImages, EmbeddingCache, sha256Hex,
+  BiasProbe, runBiasProbe, biasReport, evaluateDataset, evaluateEmbedded, evaluation, embedImages, EmbeddingCache, sha256Hex,
   BIAS_PRESETS, BIAS_PRESET_NAMES, wilsonInterval, rate, maxMinRatio, skews, maxSkew, minSkew, disparity, Z_95,
   topPredictions, biasReportJson, biasCsv, evaluationJson, evaluationCsv,
 } from './model/bias/index.ts';

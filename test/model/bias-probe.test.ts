@@ -186,6 +186,14 @@ describe('bias probe on tiny-clip (F32)', () => {
       expect(progress.at(-1)).toEqual({ done: 2, total: 2, cached: 2 });
       expectClose(first[0].embedding, golden('f32').image_embeds[2], 1e-4, 'image_embeds[2]');
       expect(probe.images.map((i) => i.group)).toEqual(['c', 'd']);
+      // A probe over the embeddings in hand scores as one that encoded them.
+      const direct = await BiasProbe.fromEmbedded(model, ['b', 'a'], first).score(['dog', 'circle']);
+      const viaItems = await runBiasProbe(model, [twin('x', 'a'), twin('y', 'b'), fileImageItem(TINY_IMAGES[3], 'b')], ['dog', 'circle'], { cache, groups: ['b', 'a'] });
+      expect(encode).toHaveBeenCalledTimes(1);
+      expect(direct.groups.map((x) => [x.name, x.n, x.counts])).toEqual(viaItems.groups.map((x) => [x.name, x.n, x.counts]));
+      direct.images.forEach((im, i) => expect(Array.from(im.probs)).toEqual(Array.from(viaItems.images[i].probs)));
+      expect(() => BiasProbe.fromEmbedded(model, ['a'], first)).toThrow(/group "b" is not one of a/);
+      expect(() => BiasProbe.fromEmbedded(model, ['a', 'b', 'c'], first)).toThrow(/Group "c" has no images/);
     } finally {
       encode.mockRestore();
     }

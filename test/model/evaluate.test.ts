@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ClipModel } from '../../src/node/index.ts';
-import { EmbeddingCache, argmax, evaluateDataset, evaluation, evaluationCsv, evaluationJson, ranking, wilsonInterval } from '../../src/model/bias/index.ts';
+import { EmbeddingCache, argmax, embedImages, evaluateDataset, evaluateEmbedded, evaluation, evaluationCsv, evaluationJson, ranking, wilsonInterval } from '../../src/model/bias/index.ts';
 import { classFolders } from '../../src/node/image-folder.ts';
 import { gpu } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
@@ -146,5 +146,10 @@ describe('evaluateDataset on tiny-clip (F32)', () => {
     expect(model.gpuStats.submits - encodes).toBe(2); // text + similarity, no vision pass
     expect(ens.templates).toEqual(['{}', 'a picture: {}']);
     expect(ens.confusion.flat().reduce((a, b) => a + b, 0)).toBe(5);
+    // The same from embeddings in hand.
+    const embedded = await embedImages(model, data.items, { cache });
+    const again = await evaluateEmbedded(model, embedded, { classes: data.classes, templates: ['{}'] });
+    expect(again.confusion).toEqual(e.confusion);
+    expect(again.topKAccuracy).toBe(e.topKAccuracy);
   });
 });

@@ -7,7 +7,7 @@
 import type { ClipModel } from '../clip.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
-import { embedImages, type EmbedImagesOptions, type ImageItems } from './images.ts';
+import { collectItems, embedImages, type EmbeddedImage, type EmbedImagesOptions, type ImageItems } from './images.ts';
 import { argmax, ranking, wilsonInterval } from './stats.ts';
 
 export interface EvaluateOptions extends EmbedImagesOptions {
@@ -97,18 +97,34 @@ export function evaluation(
 
 /** Encodes the images (cached by content), scores them over the class names, and counts. */
 export async function evaluateDataset(model: ClipModel, items: ImageItems, options: EvaluateOptions = {}): Promise<Evaluation> {
-  const embedded = await embedImages(model, items, options);
+  const list = await collectItems(items);
+  if (list.length === 0) throw new ClipError('input', 'No images to evaluate.');
+  checkClasses(list, options.classes);
+  return evaluateEmbedded(model, await embedImages(model, list, options), options);
+}
+
+/** Scores images embedded already (e.g. to evaluate again with other templates) and counts. */
+export async function evaluateEmbedded(
+  model: ClipModel, embedded: readonly EmbeddedImage[], options: Omit<EvaluateOptions, keyof EmbedImagesOptions> = {},
+): Promise<Evaluation> {
   if (embedded.length === 0) throw new ClipError('input', 'No images to evaluate.');
-  const classes = options.classes ? [...options.classes] : [...new Set(embedded.map((e) => e.group))];
-  if (new Set(classes).size !== classes.length) throw new ClipError('input', 'A class name is given twice.');
+  const classes = checkClasses(embedded, options.classes);
   const index = new Map(classes.map((c, i) => [c, i]));
-  for (const e of embedded) {
-    if (!index.has(e.group)) throw new ClipError('input', `${e.id}: class "${e.group}" is not one of the classes.`);
-  }
   const templates = [...(options.templates ?? [DEFAULT_TEMPLATE])];
   const textEmbeds = await model.labelEmbeddings(classes, { templates, truncate: options.truncate });
   const { probs } = await model.similarity(embedded.map((e) => e.embedding), textEmbeds);
   return evaluation(classes, embedded.map((e, i) => ({ id: e.id, truth: index.get(e.group)!, probs: probs[i] })), {
     templates, topK: options.topK,
   });
+}
+
+/** The classes (given, or in order of first appearance), each image's among them. */
+function checkClasses(images: readonly { id: string; group: string }[], given: readonly string[] | undefined): string[] {
+  const classes = given ? [...given] : [...new Set(images.map((e) => e.group))];
+  if (new Set(classes).size !== classes.length) throw new ClipError('input', 'A class name is given twice.');
+  const known = new Set(classes);
+  for (const e of images) {
+    if (!known.has(e.group)) throw new ClipError('input', `${e.id}: class "${e.group}" is not one of the classes.`);
+  }
+  return classes;
 }

@@ -12,7 +12,7 @@
 import type { ClipModel } from '../clip.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
-import { collectItems, embedImages, EmbeddingCache, type EmbedImagesOptions, type ImageItems } from './images.ts';
+import { collectItems, embedImages, EmbeddingCache, type EmbeddedImage, type EmbedImagesOptions, type ImageItems } from './images.ts';
 import { argmax, disparity, rate, wilsonInterval, type Disparity } from './stats.ts';
 
 export interface ScoreOptions {
@@ -176,6 +176,23 @@ export class BiasProbe {
     }
     const embedded = await embedImages(model, list, { ...options, cache: options.cache ?? new EmbeddingCache() });
     return new BiasProbe(model, groups, embedded);
+  }
+
+  /**
+   * A probe over images embedded already (e.g. by `embedImages` as a page's files arrive), in the
+   * given group order; every group needs an image.
+   */
+  static fromEmbedded(model: ClipModel, groups: readonly string[], embedded: readonly EmbeddedImage[]): BiasProbe {
+    if (embedded.length === 0) throw new ClipError('input', 'No images given: a probe needs at least one group of images.');
+    if (new Set(groups).size !== groups.length) throw new ClipError('input', 'A group name is given twice.');
+    const known = new Set(groups);
+    for (const e of embedded) {
+      if (!known.has(e.group)) throw new ClipError('input', `${e.id}: group "${e.group}" is not one of ${groups.join(', ')}.`);
+    }
+    for (const g of groups) {
+      if (!embedded.some((e) => e.group === g)) throw new ClipError('input', `Group "${g}" has no images.`);
+    }
+    return new BiasProbe(model, [...groups], [...embedded]);
   }
 
   get images(): readonly { id: string; group: string; hash: string }[] {
