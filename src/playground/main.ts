@@ -15,8 +15,8 @@ const endpoint = params.get('endpoint');
 if (endpoint) app.setAttribute('endpoint', endpoint);
 
 app.addEventListener(MODEL_READY, (e) => {
-  const { source } = (e as CustomEvent<ModelReadyDetail>).detail;
-  if (source !== 'local files') localStorage.setItem(LAST_SOURCE, source);
+  const { source, local } = (e as CustomEvent<ModelReadyDetail>).detail;
+  if (!local) localStorage.setItem(LAST_SOURCE, source);
 });
 
 await import('./components/index.ts');

@@ -14,6 +14,8 @@ export interface ModelReadyDetail {
   source: string;
   /** True when no byte came over the network. */
   fromCache: boolean;
+  /** Loaded from files the user dropped or chose (so `source` is only a name). */
+  local: boolean;
 }
 
 let current: ModelReadyDetail | null = null;

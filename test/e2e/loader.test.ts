@@ -54,7 +54,7 @@ describe('<clip-model-loader>', () => {
     expect(weights.at(-1)!.detail.loaded).toBe(WEIGHTS_SIZE);
     expect(events.some((e) => e.detail.phase === 'upload')).toBe(true);
     const [ready] = await clipEvents(page, 'clip-model-ready');
-    expect(ready.detail).toMatchObject({ source: TINY_ID, fromCache: false, name: TINY_ID });
+    expect(ready.detail).toMatchObject({ source: TINY_ID, fromCache: false, local: false, name: TINY_ID });
     await expect.poll(() => page.locator('clip-playground [part~="model-chip"]').innerText()).toContain(TINY_ID);
     await expect.poll(() => page.locator('clip-model-loader [part="cache"]').innerText()).toMatch(/Cache: 15\.\d MB in 1 model/);
     expect(weightsRequests()).toHaveLength(1);
@@ -130,7 +130,7 @@ describe('<clip-model-loader>', () => {
     ]);
     await waitForLoaderState(page, 'ready');
     const [ready] = await clipEvents(page, 'clip-model-ready');
-    expect(ready.detail).toMatchObject({ name: 'model.safetensors', fromCache: true });
+    expect(ready.detail).toMatchObject({ name: 'model.safetensors', fromCache: true, local: true });
   });
 
   it('says when the browser has no WebGPU, before downloading anything', async () => {

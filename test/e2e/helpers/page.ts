@@ -10,7 +10,7 @@ export async function recordClipEvents(context: BrowserContext): Promise<void> {
       window.addEventListener(type, (e) => {
         const d = (e as CustomEvent).detail;
         // The model itself does not clone: keep its name.
-        w.clipEvents.push({ type, detail: type === 'clip-model-ready' ? { source: d.source, fromCache: d.fromCache, name: d.model.name } : d });
+        w.clipEvents.push({ type, detail: type === 'clip-model-ready' ? { source: d.source, fromCache: d.fromCache, local: d.local, name: d.model.name } : d });
       });
     }
   });

@@ -17,6 +17,8 @@ import { loaderStyles } from './clip-model-loader.styles.ts';
 
 const SUGGESTIONS = ['openai/clip-vit-base-patch32', 'openai/clip-vit-base-patch16', 'openai/clip-vit-large-patch14'];
 
+const LOCAL = 'local files';
+
 export type LoaderState = 'idle' | 'checking' | 'downloading' | 'uploading' | 'ready' | 'paused' | 'error';
 
 /** Detail of `clip-model-progress`. */
@@ -123,7 +125,7 @@ export class ClipModelLoader extends LitElement {
   /** Loads dropped or chosen files (a CLIP folder's contents). */
   async loadFiles(files: readonly (File | LocalFile)[]): Promise<ClipModel | null> {
     const local = files.map((f) => (f instanceof File ? { file: f, path: f.name } : f));
-    return this.run('local files', async () => {
+    return this.run(LOCAL, async () => {
       const input = await localModelFiles(local);
       const gpu = await probeWebGpu();
       checkModelFits(input.config, gpu, input.name ?? 'This model');
@@ -186,7 +188,8 @@ export class ClipModelLoader extends LitElement {
       this.state = 'ready';
       this.progress = null;
       this.loadedInfo = { name: model.name, fromCache, seconds: (performance.now() - t0) / 1000, parameters: modelNeeds(model.config).parameters };
-      publishModel(this, { model, source: label === 'local files' ? model.name : this.source, fromCache });
+      const local = label === LOCAL;
+      publishModel(this, { model, source: local ? model.name : this.source, fromCache, local });
       // Components switch to the new model on the event above; the old one's GPU memory goes now.
       if (previous && previous !== model) previous.dispose();
       return model;

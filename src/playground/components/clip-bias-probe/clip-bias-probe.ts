@@ -1,0 +1,414 @@
+/**
+ * <clip-bias-probe>: the seed's bias experiments on a user's own images. One folder (or a set of files)
+ * per group, a preset label set or typed labels, a template; every image's "Top predictions" line under
+ * its thumbnail, a grouped bar chart of top-1 rates with Wilson 95% whiskers, the counts/intervals/
+ * disparities table, and CSV/JSON export. Images are encoded once (cached by content hash), so a new
+ * label set or template re-scores at once.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { BIAS_PRESETS } from '../../../model/bias/presets.ts';
+import { BiasProbe, type BiasReport } from '../../../model/bias/probe.ts';
+import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } from '../../../model/bias/images.ts';
+import { biasCsv, biasReportJson, topPredictions } from '../../../model/bias/format.ts';
+import type { ClipModel } from '../../../model/clip.ts';
+import { ClipError } from '../../../model/errors.ts';
+import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
+import { currentModel, emit, onModelReady } from '../../shared-model.ts';
+import { biasChart, groupColour } from './bias-chart.ts';
+import { biasProbeStyles } from './clip-bias-probe.styles.ts';
+import { byTopFolder, download, fileItem, filesFromDrop, filesFromList, isImageFile, type PickedFile } from './image-files.ts';
+
+export interface BiasProbeError { code: string; message: string }
+
+/** Detail of `clip-bias-scored`. */
+export interface BiasScoredDetail {
+  /** The `clip-webgpu bias --json` document. */
+  report: Record<string, unknown>;
+  templates: string[];
+  /** Images the vision tower has encoded for this element so far (a re-score adds none). */
+  encodedImages: number;
+  ms: number;
+}
+
+interface Group {
+  name: string;
+  files: PickedFile[];
+  /** Object URLs of the thumbnails, by path. */
+  urls: Map<string, string>;
+  embedded: EmbeddedImage[] | null;
+}
+
+const labelsAttribute = {
+  fromAttribute: (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  toAttribute: (v: string[]) => v.join(', '),
+};
+
+export class ClipBiasProbe extends LitElement {
+  static override properties = {
+    model: { attribute: false },
+    labels: { converter: labelsAttribute },
+    preset: { type: String, reflect: true },
+    template: { type: String },
+    report: { attribute: false },
+    error: { attribute: false },
+    busy: { type: Boolean, reflect: true },
+    progress: { state: true },
+    groups: { state: true },
+    skipped: { state: true },
+    dragging: { state: true },
+  };
+  static override styles = biasProbeStyles;
+
+  declare model: ClipModel | null;
+  declare labels: string[];
+  /** A preset name (BIAS_PRESETS), or "" for typed labels. Setting it sets `labels`. */
+  declare preset: string;
+  declare template: string;
+  declare report: BiasReport | null;
+  declare error: BiasProbeError | null;
+  declare busy: boolean;
+  declare progress: EncodeProgress | null;
+  declare groups: Group[];
+  declare skipped: string[];
+  declare dragging: boolean;
+
+  /** Images the vision tower encoded for this element (cached ones not counted). */
+  encodedImages = 0;
+
+  private readonly cache = new EmbeddingCache();
+  private probe: BiasProbe | null = null;
+  private generation = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private abort: AbortController | null = null;
+  private labelTimer: ReturnType<typeof setTimeout> | undefined;
+  private templateTimer: ReturnType<typeof setTimeout> | undefined;
+  private labelsText: string | null = null;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.model = null;
+    this.preset = 'doctor-nurse';
+    this.labels = [...BIAS_PRESETS['doctor-nurse'].labels];
+    this.template = DEFAULT_TEMPLATE;
+    this.report = null;
+    this.error = null;
+    this.busy = false;
+    this.progress = null;
+    this.groups = [];
+    this.skipped = [];
+    this.dragging = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.model ??= currentModel();
+    this.unsubscribe = onModelReady((d) => (this.model = d.model));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.abort?.abort();
+    for (const g of this.groups) for (const u of g.urls.values()) URL.revokeObjectURL(u);
+  }
+
+  // ---- API ----------------------------------------------------------------------------------------
+
+  /** Adds images to a group (created if new); only .png/.jpg/.jpeg files are taken. */
+  addGroup(name: string, files: FileList | readonly File[] | readonly PickedFile[]): void {
+    const picked = [...files].map((f) => (f instanceof File ? filesFromList([f])[0] : f));
+    this.addPicked(name.trim(), picked);
+  }
+
+  removeGroup(name: string): void {
+    const g = this.groups.find((x) => x.name === name);
+    if (!g) return;
+    for (const u of g.urls.values()) URL.revokeObjectURL(u);
+    this.groups = this.groups.filter((x) => x !== g);
+  }
+
+  /** The `clip-webgpu bias --json` document of the current report, or null. */
+  get json(): Record<string, unknown> | null {
+    return this.report && biasReportJson(this.report);
+  }
+
+  /** The per-image CSV of the current report, or null. */
+  get csv(): string | null {
+    return this.report && biasCsv(this.report);
+  }
+
+  /** Resolves once the current groups, labels and template are scored (or the error is shown). */
+  async settled(): Promise<void> {
+    await this.updateComplete;
+    for (let q = this.queue; ; q = this.queue) {
+      await q;
+      if (q === this.queue) return;
+    }
+  }
+
+  // ---- work ---------------------------------------------------------------------------------------
+
+  private addPicked(name: string, picked: readonly PickedFile[]): void {
+    const images = picked.filter(isImageFile);
+    const skipped = picked.filter((f) => !isImageFile(f)).map((f) => f.path);
+    this.skipped = skipped;
+    if (!name) return this.showError(new ClipError('input', 'Name the group first (e.g. "women"), then add its images.'));
+    if (images.length === 0) return this.showError(new ClipError('image', `No .png/.jpg/.jpeg images in what was added to "${name}".`));
+    const existing = this.groups.find((g) => g.name === name);
+    const known = new Set(existing?.files.map((f) => f.path));
+    const fresh = images.filter((f) => !known.has(f.path));
+    const urls = new Map(existing?.urls ?? []);
+    for (const f of fresh) urls.set(f.path, URL.createObjectURL(f.file));
+    const group: Group = { name, files: [...(existing?.files ?? []), ...fresh], urls, embedded: null };
+    this.groups = existing ? this.groups.map((g) => (g === existing ? group : g)) : [...this.groups, group];
+    this.error = null;
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('preset') && this.preset && BIAS_PRESETS[this.preset] && changed.get('preset') !== undefined) {
+      this.labels = [...BIAS_PRESETS[this.preset].labels];
+      this.labelsText = null;
+    }
+    if (changed.has('model')) {
+      for (const g of this.groups) g.embedded = null;
+      this.probe = null;
+    }
+    if (changed.has('groups')) this.probe = null;
+    if (['model', 'labels', 'template', 'groups', 'preset'].some((k) => changed.has(k))) this.run();
+  }
+
+  private showError(e: unknown): void {
+    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    emit(this, 'clip-error', this.error);
+  }
+
+  private run(): void {
+    const gen = ++this.generation;
+    const model = this.model, groups = this.groups;
+    const labels = [...new Set(this.labels.filter((l) => l.trim()))];
+    const templates = [this.template];
+    const categories = this.preset && BIAS_PRESETS[this.preset] ? BIAS_PRESETS[this.preset].categories : undefined;
+    if (!model || groups.length === 0) {
+      this.report = null;
+      return;
+    }
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    this.busy = true;
+    this.queue = this.queue.then(async () => {
+      if (gen !== this.generation) return;
+      const t0 = performance.now();
+      try {
+        const pending = groups.filter((g) => !g.embedded);
+        const total = pending.reduce((s, g) => s + g.files.length, 0);
+        let base = 0, cached = 0;
+        for (const g of pending) {
+          let last: EncodeProgress | null = null;
+          g.embedded = await embedImages(model, g.files.map((f) => fileItem(f, g.name)), {
+            cache: this.cache, batchSize: 8, signal: abort.signal,
+            onProgress: (p) => {
+              last = p;
+              this.progress = { done: base + p.done, total, cached: cached + p.cached };
+              emit(this, 'clip-bias-progress', this.progress);
+            },
+          });
+          const l = last as EncodeProgress | null;
+          if (l) {
+            this.encodedImages += l.done - l.cached;
+            cached += l.cached;
+          }
+          base += g.files.length;
+        }
+        if (gen !== this.generation) return;
+        this.progress = null;
+        if (labels.length === 0) {
+          this.report = null;
+          return;
+        }
+        this.probe ??= BiasProbe.fromEmbedded(model, groups.map((g) => g.name), groups.flatMap((g) => g.embedded!));
+        const report = await this.probe.score(labels, { templates, categories });
+        if (gen !== this.generation) return;
+        this.report = report;
+        this.error = null;
+        emit<BiasScoredDetail>(this, 'clip-bias-scored', {
+          report: biasReportJson(report), templates, encodedImages: this.encodedImages, ms: performance.now() - t0,
+        });
+      } catch (e) {
+        if (gen !== this.generation || abort.signal.aborted) return;
+        this.progress = null;
+        this.report = null;
+        this.showError(e);
+      } finally {
+        if (gen === this.generation) this.busy = false;
+      }
+    });
+  }
+
+  // ---- user input ---------------------------------------------------------------------------------
+
+  private get nameInput(): HTMLInputElement {
+    return this.renderRoot.querySelector<HTMLInputElement>('#group-name')!;
+  }
+
+  /** Picked or dropped files: one group per top folder when no name is typed, else all into the named group. */
+  private take(picked: PickedFile[]): void {
+    const typed = this.nameInput.value.trim();
+    if (typed) {
+      this.addPicked(typed, picked);
+      this.nameInput.value = '';
+      return;
+    }
+    const folders = byTopFolder(picked);
+    if (folders.has('')) return this.showError(new ClipError('input', 'Name the group for these files first (e.g. "women"), or drop folders: each becomes a group.'));
+    for (const [folder, files] of folders) this.addPicked(folder, files);
+  }
+
+  private onPick(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const picked = filesFromList(input.files ?? []);
+    input.value = '';
+    if (picked.length) this.take(picked);
+  }
+
+  private onDrop(e: DragEvent): void {
+    e.preventDefault();
+    this.dragging = false;
+    if (!e.dataTransfer) return;
+    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.take(picked));
+  }
+
+  private onLabelsInput(e: Event): void {
+    const text = (e.target as HTMLTextAreaElement).value;
+    this.labelsText = text;
+    clearTimeout(this.labelTimer);
+    this.labelTimer = setTimeout(() => {
+      const labels = text.split('\n').map((s) => s.trim()).filter(Boolean);
+      const same = this.preset && JSON.stringify(BIAS_PRESETS[this.preset]?.labels) === JSON.stringify(labels);
+      if (!same) this.preset = '';
+      this.labels = labels;
+    }, 300);
+  }
+
+  private onTemplateInput(e: Event): void {
+    const value = (e.target as HTMLInputElement).value;
+    clearTimeout(this.templateTimer);
+    this.templateTimer = setTimeout(() => {
+      if (!value.includes('{}')) return this.showError(new ClipError('input', 'The template needs {} where the label goes, e.g. "a photo of a {}."'));
+      this.error = null;
+      this.template = value;
+    }, 300);
+  }
+
+  private exportFile(kind: 'csv' | 'json'): void {
+    if (!this.report) return;
+    if (kind === 'csv') download('bias-probe.csv', biasCsv(this.report), 'text/csv');
+    else download('bias-probe.json', JSON.stringify(biasReportJson(this.report), null, 2) + '\n', 'application/json');
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------
+
+  override render() {
+    return html`
+      <div part="base" class="layout">
+        <section class="panel" aria-labelledby="groups-title">
+          <h3 id="groups-title">Groups <span class="muted small">one folder of images each</span></h3>
+          <ul part="groups" class="groups">
+            ${this.groups.map((g, i) => html`
+              <li part="group" class="group-chip">
+                <span class="swatch" style="background:${groupColour(i)}"></span>
+                <span class="group-name">${g.name}</span>
+                <span class="muted small">${g.files.length} ${g.files.length === 1 ? 'image' : 'images'}</span>
+                <button class="link remove" type="button" aria-label=${`Remove group ${g.name}`} @click=${() => this.removeGroup(g.name)}>×</button>
+              </li>`)}
+          </ul>
+          <div part="drop-zone" class="drop ${this.dragging ? 'dragging' : ''}"
+            @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
+            @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+            <span><strong>Drop one folder per group</strong> (its name names the group), or name a group and add its files</span>
+            <div class="new-group">
+              <input id="group-name" part="group-name" placeholder="Group name, e.g. women" aria-label="Group name" spellcheck="false">
+              <button part="add-folder" type="button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#folder')!.click()}>Add folder…</button>
+              <button part="add-files" type="button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#files')!.click()}>Add files…</button>
+            </div>
+          </div>
+          <input id="folder" type="file" webkitdirectory multiple hidden @change=${this.onPick}>
+          <input id="files" type="file" accept=".png,.jpg,.jpeg,image/png,image/jpeg" multiple hidden @change=${this.onPick}>
+          ${this.skipped.length ? html`<p class="muted small" part="skipped">Skipped ${this.skipped.length} ${this.skipped.length === 1 ? 'file that is' : 'files that are'} not .png/.jpg/.jpeg: ${this.skipped.slice(0, 5).join(', ')}${this.skipped.length > 5 ? '…' : ''}</p>` : nothing}
+        </section>
+
+        <section class="panel" aria-labelledby="labels-title">
+          <h3 id="labels-title"><label for="labels">Labels</label></h3>
+          <select part="preset" aria-label="Label set" .value=${this.preset} @change=${(e: Event) => (this.preset = (e.target as HTMLSelectElement).value)}>
+            <option value="" ?selected=${!this.preset}>Custom labels</option>
+            ${Object.values(BIAS_PRESETS).map((p) => html`<option value=${p.name} ?selected=${p.name === this.preset}>${p.title}</option>`)}
+          </select>
+          <textarea id="labels" part="labels" rows="5" spellcheck="false" .value=${this.labelsText ?? this.labels.join('\n')} @input=${this.onLabelsInput}></textarea>
+          <label class="template-row"><span class="muted small">Template</span>
+            <input part="template" class="template" .value=${this.template} spellcheck="false" @input=${this.onTemplateInput}>
+          </label>
+        </section>
+
+        <section class="panel results" aria-labelledby="results-title" aria-live="polite">
+          <h3 id="results-title">Top-1 rates ${this.busy ? html`<span class="spinner" aria-label="working"></span>` : nothing}
+            <span class="spacer"></span>
+            <button part="export-csv" type="button" ?disabled=${!this.report} @click=${() => this.exportFile('csv')}>Export CSV</button>
+            <button part="export-json" type="button" ?disabled=${!this.report} @click=${() => this.exportFile('json')}>Export JSON</button>
+          </h3>
+          ${this.progress ? html`
+            <div part="progress" class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=${this.progress.total} aria-valuenow=${this.progress.done}>
+              <div class="progress-bar" style="width:${(100 * this.progress.done) / Math.max(1, this.progress.total)}%"></div>
+              <span class="progress-text">Encoding images ${this.progress.done}/${this.progress.total}${this.progress.cached ? ` (${this.progress.cached} cached)` : ''}</span>
+            </div>` : nothing}
+          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}</div>` : nothing}
+          ${this.renderReport()}
+        </section>
+      </div>`;
+  }
+
+  private renderReport() {
+    if (!this.model) return html`<p class="empty muted">Load a model to run a probe.</p>`;
+    if (this.groups.length === 0) return html`<p class="empty muted">Add a group of images or two.</p>`;
+    const r = this.report;
+    if (!r) return nothing;
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    return html`
+      <div class="legend">${r.groups.map((g, i) => html`<span><span class="swatch" style="background:${groupColour(i)}"></span>${g.name} (n = ${g.n})</span>`)}</div>
+      <div class="chart-scroll">${biasChart(r)}</div>
+      <table part="table" class="table">
+        <thead><tr><th>Label</th><th>Group</th><th>Count</th><th>Rate</th><th>95% CI</th><th>Mean p</th></tr></thead>
+        <tbody>
+          ${r.labels.map((label, j) => r.groups.map((g, gi) => html`
+            <tr class=${gi === 0 ? 'first' : ''}>
+              ${gi === 0 ? html`<th scope="rowgroup" rowspan=${r.groups.length}>${label}</th>` : nothing}
+              <td>${g.name}</td><td class="num">${g.counts[j]}/${g.n}</td><td class="num">${pct(g.rates[j])}</td>
+              <td class="num">${pct(g.ci[j][0])}–${pct(g.ci[j][1])}</td><td class="num">${g.meanProbs[j].toFixed(3)}</td>
+            </tr>`))}
+        </tbody>
+      </table>
+      ${r.groups.length > 1 ? html`
+        <table part="disparity" class="table disparity">
+          <thead><tr><th>Label</th><th title="Highest group rate / lowest">max/min</th><th title="max over groups of ln(group rate / pooled rate)">MaxSkew</th></tr></thead>
+          <tbody>
+            ${[...r.labels.map((l, j) => [l, r.disparity[j]] as const), ...r.categories.map((c) => [c.name, c.disparity] as const)].map(([name, d]) => html`
+              <tr><th scope="row">${name}</th><td class="num">${Number.isFinite(d.maxMinRatio) ? d.maxMinRatio.toFixed(2) : '∞'}</td><td class="num">${d.maxSkew.toFixed(3)}</td></tr>`)}
+          </tbody>
+        </table>` : nothing}
+      ${this.groups.map((g) => html`
+        <h4 class="grid-title">${g.name}</h4>
+        <ul part="grid" class="grid">
+          ${r.images.filter((im) => im.group === g.name).map((im) => html`
+            <li part="cell" class="cell" title=${im.id}>
+              <img src=${g.urls.get(im.id) ?? ''} alt=${im.id} loading="lazy">
+              <span class="name">${im.id.split('/').pop()}</span>
+              <span part="top-predictions" class="top-line">${topPredictions(r.labels, im.probs)}</span>
+            </li>`)}
+        </ul>`)}`;
+  }
+}
+
+if (!customElements.get('clip-bias-probe')) customElements.define('clip-bias-probe', ClipBiasProbe);
+
+declare global {
+  interface HTMLElementTagNameMap { 'clip-bias-probe': ClipBiasProbe }
+}
