@@ -2,5 +2,7 @@
 export { ClipModelLoader, type LoaderError, type LoaderProgress, type LoaderState } from './clip-model-loader/clip-model-loader.ts';
 export { ClipClassifier, type ClassifierError, type ClassifierResult } from './clip-classifier/clip-classifier.ts';
 export { ClipModelCard } from './clip-model-card/clip-model-card.ts';
+export { ClipBiasProbe, type BiasProbeError, type BiasScoredDetail } from './clip-bias-probe/clip-bias-probe.ts';
+export { ClipDatasetEval, type DatasetEvalError, type DatasetEvaluatedDetail } from './clip-dataset-eval/clip-dataset-eval.ts';
 export { ClipPlayground } from './clip-playground/clip-playground.ts';
 export { PLAYGROUND_TABS, type PlaygroundTab } from './clip-playground/tabs.ts';

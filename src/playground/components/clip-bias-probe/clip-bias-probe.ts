@@ -82,14 +82,16 @@ export class ClipBiasProbe extends LitElement {
   private abort: AbortController | null = null;
   private labelTimer: ReturnType<typeof setTimeout> | undefined;
   private templateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The textarea's text as typed (so that trimming never moves the caret). */
   private labelsText: string | null = null;
+  private labelsFromTextarea = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor() {
     super();
     this.model = null;
     this.preset = 'doctor-nurse';
-    this.labels = [...BIAS_PRESETS['doctor-nurse'].labels];
+    this.labels = []; // the preset's, on the first update (unless labels are given)
     this.template = DEFAULT_TEMPLATE;
     this.report = null;
     this.error = null;
@@ -166,16 +168,21 @@ export class ClipBiasProbe extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('preset') && this.preset && BIAS_PRESETS[this.preset] && changed.get('preset') !== undefined) {
-      this.labels = [...BIAS_PRESETS[this.preset].labels];
+    const preset = BIAS_PRESETS[this.preset];
+    if (changed.has('labels') && this.labels.length > 0 && preset && JSON.stringify(this.labels) !== JSON.stringify(preset.labels)) {
+      this.preset = ''; // labels of one's own
+    } else if (changed.has('preset') && preset) {
+      this.labels = [...preset.labels];
       this.labelsText = null;
     }
+    if (changed.has('labels') && !this.labelsFromTextarea) this.labelsText = null;
+    this.labelsFromTextarea = false;
     if (changed.has('model')) {
       for (const g of this.groups) g.embedded = null;
-      this.probe = null;
     }
-    if (changed.has('groups')) this.probe = null;
-    if (['model', 'labels', 'template', 'groups', 'preset'].some((k) => changed.has(k))) this.run();
+    const images = changed.has('model') || changed.has('groups');
+    if (images) this.probe = null;
+    if (['model', 'labels', 'template', 'groups', 'preset'].some((k) => changed.has(k))) this.run(images);
   }
 
   private showError(e: unknown): void {
@@ -183,18 +190,22 @@ export class ClipBiasProbe extends LitElement {
     emit(this, 'clip-error', this.error);
   }
 
-  private run(): void {
+  /** Queues encoding what is new and scoring; `images`: the images changed (stop encoding the old ones). */
+  private run(images: boolean): void {
     const gen = ++this.generation;
     const model = this.model, groups = this.groups;
     const labels = [...new Set(this.labels.filter((l) => l.trim()))];
     const templates = [this.template];
     const categories = this.preset && BIAS_PRESETS[this.preset] ? BIAS_PRESETS[this.preset].categories : undefined;
+    if (images) this.abort?.abort();
     if (!model || groups.length === 0) {
       this.report = null;
+      this.progress = null;
+      this.busy = false;
       return;
     }
-    this.abort?.abort();
-    const abort = (this.abort = new AbortController());
+    if (images || !this.abort) this.abort = new AbortController();
+    const abort = this.abort;
     this.busy = true;
     this.queue = this.queue.then(async () => {
       if (gen !== this.generation) return;
@@ -283,10 +294,8 @@ export class ClipBiasProbe extends LitElement {
     this.labelsText = text;
     clearTimeout(this.labelTimer);
     this.labelTimer = setTimeout(() => {
-      const labels = text.split('\n').map((s) => s.trim()).filter(Boolean);
-      const same = this.preset && JSON.stringify(BIAS_PRESETS[this.preset]?.labels) === JSON.stringify(labels);
-      if (!same) this.preset = '';
-      this.labels = labels;
+      this.labelsFromTextarea = true;
+      this.labels = text.split('\n').map((s) => s.trim()).filter(Boolean);
     }, 300);
   }
 

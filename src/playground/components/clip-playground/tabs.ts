@@ -21,6 +21,18 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     render: () => html`<clip-classifier></clip-classifier>`,
   },
   {
+    id: 'bias',
+    label: 'Bias probe',
+    blurb: 'Groups of photos against a label set: how often each group gets each label, with 95% intervals and disparities.',
+    render: () => html`<clip-bias-probe></clip-bias-probe>`,
+  },
+  {
+    id: 'eval',
+    label: 'Evaluate',
+    blurb: 'Zero-shot accuracy on a labelled folder (one sub-folder per class): top-1, top-5, per class, confusion matrix.',
+    render: () => html`<clip-dataset-eval></clip-dataset-eval>`,
+  },
+  {
     id: 'model',
     label: 'Model',
     blurb: 'What the loaded model is made of, and the WebGPU adapter that runs it.',
