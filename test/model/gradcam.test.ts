@@ -3,12 +3,17 @@
  * the channel weights for (image 0, prompt 0), score and maps for both pairs, for the last layer
  * and for layer 0 (the backward crosses the whole tower), on both CPU adapters. gradcam++ and
  * relevance have no golden: they are checked against their formulas on the golden A/G and against
- * a float64 CPU oracle of the whole explanation built from the kernels' oracles.
+ * a float64 CPU oracle of the whole explanation built from the kernels' oracles, also on a
+ * ViT-B/32-shaped model (7x7 grid, non-square image).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { mat3 } from 'wgpu-matrix';
-import { ClipModel, isClipError } from '../../src/node/index.ts';
+import { ClipModel, isClipError, modelToImage, writeRandomClipModel } from '../../src/node/index.ts';
+import { clipPreset } from '../../src/model/config.ts';
+import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { channelWeights, normalizeCam, weightedActivations } from '../../src/model/explain/gradcam.ts';
 import { explainRef, type CpuVision } from '../../src/model/explain/reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
@@ -125,4 +130,73 @@ for (const adapter of TEST_ADAPTERS) {
       expect(isClipError(e)).toBe(true);
     });
   });
+}
+
+describe('Grad-CAM on a ViT-B/32-shaped model (224 px, patch 32, small widths, 2 layers)', () => {
+  let dir: string;
+  let model: ClipModel;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clip-gradcam-b32-'));
+    const cfg = clipPreset('ViT-B/32');
+    Object.assign(cfg.vision, { hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 2 });
+    Object.assign(cfg.text, { hiddenSize: 32, intermediateSize: 64, numLayers: 1, numHeads: 2 });
+    cfg.projectionDim = 16;
+    await writeRandomClipModel(dir, cfg, { seed: 7, tokenizerDir: TINY });
+    model = await ClipModel.load(dir, { gpu: await gpu() });
+  });
+  afterAll(async () => {
+    model?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('7x7 maps of all three methods, for the last layer and layer 0, against the float64 CPU oracle', async () => {
+    const image = noise(448, 300);
+    const w = await cpuWeights(model);
+    const [prepared] = await model.prepareImages([image]);
+    const [text] = await model.encodeText(['a photo of a dog.']);
+    for (const layer of [1, 0]) {
+      const want = explainRef(w, model.config.vision, prepared.pixels, text, model.logitScale.exp, layer);
+      for (const method of ['gradcam', 'gradcam++', 'relevance'] as const) {
+        const r = await model.gradcam(image, text, { layer, method, tensors: true });
+        const what = `${method} layer ${layer}`;
+        expect(r.grid).toEqual([7, 7]);
+        expect(r.cam.length).toBe(49);
+        expect(Math.abs(r.score - want.score)).toBeLessThan(1e-4 * Math.max(1, Math.abs(want.score)));
+        const gScale = Math.max(...Array.from(want.G, Math.abs));
+        expectClose(r.tensors!.activations, want.A, 1e-4, `${what} A`);
+        expectClose(r.tensors!.gradients, want.G, 1e-4 * gScale, `${what} G`);
+        if (method === 'relevance') {
+          expectClose(r.cam, want.relevance, 1e-4 * Math.max(1, ...Array.from(want.relevance, Math.abs)), `${what} map`);
+        } else {
+          const wts = channelWeights(want.A, want.G, 50, 64, method);
+          expectClose(r.tensors!.weights!, wts, 1e-4 * Math.max(...Array.from(wts, Math.abs)), `${what} weights`);
+          const cam = weightedActivations(want.A, wts, 50, 64);
+          expectClose(r.cam, cam, 1e-3 * Math.max(1e-6, ...cam), `${what} cam`);
+        }
+      }
+    }
+  });
+
+  it('the grid covers the centre crop of a non-square image (transform)', async () => {
+    // 448x300: resized to 334x224, centre crop left = 55 (resized px).
+    const r = await model.gradcam(noise(448, 300), 'a dog');
+    const sx = 448 / 334;
+    const [x0, y0] = modelToImage(r.transform, 0, 0);
+    const [x1, y1] = modelToImage(r.transform, 7, 7);
+    expect(x0).toBeCloseTo(55 * sx, 3);
+    expect(y0).toBeCloseTo(0, 3);
+    expect(x1).toBeCloseTo(55 * sx + 224 * sx, 3);
+    expect(y1).toBeCloseTo(300, 3);
+  });
+});
+
+/** Seeded RGB noise. */
+function noise(width: number, height: number): RawImage {
+  const data = new Uint8Array(width * height * 3);
+  let s = 12345;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    data[i] = s >>> 24;
+  }
+  return { width, height, channels: 3, data };
 }
