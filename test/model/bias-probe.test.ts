@@ -175,8 +175,10 @@ describe('bias probe on tiny-clip (F32)', () => {
     const twin = (id: string, group: string): ImageItem => ({ id, group, bytes: async () => new Uint8Array(bytes) });
     const encode = vi.spyOn(model, 'encodePixels');
     try {
-      const first = await embedImages(model, [twin('x', 'a'), twin('y', 'b'), fileImageItem(TINY_IMAGES[3], 'b')], { cache });
+      let firstProgress = {};
+      const first = await embedImages(model, [twin('x', 'a'), twin('y', 'b'), fileImageItem(TINY_IMAGES[3], 'b')], { cache, onProgress: (p) => (firstProgress = p) });
       expect(encode).toHaveBeenCalledTimes(1);
+      expect(firstProgress).toEqual({ done: 3, total: 3, cached: 1 }); // the twin counts as known: 2 encoded
       expect(encode.mock.calls[0][0]).toHaveLength(2); // img2 once, img3
       expect(first[0].hash).toBe(first[1].hash);
       expect(cache.size(model)).toBe(2);

@@ -26,7 +26,10 @@ export interface EncodeProgress {
   /** Images whose embedding is known (from the cache or just encoded). */
   done: number;
   total: number;
-  /** Of `done`, how many came from the cache. */
+  /**
+   * Of `done`, how many were known already (from the cache, or an identical file earlier in the
+   * list): `done - cached` images went through the vision tower.
+   */
   cached: number;
 }
 
@@ -117,7 +120,10 @@ export async function embedImages(model: ClipModel, items: ImageItems, options: 
       const bytes = await item.bytes();
       const hash = await sha256Hex(bytes);
       hashes.push(hash);
-      if (cache.get(model, hash) || pending.has(hash)) continue;
+      if (cache.get(model, hash) || pending.has(hash)) {
+        cached++;
+        continue;
+      }
       const input: ImageInput = item.load ? await item.load() : bytes;
       pending.set(hash, await prepare(model, item, input));
     }
@@ -126,11 +132,7 @@ export async function embedImages(model: ClipModel, items: ImageItems, options: 
       const embeds = await model.encodePixels([...pending.values()], { batchSize: batch });
       [...pending.keys()].forEach((hash, i) => cache.set(model, hash, embeds[i]));
     }
-    chunk.forEach((item, i) => {
-      const hash = hashes[i];
-      if (!pending.has(hash)) cached++;
-      out.push({ id: item.id, group: item.group, hash, embedding: cache.get(model, hash)! });
-    });
+    chunk.forEach((item, i) => out.push({ id: item.id, group: item.group, hash: hashes[i], embedding: cache.get(model, hashes[i])! }));
     report();
   }
   return out;

@@ -64,7 +64,7 @@ export const biasProbeStyles = [tokens, probeStyles, css`
   .chart .tick, .chart .xlabel { fill: var(--_muted); }
   .chart .whisker { stroke: currentColor; stroke-width: 1.3; }
   .table tr.first > * { border-top: 1px solid var(--_border); }
-  .disparity { width: auto; }
+  .table.disparity { width: auto; min-width: 18rem; }
   .grid-title { margin: 0.6rem 0 0; font-size: 0.95rem; }
   .grid {
     list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem;

@@ -152,7 +152,7 @@ export class ClipBiasProbe extends LitElement {
   // ---- work ---------------------------------------------------------------------------------------
 
   private addPicked(name: string, picked: readonly PickedFile[]): void {
-    const images = picked.filter(isImageFile);
+    const images = picked.filter(isImageFile).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // as the CLI lists a folder
     const skipped = picked.filter((f) => !isImageFile(f)).map((f) => f.path);
     this.skipped = skipped;
     if (!name) return this.showError(new ClipError('input', 'Name the group first (e.g. "women"), then add its images.'));
@@ -385,7 +385,7 @@ export class ClipBiasProbe extends LitElement {
       <div class="legend">${r.groups.map((g, i) => html`<span><span class="swatch" style="background:${groupColour(i)}"></span>${g.name} (n = ${g.n})</span>`)}</div>
       <div class="chart-scroll">${biasChart(r)}</div>
       <table part="table" class="table">
-        <thead><tr><th>Label</th><th>Group</th><th>Count</th><th>Rate</th><th>95% CI</th><th>Mean p</th></tr></thead>
+        <thead><tr><th>Label</th><th>Group</th><th class="num">Count</th><th class="num">Rate</th><th class="num">95% CI</th><th class="num">Mean p</th></tr></thead>
         <tbody>
           ${r.labels.map((label, j) => r.groups.map((g, gi) => html`
             <tr class=${gi === 0 ? 'first' : ''}>
@@ -397,7 +397,7 @@ export class ClipBiasProbe extends LitElement {
       </table>
       ${r.groups.length > 1 ? html`
         <table part="disparity" class="table disparity">
-          <thead><tr><th>Label</th><th title="Highest group rate / lowest">max/min</th><th title="max over groups of ln(group rate / pooled rate)">MaxSkew</th></tr></thead>
+          <thead><tr><th>Label</th><th class="num" title="Highest group rate / lowest">max/min</th><th class="num" title="max over groups of ln(group rate / pooled rate)">MaxSkew</th></tr></thead>
           <tbody>
             ${[...r.labels.map((l, j) => [l, r.disparity[j]] as const), ...r.categories.map((c) => [c.name, c.disparity] as const)].map(([name, d]) => html`
               <tr><th scope="row">${name}</th><td class="num">${Number.isFinite(d.maxMinRatio) ? d.maxMinRatio.toFixed(2) : '∞'}</td><td class="num">${d.maxSkew.toFixed(3)}</td></tr>`)}

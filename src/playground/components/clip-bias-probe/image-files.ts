@@ -82,7 +82,8 @@ export function classesFromFiles(files: readonly PickedFile[]): { classes: strin
     byClass.get(rest[0])!.push(f);
   });
   const classes = [...byClass.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { classes, items: classes.flatMap((c) => byClass.get(c)!.map((f) => fileItem(f, c))), skipped };
+  const byPath = (a: PickedFile, b: PickedFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { classes, items: classes.flatMap((c) => byClass.get(c)!.sort(byPath).map((f) => fileItem(f, c))), skipped };
 }
 
 /** Saves text as a file through a temporary link. */
