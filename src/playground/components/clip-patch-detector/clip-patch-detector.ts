@@ -1,0 +1,593 @@
+/**
+ * <clip-patch-detector>: zero-shot detection of one image over queries the user edits (one per
+ * line). The patch grid is drawn over the image with each cell's score as colour (one query's, or
+ * the best query's colour per cell), the boxes in one colour per query, a legend that reads a
+ * hovered cell's scores, a threshold slider that re-computes boxes on the CPU (detectionBoxes: no
+ * GPU work), and a toggle between the engine's modes (patches / values / crops).
+ */
+import { LitElement, html, nothing, svg } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ClipModel } from '../../../model/clip.ts';
+import { detectionBoxes, type DetectBoxOptions, type Detection, type DetectionBox, type DetectMode } from '../../../model/detect/index.ts';
+import { ClipError } from '../../../model/errors.ts';
+import type { ImageInput } from '../../../model/platform.ts';
+import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
+import { formatPercent } from '../../format.ts';
+import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
+import { currentModel, emit, onModelReady } from '../../shared-model.ts';
+import { EmbeddingCache } from '../clip-classifier/embedding-cache.ts';
+import { assertDecodable, imageFromFile, imageFromInput, imageFromTransfer, type ShownImage } from '../clip-classifier/image-input.ts';
+import { patchDetectorStyles } from './clip-patch-detector.styles.ts';
+import { argmax, cellRects, gridExtent, paintCell, queryColour, queryRanges } from './overlay.ts';
+
+/** Detail of `clip-detected` (also the `result` property): the engine's Detection, timed. */
+export interface DetectorResult extends Detection {
+  /** Wall time of the detection, text embeddings included (they come from a cache when known). */
+  ms: number;
+  /** The slider value the boxes were found with (see the `threshold` attribute). */
+  threshold: number;
+}
+
+/** Detail of `clip-threshold-change`: the boxes for a new slider value, found without the GPU. */
+export interface DetectorThresholdChange {
+  threshold: number;
+  boxes: DetectionBox[];
+  thresholds: number[];
+}
+
+export interface DetectorError { code: string; message: string }
+
+const MODES: { mode: DetectMode; label: string; about: string }[] = [
+  { mode: 'patches', label: 'Patches', about: 'Every patch token of the last layer through the projection, cosine with each query.' },
+  { mode: 'values', label: 'Values', about: 'MaskCLIP: the last block’s value path instead of its attention; often a sharper map.' },
+  { mode: 'crops', label: 'Crops', about: 'A 3 × 3 grid of crops, each classified against the queries and “background”: probabilities.' },
+];
+
+/** Queries as the `queries` attribute writes them: comma-separated. */
+const queriesAttribute = {
+  fromAttribute: (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  toAttribute: (v: string[]) => v.join(', '),
+};
+
+const DEFAULT_QUERIES = ['cat', 'ear', 'eye', 'whiskers'];
+
+/** The slider's value as the engine's box options: relative to each query's range, or a probability (crops). */
+function boxThreshold(mode: DetectMode, t: number): DetectBoxOptions {
+  return mode === 'crops' ? { threshold: t } : { relativeThreshold: t };
+}
+
+function formatScore(v: number, mode: DetectMode): string {
+  return mode === 'crops' ? formatPercent(v) : v.toFixed(3);
+}
+
+export class ClipPatchDetector extends LitElement {
+  static override properties = {
+    model: { attribute: false },
+    queries: { converter: queriesAttribute },
+    template: { type: String },
+    mode: { type: String, reflect: true },
+    threshold: { type: Number, reflect: true },
+    truncate: { type: Boolean, reflect: true },
+    noSamples: { type: Boolean, attribute: 'no-samples' },
+    samples: { attribute: false },
+    image: { attribute: false },
+    result: { attribute: false },
+    error: { attribute: false },
+    busy: { type: Boolean, reflect: true },
+    shown: { state: true },
+    natural: { state: true },
+    dragging: { state: true },
+    colourBy: { state: true },
+    hover: { state: true },
+  };
+  static override styles = patchDetectorStyles;
+
+  /** The model to detect with; by default the one any clip-model-loader on the page publishes. */
+  declare model: ClipModel | null;
+  /** What to look for: one name per query. */
+  declare queries: string[];
+  /** The prompt template, "{}" marks the query (default "a photo of a {}."). */
+  declare template: string;
+  declare mode: DetectMode;
+  /**
+   * Where boxes start, 0..1: for patches/values a fraction of each query's own score range
+   * (min + t · (max − min)); for crops the probability. Moving it never touches the GPU.
+   */
+  declare threshold: number;
+  /** Cut prompts over 77 tokens instead of reporting them. */
+  declare truncate: boolean;
+  declare noSamples: boolean;
+  declare samples: readonly SampleImage[];
+  /** The image: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
+  declare image: ImageInput | null;
+  declare result: DetectorResult | null;
+  declare error: DetectorError | null;
+  declare busy: boolean;
+  declare shown: ShownImage | null;
+  declare natural: { width: number; height: number } | null;
+  declare dragging: boolean;
+  /** Colour cells by this query, or (-1) by each cell's best query. */
+  declare colourBy: number;
+  /** The cell under the pointer (row-major index), or null. */
+  declare hover: number | null;
+
+  /** Detections this element has run on the GPU (a threshold change adds none). */
+  detections = 0;
+
+  private readonly embeddings = new EmbeddingCache();
+  private generation = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private queryTimer: ReturnType<typeof setTimeout> | undefined;
+  private templateTimer: ReturnType<typeof setTimeout> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly resize = new ResizeObserver(() => this.placeLabels());
+  /** The textarea's text as typed (kept so that trimming queries never moves the caret). */
+  private queriesText: string | null = null;
+  private queriesFromTextarea = false;
+
+  constructor() {
+    super();
+    this.model = null;
+    this.queries = [...DEFAULT_QUERIES];
+    this.template = DEFAULT_TEMPLATE;
+    this.mode = 'patches';
+    this.threshold = 0.5;
+    this.truncate = false;
+    this.noSamples = false;
+    this.samples = SAMPLE_IMAGES;
+    this.image = null;
+    this.result = null;
+    this.error = null;
+    this.busy = false;
+    this.shown = null;
+    this.natural = null;
+    this.dragging = false;
+    this.colourBy = -1;
+    this.hover = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.model ??= currentModel();
+    this.unsubscribe = onModelReady((d) => (this.model = d.model));
+    window.addEventListener('paste', this.onPaste);
+    this.resize.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    window.removeEventListener('paste', this.onPaste);
+    this.resize.disconnect();
+  }
+
+  /** Shows a bundled sample image by name (e.g. "cat"). */
+  async showSample(name: string): Promise<void> {
+    const s = this.samples.find((x) => x.name === name);
+    if (!s) return;
+    const canvas = await sampleCanvas(s.url);
+    this.setShown({ input: canvas, preview: s.url, name: s.name });
+  }
+
+  /** Resolves once the result for the current inputs is in (or the error is shown). */
+  async settled(): Promise<void> {
+    await this.updateComplete;
+    for (let q = this.queue; ; q = this.queue) {
+      await q;
+      if (q === this.queue) return;
+    }
+  }
+
+  /** The threshold as used: within 0..1 (0.5 when the attribute is not a number). */
+  private get sliderValue(): number {
+    const t = Number(this.threshold);
+    return Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0.5;
+  }
+
+  // ---- reacting to changes ------------------------------------------------------------------------
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('queries')) {
+      if (!this.queriesFromTextarea) this.queriesText = null;
+      this.queriesFromTextarea = false;
+    }
+    if (changed.has('image') && this.image !== (this.shown?.input ?? null)) {
+      try {
+        this.setShown(this.image ? imageFromInput(this.image) : null);
+      } catch (e) {
+        this.showError(e);
+      }
+    }
+    if (['model', 'queries', 'template', 'mode', 'truncate', 'shown'].some((k) => changed.has(k))) this.detect();
+    else if (changed.has('threshold')) this.rebox();
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('result') || changed.has('colourBy')) this.placeLabels();
+  }
+
+  /**
+   * Box labels that would cover one another (boxes of several queries often start at the same
+   * cell) move down one label height at a time until they are clear; higher scores keep their place.
+   */
+  private placeLabels(): void {
+    const labels = [...this.renderRoot.querySelectorAll<HTMLElement>('.box-label')];
+    for (const l of labels) l.style.transform = '';
+    const placed: DOMRect[] = [];
+    const hits = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    for (const l of labels) {
+      const r = l.getBoundingClientRect();
+      if (r.width === 0) continue; // not on screen
+      let box = r;
+      for (let i = 0; i < 16 && placed.some((p) => hits(p, box)); i++) box = new DOMRect(r.x, box.y + r.height, r.width, r.height);
+      if (box !== r) l.style.transform = `translateY(${box.y - r.y}px)`;
+      placed.push(box);
+    }
+  }
+
+  private setShown(next: ShownImage | null): void {
+    if (this.shown?.objectUrl) URL.revokeObjectURL(this.shown.objectUrl);
+    this.shown = next;
+    this.image = next?.input ?? null;
+    this.natural = null;
+    this.result = null; // the old overlay belongs to the old image
+    this.hover = null;
+    this.error = null;
+    emit(this, 'clip-image-change', { name: next?.name ?? null });
+  }
+
+  private showError(e: unknown): void {
+    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    emit(this, 'clip-error', this.error);
+  }
+
+  private currentQueries(): string[] {
+    return [...new Set(this.queries.map((q) => q.trim()).filter(Boolean))];
+  }
+
+  /** Queues one detection of the current inputs; a newer one makes older results stale. */
+  private detect(): void {
+    const gen = ++this.generation;
+    const model = this.model, shown = this.shown;
+    const queries = this.currentQueries();
+    const mode = this.mode, template = this.template, truncate = this.truncate;
+    if (!model || !shown || queries.length === 0) {
+      this.result = null;
+      this.busy = false;
+      return;
+    }
+    this.busy = true;
+    this.queue = this.queue.then(async () => {
+      if (gen !== this.generation) return;
+      const t0 = performance.now();
+      try {
+        // Text embeddings are cached per model, query and template: a new mode or image encodes no text.
+        const text = await this.embeddings.labels(model, queries, [template], truncate);
+        const threshold = this.sliderValue;
+        const d = await model.detect(shown.input, queries.map((label, i) => ({ label, embedding: text.embeds[i] })), {
+          mode, templates: [template], truncate, ...boxThreshold(mode, threshold),
+        });
+        if (gen !== this.generation) return;
+        this.detections++;
+        const now = this.sliderValue; // the slider may have moved while the GPU worked
+        this.result = { ...d, ...(now === threshold ? {} : detectionBoxes(d, boxThreshold(mode, now))), ms: performance.now() - t0, threshold: now };
+        if (this.colourBy >= queries.length) this.colourBy = -1;
+        if (this.hover !== null && this.hover >= d.patchSimilarity.length) this.hover = null;
+        this.error = null;
+        emit(this, 'clip-detected', this.result);
+      } catch (e) {
+        if (gen !== this.generation) return;
+        this.result = null;
+        this.showError(e);
+      } finally {
+        if (gen === this.generation) this.busy = false;
+      }
+    });
+  }
+
+  /** New boxes for the slider's value from the map in hand: CPU only. */
+  private rebox(): void {
+    const r = this.result;
+    if (!r) return;
+    const threshold = this.sliderValue;
+    const next = detectionBoxes(r, boxThreshold(r.mode, threshold));
+    this.result = { ...r, ...next, threshold };
+    emit<DetectorThresholdChange>(this, 'clip-threshold-change', { threshold, ...next });
+  }
+
+  // ---- user input ---------------------------------------------------------------------------------
+
+  private onQueriesInput(e: Event): void {
+    const text = (e.target as HTMLTextAreaElement).value;
+    this.queriesText = text;
+    clearTimeout(this.queryTimer);
+    // Wait for a pause in typing: every keystroke would otherwise run a half-typed query.
+    this.queryTimer = setTimeout(() => {
+      this.queriesFromTextarea = true;
+      this.queries = text.split('\n').map((s) => s.trim()).filter(Boolean);
+    }, 300);
+  }
+
+  private onTemplateInput(e: Event): void {
+    const value = (e.target as HTMLInputElement).value;
+    clearTimeout(this.templateTimer);
+    this.templateTimer = setTimeout(() => {
+      if (!value.includes('{}')) {
+        this.showError(new ClipError('input', 'The template needs {} where the query goes, e.g. "a photo of a {}."'));
+        return;
+      }
+      this.error = null;
+      this.template = value;
+    }, 300);
+  }
+
+  private onDrop(e: DragEvent): void {
+    e.preventDefault();
+    this.dragging = false;
+    let img: ShownImage | null = null;
+    try {
+      img = e.dataTransfer && imageFromTransfer(e.dataTransfer);
+    } catch (err) {
+      this.showError(err);
+      return;
+    }
+    if (img) void this.showChecked(img);
+    else this.showError(new ClipError('image', 'Nothing to detect in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).'));
+  }
+
+  private readonly onPaste = (e: ClipboardEvent): void => {
+    if (!this.isConnected || this.offsetParent === null) return; // not on screen (e.g. another tab)
+    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+    if (!file) return; // text pastes go to the text fields as usual
+    e.preventDefault();
+    this.showFile(file, file.name || 'pasted image');
+  };
+
+  private onPick(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) this.showFile(file);
+  }
+
+  private showFile(file: File, name = file.name): void {
+    try {
+      void this.showChecked(imageFromFile(file, name));
+    } catch (err) {
+      this.showError(err);
+    }
+  }
+
+  /** Shows a file once it is known to decode; otherwise keeps the current image and says why. */
+  private async showChecked(img: ShownImage): Promise<void> {
+    try {
+      if (img.input instanceof Blob) await assertDecodable(img.input, img.name);
+      this.setShown(img);
+    } catch (err) {
+      if (img.objectUrl) URL.revokeObjectURL(img.objectUrl);
+      this.showError(err);
+    }
+  }
+
+  private pick(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('#file')!.click();
+  }
+
+  private onImageLoad(e: Event): void {
+    const img = e.target as HTMLImageElement;
+    if (img.naturalWidth > 0 && img.naturalHeight > 0) this.natural = { width: img.naturalWidth, height: img.naturalHeight };
+  }
+
+  private onSlider(e: Event): void {
+    this.threshold = Number((e.target as HTMLInputElement).value);
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------
+
+  override render() {
+    const r = this.result;
+    return html`
+      <div part="base" class="layout">
+        <section class="panel controls-panel" aria-labelledby="queries-title">
+          <h3 id="queries-title"><label for="queries">Queries</label> <span class="muted small">one per line</span></h3>
+          <textarea id="queries" part="queries" rows="5" spellcheck="false" .value=${this.queriesText ?? this.queries.join('\n')}
+            @input=${this.onQueriesInput}></textarea>
+          <label class="field"><span class="field-label">Template</span>
+            <input part="template" class="template" .value=${this.template} spellcheck="false" @input=${this.onTemplateInput}>
+          </label>
+          <fieldset part="modes" class="modes">
+            <legend class="field-label">Mode</legend>
+            <div class="segmented">
+              ${MODES.map((m) => html`
+                <label part="mode ${m.mode === this.mode ? 'mode-active' : ''}" class="segment">
+                  <input type="radio" name="mode" value=${m.mode} .checked=${m.mode === this.mode}
+                    @change=${() => (this.mode = m.mode)}>
+                  <span>${m.label}</span>
+                </label>`)}
+            </div>
+            <p class="muted small about">${MODES.find((m) => m.mode === this.mode)?.about ?? ''}</p>
+          </fieldset>
+        </section>
+
+        <section class="panel view-panel" aria-labelledby="view-title">
+          <h3 id="view-title">Detection ${this.busy ? html`<span class="spinner" aria-label="working"></span>` : nothing}</h3>
+          ${this.renderToolbar(r)}
+          ${this.error ? this.renderError(this.error) : nothing}
+          ${this.renderStage(r)}
+          ${this.renderFooter(r)}
+        </section>
+
+        <section class="panel legend-panel" aria-labelledby="legend-title">
+          <h3 id="legend-title">Scores</h3>
+          ${this.renderLegend(r)}
+        </section>
+      </div>`;
+  }
+
+  private renderToolbar(r: DetectorResult | null) {
+    const t = this.sliderValue;
+    const crops = (r?.mode ?? this.mode) === 'crops';
+    const queries = r?.queries ?? this.currentQueries();
+    return html`
+      <div class="toolbar">
+        <label class="slider">
+          <span class="field-label">Boxes</span>
+          <input part="threshold" type="range" min="0" max="1" step="0.01" .value=${String(t)} @input=${this.onSlider}
+            aria-label="Box threshold" aria-valuetext=${crops ? `probability ${t.toFixed(2)}` : `${Math.round(t * 100)}% of each query's range`}>
+          <output part="threshold-value" class="slider-value">${crops ? html`p ≥ ${t.toFixed(2)}` : html`${Math.round(t * 100)}% <span class="muted">of range</span>`}</output>
+        </label>
+        <label class="colour-by">
+          <span class="field-label">Cells</span>
+          <select part="colour-by" aria-label="Colour cells by" @change=${(e: Event) => (this.colourBy = Number((e.target as HTMLSelectElement).value))}>
+            <option value="-1" ?selected=${this.colourBy < 0}>Best query per cell</option>
+            ${queries.map((q, i) => html`<option value=${i} ?selected=${this.colourBy === i}>${q}</option>`)}
+          </select>
+        </label>
+      </div>`;
+  }
+
+  private renderError(err: DetectorError) {
+    const tooLong = err.code === 'input' && /tokens long/.test(err.message) && !this.truncate;
+    return html`<div part="error" class="error" role="alert">
+      ${err.message}
+      ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+    </div>`;
+  }
+
+  private renderStage(r: DetectorResult | null) {
+    const shown = this.shown;
+    const dims = r?.image ?? this.natural ?? { width: 1, height: 1 };
+    const small = Math.max(dims.width, dims.height) < 200;
+    return html`
+      <div part="drop-zone" class="stage ${this.dragging ? 'dragging' : ''} ${shown ? 'has-image' : ''}"
+        role=${shown ? nothing : 'button'} tabindex=${shown ? nothing : '0'} aria-label=${shown ? nothing : 'Drop, paste or choose an image'}
+        @click=${() => !this.shown && this.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.pick()}
+        @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
+        @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+        ${shown
+          ? html`<div class="frame" style="aspect-ratio: ${dims.width} / ${dims.height}; --ratio: ${dims.width / dims.height}">
+              <img part="image" class=${small ? 'pixelated' : ''} src=${shown.preview} alt=${shown.name} @load=${this.onImageLoad}
+                @error=${() => this.showError(new ClipError('image', `"${shown.name}" is not an image this browser can show.`))}>
+              ${r ? this.renderOverlay(r) : nothing}
+            </div>`
+          : html`<div class="placeholder">
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4z M4 15l4-4 5 5 3-3 4 4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/><circle cx="15.5" cy="9" r="1.6" fill="currentColor"/></svg>
+              <span><strong>Drop an image</strong>, paste one, or click to choose</span>
+            </div>`}
+        ${this.dragging && shown ? html`<div class="drop-hint">Drop to detect in this image</div>` : nothing}
+      </div>`;
+  }
+
+  private renderOverlay(r: DetectorResult) {
+    const { width: W, height: H } = r.image;
+    const cells = cellRects(r);
+    const ext = gridExtent(cells);
+    const ranges = queryRanges(r);
+    const crops = r.mode === 'crops';
+    const focus = this.colourBy < r.queries.length ? this.colourBy : -1;
+    const hovered = this.hover !== null ? cells[this.hover] : undefined;
+    const covered = ext.x > 0.5 || ext.y > 0.5 || ext.x + ext.w < W - 0.5 || ext.y + ext.h < H - 0.5;
+    // Highest score first: it gets the first say on where its label goes (placeLabels).
+    const boxes = r.boxes.filter((b) => focus < 0 || b.queryIndex === focus).sort((a, b) => b.score - a.score);
+    const pct = (v: number, of: number) => `${(100 * v) / of}%`;
+    return html`
+      <svg part="grid" class="grid" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img"
+        aria-label=${`${r.grid[0]} × ${r.grid[1]} grid of ${crops ? 'crop probabilities' : 'patch similarities'}`}
+        @pointerleave=${(e: PointerEvent) => e.pointerType === 'mouse' && (this.hover = null)}>
+        ${covered ? svg`<path class="outside" fill-rule="evenodd"
+          d="M0 0H${W}V${H}H0Z M${ext.x} ${ext.y}h${ext.w}v${ext.h}h${-ext.w}Z"><title>Outside the centre crop the model sees</title></path>` : nothing}
+        ${cells.map((c, i) => {
+          const p = paintCell(r.patchSimilarity[i], focus, ranges, crops);
+          return svg`<rect part="cell" class="cell" x=${c.x} y=${c.y} width=${c.w} height=${c.h} fill=${p.colour} fill-opacity=${p.opacity}
+            data-cell=${i} @pointerenter=${() => (this.hover = i)} @pointerdown=${() => (this.hover = i)}></rect>`;
+        })}
+        ${hovered ? svg`<rect part="cell-hover" class="cell-hover" x=${hovered.x} y=${hovered.y} width=${hovered.w} height=${hovered.h}></rect>` : nothing}
+      </svg>
+      <div class="boxes">
+        ${repeat(boxes, (b) => `${b.queryIndex}:${b.x}:${b.y}:${b.w}:${b.h}`, (b) => html`
+          <div part="box" class="box ${b.y / H < 0.1 ? 'label-inside' : ''}" data-query=${b.queryIndex}
+            style="left:${pct(b.x, W)};top:${pct(b.y, H)};width:${pct(b.w, W)};height:${pct(b.h, H)};--c:${queryColour(b.queryIndex)}">
+            <span part="box-label" class="box-label">${b.query} <span class="box-score">${formatScore(b.score, r.mode)}</span></span>
+          </div>`)}
+      </div>`;
+  }
+
+  private renderFooter(r: DetectorResult | null) {
+    const samples = this.noSamples || this.samples.length === 0 ? nothing : html`
+      <div part="samples" class="samples" role="group" aria-label="Sample images">
+        <span class="muted small">Samples</span>
+        ${this.samples.map((s) => html`
+          <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
+            title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
+            <img src=${s.url} alt="">
+          </button>`)}
+      </div>`;
+    const focus = r && this.colourBy >= 0 && this.colourBy < r.queries.length ? this.colourBy : -1;
+    const range = r && focus >= 0 ? queryRanges(r)[focus] : null;
+    return html`
+      <div class="under-stage">
+        ${samples}
+        <span class="spacer"></span>
+        <button part="choose" type="button" @click=${this.pick}>Choose image…</button>
+        <input id="file" type="file" accept="image/*" hidden @change=${this.onPick}>
+      </div>
+      ${r ? html`
+        <p part="meta" class="meta muted small">
+          ${range ? html`<span part="scale" class="scale" title="Cell colour: this query's score, low to high">
+            ${formatScore(r.mode === 'crops' ? 0 : range.min, r.mode)}
+            <span class="scale-bar" style="--c:${queryColour(focus)}"></span>
+            ${formatScore(r.mode === 'crops' ? 1 : range.max, r.mode)}
+          </span>` : nothing}
+          <span>${MODES.find((m) => m.mode === r.mode)?.label} · ${r.grid[0]} × ${r.grid[1]} ${r.mode === 'crops' ? 'crops' : 'patches'}
+            · ${r.boxes.length} ${r.boxes.length === 1 ? 'box' : 'boxes'} · ${Math.round(r.ms)} ms</span>
+        </p>` : nothing}`;
+  }
+
+  private renderLegend(r: DetectorResult | null) {
+    if (!this.model) return html`<p class="empty muted">Load a model to see where each query matches the image.</p>`;
+    const queries = r?.queries ?? this.currentQueries();
+    if (queries.length === 0) return html`<p class="empty muted">Add a query or two.</p>`;
+    const row = r && this.hover !== null ? r.patchSimilarity[this.hover] : null;
+    const ranges = r ? queryRanges(r) : null;
+    const winner = row ? argmax(row) : -1;
+    const counts = queries.map((_, i) => r?.boxes.filter((b) => b.queryIndex === i).length ?? 0);
+    const [, cols] = r?.grid ?? [0, 0];
+    return html`
+      <p part="readout" class="readout small ${row ? '' : 'muted'}">
+        ${row && this.hover !== null
+          ? html`<strong>Cell row ${Math.floor(this.hover / cols) + 1}, column ${(this.hover % cols) + 1}</strong>`
+          : r ? 'Hover a cell (or tap it) to read its scores.' : this.shown ? 'Detecting…' : 'Scores appear with an image.'}
+      </p>
+      <table part="legend" class="legend">
+        <thead><tr>
+          <th scope="col">Query</th>
+          <th scope="col" class="num">${row ? 'Cell' : ''}</th>
+          <th scope="col" class="num" title="Highest score over the cells">Best</th>
+          <th scope="col" class="num" title="Boxes at the current threshold">Boxes</th>
+        </tr></thead>
+        <tbody>
+          ${queries.map((q, i) => html`
+            <tr part="legend-item ${this.colourBy === i ? 'legend-item-active' : ''}" class="${this.colourBy === i ? 'active' : ''} ${winner === i ? 'winner' : ''}">
+              <th scope="row">
+                <button class="query" type="button" aria-pressed=${this.colourBy === i ? 'true' : 'false'}
+                  title=${`${q}\n${this.colourBy === i ? 'Click: back to the best query per cell' : 'Click: colour the cells by this query'}`}
+                  @click=${() => (this.colourBy = this.colourBy === i ? -1 : i)}>
+                  <span part="swatch" class="swatch" style="background:${queryColour(i)}"></span><span class="query-text">${q}</span>
+                </button>
+              </th>
+              <td class="num">${row && r ? formatScore(row[i], r.mode) : ''}</td>
+              <td class="num">${ranges && r ? formatScore(ranges[i].max, r.mode) : '–'}</td>
+              <td class="num">${r ? counts[i] : '–'}</td>
+            </tr>`)}
+        </tbody>
+      </table>
+      ${r && r.mode !== 'crops' ? html`<p class="muted small note">Scores are cosine similarities of patch and query embeddings.</p>`
+        : r ? html`<p class="muted small note">Scores are each crop’s probability for the query, against the others and “background”.</p>` : nothing}`;
+  }
+}
+
+if (!customElements.get('clip-patch-detector')) customElements.define('clip-patch-detector', ClipPatchDetector);
+
+declare global {
+  interface HTMLElementTagNameMap { 'clip-patch-detector': ClipPatchDetector }
+}
