@@ -21,6 +21,12 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     render: () => html`<clip-classifier></clip-classifier>`,
   },
   {
+    id: 'detect',
+    label: 'Detect',
+    blurb: 'Where in the image each query is: a score for every patch of the grid, and boxes where it is high. No training.',
+    render: () => html`<clip-patch-detector></clip-patch-detector>`,
+  },
+  {
     id: 'bias',
     label: 'Bias probe',
     blurb: 'Groups of photos against a label set: how often each group gets each label, with 95% intervals and disparities.',
