@@ -2,9 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
-import { upsampleBilinear } from '../model/detect/boxes.ts';
 import { GRADCAM_METHODS, type GradCam, type GradCamMethod } from '../model/explain/index.ts';
-import { modelToImage, type RawImage } from '../model/preprocess/preprocess.ts';
+import { blendHeatmap } from '../model/explain/overlay.ts';
+import type { RawImage } from '../model/preprocess/preprocess.ts';
 import { nodePlatform } from '../node/index.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, promptCheck, withModel, type CliIo } from './common.ts';
@@ -85,33 +85,12 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** OpenCV's COLORMAP_JET (as pytorch-grad-cam's show_cam_on_image uses) for v in [0, 1]: RGB 0..255. */
-export function jet(v: number): [number, number, number] {
-  const c = (x: number) => Math.round(255 * Math.min(1, Math.max(0, x)));
-  const t = Math.min(1, Math.max(0, v));
-  return [c(1.5 - Math.abs(4 * t - 3)), c(1.5 - Math.abs(4 * t - 2)), c(1.5 - Math.abs(4 * t - 1))];
-}
-
 /**
- * The image as RGBA with the normalized map blended in: the grid is upsampled bilinearly (PyTorch's
- * align_corners=False) onto the part of the image the model saw (the centre crop, through
- * `transform`), colour-mapped with jet and mixed as (1 − opacity)·image + opacity·heat.
+ * The image as RGBA with the normalized map blended in (see src/model/explain/overlay.ts): bilinear
+ * upsampling onto the centre crop the model saw, jet colour map, (1 − opacity)·image + opacity·heat.
  */
 export function overlayHeatmap(image: RawImage, cam: Pick<GradCam, 'camNorm' | 'grid' | 'transform'>, opacity = 0.5): Uint8Array {
   const rgba = drawBoxes(image, { boxes: [] });
-  const { width: W, height: H } = image;
-  const [gh, gw] = cam.grid;
-  const [x0, y0] = modelToImage(cam.transform, 0, 0);
-  const [x1, y1] = modelToImage(cam.transform, gw, gh);
-  const left = Math.round(x0), top = Math.round(y0);
-  const w = Math.max(1, Math.round(x1) - left), h = Math.max(1, Math.round(y1) - top);
-  const map = upsampleBilinear(cam.camNorm, gh, gw, h, w);
-  for (let y = Math.max(0, top); y < Math.min(H, top + h); y++) {
-    for (let x = Math.max(0, left); x < Math.min(W, left + w); x++) {
-      const heat = jet(map[(y - top) * w + (x - left)]);
-      const o = (y * W + x) * 4;
-      for (let c = 0; c < 3; c++) rgba[o + c] = Math.round((1 - opacity) * rgba[o + c] + opacity * heat[c]);
-    }
-  }
+  blendHeatmap(rgba, image.width, image.height, cam, { opacity, colourMap: 'jet' });
   return rgba;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { main } from '../../src/cli/main.ts';
-import { jet } from '../../src/cli/gradcam.ts';
+import { jet } from '../../src/model/explain/overlay.ts';
 import { expectClose, flat } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 

@@ -15,6 +15,7 @@ import { ClipModel, isClipError, modelToImage, writeRandomClipModel } from '../.
 import { clipPreset } from '../../src/model/config.ts';
 import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { channelWeights, normalizeCam, weightedActivations } from '../../src/model/explain/gradcam.ts';
+import { blendHeatmap, camExtent, cellAt, colourOf } from '../../src/model/explain/overlay.ts';
 import { explainRef, type CpuVision } from '../../src/model/explain/reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
@@ -187,6 +188,44 @@ describe('Grad-CAM on a ViT-B/32-shaped model (224 px, patch 32, small widths, 2
     expect(y0).toBeCloseTo(0, 3);
     expect(x1).toBeCloseTo(55 * sx + 224 * sx, 3);
     expect(y1).toBeCloseTo(300, 3);
+  });
+});
+
+describe('Grad-CAM overlay (pure)', () => {
+  // 448x300 image, 7x7 grid on the centre crop: x from 55·448/334 = 73.77 for 224·448/334 = 300.5 px.
+  const sx = 448 / 334;
+  const cam = { grid: [7, 7] as [number, number], transform: mat3.multiply(mat3.multiply(mat3.scaling([sx, 300 / 224]), mat3.translation([55, 0])), mat3.scaling([32, 32])), camNorm: Float32Array.from({ length: 49 }, (_, i) => i / 48) };
+
+  it('places the grid on the centre crop and finds the cell under a pixel', () => {
+    expect(camExtent(cam)).toEqual({ left: 74, top: 0, width: 300, height: 300 });
+    expect(cellAt(cam, 73, 10)).toBeNull();
+    expect(cellAt(cam, 80, 1)).toEqual({ cell: 0, row: 0, col: 0 });
+    expect(cellAt(cam, 373, 299)).toEqual({ cell: 48, row: 6, col: 6 });
+    expect(cellAt(cam, 375, 10)).toBeNull();
+  });
+
+  it('blends only inside the crop, with the opacity asked for', () => {
+    const rgba = new Uint8Array(448 * 300 * 4).fill(100);
+    blendHeatmap(rgba, 448, 300, cam, { opacity: 1, colourMap: 'gray' });
+    expect(Array.from(rgba.subarray(0, 4))).toEqual([100, 100, 100, 100]); // left of the crop
+    expect(Array.from(rgba.subarray(74 * 4, 74 * 4 + 3))).toEqual([0, 0, 0]); // cell 0: value 0
+    const last = (299 * 448 + 373) * 4;
+    expect(Array.from(rgba.subarray(last, last + 3))).toEqual([255, 255, 255]); // cell 48: value 1
+    const half = new Uint8Array(448 * 300 * 4).fill(100);
+    blendHeatmap(half, 448, 300, cam, { opacity: 0.5, colourMap: 'jet' });
+    expect(Array.from(half.subarray(74 * 4, 74 * 4 + 3))).toEqual([50, 50, 114]); // ½·100 + ½·jet(0) = (0, 0, 128)
+  });
+
+  it('colour maps: jet as OpenCV, gray, viridis and turbo fits at their ends', () => {
+    expect(colourOf('jet', 0)).toEqual([0, 0, 128]);
+    expect(colourOf('jet', 0.5)).toEqual([128, 255, 128]);
+    expect(colourOf('jet', 2)).toEqual([128, 0, 0]);
+    expect(colourOf('gray', 0.5)).toEqual([128, 128, 128]);
+    const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 4);
+    expect(near(colourOf('viridis', 0), [68, 1, 84]), String(colourOf('viridis', 0))).toBe(true);
+    expect(near(colourOf('viridis', 1), [253, 231, 37]), String(colourOf('viridis', 1))).toBe(true);
+    expect(colourOf('turbo', 1)[0]).toBeGreaterThan(100);
+    expect(colourOf('turbo', 0.5)[1]).toBeGreaterThan(200);
   });
 });
 

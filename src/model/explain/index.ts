@@ -18,6 +18,7 @@ import { GRADCAM_METHODS, channelWeights, normalizeCam, relevanceMap, weightedAc
 import { recordExplanation } from './record.ts';
 
 export * from './gradcam.ts';
+export * from './overlay.ts';
 export { recordExplanation, type ExplainInputs, type ExplainRecord } from './record.ts';
 
 export interface GradCamOptions {
