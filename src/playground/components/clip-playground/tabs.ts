@@ -27,6 +27,12 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     render: () => html`<clip-patch-detector></clip-patch-detector>`,
   },
   {
+    id: 'explain',
+    label: 'Explain',
+    blurb: 'Where in the image each prompt matches, for any layer of the vision tower: Grad-CAM from the exact gradient, computed on the GPU.',
+    render: () => html`<clip-gradcam></clip-gradcam>`,
+  },
+  {
     id: 'bias',
     label: 'Bias probe',
     blurb: 'Groups of photos against a label set: how often each group gets each label, with 95% intervals and disparities.',

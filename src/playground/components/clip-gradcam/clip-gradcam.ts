@@ -1,0 +1,554 @@
+/**
+ * <clip-gradcam>: where in one image each of several prompts matches, side by side, from the
+ * engine's exact backward pass (`ClipModel.gradcam`): one overlay per prompt, a layer selector (any
+ * layer of the vision tower), the method (Grad-CAM, Grad-CAM++, relevance), an opacity slider and a
+ * colour map (both redraw on the CPU, no GPU work), hover or tap to read the map under the pointer,
+ * and a PNG export of all overlays with their prompts and scores.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { mat3 } from 'wgpu-matrix';
+import type { ClipModel } from '../../../model/clip.ts';
+import { ClipError } from '../../../model/errors.ts';
+import {
+  COLOUR_MAPS, GRADCAM_METHODS, blendHeatmap, cellAt, colourOf, type ColourMap, type GradCam, type GradCamMethod,
+} from '../../../model/explain/index.ts';
+import type { ImageInput } from '../../../model/platform.ts';
+import { modelToImage } from '../../../model/preprocess/preprocess.ts';
+import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
+import { currentModel, emit, onModelReady } from '../../shared-model.ts';
+import { EmbeddingCache } from '../clip-classifier/embedding-cache.ts';
+import { assertDecodable, imageFromFile, imageFromInput, imageFromTransfer, type ShownImage } from '../clip-classifier/image-input.ts';
+import { gradcamStyles } from './clip-gradcam.styles.ts';
+
+/** One prompt's explanation (the engine's GradCam) with its prompt and wall time. */
+export interface GradcamView extends GradCam {
+  prompt: string;
+  ms: number;
+}
+
+/** Detail of `clip-gradcam`: every prompt's map for the current image, layer and method. */
+export interface GradcamResult {
+  prompts: string[];
+  method: GradCamMethod;
+  /** The layer as asked for (negative from the end) and as used (0-based). */
+  layer: number;
+  results: GradcamView[];
+  ms: number;
+}
+
+export interface GradcamError { code: string; message: string }
+
+const METHODS: { method: GradCamMethod; label: string; about: string }[] = [
+  { method: 'gradcam', label: 'Grad-CAM', about: 'Mean gradient over the patches weights the layer’s channels (pytorch-grad-cam’s GradCAM).' },
+  { method: 'gradcam++', label: 'Grad-CAM++', about: 'Positive gradients weighted by higher-order terms (GradCAMPlusPlus).' },
+  { method: 'relevance', label: 'Relevance', about: 'Chefer et al.: gradient-weighted attention, rolled out from the layer to the top.' },
+];
+
+/** Prompts as the `prompts` attribute writes them: separated by "|" (prompts may hold commas). */
+const promptsAttribute = {
+  fromAttribute: (v: string | null) => (v ?? '').split('|').map((s) => s.trim()).filter(Boolean),
+  toAttribute: (v: string[]) => v.join(' | '),
+};
+
+const DEFAULT_PROMPTS = ['a photo of a cat', 'a photo of a sailboat'];
+/** Overlays are drawn at most this many pixels on their long side (the export too). */
+const DRAW_SIZE = 768;
+
+export class ClipGradcam extends LitElement {
+  static override properties = {
+    model: { attribute: false },
+    prompts: { converter: promptsAttribute },
+    layer: { type: Number, reflect: true },
+    method: { type: String, reflect: true },
+    opacity: { type: Number, reflect: true },
+    colourMap: { type: String, attribute: 'colour-map', reflect: true },
+    truncate: { type: Boolean, reflect: true },
+    noSamples: { type: Boolean, attribute: 'no-samples' },
+    samples: { attribute: false },
+    image: { attribute: false },
+    result: { attribute: false },
+    views: { attribute: false },
+    error: { attribute: false },
+    busy: { type: Boolean, reflect: true },
+    shown: { state: true },
+    dragging: { state: true },
+    hover: { state: true },
+    base: { state: true },
+  };
+  static override styles = gradcamStyles;
+
+  /** The model to explain with; by default the one any clip-model-loader on the page publishes. */
+  declare model: ClipModel | null;
+  /** The texts to explain, one overlay each. */
+  declare prompts: string[];
+  /** Vision layer whose layer_norm1 output is the target: 0-based, negative from the end (default -1). */
+  declare layer: number;
+  declare method: GradCamMethod;
+  /** Weight of the heatmap over the image, 0..1 (default 0.5). Redraws without the GPU. */
+  declare opacity: number;
+  declare colourMap: ColourMap;
+  /** Cut prompts over 77 tokens instead of reporting them. */
+  declare truncate: boolean;
+  declare noSamples: boolean;
+  declare samples: readonly SampleImage[];
+  /** The image: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
+  declare image: ImageInput | null;
+  /** The last complete result (also the `clip-gradcam` event's detail). */
+  declare result: GradcamResult | null;
+  /** One entry per prompt, filled in as each map arrives (null while pending). */
+  declare views: (GradcamView | null)[];
+  declare error: GradcamError | null;
+  declare busy: boolean;
+  declare shown: ShownImage | null;
+  declare dragging: boolean;
+  /** The patch under the pointer, or null. */
+  declare hover: { cell: number; row: number; col: number } | null;
+  /** The shown image's pixels at drawing size, for the overlays. */
+  declare base: ImageData | null;
+
+  /** Explanations this element has run on the GPU (one per prompt; redraws add none). */
+  explanations = 0;
+
+  private readonly embeddings = new EmbeddingCache();
+  private generation = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private promptTimer: ReturnType<typeof setTimeout> | undefined;
+  private promptsText: string | null = null;
+  private promptsFromTextarea = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.model = null;
+    this.prompts = [...DEFAULT_PROMPTS];
+    this.layer = -1;
+    this.method = 'gradcam';
+    this.opacity = 0.5;
+    this.colourMap = 'jet';
+    this.truncate = false;
+    this.noSamples = false;
+    this.samples = SAMPLE_IMAGES;
+    this.image = null;
+    this.result = null;
+    this.views = [];
+    this.error = null;
+    this.busy = false;
+    this.shown = null;
+    this.dragging = false;
+    this.hover = null;
+    this.base = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.model ??= currentModel();
+    this.unsubscribe = onModelReady((d) => (this.model = d.model));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+  }
+
+  /** Shows a bundled sample image by name (e.g. "cat"). */
+  async showSample(name: string): Promise<void> {
+    const s = this.samples.find((x) => x.name === name);
+    if (!s) return;
+    this.setShown({ input: await sampleCanvas(s.url), preview: s.url, name: s.name });
+  }
+
+  /** Resolves once the maps for the current inputs are in (or the error is shown). */
+  async settled(): Promise<void> {
+    await this.updateComplete;
+    for (let q = this.queue; ; q = this.queue) {
+      await q;
+      if (q === this.queue) break;
+    }
+    await this.updateComplete;
+  }
+
+  /** All overlays side by side with their prompts and scores, as a PNG. */
+  async exportPng(): Promise<Blob> {
+    const canvases = [...this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[part="overlay"]')];
+    const views = this.views;
+    if (canvases.length === 0 || views.some((v) => !v)) throw new ClipError('input', 'Nothing to export yet: the maps are not ready.');
+    const pad = 12, caption = 40;
+    const w = Math.max(...canvases.map((c) => c.width)), h = Math.max(...canvases.map((c) => c.height));
+    const out = Object.assign(document.createElement('canvas'), { width: pad + canvases.length * (w + pad), height: pad + h + caption });
+    const ctx = out.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = '#1f2937';
+    ctx.font = '600 14px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    canvases.forEach((c, i) => {
+      const x = pad + i * (w + pad);
+      ctx.drawImage(c, x, pad);
+      const v = views[i]!;
+      ctx.fillText(v.prompt, x, pad + h + 6, w);
+      ctx.fillText(`score ${v.score.toFixed(2)} · ${v.method}, layer ${v.layer}`, x, pad + h + 23, w);
+    });
+    return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  }
+
+  // ---- reacting to changes ------------------------------------------------------------------------
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('prompts')) {
+      if (!this.promptsFromTextarea) this.promptsText = null;
+      this.promptsFromTextarea = false;
+    }
+    if (changed.has('image') && this.image !== (this.shown?.input ?? null)) {
+      try {
+        this.setShown(this.image ? imageFromInput(this.image) : null);
+      } catch (e) {
+        this.showError(e);
+      }
+    }
+    if (['model', 'prompts', 'layer', 'method', 'truncate', 'shown'].some((k) => changed.has(k))) this.explain();
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (['views', 'opacity', 'colourMap', 'base'].some((k) => changed.has(k))) this.paint();
+  }
+
+  private setShown(next: ShownImage | null): void {
+    if (this.shown?.objectUrl) URL.revokeObjectURL(this.shown.objectUrl);
+    this.shown = next;
+    this.image = next?.input ?? null;
+    this.views = [];
+    this.result = null;
+    this.base = null;
+    this.hover = null;
+    this.error = null;
+    emit(this, 'clip-image-change', { name: next?.name ?? null });
+  }
+
+  private showError(e: unknown): void {
+    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    emit(this, 'clip-error', this.error);
+  }
+
+  private currentPrompts(): string[] {
+    return [...new Set(this.prompts.map((p) => p.trim()).filter(Boolean))];
+  }
+
+  /** Queues the maps of every prompt for the current inputs; a newer request makes older ones stale. */
+  private explain(): void {
+    const gen = ++this.generation;
+    const model = this.model, shown = this.shown;
+    const prompts = this.currentPrompts();
+    const layer = this.layer, method = this.method, truncate = this.truncate;
+    if (!model || !shown || prompts.length === 0) {
+      this.busy = false;
+      return;
+    }
+    this.busy = true;
+    // Maps that stay valid (same prompt, method and layer: a prompt list edit) stay on screen meanwhile.
+    const L = model.config.vision.numLayers;
+    const same = (v: GradcamView | null, p: string) => v?.prompt === p && v.method === method && v.layer === (layer < 0 ? L + layer : layer);
+    this.views = prompts.map((p) => this.views.find((v) => same(v, p)) ?? null);
+    this.queue = this.queue.then(async () => {
+      if (gen !== this.generation) return;
+      const t0 = performance.now();
+      try {
+        // Each prompt is encoded once per model (template "{}": the prompt as typed).
+        const { embeds } = await this.embeddings.labels(model, prompts, ['{}'], truncate);
+        const views: (GradcamView | null)[] = prompts.map(() => null);
+        for (let i = 0; i < prompts.length; i++) {
+          const t = performance.now();
+          const r = await model.gradcam(shown.input, embeds[i], { layer, method });
+          if (gen !== this.generation) return;
+          this.explanations++;
+          views[i] = { ...r, prompt: prompts[i], ms: performance.now() - t };
+          this.views = prompts.map((_, k) => views[k] ?? this.views[k] ?? null);
+          if (i === 0) void this.loadBase(shown, r, gen);
+        }
+        this.views = [...views];
+        this.result = { prompts, method, layer: views[0]!.layer, results: views as GradcamView[], ms: performance.now() - t0 };
+        this.error = null;
+        emit(this, 'clip-gradcam', this.result);
+      } catch (e) {
+        if (gen !== this.generation) return;
+        this.showError(e);
+      } finally {
+        if (gen === this.generation) this.busy = false;
+      }
+    });
+  }
+
+  /** The shown image's pixels at the size the overlays are drawn (the engine's idea of its size). */
+  private async loadBase(shown: ShownImage, r: GradCam, gen: number): Promise<void> {
+    if (this.base && this.base.width === drawSize(r).width) return;
+    try {
+      const source = await drawable(shown);
+      if (gen !== this.generation || shown !== this.shown) return;
+      const { width, height } = drawSize(r);
+      const c = Object.assign(document.createElement('canvas'), { width, height });
+      const ctx = c.getContext('2d', { willReadFrequently: true })!;
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, width, height);
+      ctx.drawImage(source, 0, 0, width, height);
+      this.base = ctx.getImageData(0, 0, width, height);
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** Draws every ready overlay: the image with its map blended in (CPU only). */
+  private paint(): void {
+    const base = this.base;
+    if (!base) return;
+    this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[part="overlay"]').forEach((canvas) => {
+      const v = this.views[Number(canvas.dataset.index)];
+      if (!v) return;
+      const scale = base.width / v.image.width;
+      const pixels = new ImageData(new Uint8ClampedArray(base.data), base.width, base.height);
+      blendHeatmap(pixels.data, base.width, base.height, { ...v, transform: mat3.multiply(mat3.scaling([scale, scale]), v.transform) },
+        { opacity: Math.min(1, Math.max(0, Number(this.opacity) || 0)), colourMap: this.colourMap });
+      canvas.getContext('2d')!.putImageData(pixels, 0, 0);
+    });
+  }
+
+  // ---- user input ---------------------------------------------------------------------------------
+
+  private onPromptsInput(e: Event): void {
+    const text = (e.target as HTMLTextAreaElement).value;
+    this.promptsText = text;
+    clearTimeout(this.promptTimer);
+    this.promptTimer = setTimeout(() => {
+      this.promptsFromTextarea = true;
+      this.prompts = text.split('\n').map((s) => s.trim()).filter(Boolean);
+    }, 300);
+  }
+
+  private onPointer(e: PointerEvent, v: GradcamView): void {
+    const canvas = e.currentTarget as HTMLElement;
+    const rect = canvas.getBoundingClientRect();
+    const x = ((e.clientX - rect.left) / rect.width) * v.image.width;
+    const y = ((e.clientY - rect.top) / rect.height) * v.image.height;
+    const c = cellAt(v, x, y);
+    if (c?.cell !== this.hover?.cell) this.hover = c;
+  }
+
+  private onDrop(e: DragEvent): void {
+    e.preventDefault();
+    this.dragging = false;
+    let img: ShownImage | null = null;
+    try {
+      img = e.dataTransfer && imageFromTransfer(e.dataTransfer);
+    } catch (err) {
+      this.showError(err);
+      return;
+    }
+    if (img) void this.showChecked(img);
+    else this.showError(new ClipError('image', 'Nothing to explain in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).'));
+  }
+
+  private onPick(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    try {
+      void this.showChecked(imageFromFile(file));
+    } catch (err) {
+      this.showError(err);
+    }
+  }
+
+  private async showChecked(img: ShownImage): Promise<void> {
+    try {
+      if (img.input instanceof Blob) await assertDecodable(img.input, img.name);
+      this.setShown(img);
+    } catch (err) {
+      if (img.objectUrl) URL.revokeObjectURL(img.objectUrl);
+      this.showError(err);
+    }
+  }
+
+  private pick(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('#file')!.click();
+  }
+
+  private async download(): Promise<void> {
+    try {
+      const blob = await this.exportPng();
+      const url = URL.createObjectURL(blob);
+      const a = Object.assign(document.createElement('a'), { href: url, download: 'gradcam.png' });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      emit(this, 'clip-gradcam-export', { bytes: blob.size });
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------
+
+  override render() {
+    const L = this.model?.config.vision.numLayers ?? 0;
+    return html`
+      <div part="base" class="layout">
+        <section class="panel controls-panel" aria-labelledby="prompts-title">
+          <h3 id="prompts-title"><label for="prompts">Prompts</label> <span class="muted small">one per line</span></h3>
+          <textarea id="prompts" part="prompts" rows="4" spellcheck="false" .value=${this.promptsText ?? this.prompts.join('\n')}
+            @input=${this.onPromptsInput}></textarea>
+          <label class="field"><span class="field-label">Layer</span>
+            <select part="layer" aria-label="Vision layer" @change=${(e: Event) => (this.layer = Number((e.target as HTMLSelectElement).value))}>
+              <option value="-1" ?selected=${this.layer === -1}>Last${L ? ` (${L - 1})` : ''}</option>
+              ${Array.from({ length: L }, (_, i) => html`<option value=${i} ?selected=${this.layer === i}>Layer ${i}${i === 0 ? ' (first)' : ''}</option>`)}
+            </select>
+          </label>
+          <fieldset part="methods" class="methods">
+            <legend class="field-label">Method</legend>
+            <div class="segmented">
+              ${METHODS.map((m) => html`
+                <label part="method ${m.method === this.method ? 'method-active' : ''}" class="segment">
+                  <input type="radio" name="method" value=${m.method} .checked=${m.method === this.method} @change=${() => (this.method = m.method)}>
+                  <span>${m.label}</span>
+                </label>`)}
+            </div>
+            <p class="muted small about">${METHODS.find((m) => m.method === this.method)?.about ?? ''}</p>
+          </fieldset>
+          <label class="field"><span class="field-label">Opacity</span>
+            <span class="slider">
+              <input part="opacity" type="range" min="0" max="1" step="0.05" .value=${String(this.opacity)} aria-label="Heatmap opacity"
+                @input=${(e: Event) => (this.opacity = Number((e.target as HTMLInputElement).value))}>
+              <output>${Math.round(Number(this.opacity) * 100)}%</output>
+            </span>
+          </label>
+          <label class="field"><span class="field-label">Colour map</span>
+            <select part="colour-map" aria-label="Colour map" @change=${(e: Event) => (this.colourMap = (e.target as HTMLSelectElement).value as ColourMap)}>
+              ${COLOUR_MAPS.map((c) => html`<option value=${c} ?selected=${this.colourMap === c}>${c}</option>`)}
+            </select>
+            <span class="ramp" style="background: linear-gradient(90deg, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${colourOf(this.colourMap, t)})`).join(', ')})"></span>
+          </label>
+        </section>
+
+        <section class="panel view-panel" aria-labelledby="view-title">
+          <h3 id="view-title">Where each prompt matches ${this.busy ? html`<span class="spinner" aria-label="working"></span>` : nothing}</h3>
+          ${this.error ? this.renderError(this.error) : nothing}
+          ${this.renderStage()}
+          ${this.renderFooter()}
+        </section>
+      </div>`;
+  }
+
+  private renderError(err: GradcamError) {
+    const tooLong = err.code === 'input' && /tokens long/.test(err.message) && !this.truncate;
+    return html`<div part="error" class="error" role="alert">
+      ${err.message}
+      ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+    </div>`;
+  }
+
+  private renderStage() {
+    const shown = this.shown;
+    const prompts = this.currentPrompts();
+    return html`
+      <div part="drop-zone" class="stage ${this.dragging ? 'dragging' : ''} ${shown ? 'has-image' : ''}"
+        role=${shown ? nothing : 'button'} tabindex=${shown ? nothing : '0'} aria-label=${shown ? nothing : 'Drop or choose an image'}
+        @click=${() => !this.shown && this.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.pick()}
+        @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
+        @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+        ${shown
+          ? html`<div class="figures" @pointerleave=${(e: PointerEvent) => e.pointerType === 'mouse' && (this.hover = null)}>
+              ${prompts.map((p, i) => this.renderFigure(p, i, this.views[i] ?? null, shown))}
+            </div>`
+          : html`<div class="placeholder">
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4z M4 15l4-4 5 5 3-3 4 4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/><circle cx="15.5" cy="9" r="1.6" fill="currentColor"/></svg>
+              <span><strong>Drop an image</strong>, or click to choose</span>
+            </div>`}
+        ${this.dragging && shown ? html`<div class="drop-hint">Drop to explain this image</div>` : nothing}
+      </div>`;
+  }
+
+  private renderFigure(prompt: string, i: number, v: GradcamView | null, shown: ShownImage) {
+    const size = v ? drawSize(v) : null;
+    const small = size !== null && Math.max(size.width, size.height) < 200;
+    const cell = v && this.hover ? this.hover : null;
+    const [rows, cols] = v?.grid ?? [1, 1];
+    let box = nothing as unknown;
+    if (v && cell) {
+      const [x0, y0] = pointOf(v, cell.col, cell.row), [x1, y1] = pointOf(v, cell.col + 1, cell.row + 1);
+      const pct = (a: number, of: number) => `${(100 * a) / of}%`;
+      box = html`<div part="cell-hover" class="cell-hover"
+        style="left:${pct(x0, v.image.width)};top:${pct(y0, v.image.height)};width:${pct(x1 - x0, v.image.width)};height:${pct(y1 - y0, v.image.height)}"></div>`;
+    }
+    return html`
+      <figure part="figure" data-index=${i}>
+        <div class="frame">
+          ${v && size
+            ? html`<canvas part="overlay" data-index=${i} class=${small ? 'pixelated' : ''} width=${size.width} height=${size.height}
+                role="img" aria-label=${`${v.method} map of “${prompt}” over the image, ${rows} × ${cols} patches`}
+                @pointermove=${(e: PointerEvent) => this.onPointer(e, v)} @pointerdown=${(e: PointerEvent) => this.onPointer(e, v)}></canvas>`
+            : html`<img src=${shown.preview} alt=${shown.name}><div class="pending"><span class="spinner" aria-label="working"></span></div>`}
+          ${box}
+        </div>
+        <figcaption>
+          <span class="prompt" title=${prompt}>${prompt}</span><span class="spacer"></span>
+          ${v ? html`<span part="score" class="score" title="logits_per_image: exp(logit_scale) · cosine">${v.score.toFixed(2)}</span>` : nothing}
+        </figcaption>
+        ${v && cell
+          ? html`<span part="value" class="value" data-cell=${cell.cell}>row ${cell.row + 1}, col ${cell.col + 1}: ${v.cam[cell.cell].toPrecision(4)} (${v.camNorm[cell.cell].toFixed(2)})</span>`
+          : nothing}
+      </figure>`;
+  }
+
+  private renderFooter() {
+    const samples = this.noSamples || this.samples.length === 0 ? nothing : html`
+      <div part="samples" class="samples" role="group" aria-label="Sample images">
+        <span class="muted small">Samples</span>
+        ${this.samples.map((s) => html`
+          <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
+            title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
+            <img src=${s.url} alt="">
+          </button>`)}
+      </div>`;
+    const r = this.result;
+    const ready = this.views.length > 0 && this.views.every(Boolean) && !this.busy;
+    return html`
+      <div class="under-stage">
+        ${samples}
+        <span class="spacer"></span>
+        <button part="choose" type="button" @click=${this.pick}>Choose image…</button>
+        <button part="export" type="button" ?disabled=${!ready} @click=${this.download}>Export PNG</button>
+        <input id="file" type="file" accept="image/*" hidden @change=${this.onPick}>
+      </div>
+      ${!this.model ? html`<p class="empty muted">Load a model to see where each prompt matches the image.</p>` : nothing}
+      ${r ? html`<p part="meta" class="meta muted small">
+        ${METHODS.find((m) => m.method === r.method)?.label} on vision layer ${r.layer} (layer_norm1) · ${r.results[0].grid[0]} × ${r.results[0].grid[1]} patches
+        · ${r.results.length} ${r.results.length === 1 ? 'prompt' : 'prompts'} · ${Math.round(r.ms)} ms · hover a map to read it</p>` : nothing}`;
+  }
+}
+
+/** Overlay size: the engine's image size, at most DRAW_SIZE on the long side. */
+function drawSize(r: Pick<GradCam, 'image'>): { width: number; height: number } {
+  const s = Math.min(1, DRAW_SIZE / Math.max(r.image.width, r.image.height));
+  return { width: Math.max(1, Math.round(r.image.width * s)), height: Math.max(1, Math.round(r.image.height * s)) };
+}
+
+/** Grid point (column, row) in image pixels. */
+function pointOf(v: Pick<GradCam, 'transform'>, col: number, row: number): [number, number] {
+  return modelToImage(v.transform, col, row);
+}
+
+/** Something drawImage takes, for the shown image. */
+async function drawable(shown: ShownImage): Promise<CanvasImageSource> {
+  const input = shown.input;
+  if (input instanceof HTMLCanvasElement || input instanceof HTMLImageElement || input instanceof ImageBitmap) return input;
+  if (input instanceof ImageData) return createImageBitmap(input);
+  if (input instanceof Blob) return createImageBitmap(input);
+  const img = new Image();
+  img.crossOrigin = 'anonymous';
+  img.src = typeof input === 'string' ? input : shown.preview;
+  await img.decode();
+  return img;
+}
+
+if (!customElements.get('clip-gradcam')) customElements.define('clip-gradcam', ClipGradcam);
+
+declare global {
+  interface HTMLElementTagNameMap { 'clip-gradcam': ClipGradcam }
+}
