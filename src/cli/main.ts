@@ -7,6 +7,7 @@ import { version } from '../../package.json';
 import { isClipError } from '../node/index.ts';
 import { UsageError, commandHelp, oneLine, parseCommandArgs, type CommandSpec, type ParsedArgs } from './args.ts';
 import type { CliIo } from './common.ts';
+import * as bench from './bench.ts';
 import * as bias from './bias.ts';
 import * as classify from './classify.ts';
 import * as detect from './detect.ts';
@@ -25,7 +26,7 @@ interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, tokenize, info, download, randomModel];
+const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, tokenize, info, download, randomModel, bench];
 
 export const VERSION: string = version;
 

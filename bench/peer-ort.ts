@@ -1,0 +1,129 @@
+/**
+ * The peer: onnxruntime-web (what transformers.js runs) on the same weights, exported to ONNX by
+ * shared/tools/export_onnx.py (onnx/vision_model.onnx: pixel_values -> image_embeds,
+ * onnx/text_model.onnx: input_ids int64 -> text_embeds). Platform-neutral: the caller hands in
+ * the `onnxruntime-web` module (the page imports it, Node loads it through peer-ort-node.ts).
+ * onnxruntime-web is a dev dependency of the benchmark only, never of src/.
+ *
+ * Timing matches e2e.ts: wall time around session.run (input upload, every kernel, readback) after
+ * one warm-up run, median of the samples. The outputs are compared with ours on the same inputs.
+ */
+import type * as Ort from 'onnxruntime-web';
+import { maxAbsDiff, median } from './harness.ts';
+import type { E2eInputs } from './e2e.ts';
+
+export type OrtModule = typeof Ort;
+export type PeerProvider = 'webgpu' | 'wasm';
+
+export interface PeerOptions {
+  provider: PeerProvider;
+  /** ONNX bytes or a URL (browser). */
+  vision: Uint8Array | string;
+  text: Uint8Array | string;
+  /** Our inputs and outputs (e2e.ts): the peer runs the same pixels and token ids. */
+  inputs: E2eInputs;
+  samples?: number;
+  /** Images in the throughput batch (0 or 1: skipped). */
+  imageBatch?: number;
+  /** Prompts per text batch (at most the rows in `inputs.ids`). */
+  textBatch?: number;
+  onStep?: (message: string) => void;
+}
+
+export interface PeerResult {
+  provider: PeerProvider;
+  /** Session creation for both models, ms (includes the first graph optimization). */
+  session_ms: number;
+  image_ms: number;
+  image_batch: number;
+  image_batch_ms: number | null;
+  text_batch: number;
+  /** Median ms of one text batch. */
+  text_ms: number;
+  text_prompts_per_s: number;
+  samples: number;
+  /** Max |ours - peer| on the batch-1 image embedding and on the text batch's embeddings. */
+  image_max_abs_diff: number;
+  text_max_abs_diff: number;
+}
+
+function flatten(rows: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((s, r) => s + r.length, 0));
+  let o = 0;
+  for (const r of rows) {
+    out.set(r, o);
+    o += r.length;
+  }
+  return out;
+}
+
+export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResult> {
+  const samples = Math.max(1, o.samples ?? 3);
+  const step = o.onStep ?? (() => {});
+  const { pixels, ids } = o.inputs;
+  const textBatch = Math.min(o.textBatch ?? ids.length, ids.length);
+  const imageBatch = Math.min(o.imageBatch ?? pixels.length, pixels.length);
+  const S = Math.round(Math.sqrt(pixels[0].length / 3));
+  const T = ids[0].length;
+  const sessionOptions: Ort.InferenceSession.SessionOptions = { executionProviders: [o.provider], graphOptimizationLevel: 'all' };
+
+  step(`${o.provider}: creating sessions`);
+  const t0 = performance.now();
+  const create = (m: Uint8Array | string) =>
+    typeof m === 'string' ? ort.InferenceSession.create(m, sessionOptions) : ort.InferenceSession.create(m, sessionOptions);
+  const vision = await create(o.vision);
+  const text = await create(o.text);
+  const sessionMs = performance.now() - t0;
+  try {
+    const image = async (n: number) => {
+      const feeds = { pixel_values: new ort.Tensor('float32', flatten(pixels.slice(0, n)), [n, 3, S, S]) };
+      const out = await vision.run(feeds);
+      return out.image_embeds.data as Float32Array;
+    };
+    const idsTensor = () => {
+      const flat = new BigInt64Array(textBatch * T);
+      for (let b = 0; b < textBatch; b++) for (let t = 0; t < T; t++) flat[b * T + t] = BigInt(ids[b][t]);
+      return new ort.Tensor('int64', flat, [textBatch, T]);
+    };
+    const encodeText = async () => (await text.run({ input_ids: idsTensor() })).text_embeds.data as Float32Array;
+    const timed = async (label: string, fn: () => Promise<unknown>, warmedUp = false): Promise<number> => {
+      if (!warmedUp) {
+        step(`${o.provider}: ${label} (warm-up)`);
+        await fn();
+      }
+      const times: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        step(`${o.provider}: ${label} (${i + 1}/${samples})`);
+        const t = performance.now();
+        await fn();
+        times.push(performance.now() - t);
+      }
+      return median(times);
+    };
+
+    step(`${o.provider}: image encode, batch 1 (warm-up)`);
+    const firstImage = await image(1);
+    const imageMs = await timed('image encode, batch 1', () => image(1), true);
+    const batchMs = imageBatch > 1 ? await timed(`image encode, batch ${imageBatch}`, () => image(imageBatch)) : null;
+    step(`${o.provider}: text encode, ${textBatch} prompts (warm-up)`);
+    const firstText = await encodeText();
+    const textMs = await timed(`text encode, ${textBatch} prompts`, encodeText, true);
+    const ourText = flatten(o.inputs.textEmbeds.slice(0, textBatch));
+    return {
+      provider: o.provider,
+      session_ms: sessionMs,
+      image_ms: imageMs,
+      image_batch: imageBatch,
+      image_batch_ms: batchMs,
+      text_batch: textBatch,
+      text_ms: textMs,
+      text_prompts_per_s: textBatch / (textMs / 1000),
+      samples,
+      image_max_abs_diff: maxAbsDiff(firstImage, o.inputs.imageEmbeds[0]),
+      text_max_abs_diff: maxAbsDiff(firstText, ourText),
+    };
+  } finally {
+    await vision.release();
+    await text.release();
+  }
+}

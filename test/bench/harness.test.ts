@@ -1,0 +1,193 @@
+/**
+ * The benchmark harness itself, on tiny shapes: it validates before timing (a wrong kernel is
+ * rejected and never timed), its numbers are plausible (positive, finite, consistent with the
+ * FLOP and byte counts), it covers every matmul version, and `bench --json` has the documented
+ * shape. No timing is asserted on: these run on shared CPU adapters.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { gpu, TEST_ADAPTERS } from '../helpers/gpu.ts';
+import type { GpuContext } from '../../src/kernels/runtime.ts';
+import { matmul, MATMUL_VERSIONS } from '../../src/kernels/matmul/matmul.ts';
+import { matmulRef } from '../../src/kernels/matmul/reference.ts';
+import { createTimer, median, peakShare, rand, runCase, runCases, sampleRows, type BenchCase } from '../../bench/harness.ts';
+import { matmulCase, towerCases, unwiredVersions, versionsOf } from '../../bench/kernels.ts';
+import { probePeak } from '../../bench/peak.ts';
+import { TINY_SHAPES, SHAPES, selectShapes } from '../../bench/shapes.ts';
+import { breakdown, kernelRows, markdownReport } from '../../bench/report.ts';
+import { main } from '../../src/cli/main.ts';
+import { TINY } from '../helpers/fixtures.ts';
+
+const FAST = { warmup: 1, samples: 2, minSamples: 1, budgetMs: 0, minSampleMs: 1, maxReps: 2 };
+
+/** A matmul whose kernel scales by 1.01 while its reference does not: must be rejected. */
+function wrongMatmul(M: number, N: number, K: number): BenchCase {
+  const x = rand(M * K, 1), w = rand(N * K, 2);
+  return {
+    op: 'matmul', version: 'broken', shape: `M=${M} N=${N} K=${K}`, flops: 2 * M * N * K, bytes: 4 * (M * K + N * K + M * N),
+    setup(ctx) {
+      const tx = ctx.tensor([M, K], x), tw = ctx.tensor([N, K], w);
+      return {
+        record: (pass) => matmul(pass, tx, tw, null, { alpha: 1.01 }),
+        check: (out) => {
+          const ref = matmulRef(x, w, null, M, N, K);
+          let m = 0;
+          for (let i = 0; i < ref.length; i++) m = Math.max(m, Math.abs(out[i] - ref[i]));
+          return { maxAbsDiff: m, tolerance: 2e-6 * K, compared: ref.length };
+        },
+        release: () => {
+          ctx.release(tx);
+          ctx.release(tw);
+        },
+      };
+    },
+  };
+}
+
+describe('harness helpers', () => {
+  it('median, sampled rows, roofline share', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(sampleRows(10, 100)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(sampleRows(100, 3)).toEqual([0, 50, 99]);
+    expect(sampleRows(100, 1)).toEqual([99]);
+    // 1 GFLOP at 10 GFLOP/s takes 100 ms at best; 200 ms is half the roofline.
+    expect(peakShare({ flops: 1e9, bytes: 0, ms: 200 }, { gflops: 10, gbps: 1 })).toBeCloseTo(0.5);
+    // memory-bound: 1 GB at 1 GB/s = 1 s at best.
+    expect(peakShare({ flops: 1e6, bytes: 1e9, ms: 4000 }, { gflops: 10, gbps: 1 })).toBeCloseTo(0.25);
+    expect(peakShare({ flops: 1, bytes: 1, ms: null }, { gflops: 10, gbps: 1 })).toBeNull();
+  });
+
+  it('every matmul version is in the case table, for every tower shape', () => {
+    expect(versionsOf({ MATMUL_VERSIONS })).toEqual(Object.keys(MATMUL_VERSIONS));
+    expect(versionsOf({ layernorm: () => 0 })).toEqual(['v1']);
+    expect(unwiredVersions()).toEqual([]);
+    for (const s of SHAPES) {
+      const cases = towerCases(s);
+      const qkv = cases.filter((c) => c.op === 'matmul' && c.role === 'qkv').map((c) => c.version);
+      expect(qkv).toEqual(Object.keys(MATMUL_VERSIONS));
+      // Every op of the encoder layer is there.
+      for (const op of ['layernorm', 'attention', 'add', 'activation', 'gather-rows', 'l2norm']) expect(cases.some((c) => c.op === op)).toBe(true);
+      expect(cases.some((c) => c.op === (s.tower === 'vision' ? 'patch-embed' : 'embedding'))).toBe(true);
+    }
+  });
+
+  it('the issue\'s shapes', () => {
+    const tokens = Object.fromEntries(SHAPES.map((s) => [s.id, [s.tokens, s.batch, s.hidden, s.mlp, s.heads]]));
+    expect(tokens['b32-vision-b1']).toEqual([50, 1, 768, 3072, 12]);
+    expect(tokens['b32-vision-b8'][1]).toBe(8);
+    expect(tokens['b32-vision-b32'][1]).toBe(32);
+    expect(tokens['b32-text-b1']).toEqual([77, 1, 512, 2048, 8]);
+    expect(tokens['b32-text-b80'][1]).toBe(80);
+    expect(tokens['b16-vision-b1'][0]).toBe(197);
+    expect(tokens['l14-vision-b1'][0]).toBe(257);
+    for (const s of SHAPES.filter((x) => x.tower === 'vision')) expect(s.tokens).toBe(1 + (s.image! / s.patch!) ** 2);
+    expect(() => selectShapes(['nope'])).toThrow(/unknown shape "nope"/);
+  });
+});
+
+for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
+  let ctx: GpuContext;
+  beforeAll(async () => {
+    ctx = await gpu(adapter);
+  });
+
+  it('rejects a kernel that disagrees with its CPU reference and does not time it', async () => {
+    const r = await runCase(ctx, wrongMatmul(9, 13, 7), createTimer(ctx), FAST);
+    expect(r.valid).toBe(false);
+    expect(r.error).toMatch(/differs from the CPU reference/);
+    expect(r.max_abs_diff!).toBeGreaterThan(r.tolerance!);
+    expect(r.ms).toBeNull();
+    expect(r.samples).toBe(0);
+    expect(r.gflops).toBeNull();
+  });
+
+  it('reports a failing case instead of throwing', async () => {
+    const bad: BenchCase = { ...matmulCase(4, 4, 4), setup: () => { throw new Error('no such kernel'); } };
+    const [r] = await runCases(ctx, [bad], FAST);
+    expect(r.valid).toBe(false);
+    expect(r.error).toBe('no such kernel');
+  });
+
+  it('validates and times every op of the tiny towers, with plausible numbers', async () => {
+    const peak = await probePeak(ctx, FAST, 'tiny');
+    expect(peak.fma.valid).toBe(true);
+    expect(peak.copy.valid).toBe(true);
+    expect(peak.gflops).toBeGreaterThan(0);
+    expect(peak.gbps).toBeGreaterThan(0);
+    const cases = TINY_SHAPES.flatMap((s) => towerCases(s));
+    const results = await runCases(ctx, cases, FAST, peak);
+    const method = ctx.device.features.has('timestamp-query') ? 'timestamp-query' : 'wall';
+    for (const r of results) {
+      expect(r.valid, `${r.op} ${r.version} ${r.shape}: ${r.error}`).toBe(true);
+      expect(r.max_abs_diff!).toBeLessThanOrEqual(r.tolerance!);
+      expect(r.method).toBe(method);
+      expect(r.samples).toBeGreaterThanOrEqual(1);
+      expect(r.reps).toBeGreaterThanOrEqual(1);
+      expect(Number.isFinite(r.ms) && r.ms! > 0).toBe(true);
+      expect(r.ms_min!).toBeLessThanOrEqual(r.ms!);
+      expect(r.ms_max!).toBeGreaterThanOrEqual(r.ms!);
+      // The rates are the counts over the median time.
+      expect(r.gbps!).toBeCloseTo(r.bytes / (r.ms! * 1e6), 9);
+      expect(r.gflops!).toBeCloseTo(r.flops / (r.ms! * 1e6), 9);
+      expect(r.peak_share!).toBeGreaterThan(0);
+    }
+    // A case releases its inputs: running it again leaves as many live buffers as before.
+    const live = ctx.stats.liveBuffers;
+    await runCases(ctx, cases.slice(0, 3), FAST, peak);
+    expect(ctx.stats.liveBuffers).toBe(live);
+    const b = breakdown(results);
+    expect(b.map((x) => x.group)).toEqual(TINY_SHAPES.map((s) => s.id));
+    for (const g of b) expect(g.parts.reduce((s, p) => s + p.share, 0)).toBeCloseTo(1, 6);
+    expect(kernelRows(results)).toHaveLength(results.length + 1);
+  });
+});
+
+describe('clip-webgpu bench --json', () => {
+  it('prints the documented document', async () => {
+    let stdout = '', stderr = '';
+    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } };
+    const code = await main(['bench', '--shapes', 'tiny-text-b3', '--quick', '--json'], io);
+    expect(code, stderr).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['adapter', 'kernels', 'e2e', 'peer']));
+    expect(doc.adapter.description).toEqual(expect.any(String));
+    expect(['timestamp-query', 'wall']).toContain(doc.adapter.timing);
+    expect(doc.adapter.peak.gflops).toBeGreaterThan(0);
+    expect(doc.kernels.length).toBe(towerCases(TINY_SHAPES[1]).length);
+    for (const k of doc.kernels) {
+      for (const key of ['op', 'version', 'shape', 'ms', 'gflops', 'gbps', 'peak_share']) expect(k).toHaveProperty(key);
+      expect(k.valid).toBe(true);
+    }
+    expect(doc.e2e).toBeNull(); // no --model
+    expect(doc.peer).toBeNull();
+    expect(markdownReport(doc)).toMatch(/^Adapter: /);
+  });
+
+  it('with --model: end-to-end times, memory, and no buffer created by repeated calls', async () => {
+    let stdout = '', stderr = '';
+    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } };
+    const code = await main(['bench', '--model', TINY, '--shapes', 'none', '--samples', '1', '--image-batch', '2', '--text-batch', '3', '--json'], io);
+    expect(code, stderr).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.kernels).toEqual([]);
+    const e = doc.e2e;
+    for (const key of ['image_ms', 'image_batch_ms', 'text_ms', 'text_prompts_per_s', 'imagenet_head_s_extrapolated']) expect(e[key]).toBeGreaterThan(0);
+    expect(e.image_batch32_ms).toBeNull(); // batch 2 was measured, not 32
+    expect(e.image_batch).toBe(2);
+    expect(e.text_batch).toBe(3);
+    expect(e.text_prompts_per_s).toBeCloseTo(3 / (e.text_ms / 1000), 6);
+    expect(e.buffers_created_per_call).toBe(0);
+    expect(e.gpu_bytes_peak).toBeGreaterThanOrEqual(e.weights_bytes);
+    expect(e).not.toHaveProperty('inputs');
+    expect(doc.notes.join(' ')).toMatch(/extrapolated/);
+  });
+
+  it('rejects --peer without --model and unknown shapes', async () => {
+    let stderr = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) } };
+    expect(await main(['bench', '--peer', 'x'], io)).toBe(2);
+    expect(stderr).toMatch(/--peer needs --model/);
+    expect(await main(['bench', '--shapes', 'b32-vision-b3'], io)).toBe(2);
+    expect(stderr).toMatch(/unknown shape "b32-vision-b3"/);
+  });
+});
