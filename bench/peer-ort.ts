@@ -65,7 +65,7 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
   const imageBatch = Math.min(o.imageBatch ?? pixels.length, pixels.length);
   const S = Math.round(Math.sqrt(pixels[0].length / 3));
   const T = ids[0].length;
-  const sessionOptions: Ort.InferenceSession.SessionOptions = { executionProviders: [o.provider], graphOptimizationLevel: 'all' };
+  const sessionOptions: Ort.InferenceSession.SessionOptions = { executionProviders: [o.provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
 
   step(`${o.provider}: creating sessions`);
   const t0 = performance.now();
