@@ -4,39 +4,13 @@
  * the readable reports, --csv, and the bad inputs through `main()` in-process.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { main } from '../../src/cli/main.ts';
+import { join } from 'node:path';
+import { cli, run, type Result } from '../helpers/cli.ts';
 import { argmax, ranking, wilsonInterval } from '../../src/model/bias/index.ts';
 import { expectClose } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
-
-const ROOT = resolve(__dirname, '../..');
-const BIN = resolve(ROOT, 'bin/clip-webgpu.mjs');
-
-interface Result { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Result> {
-  const env = { ...process.env };
-  delete env.CLIP_WEBGPU_DEBUG;
-  delete env.NODE_OPTIONS;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-async function run(args: string[]): Promise<Result> {
-  let stdout = '', stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
 
 /** Exit `code`, one "clip-webgpu: ..." line naming every `names`, nothing on stdout. */
 function expectOneLineError(r: Result, names: (string | RegExp)[], code: number): void {

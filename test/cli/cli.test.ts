@@ -4,83 +4,14 @@
  * in-process for the rest. Spawns cost ~0.3 s (no GPU) to ~3 s (GPU on a CPU): keep them few.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { main } from '../../src/cli/main.ts';
+import { basename, join } from 'node:path';
+import { ROOT, cli, expectOneLineError, parseJson, run, spawnedCount } from '../helpers/cli.ts';
 import { writeSafetensors, type TensorToWrite } from '../../src/model/safetensors/writer.ts';
 import { expectClose, flat } from '../helpers/gpu.ts';
 import { SHARED, TINY, TINY_IMAGES, golden, json } from '../helpers/fixtures.ts';
 import { startWeightsServer } from '../helpers/weights-server.ts';
-
-const ROOT = resolve(__dirname, '../..');
-const BIN = resolve(ROOT, 'bin/clip-webgpu.mjs');
-
-interface Result { code: number | null; stdout: string; stderr: string }
-
-let spawned = 0;
-
-/** Runs the real bin (`node bin/clip-webgpu.mjs ...`) asynchronously (the test's HTTP server keeps serving). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  spawned++;
-  const base = { ...process.env };
-  delete base.CLIP_WEBGPU_DEBUG;
-  delete base.NODE_OPTIONS;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...base, ...env } });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-/** `main()` in this process, with captured streams. */
-async function run(args: string[]): Promise<Result> {
-  let stdout = '', stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
-
-/**
- * stderr without the diagnostics Dawn's native code prints itself (straight to fd 2, e.g.
- * "Warning: Vulkan ... required.\n - While initializing adapter ...\n    at InitializeImpl (.../PhysicalDeviceVk.cpp:257)"
- * when the auto adapter probes a Vulkan driver it cannot use). They appear whenever the GPU starts on
- * this machine, whatever the CLI does; the CLI's own output is what these tests check.
- */
-function cliLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) =>
-    l.trim() !== '' &&
-    !/^Warning: /.test(l) &&
-    !/^ - While /.test(l) &&
-    !/^\s+at \S+ \(.*\.(cpp|cc|h|mm):\d+\)$/.test(l));
-}
-
-/** Non-zero exit, exactly one "clip-webgpu: ..." line naming every `names`, nothing on stdout, no stack. */
-function expectOneLineError(r: Result, names: (string | RegExp)[], code?: number): string {
-  const lines = cliLines(r.stderr);
-  expect(lines, r.stderr).toHaveLength(1);
-  const [line] = lines;
-  expect(line).toMatch(/^clip-webgpu: \S/);
-  expect(lines.join('\n')).not.toMatch(/^\s*at .*\(/m); // a stack frame, e.g. "    at main (file:///...:12:3)"
-  expect(line).not.toMatch(/\b(TypeError|ReferenceError|RangeError|SyntaxError)\b/);
-  for (const n of names) {
-    if (typeof n === 'string') expect(line).toContain(n);
-    else expect(line).toMatch(n);
-  }
-  if (code === undefined) expect(r.code).not.toBe(0);
-  else expect(r.code).toBe(code);
-  expect(r.code).not.toBeNull(); // exited, not killed
-  expect(r.stdout).toBe('');
-  return line;
-}
-
-function parseJson(r: Result): any {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
 
 const rowsOf = (x: number[][]) => flat(x);
 
@@ -142,7 +73,7 @@ describe('clip-webgpu CLI', () => {
   afterAll(() => {
     rmSync(tmp, { recursive: true, force: true });
     // eslint-disable-next-line no-console
-    console.log(`clip-webgpu CLI tests: ${spawned} processes spawned, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`clip-webgpu CLI tests: ${spawnedCount()} processes spawned, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   // ---- acceptance: the real bin ----

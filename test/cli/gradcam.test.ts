@@ -3,41 +3,16 @@
  * pair, the text report, the --out overlay and the usage errors through `main()` in-process.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { main } from '../../src/cli/main.ts';
+import { cli, run } from '../helpers/cli.ts';
 import { jet } from '../../src/model/explain/overlay.ts';
 import { expectClose, flat } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 
-const ROOT = resolve(__dirname, '../..');
-const BIN = resolve(ROOT, 'bin/clip-webgpu.mjs');
-
-interface Result { code: number | null; stdout: string; stderr: string }
 interface Pair { image: number; prompt: number; score: number; cam: number[][]; cam_norm: number[][] }
-
-function cli(args: string[]): Promise<Result> {
-  const env = { ...process.env };
-  delete env.CLIP_WEBGPU_DEBUG;
-  delete env.NODE_OPTIONS;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-async function run(args: string[]): Promise<Result> {
-  let stdout = '', stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
 
 function checkDoc(stdout: string, pair: Pair, what: string): void {
   expect(stdout.trim().split('\n')).toHaveLength(1);

@@ -3,11 +3,11 @@
  * golden of tiny image 0, the 4 x 4 grid drawn over the image, the threshold slider re-boxing with
  * no GPU work, the crops mode, a drop that is not an image, and screenshots on a laptop and a phone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { golden } from '../helpers/fixtures.ts';
-import { launch, type Browser } from './helpers/browser.ts';
-import { dropFiles, loadFrom, waitForLoaderState } from './helpers/page.ts';
-import { startTestServer, TINY_ID, type TestServer } from './helpers/server.ts';
+import { dropFiles } from './helpers/page.ts';
+import { usePlayground } from './helpers/playground.ts';
+import { TINY_ID } from './helpers/server.ts';
 
 const SHOTS = 'test-results/screenshots';
 const g = golden('f32');
@@ -17,25 +17,7 @@ const COLS = [0, 1, 2, 3, 5, 6, 7];
 const QUERIES = COLS.map((c) => g.prompts[c].trim());
 const EVENTS = ['clip-detected', 'clip-threshold-change', 'clip-error'];
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ vite: true });
-  browser = await launch();
-  await browser.context.addInitScript((types: string[]) => {
-    const w = window as unknown as { detectorEvents: { type: string; detail: unknown }[] };
-    w.detectorEvents = [];
-    for (const type of types) window.addEventListener(type, (e) => w.detectorEvents.push({ type, detail: (e as CustomEvent).detail }));
-  }, EVENTS);
-  await browser.page.goto(`${server.url}/?endpoint=${encodeURIComponent(server.url)}&model=${TINY_ID}#detect`);
-  await loadFrom(browser.page, TINY_ID);
-  await waitForLoaderState(browser.page, 'ready');
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pg = usePlayground('detect', 'detectorEvents', EVENTS);
 
 interface Result {
   mode: string; queries: string[]; grid: [number, number]; patchSimilarity: number[][]; thresholds: number[]; threshold: number;
@@ -43,7 +25,7 @@ interface Result {
   image: { width: number; height: number };
 }
 
-const page = () => browser.page;
+const page = () => pg.browser.page;
 const detector = () => page().locator('clip-patch-detector');
 const errorText = () => detector().locator('[part="error"]').innerText();
 const count = (type: string): Promise<number> =>
@@ -188,6 +170,6 @@ describe('<clip-patch-detector>', () => {
       await page().screenshot({ path: `${SHOTS}/detect-boxes-${device}.png`, fullPage: device === 'phone' });
     }
     await page().setViewportSize({ width: 1280, height: 800 });
-    expect(browser.errors).toEqual([]);
+    expect(pg.browser.errors).toEqual([]);
   });
 });

@@ -4,11 +4,11 @@
  * opacity and colour map redrawing with no GPU work, reading a patch under the pointer, the PNG
  * export, and screenshots on a laptop and a phone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { golden } from '../helpers/fixtures.ts';
-import { launch, type Browser } from './helpers/browser.ts';
-import { dropFiles, loadFrom, waitForLoaderState } from './helpers/page.ts';
-import { startTestServer, TINY_ID, type TestServer } from './helpers/server.ts';
+import { dropFiles } from './helpers/page.ts';
+import { usePlayground } from './helpers/playground.ts';
+import { TINY_ID } from './helpers/server.ts';
 
 const SHOTS = 'test-results/screenshots';
 const g = golden('f32');
@@ -18,30 +18,12 @@ const gc = g.gradcam as Record<'last_layer' | 'first_layer', { pairs: Pair[] }>;
 const PROMPTS = [g.prompts[0], g.prompts[2]];
 const EVENTS = ['clip-gradcam', 'clip-gradcam-export', 'clip-error'];
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ vite: true });
-  browser = await launch();
-  await browser.context.addInitScript((types: string[]) => {
-    const w = window as unknown as { gradcamEvents: { type: string; detail: unknown }[] };
-    w.gradcamEvents = [];
-    for (const type of types) window.addEventListener(type, (e) => w.gradcamEvents.push({ type, detail: (e as CustomEvent).detail }));
-  }, EVENTS);
-  await browser.page.goto(`${server.url}/?endpoint=${encodeURIComponent(server.url)}&model=${TINY_ID}#explain`);
-  await loadFrom(browser.page, TINY_ID);
-  await waitForLoaderState(browser.page, 'ready');
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pg = usePlayground('explain', 'gradcamEvents', EVENTS);
 
 interface View { prompt: string; score: number; cam: number[]; camNorm: number[]; grid: [number, number]; layer: number; method: string }
 interface Result { prompts: string[]; method: string; layer: number; results: View[] }
 
-const page = () => browser.page;
+const page = () => pg.browser.page;
 const el = () => page().locator('clip-gradcam');
 const count = (type: string): Promise<number> =>
   page().evaluate((t) => (window as any).gradcamEvents.filter((e: any) => e.type === t).length, type);
@@ -179,6 +161,6 @@ describe('<clip-gradcam>', () => {
       await page().screenshot({ path: `${SHOTS}/explain-${device}.png`, fullPage: device === 'phone' });
     }
     await page().setViewportSize({ width: 1280, height: 800 });
-    expect(browser.errors).toEqual([]);
+    expect(pg.browser.errors).toEqual([]);
   });
 });
