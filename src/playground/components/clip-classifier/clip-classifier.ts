@@ -14,7 +14,8 @@ import { SAMPLE_IMAGES, SAMPLE_LABELS, sampleCanvas, type SampleImage } from '..
 import { currentModel, emit, onModelReady } from '../../shared-model.ts';
 import { classifierStyles } from './clip-classifier.styles.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
-import { assertDecodable, imageFromFile, imageFromInput, imageFromTransfer, type ShownImage } from './image-input.ts';
+import { imageFromInput, type ShownImage } from './image-input.ts';
+import { errorDetail, ImageInputController } from '../shared/image-input.ts';
 
 /** Detail of `clip-classified` (also the `result` property). */
 export interface ClassifierResult {
@@ -74,6 +75,11 @@ export class ClipClassifier extends LitElement {
   declare shown: ShownImage | null;
   declare dragging: boolean;
 
+  private readonly input = new ImageInputController(this, {
+    verb: 'classify', paste: true,
+    show: (img) => this.setShown(img),
+    fail: (err) => this.showError(err),
+  });
   private readonly embeddings = new EmbeddingCache();
   private imageKey: object = {};
   private generation = 0;
@@ -106,13 +112,11 @@ export class ClipClassifier extends LitElement {
     super.connectedCallback();
     this.model ??= currentModel();
     this.unsubscribe = onModelReady((d) => (this.model = d.model));
-    window.addEventListener('paste', this.onPaste);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsubscribe?.();
-    window.removeEventListener('paste', this.onPaste);
   }
 
   /** The templates in use: one, or the 80-template ensemble. */
@@ -164,7 +168,7 @@ export class ClipClassifier extends LitElement {
   }
 
   private showError(e: unknown): void {
-    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    this.error = errorDetail(e);
     emit(this, 'clip-error', this.error);
   }
 
@@ -240,58 +244,6 @@ export class ClipClassifier extends LitElement {
     }, 300);
   }
 
-  private onDrop(e: DragEvent): void {
-    e.preventDefault();
-    this.dragging = false;
-    let img: ShownImage | null = null;
-    try {
-      img = e.dataTransfer && imageFromTransfer(e.dataTransfer);
-    } catch (err) {
-      this.showError(err);
-      return;
-    }
-    if (img) void this.showChecked(img);
-    else this.showError(new ClipError('image', 'Nothing to classify in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).'));
-  }
-
-  private readonly onPaste = (e: ClipboardEvent): void => {
-    if (!this.isConnected || this.offsetParent === null) return; // not on screen (e.g. another tab)
-    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
-    if (!file) return; // text pastes go to the text fields as usual
-    e.preventDefault();
-    this.showFile(file, file.name || 'pasted image');
-  };
-
-  private onPick(e: Event): void {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file) this.showFile(file);
-  }
-
-  private showFile(file: File, name = file.name): void {
-    try {
-      void this.showChecked(imageFromFile(file, name));
-    } catch (err) {
-      this.showError(err);
-    }
-  }
-
-  /** Shows a file once it is known to decode; otherwise keeps the current image and says why. */
-  private async showChecked(img: ShownImage): Promise<void> {
-    try {
-      if (img.input instanceof Blob) await assertDecodable(img.input, img.name);
-      this.setShown(img);
-    } catch (err) {
-      if (img.objectUrl) URL.revokeObjectURL(img.objectUrl);
-      this.showError(err);
-    }
-  }
-
-  private pick(): void {
-    this.renderRoot.querySelector<HTMLInputElement>('#file')!.click();
-  }
-
   // ---- rendering ----------------------------------------------------------------------------------
 
   override render() {
@@ -301,9 +253,9 @@ export class ClipClassifier extends LitElement {
           <h3 id="image-title">Image</h3>
           <div part="drop-zone" class="drop ${this.dragging ? 'dragging' : ''} ${this.shown ? 'has-image' : ''}"
             role="button" tabindex="0" aria-label="Drop, paste or choose an image"
-            @click=${this.pick} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && this.pick()}
-            @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
-            @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+            @click=${this.input.pick} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && this.input.pick()}
+            @dragover=${this.input.onDragOver}
+            @dragleave=${this.input.onDragLeave} @drop=${this.input.onDrop}>
             ${this.shown
               ? html`<img part="image" src=${this.shown.preview} alt=${this.shown.name}
                   @error=${() => !this.model && this.showError(new ClipError('image', `"${this.shown?.name}" is not an image this browser can show.`))}>`
@@ -312,7 +264,7 @@ export class ClipClassifier extends LitElement {
                   <span><strong>Drop an image</strong>, paste one, or click to choose</span>
                 </div>`}
           </div>
-          <input id="file" type="file" accept="image/*" hidden @change=${this.onPick}>
+          <input id="file" type="file" accept="image/*" hidden @change=${this.input.onPick}>
           ${this.noSamples || this.samples.length === 0 ? nothing : html`
             <div part="samples" class="samples" role="group" aria-label="Sample images">
               <span class="muted">Samples</span>

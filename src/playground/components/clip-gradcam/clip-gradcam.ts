@@ -17,7 +17,8 @@ import { modelToImage } from '../../../model/preprocess/preprocess.ts';
 import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
 import { currentModel, emit, onModelReady } from '../../shared-model.ts';
 import { EmbeddingCache } from '../clip-classifier/embedding-cache.ts';
-import { assertDecodable, imageFromFile, imageFromInput, imageFromTransfer, type ShownImage } from '../clip-classifier/image-input.ts';
+import { imageFromInput, type ShownImage } from '../clip-classifier/image-input.ts';
+import { errorDetail, ImageInputController } from '../shared/image-input.ts';
 import { gradcamStyles } from './clip-gradcam.styles.ts';
 
 /** One prompt's explanation (the engine's GradCam) with its prompt and wall time. */
@@ -109,6 +110,11 @@ export class ClipGradcam extends LitElement {
   /** Explanations this element has run on the GPU (one per prompt; redraws add none). */
   explanations = 0;
 
+  private readonly input = new ImageInputController(this, {
+    verb: 'explain', paste: false,
+    show: (img) => this.setShown(img),
+    fail: (err) => this.showError(err),
+  });
   private readonly embeddings = new EmbeddingCache();
   private generation = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -225,7 +231,7 @@ export class ClipGradcam extends LitElement {
   }
 
   private showError(e: unknown): void {
-    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    this.error = errorDetail(e);
     emit(this, 'clip-error', this.error);
   }
 
@@ -331,46 +337,6 @@ export class ClipGradcam extends LitElement {
     if (c?.cell !== this.hover?.cell) this.hover = c;
   }
 
-  private onDrop(e: DragEvent): void {
-    e.preventDefault();
-    this.dragging = false;
-    let img: ShownImage | null = null;
-    try {
-      img = e.dataTransfer && imageFromTransfer(e.dataTransfer);
-    } catch (err) {
-      this.showError(err);
-      return;
-    }
-    if (img) void this.showChecked(img);
-    else this.showError(new ClipError('image', 'Nothing to explain in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).'));
-  }
-
-  private onPick(e: Event): void {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
-    try {
-      void this.showChecked(imageFromFile(file));
-    } catch (err) {
-      this.showError(err);
-    }
-  }
-
-  private async showChecked(img: ShownImage): Promise<void> {
-    try {
-      if (img.input instanceof Blob) await assertDecodable(img.input, img.name);
-      this.setShown(img);
-    } catch (err) {
-      if (img.objectUrl) URL.revokeObjectURL(img.objectUrl);
-      this.showError(err);
-    }
-  }
-
-  private pick(): void {
-    this.renderRoot.querySelector<HTMLInputElement>('#file')!.click();
-  }
-
   private async download(): Promise<void> {
     try {
       const blob = await this.exportPng();
@@ -449,9 +415,9 @@ export class ClipGradcam extends LitElement {
     return html`
       <div part="drop-zone" class="stage ${this.dragging ? 'dragging' : ''} ${shown ? 'has-image' : ''}"
         role=${shown ? nothing : 'button'} tabindex=${shown ? nothing : '0'} aria-label=${shown ? nothing : 'Drop or choose an image'}
-        @click=${() => !this.shown && this.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.pick()}
-        @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
-        @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+        @click=${() => !this.shown && this.input.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.input.pick()}
+        @dragover=${this.input.onDragOver}
+        @dragleave=${this.input.onDragLeave} @drop=${this.input.onDrop}>
         ${shown
           ? html`<div class="figures" @pointerleave=${(e: PointerEvent) => e.pointerType === 'mouse' && (this.hover = null)}>
               ${prompts.map((p, i) => this.renderFigure(p, i, this.views[i] ?? null, shown))}
@@ -512,9 +478,9 @@ export class ClipGradcam extends LitElement {
       <div class="under-stage">
         ${samples}
         <span class="spacer"></span>
-        <button part="choose" type="button" @click=${this.pick}>Choose image…</button>
+        <button part="choose" type="button" @click=${this.input.pick}>Choose image…</button>
         <button part="export" type="button" ?disabled=${!ready} @click=${this.download}>Export PNG</button>
-        <input id="file" type="file" accept="image/*" hidden @change=${this.onPick}>
+        <input id="file" type="file" accept="image/*" hidden @change=${this.input.onPick}>
       </div>
       ${!this.model ? html`<p class="empty muted">Load a model to see where each prompt matches the image.</p>` : nothing}
       ${r ? html`<p part="meta" class="meta muted small">

@@ -16,7 +16,8 @@ import { formatPercent } from '../../format.ts';
 import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
 import { currentModel, emit, onModelReady } from '../../shared-model.ts';
 import { EmbeddingCache } from '../clip-classifier/embedding-cache.ts';
-import { assertDecodable, imageFromFile, imageFromInput, imageFromTransfer, type ShownImage } from '../clip-classifier/image-input.ts';
+import { imageFromInput, type ShownImage } from '../clip-classifier/image-input.ts';
+import { errorDetail, ImageInputController } from '../shared/image-input.ts';
 import { patchDetectorStyles } from './clip-patch-detector.styles.ts';
 import { argmax, cellRects, gridExtent, paintCell, queryColour, queryRanges } from './overlay.ts';
 
@@ -114,6 +115,11 @@ export class ClipPatchDetector extends LitElement {
   /** Detections this element has run on the GPU (a threshold change adds none). */
   detections = 0;
 
+  private readonly input = new ImageInputController(this, {
+    verb: 'detect', paste: true,
+    show: (img) => this.setShown(img),
+    fail: (err) => this.showError(err),
+  });
   private readonly embeddings = new EmbeddingCache();
   private generation = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -150,14 +156,12 @@ export class ClipPatchDetector extends LitElement {
     super.connectedCallback();
     this.model ??= currentModel();
     this.unsubscribe = onModelReady((d) => (this.model = d.model));
-    window.addEventListener('paste', this.onPaste);
     this.resize.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsubscribe?.();
-    window.removeEventListener('paste', this.onPaste);
     this.resize.disconnect();
   }
 
@@ -237,7 +241,7 @@ export class ClipPatchDetector extends LitElement {
   }
 
   private showError(e: unknown): void {
-    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    this.error = errorDetail(e);
     emit(this, 'clip-error', this.error);
   }
 
@@ -319,58 +323,6 @@ export class ClipPatchDetector extends LitElement {
       this.error = null;
       this.template = value;
     }, 300);
-  }
-
-  private onDrop(e: DragEvent): void {
-    e.preventDefault();
-    this.dragging = false;
-    let img: ShownImage | null = null;
-    try {
-      img = e.dataTransfer && imageFromTransfer(e.dataTransfer);
-    } catch (err) {
-      this.showError(err);
-      return;
-    }
-    if (img) void this.showChecked(img);
-    else this.showError(new ClipError('image', 'Nothing to detect in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).'));
-  }
-
-  private readonly onPaste = (e: ClipboardEvent): void => {
-    if (!this.isConnected || this.offsetParent === null) return; // not on screen (e.g. another tab)
-    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
-    if (!file) return; // text pastes go to the text fields as usual
-    e.preventDefault();
-    this.showFile(file, file.name || 'pasted image');
-  };
-
-  private onPick(e: Event): void {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file) this.showFile(file);
-  }
-
-  private showFile(file: File, name = file.name): void {
-    try {
-      void this.showChecked(imageFromFile(file, name));
-    } catch (err) {
-      this.showError(err);
-    }
-  }
-
-  /** Shows a file once it is known to decode; otherwise keeps the current image and says why. */
-  private async showChecked(img: ShownImage): Promise<void> {
-    try {
-      if (img.input instanceof Blob) await assertDecodable(img.input, img.name);
-      this.setShown(img);
-    } catch (err) {
-      if (img.objectUrl) URL.revokeObjectURL(img.objectUrl);
-      this.showError(err);
-    }
-  }
-
-  private pick(): void {
-    this.renderRoot.querySelector<HTMLInputElement>('#file')!.click();
   }
 
   private onImageLoad(e: Event): void {
@@ -461,9 +413,9 @@ export class ClipPatchDetector extends LitElement {
     return html`
       <div part="drop-zone" class="stage ${this.dragging ? 'dragging' : ''} ${shown ? 'has-image' : ''}"
         role=${shown ? nothing : 'button'} tabindex=${shown ? nothing : '0'} aria-label=${shown ? nothing : 'Drop, paste or choose an image'}
-        @click=${() => !this.shown && this.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.pick()}
-        @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
-        @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+        @click=${() => !this.shown && this.input.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.input.pick()}
+        @dragover=${this.input.onDragOver}
+        @dragleave=${this.input.onDragLeave} @drop=${this.input.onDrop}>
         ${shown
           ? html`<div class="frame" style="aspect-ratio: ${dims.width} / ${dims.height}; --ratio: ${dims.width / dims.height}">
               <img part="image" class=${small ? 'pixelated' : ''} src=${shown.preview} alt=${shown.name} @load=${this.onImageLoad}
@@ -528,8 +480,8 @@ export class ClipPatchDetector extends LitElement {
       <div class="under-stage">
         ${samples}
         <span class="spacer"></span>
-        <button part="choose" type="button" @click=${this.pick}>Choose image…</button>
-        <input id="file" type="file" accept="image/*" hidden @change=${this.onPick}>
+        <button part="choose" type="button" @click=${this.input.pick}>Choose image…</button>
+        <input id="file" type="file" accept="image/*" hidden @change=${this.input.onPick}>
       </div>
       ${r ? html`
         <p part="meta" class="meta muted small">
