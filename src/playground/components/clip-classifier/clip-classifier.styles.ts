@@ -1,7 +1,8 @@
 import { css } from 'lit';
+import { panelStyles } from '../shared/panel.styles.ts';
 import { tokens } from '../theme.ts';
 
-export const classifierStyles = [tokens, css`
+export const classifierStyles = [tokens, panelStyles, css`
   :host { container-type: inline-size; }
   .layout {
     display: grid;
@@ -17,21 +18,6 @@ export const classifierStyles = [tokens, css`
     .layout { grid-template-columns: 1fr; }
     .drop { aspect-ratio: 4 / 3; }
   }
-  .panel {
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    padding: 0.9rem 1rem 1rem;
-    display: grid;
-    gap: 0.7rem;
-    min-width: 0;
-  }
-  h3 {
-    margin: 0; font-size: 0.85rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em;
-    color: var(--_muted); display: flex; align-items: center; gap: 0.5rem;
-  }
-  h3 label { cursor: pointer; }
-  .small { font-size: 0.8rem; text-transform: none; letter-spacing: 0; font-weight: 400; }
 
   .drop {
     position: relative;

@@ -1,7 +1,8 @@
 import { css } from 'lit';
+import { panelStyles, segmentedStyles } from '../shared/panel.styles.ts';
 import { tokens } from '../theme.ts';
 
-export const gradcamStyles = [tokens, css`
+export const gradcamStyles = [tokens, panelStyles, segmentedStyles, css`
   :host { container-type: inline-size; }
   .layout {
     display: grid;
@@ -15,16 +16,6 @@ export const gradcamStyles = [tokens, css`
   @container (max-width: 720px) {
     .layout { grid-template-columns: minmax(0, 1fr); grid-template-areas: 'view' 'controls'; }
   }
-  .panel {
-    background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius);
-    padding: 0.9rem 1rem 1rem; display: grid; gap: 0.7rem; min-width: 0;
-  }
-  h3 {
-    margin: 0; font-size: 0.85rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em;
-    color: var(--_muted); display: flex; align-items: center; gap: 0.5rem;
-  }
-  h3 label { cursor: pointer; }
-  .small { font-size: 0.8rem; text-transform: none; letter-spacing: 0; font-weight: 400; }
   .field { display: grid; gap: 0.3rem; }
   .field-label { font-size: 0.8rem; font-weight: 600; color: var(--_muted); text-transform: uppercase; letter-spacing: 0.04em; }
   .spacer { flex: 1; }
@@ -36,17 +27,7 @@ export const gradcamStyles = [tokens, css`
   }
   .methods { border: none; padding: 0; margin: 0; display: grid; gap: 0.4rem; min-width: 0; }
   .methods legend { padding: 0; margin-bottom: 0.3rem; }
-  .segmented {
-    display: grid; grid-template-columns: repeat(3, 1fr);
-    border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.7); overflow: hidden; background: var(--_surface-2);
-  }
-  .segment { position: relative; display: grid; cursor: pointer; }
-  .segment + .segment { border-left: 1px solid var(--_border); }
-  .segment input { position: absolute; opacity: 0; inset: 0; margin: 0; cursor: pointer; }
   .segment span { padding: 0.4rem 0.2rem; text-align: center; font-size: 0.85rem; font-weight: 550; color: var(--_muted); }
-  .segment input:checked + span { background: var(--_accent); color: var(--_on-accent); }
-  .segment:hover input:not(:checked) + span { color: var(--_accent); }
-  .segment input:focus-visible + span { outline: 2px solid var(--_accent); outline-offset: -3px; }
   .about { margin: 0; }
   .slider { display: flex; align-items: center; gap: 0.55rem; }
   .slider input { flex: 1; min-width: 5rem; accent-color: var(--_accent); }
