@@ -43,6 +43,7 @@ export const spec: CommandSpec = {
     'text-batch': { type: 'string', value: 'N', help: 'Prompts per text batch (default 80; --quick 8).' },
     providers: { type: 'string', value: 'LIST', help: 'Peer providers to run (default webgpu,wasm).' },
     markdown: { type: 'boolean', help: 'Print the report as Markdown tables (for BENCHMARKS.md).' },
+    report: { type: 'string', value: 'FILE', help: 'Print a report saved with --json again (text or --markdown); runs nothing.' },
     ...JSON_OPTION,
     ...GPU_OPTIONS,
   },
@@ -80,6 +81,17 @@ function packageVersion(name: string): string | null {
 }
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
+  const saved = args.str('report');
+  if (saved !== undefined) {
+    let report: BenchReport;
+    try {
+      report = JSON.parse(readFileSync(saved, 'utf8')) as BenchReport;
+    } catch (e) {
+      throw new UsageError(`--report: cannot read ${saved}: ${(e as Error).message}`, 'bench');
+    }
+    io.stdout.write(args.flag('json') ? JSON.stringify(report) + '\n' : args.flag('markdown') ? markdownReport(report) : textReport(report));
+    return 0;
+  }
   const quick = args.flag('quick');
   const peerDir = args.str('peer');
   if (peerDir && !args.str('model')) throw new UsageError('--peer needs --model (the same weights, for our side of the comparison)', 'bench');
