@@ -203,7 +203,7 @@ async function run(): Promise<void> {
       const e2e = await measureE2e(model, { samples, imageBatch, textBatch, onStep: (m) => status(`Ours: ${m}`) });
       const { inputs, ...rest } = e2e;
       report.e2e = rest;
-      if (imageBatch !== 32) notes.push(`image throughput measured at batch ${imageBatch}, not 32`);
+      if (imageBatch !== 32) notes.push(imageBatch > 1 ? `image throughput measured at batch ${imageBatch}, not 32` : 'image throughput not measured (image batch 0)');
       notes.push(`ImageNet head (80,000 prompts): ${fmt(e2e.imagenet_head_s_extrapolated)} s extrapolated from batches of ${textBatch} prompts, not measured`);
       if (peerUrl) {
         const base = new URL(peerUrl.endsWith('/') ? peerUrl : `${peerUrl}/`, location.href);

@@ -41,6 +41,7 @@ export const spec: CommandSpec = {
     samples: { type: 'string', value: 'N', help: 'Timed samples per end-to-end measurement (default 3; --quick 1).' },
     'image-batch': { type: 'string', value: 'N', help: 'Images in the throughput batch (default 32; --quick 4; 0 skips it).' },
     'text-batch': { type: 'string', value: 'N', help: 'Prompts per text batch (default 80; --quick 8).' },
+    'sample-ms': { type: 'string', value: 'MS', help: 'Record enough runs of a kernel in one sample to last this long (default 20).' },
     providers: { type: 'string', value: 'LIST', help: 'Peer providers to run (default webgpu,wasm).' },
     markdown: { type: 'boolean', help: 'Print the report as Markdown tables (for BENCHMARKS.md).' },
     report: { type: 'string', value: 'FILE', help: 'Print a report saved with --json again (text or --markdown); runs nothing.' },
@@ -109,6 +110,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const harness: HarnessOptions = quick
     ? { warmup: 1, samples: 5, minSamples: 3, budgetMs: 1500 }
     : { warmup: 1, samples: 10, minSamples: 3, budgetMs: 5000 };
+  harness.minSampleMs = positiveInt(args, 'sample-ms', 20);
 
   const notes: string[] = [];
   const unwired = unwiredVersions();
@@ -149,7 +151,9 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
       const e2e = await measureE2e(model, { samples, imageBatch, textBatch, onStep: progress });
       const { inputs, ...e2eReport } = e2e;
       report.e2e = e2eReport;
-      if (imageBatch !== 32) notes.push(`image throughput measured at batch ${imageBatch}, not 32 (image_batch32_ms is null)`);
+      if (imageBatch !== 32) {
+        notes.push(imageBatch > 1 ? `image throughput measured at batch ${imageBatch}, not 32 (image_batch32_ms is null)` : 'image throughput not measured (--image-batch 0)');
+      }
       notes.push(`ImageNet head (80,000 prompts): ${fmt(e2e.imagenet_head_s_extrapolated)} s extrapolated from ${samples} sample(s) of ${textBatch} prompts, not measured`);
       if (peerDir) {
         const vision = readFileSync(join(peerDir, 'onnx', 'vision_model.onnx'));
