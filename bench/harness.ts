@@ -7,7 +7,9 @@
  *     a sample is long enough to time;
  *  3. time N samples: GPU time from `timestamp-query` when the device has it (two timestamps in
  *     empty compute passes submitted right before and after the work), else wall time around
- *     `queue.onSubmittedWorkDone()` with an idle queue at the start; report the median.
+ *     `queue.onSubmittedWorkDone()` with an idle queue at the start; report the median. Versions of
+ *     one op at one shape are timed together, their samples alternating, so load drift on a shared
+ *     machine hits them alike.
  *
  * No result here is asserted on: these are benchmarks, not timed tests.
  */
@@ -201,50 +203,101 @@ function emptyResult(c: BenchCase, method: TimingMethod): BenchResult {
   };
 }
 
-/** Validate one case against its CPU reference, then time it. Never throws for a bad kernel: see `valid`/`error`. */
-export async function runCase(ctx: GpuContext, c: BenchCase, timer: GpuTimer, options: HarnessOptions = {}): Promise<BenchResult> {
-  const o = {
-    warmup: 1, samples: 10, budgetMs: 4000, minSamples: 3, minSampleMs: 20, maxReps: 50, ...options,
-  };
-  const result = emptyResult(c, timer.method);
-  let inst: CaseInstance | null = null;
+interface Prepared {
+  c: BenchCase;
+  result: BenchResult;
+  inst: CaseInstance | null;
+  reps: number;
+  times: number[];
+}
+
+type Resolved = Required<Omit<HarnessOptions, 'onCase' | 'forceWall'>>;
+
+function resolve(options: HarnessOptions): Resolved {
+  return { warmup: 1, samples: 10, budgetMs: 4000, minSamples: 3, minSampleMs: 20, maxReps: 50, ...options } as Resolved;
+}
+
+function fail(p: Prepared, e: unknown): void {
+  p.result.valid = false;
+  p.result.error = (e as Error)?.message ?? String(e);
+  p.inst?.release();
+  p.inst = null;
+}
+
+/** Set up, validate against the CPU reference (this run also compiles the pipelines), warm up, size the samples. */
+async function prepare(ctx: GpuContext, c: BenchCase, timer: GpuTimer, o: Resolved): Promise<Prepared> {
+  const p: Prepared = { c, result: emptyResult(c, timer.method), inst: null, reps: 0, times: [] };
   try {
-    inst = c.setup(ctx);
-    // 1. Validate (this run also compiles the pipelines).
+    p.inst = c.setup(ctx);
     const pass = ctx.pass();
-    const [out] = await pass.run([inst.record(pass)]);
-    const check = inst.check(out);
-    result.max_abs_diff = check.maxAbsDiff;
-    result.tolerance = check.tolerance;
+    const [out] = await pass.run([p.inst.record(pass)]);
+    const check = p.inst.check(out);
+    p.result.max_abs_diff = check.maxAbsDiff;
+    p.result.tolerance = check.tolerance;
     if (!(check.maxAbsDiff <= check.tolerance)) {
-      result.error = `output differs from the CPU reference: max |diff| ${check.maxAbsDiff} > ${check.tolerance} over ${check.compared} values`;
-      return result;
+      fail(p, new Error(`output differs from the CPU reference: max |diff| ${check.maxAbsDiff} > ${check.tolerance} over ${check.compared} values`));
+      return p;
     }
-    // 2. Warm up; the last warm-up run sizes the samples.
     let one = 0;
-    for (let i = 0; i < Math.max(1, o.warmup); i++) one = await timer.time(() => submitRuns(ctx, inst!, 1));
-    const reps = Math.max(1, Math.min(o.maxReps, Math.ceil(o.minSampleMs / Math.max(one, 1e-3))));
-    // 3. Samples.
-    const times: number[] = [];
-    const started = performance.now();
-    while (times.length < o.samples) {
-      times.push((await timer.time(() => submitRuns(ctx, inst!, reps))) / reps);
-      if (times.length >= o.minSamples && performance.now() - started > o.budgetMs) break;
-    }
+    for (let i = 0; i < Math.max(1, o.warmup); i++) one = await timer.time(() => submitRuns(ctx, p.inst!, 1));
+    p.reps = Math.max(1, Math.min(o.maxReps, Math.ceil(o.minSampleMs / Math.max(one, 1e-3))));
+  } catch (e) {
+    fail(p, e);
+  }
+  return p;
+}
+
+async function sample(ctx: GpuContext, p: Prepared, timer: GpuTimer): Promise<void> {
+  try {
+    p.times.push((await timer.time(() => submitRuns(ctx, p.inst!, p.reps))) / p.reps);
+  } catch (e) {
+    fail(p, e);
+    p.times = [];
+  }
+}
+
+function finish(p: Prepared): BenchResult {
+  p.inst?.release();
+  p.inst = null;
+  const { result, times, c } = p;
+  if (!result.error && times.length) {
     const ms = median(times);
     Object.assign(result, {
-      valid: true, ms, ms_min: Math.min(...times), ms_max: Math.max(...times), samples: times.length, reps,
+      valid: true, ms, ms_min: Math.min(...times), ms_max: Math.max(...times), samples: times.length, reps: p.reps,
       gflops: c.flops ? c.flops / (ms * 1e6) : 0,
       gbps: c.bytes / (ms * 1e6),
     });
-    return result;
-  } catch (e) {
-    result.valid = false;
-    result.error = (e as Error).message ?? String(e);
-    return result;
-  } finally {
-    if (inst) inst.release();
   }
+  return result;
+}
+
+/**
+ * Validate and time `cases` (versions of one op at one shape) together: each is validated and warmed
+ * up, then their samples alternate (A B, B A, A B, ...) so a change of machine load during the
+ * measurement hits every version alike. Never throws for a bad kernel: see `valid`/`error`.
+ */
+export async function runInterleaved(ctx: GpuContext, cases: readonly BenchCase[], timer: GpuTimer, options: HarnessOptions = {}): Promise<BenchResult[]> {
+  const o = resolve(options);
+  const prepared: Prepared[] = [];
+  try {
+    for (const c of cases) prepared.push(await prepare(ctx, c, timer, o));
+    const started = performance.now();
+    for (let i = 0; i < o.samples; i++) {
+      const live = prepared.filter((p) => p.inst);
+      if (live.length === 0) break;
+      for (const p of i % 2 ? live.reverse() : live) await sample(ctx, p, timer);
+      if (i + 1 >= o.minSamples && performance.now() - started > o.budgetMs * live.length) break;
+    }
+    return prepared.map(finish);
+  } finally {
+    prepared.forEach((p) => p.inst?.release());
+  }
+}
+
+/** Validate one case against its CPU reference, then time it. Never throws for a bad kernel: see `valid`/`error`. */
+export async function runCase(ctx: GpuContext, c: BenchCase, timer: GpuTimer, options: HarnessOptions = {}): Promise<BenchResult> {
+  const [r] = await runInterleaved(ctx, [c], timer, options);
+  return r;
 }
 
 export interface Peak {
@@ -261,16 +314,25 @@ export function peakShare(r: Pick<BenchResult, 'flops' | 'bytes' | 'ms'>, peak: 
   return boundMs / r.ms;
 }
 
-/** Run every case in order (one at a time: they share the GPU). */
+/** The cases that differ only in version (same op, shape and place) are timed together, interleaved. */
+function sameExceptVersion(a: BenchCase, b: BenchCase): boolean {
+  return a.op === b.op && a.shape === b.shape && a.group === b.group && a.role === b.role && a.version !== b.version;
+}
+
+/** Run every case in order (one at a time: they share the GPU); versions of one op at one shape interleaved. */
 export async function runCases(ctx: GpuContext, cases: readonly BenchCase[], options: HarnessOptions = {}, peak?: Peak): Promise<BenchResult[]> {
   const timer = createTimer(ctx, options.forceWall);
   try {
     const results: BenchResult[] = [];
-    for (let i = 0; i < cases.length; i++) {
-      options.onCase?.(cases[i], i, cases.length);
-      const r = await runCase(ctx, cases[i], timer, options);
-      if (peak) r.peak_share = peakShare(r, peak);
-      results.push(r);
+    for (let i = 0; i < cases.length;) {
+      let j = i + 1;
+      while (j < cases.length && cases.slice(i, j).every((c) => sameExceptVersion(c, cases[j]))) j++;
+      for (let k = i; k < j; k++) options.onCase?.(cases[k], k, cases.length);
+      for (const r of await runInterleaved(ctx, cases.slice(i, j), timer, options)) {
+        if (peak) r.peak_share = peakShare(r, peak);
+        results.push(r);
+      }
+      i = j;
     }
     return results;
   } finally {

@@ -101,6 +101,20 @@ for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
     expect(r.gflops).toBeNull();
   });
 
+  it('times the versions of one op at one shape together; a broken one drops out, the others are timed', async () => {
+    const versions = Object.keys(MATMUL_VERSIONS);
+    const cases = [...versions.map((version) => matmulCase(9, 13, 7, { version, bias: false })), wrongMatmul(9, 13, 7)];
+    expect(cases.map((c) => c.shape)).toEqual(cases.map(() => 'M=9 N=13 K=7'));
+    const rs = await runCases(ctx, cases, { ...FAST, samples: 3, minSamples: 3 });
+    expect(rs.map((r) => r.version)).toEqual([...versions, 'broken']);
+    for (const r of rs.slice(0, -1)) {
+      expect(r.valid, r.error).toBe(true);
+      expect(r.samples).toBe(3);
+    }
+    expect(rs.at(-1)!.valid).toBe(false);
+    expect(rs.at(-1)!.samples).toBe(0);
+  });
+
   it('reports a failing case instead of throwing', async () => {
     const bad: BenchCase = { ...matmulCase(4, 4, 4), setup: () => { throw new Error('no such kernel'); } };
     const [r] = await runCases(ctx, [bad], FAST);
