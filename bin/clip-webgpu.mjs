@@ -40,7 +40,8 @@ function stale() {
   const src = join(root, 'src');
   if (!existsSync(src) || !existsSync(configFile)) return false; // an installed package: the bundle is all there is
   const built = statSync(bundle).mtimeMs;
-  return newest(src) > built || statSync(configFile).mtimeMs > built || statSync(join(root, 'package.json')).mtimeMs > built;
+  // The bundle also holds bench/ (the bench command): a change there rebuilds it too.
+  return Math.max(newest(src), newest(join(root, 'bench'))) > built || statSync(configFile).mtimeMs > built || statSync(join(root, 'package.json')).mtimeMs > built;
 }
 
 async function rebuild() {
