@@ -268,11 +268,6 @@ export class GpuContext {
     return out;
   }
 
-  async readI32(t: Tensor): Promise<Int32Array> {
-    const f = await this.read(t);
-    return new Int32Array(f.buffer, f.byteOffset, f.length);
-  }
-
   /** Free every buffer this context created (weights excepted: their owners release them). */
   destroy(): void {
     if (this.destroyed) return;
