@@ -38,6 +38,7 @@ export function summarize(adapter: GPUAdapter, backend: string): AdapterSummary 
     backend,
     features: [...adapter.features].sort(),
     isCpu: /swiftshader|llvmpipe|lavapipe|softpipe|warp|cpu/.test(text),
+    family: /swiftshader/.test(text) ? 'swiftshader' : /llvmpipe|lavapipe|softpipe/.test(text) ? 'llvmpipe' : 'gpu',
   };
 }
 

@@ -41,7 +41,11 @@ export interface AdapterSummary {
   features: string[];
   /** True for CPU fallbacks (SwiftShader, llvmpipe): slow, fine for tests. */
   isCpu: boolean;
+  /** Which kind of adapter, for choosing kernel versions: CPU emulators want different kernels than GPUs. */
+  family: AdapterFamily;
 }
+
+export type AdapterFamily = 'llvmpipe' | 'swiftshader' | 'gpu';
 
 export interface RuntimeStats {
   buffersCreated: number;
@@ -72,6 +76,8 @@ export class GpuContext {
   private readonly uniforms = new Map<string, GPUBuffer>();
   private readonly freeScratch = new Map<number, GPUBuffer[]>();
   private readonly freeStaging = new Map<number, GPUBuffer[]>();
+  /** Kernel versions forced by the user or a benchmark (`op -> version`), over each op's per-adapter choice. */
+  readonly kernelOverrides = new Map<string, string>();
   private lost: ClipError | null = null;
   private uncaptured: GPUError | null = null;
   private destroyed = false;
@@ -104,6 +110,33 @@ export class GpuContext {
       const err = this.uncaptured;
       this.uncaptured = null;
       throw new ClipError('gpu', `WebGPU error: ${err.message}`);
+    }
+  }
+
+  /**
+   * The version of `op` to run: an override if one was set (`CLIP_KERNELS=matmul=v1` in Node,
+   * `setKernelVersions` anywhere), else the op's own choice for this adapter.
+   */
+  kernelVersion<V extends string>(op: string, versions: Readonly<Record<V, unknown>>, choose: (a: AdapterSummary) => V): V {
+    const forced = this.kernelOverrides.get(op);
+    if (forced !== undefined) {
+      if (!(forced in versions)) {
+        throw new ClipError('gpu', `Unknown ${op} kernel version "${forced}" (have ${Object.keys(versions).join(', ')}).`);
+      }
+      return forced as V;
+    }
+    return choose(this.adapter);
+  }
+
+  /** Force kernel versions, e.g. `{ matmul: 'v1' }` or the string "matmul=v1,attention=v2"; '' clears. */
+  setKernelVersions(spec: string | Record<string, string>): void {
+    const entries = typeof spec === 'string'
+      ? spec.split(',').map((s) => s.trim()).filter(Boolean).map((s) => s.split('=').map((t) => t.trim()))
+      : Object.entries(spec);
+    if (typeof spec === 'string' && !spec.trim()) this.kernelOverrides.clear();
+    for (const [op, version] of entries) {
+      if (!op || !version) throw new ClipError('input', `Kernel versions are written op=version (e.g. matmul=v1), not "${op}".`);
+      this.kernelOverrides.set(op, version);
     }
   }
 

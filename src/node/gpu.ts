@@ -5,7 +5,7 @@
  * backend (compatibility mode: no timestamps, 128 MiB bindings, but 15x faster than SwiftShader per
  * forward pass of the tiny model here); then SwiftShader's Vulkan ICD shipped in Debian's chromium
  * package (full features: timestamps, subgroups, 1 GiB bindings).
- * `CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles` forces a choice.
+ * `CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles` forces a choice; `CLIP_KERNELS=matmul=v1,...` forces kernel versions.
  * The adapter in use is announced on stderr.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -98,6 +98,7 @@ export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<
     const adapter = await attempt(d).catch(() => null);
     if (!adapter) continue;
     const ctx = await contextFromAdapter(adapter, backend);
+    if (process.env.CLIP_KERNELS) ctx.setKernelVersions(process.env.CLIP_KERNELS); // e.g. matmul=v1 (benchmarks)
     if (options.announce ?? true) {
       process.stderr.write(`clip-webgpu: adapter ${ctx.adapter.description} [${backend}${ctx.adapter.isCpu ? ', CPU' : ''}]\n`);
     }
