@@ -216,7 +216,7 @@ async function run(): Promise<void> {
         for (const provider of ['webgpu', 'wasm'] as PeerProvider[]) {
           peer.description[provider] = `onnxruntime-web ${ort.env.versions?.web ?? '?'} ${provider} (in this page)`;
           try {
-            peer[provider] = await runPeer(ort, { provider, vision, text, inputs, samples, imageBatch, textBatch, onStep: (m) => status(`Peer: ${m}`) });
+            peer[provider] = await runPeer(ort, { provider, vision, text, inputs, samples, imageBatch, textBatch, eosTokenId: model.config.text.eosTokenId, onStep: (m) => status(`Peer: ${m}`) });
           } catch (e) {
             peer[provider] = { error: (e as Error).message ?? String(e) };
           }

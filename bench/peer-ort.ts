@@ -11,6 +11,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { maxAbsDiff, median } from './harness.ts';
 import type { E2eInputs } from './e2e.ts';
+import { poolingIndex } from '../src/model/text.ts';
 
 export type OrtModule = typeof Ort;
 export type PeerProvider = 'webgpu' | 'wasm';
@@ -27,6 +28,8 @@ export interface PeerOptions {
   imageBatch?: number;
   /** Prompts per text batch (at most the rows in `inputs.ids`). */
   textBatch?: number;
+  /** The text config's eos_token_id (2 for every openai/* config: pool at the largest id). */
+  eosTokenId?: number;
   onStep?: (message: string) => void;
 }
 
@@ -40,6 +43,8 @@ export interface PeerResult {
   text_batch: number;
   /** Median ms of one text batch. */
   text_ms: number;
+  /** Positions per prompt the peer ran (the batch's longest prompt). */
+  text_tokens: number;
   text_prompts_per_s: number;
   samples: number;
   /** Max |ours - peer| on the batch-1 image embedding and on the text batch's embeddings. */
@@ -64,7 +69,9 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
   const textBatch = Math.min(o.textBatch ?? ids.length, ids.length);
   const imageBatch = Math.min(o.imageBatch ?? pixels.length, pixels.length);
   const S = Math.round(Math.sqrt(pixels[0].length / 3));
-  const T = ids[0].length;
+  // Pad the batch to its longest prompt, as transformers.js's CLIP pipelines do (`padding: true`);
+  // our engine runs the same positions (clip.ts recordText). The ONNX text model has a dynamic length.
+  const T = Math.max(...ids.slice(0, textBatch).map((row) => poolingIndex(row, o.eosTokenId ?? 2) + 1));
   const sessionOptions: Ort.InferenceSession.SessionOptions = { executionProviders: [o.provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
 
   step(`${o.provider}: creating sessions`);
@@ -116,6 +123,7 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
       image_batch: imageBatch,
       image_batch_ms: batchMs,
       text_batch: textBatch,
+      text_tokens: T,
       text_ms: textMs,
       text_prompts_per_s: textBatch / (textMs / 1000),
       samples,

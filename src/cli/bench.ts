@@ -165,7 +165,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
             const ort = await loadOrtNode(provider, model.adapter.backend);
             try {
               peer.description[provider] = ort.description;
-              peer[provider] = await runPeer(ort.ort, { provider, vision, text, inputs, samples, imageBatch, textBatch, onStep: progress });
+              peer[provider] = await runPeer(ort.ort, { provider, vision, text, inputs, samples, imageBatch, textBatch, eosTokenId: model.config.text.eosTokenId, onStep: progress });
             } finally {
               ort.close();
             }

@@ -62,9 +62,22 @@ const STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST (GPUBufferUsa
 const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
 const STAGING = 0x1 | 0x8; // MAP_READ | COPY_DST
 const MAP_READ = 0x1;
+const MAX_UNIFORMS = 1024;
 
 /** Round up so every buffer is a valid copy/binding size. */
 const padded = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+
+/**
+ * Pooled buffers come in size classes, four per octave (<= 25% slack), so tensors whose shapes vary
+ * from call to call (text batches run only up to their longest prompt) share a bounded set of
+ * buffers instead of leaving one set per shape in the pool.
+ */
+export function sizeClass(bytes: number): number {
+  const b = padded(bytes);
+  if (b <= 256) return 256;
+  const step = 2 ** (Math.floor(Math.log2(b)) - 2);
+  return Math.ceil(b / step) * step;
+}
 
 export class GpuContext {
   readonly device: GPUDevice;
@@ -207,8 +220,8 @@ export class GpuContext {
 
   /** Scratch tensors come from a pool keyed by byte size; a Pass returns them after its submit. */
   acquireScratch(shape: readonly number[], dtype: DType = 'f32'): Tensor {
-    const size = padded(shapeSize(shape) * 4);
-    const buffer = this.freeScratch.get(size)?.pop() ?? this.createBuffer(size, STORAGE, 'scratch');
+    const size = sizeClass(shapeSize(shape) * 4);
+    const buffer = takeFit(this.freeScratch, size) ?? this.createBuffer(size, STORAGE, 'scratch');
     return new Tensor(buffer, shape, dtype);
   }
 
@@ -235,11 +248,20 @@ export class GpuContext {
     words.forEach((w, i) => (floats.includes(i) ? (f32[i] = w) : (u32[i] = w >>> 0)));
     const key = Array.from(u32).join(',');
     let buffer = this.uniforms.get(key);
-    if (!buffer) {
+    if (buffer) {
+      this.uniforms.delete(key); // most recently used last
+    } else {
       buffer = this.createBuffer(data.byteLength, UNIFORM, 'params');
       this.device.queue.writeBuffer(buffer, 0, data);
-      this.uniforms.set(key, buffer);
+      // Shapes that vary call to call (text lengths, batch sizes) would grow the cache without end:
+      // drop the least recently used (a pass binds far fewer than this many distinct params).
+      if (this.uniforms.size >= MAX_UNIFORMS) {
+        const [oldKey, old] = this.uniforms.entries().next().value!;
+        this.uniforms.delete(oldKey);
+        this.destroyBuffer(old);
+      }
     }
+    this.uniforms.set(key, buffer);
     return buffer;
   }
 
@@ -272,7 +294,7 @@ export class GpuContext {
   /** Copy tensors into staging buffers with `encoder`, submit it, and return their contents. */
   async submitAndRead(encoder: GPUCommandEncoder, tensors: readonly Tensor[]): Promise<Float32Array[]> {
     const staging = tensors.map((t) => {
-      const s = this.acquireStaging(padded(t.byteLength));
+      const s = this.acquireStaging(sizeClass(t.byteLength));
       encoder.copyBufferToBuffer(t.buffer, 0, s, 0, padded(t.byteLength));
       return s;
     });
@@ -338,7 +360,7 @@ export class Pass {
 
   /** A temporary tensor valid until this pass is submitted (or freed). */
   tmp(shape: readonly number[], dtype: DType = 'f32'): Tensor {
-    const reused = this.localFree.get(padded(shapeSize(shape) * 4))?.pop();
+    const reused = this.localFree.get(sizeClass(shapeSize(shape) * 4))?.pop();
     if (reused) return new Tensor(reused, shape, dtype);
     const t = this.ctx.acquireScratch(shape, dtype);
     this.taken.push(t);
@@ -404,6 +426,16 @@ export function grid(n: number): [number, number] {
 
 export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The smallest pooled buffer of at least `size` bytes and at most 16x that (so a batch shorter than
+ * an earlier one reuses its buffers, and a tiny tensor never holds a huge one).
+ */
+function takeFit(pool: Map<number, GPUBuffer[]>, size: number): GPUBuffer | undefined {
+  let best = Infinity;
+  for (const [s, list] of pool) if (s >= size && s <= size * 16 && s < best && list.length) best = s;
+  return best === Infinity ? undefined : pool.get(best)!.pop();
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

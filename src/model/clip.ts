@@ -227,20 +227,27 @@ export class ClipModel {
     return { inputIds, hiddenStates, lastHiddenState, pooled, textEmbeds };
   }
 
+  /**
+   * Record the text tower for `ids` rows. Plain encoding runs only the first `max(pooling index) + 1`
+   * positions of the batch: the mask is causal, so no later position can reach a pooled token, and
+   * the embeddings are those of the full 77 (a 10-token prompt costs 10 positions, not 77; batches
+   * pad to their longest prompt, as transformers.js does). A trace keeps all 77 (HF's hidden states).
+   */
   private recordText(ids: readonly Int32Array[], trace?: TextTrace) {
     const w = this.live();
     const t = this.config.text;
-    const T = t.maxPositions;
-    const flat = new Uint32Array(ids.length * T);
+    const maxT = t.maxPositions;
     const pool = new Uint32Array(ids.length);
     ids.forEach((row, b) => {
-      if (row.length !== T) throw new ClipError('input', `token rows must have ${T} ids, got ${row.length}`);
-      for (let i = 0; i < T; i++) {
+      if (row.length !== maxT) throw new ClipError('input', `token rows must have ${maxT} ids, got ${row.length}`);
+      for (let i = 0; i < maxT; i++) {
         if (row[i] < 0 || row[i] >= t.vocabSize) throw new ClipError('input', `token id ${row[i]} is outside the vocabulary (${t.vocabSize})`);
       }
-      flat.set(row, b * T);
       pool[b] = poolingIndex(row, t.eosTokenId);
     });
+    const T = trace ? maxT : Math.max(...pool) + 1;
+    const flat = new Uint32Array(ids.length * T);
+    ids.forEach((row, b) => flat.set(row.subarray(0, T), b * T));
     const pass = this.ctx.pass();
     const idsT = pass.input([ids.length, T], flat);
     const poolT = pass.input([ids.length], pool);

@@ -1,6 +1,6 @@
 /**
  * Text tower (HF CLIPTextTransformer + text_projection):
- * ids [B, 77] -> token embedding + positions -> causal encoder -> final_layer_norm
+ * ids [B, T <= 77] -> token embedding + positions -> causal encoder -> final_layer_norm
  * -> the token at each sequence's pooling position [B, D] -> text_projection [B, proj].
  */
 import { embedding, gatherRows, layernorm, matmul } from '../kernels/index.ts';

@@ -32,6 +32,30 @@ describe('model lifecycle', () => {
     expect(gpu.stats.liveBytes).toBe(0);
   });
 
+  it('text runs only up to the longest prompt: same embeddings as all 77 positions, and shorter batches reuse the pool', async () => {
+    const gpu = await requestNodeContext({ announce: false });
+    const model = await ClipModel.load(resolve(TINY, 'model.safetensors'), { gpu });
+    const prompts = ['a dog', 'a photo of a small brown dog sitting on the grass in the park.', 'cat'];
+    const full = await model.inspectText(prompts); // traced: all 77 positions, as HF runs them
+    const short = await model.encodeText(prompts);
+    const P = short[0].length;
+    prompts.forEach((_, i) => {
+      const ref = full.textEmbeds.subarray(i * P, (i + 1) * P);
+      for (let k = 0; k < P; k++) expect(Math.abs(short[i][k] - ref[k])).toBeLessThan(1e-6);
+    });
+    await model.encodeText(['word '.repeat(70), 'a photo of a dog.']); // the longest batch first
+    const longest = { ...gpu.stats };
+    const lengths = async () => { for (let n = 1; n < 70; n += 3) await model.encodeText(['word '.repeat(n), 'a photo of a dog.']); };
+    await lengths();
+    // Activations reuse the longest batch's buffers; only each new shape's few-byte params buffers are added.
+    expect(gpu.stats.liveBytes - longest.liveBytes).toBeLessThan(64 * 1024);
+    const warm = { ...gpu.stats };
+    await lengths();
+    expect(gpu.stats.buffersCreated - warm.buffersCreated).toBe(0);
+    model.dispose();
+    gpu.destroy();
+  });
+
   it('a lost device becomes a ClipError that says what happened and what to do', async () => {
     const gpu = await requestNodeContext({ announce: false });
     const model = await ClipModel.load(resolve(TINY, 'model.safetensors'), { gpu });
