@@ -63,6 +63,8 @@ const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
 const STAGING = 0x1 | 0x8; // MAP_READ | COPY_DST
 const MAP_READ = 0x1;
 const MAX_UNIFORMS = 1024;
+/** What `pipeline()` hands out while a dry pass records (never bound: dry passes dispatch nothing). */
+const DRY_PIPELINE = {} as GPUComputePipeline;
 
 /** Round up so every buffer is a valid copy/binding size. */
 const padded = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
@@ -271,6 +273,11 @@ export class GpuContext {
   pipeline(name: string, code: string, constants: Record<string, number> = {}): GPUComputePipeline {
     const key = `${name}|${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);
+    if (!p && this.wanted) {
+      // Recording a dry pass (precompile): note it, compile all of them together afterwards.
+      this.wanted.set(key, { name, code, constants });
+      return DRY_PIPELINE;
+    }
     if (!p) {
       const module = this.device.createShaderModule({ code, label: name });
       p = this.device.createComputePipeline({
@@ -282,6 +289,40 @@ export class GpuContext {
       this.stats.pipelinesCompiled++;
     }
     return p;
+  }
+
+  private wanted: Map<string, { name: string; code: string; constants: Record<string, number> }> | null = null;
+
+  /**
+   * Compile ahead every pipeline that `record` would use, in parallel (createComputePipelineAsync),
+   * and fill the buffer pool with its scratch tensors: `record` runs on a dry Pass that dispatches
+   * nothing; the tensors it returns get staging buffers for their readback. Model loading calls this
+   * so the first inference is not a compile cliff.
+   */
+  async precompile(record: (pass: Pass) => readonly Tensor[] | void): Promise<number> {
+    this.check();
+    const wanted = (this.wanted = new Map());
+    const pass = new Pass(this, true);
+    try {
+      // The outputs a real pass would read back: pool a staging buffer for each.
+      const outputs = record(pass) ?? [];
+      outputs.map((t) => this.acquireStaging(sizeClass(t.byteLength))).forEach((b) => this.returnStaging(b));
+    } finally {
+      this.wanted = null;
+      await pass.run(); // hands the dry pass's scratch buffers to the pool
+    }
+    await Promise.all([...wanted].map(async ([key, w]) => {
+      const module = this.device.createShaderModule({ code: w.code, label: w.name });
+      const p = await this.device.createComputePipelineAsync({
+        label: w.name, layout: 'auto', compute: { module, entryPoint: 'main', constants: w.constants },
+      });
+      if (!this.pipelines.has(key)) {
+        this.pipelines.set(key, p);
+        this.stats.pipelinesCompiled++;
+      }
+    }));
+    this.check();
+    return wanted.size;
   }
 
   // ---- passes and readback -------------------------------------------------------------------
@@ -353,9 +394,10 @@ export class Pass {
   private readonly localFree = new Map<number, GPUBuffer[]>();
   private done = false;
 
-  constructor(readonly ctx: GpuContext) {
-    this.encoder = ctx.device.createCommandEncoder();
-    this.compute = this.encoder.beginComputePass();
+  /** `dry`: record nothing (GpuContext.precompile): dispatches are skipped, inputs not uploaded. */
+  constructor(readonly ctx: GpuContext, private readonly dry = false) {
+    this.encoder = dry ? (null as unknown as GPUCommandEncoder) : ctx.device.createCommandEncoder();
+    this.compute = dry ? null : this.encoder.beginComputePass();
   }
 
   /** A temporary tensor valid until this pass is submitted (or freed). */
@@ -371,7 +413,7 @@ export class Pass {
   input(shape: readonly number[], data: Float32Array | Uint32Array | Int32Array): Tensor {
     const t = this.ctx.acquireScratch(shape, data instanceof Float32Array ? 'f32' : 'u32');
     this.taken.push(t);
-    this.ctx.write(t, data);
+    if (!this.dry) this.ctx.write(t, data);
     return t;
   }
 
@@ -382,6 +424,7 @@ export class Pass {
 
   /** Bind `params` at binding 0 and `tensors` at 1..n, in order, and dispatch. */
   dispatch(pipeline: GPUComputePipeline, params: GPUBuffer, tensors: readonly Tensor[], groups: readonly number[]): void {
+    if (this.dry) return;
     if (!this.compute) throw new Error('dispatch after submit');
     const limit = this.ctx.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some((g) => g > limit)) {
@@ -404,6 +447,10 @@ export class Pass {
   async run(outputs: readonly Tensor[] = []): Promise<Float32Array[]> {
     if (this.done) throw new Error('Pass submitted twice');
     this.done = true;
+    if (this.dry) {
+      this.taken.forEach((t) => this.ctx.returnScratch(t));
+      return [];
+    }
     this.compute!.end();
     this.compute = null;
     try {

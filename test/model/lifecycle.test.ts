@@ -14,8 +14,12 @@ describe('model lifecycle', () => {
     const model = await ClipModel.load(resolve(TINY, 'model.safetensors'), { gpu });
     const [pixels] = (await model.prepareImages([TINY_IMAGES[0]])).map((p) => p.pixels);
     const ids = model.tokenize(['a photo of a dog.']);
+    const loaded = { ...gpu.stats };
+    expect(loaded.pipelinesCompiled - before.pipelinesCompiled).toBeGreaterThan(5); // compiled while loading
     await model.encodePixels([pixels]);
+    expect(gpu.stats.buffersCreated).toBe(loaded.buffersCreated); // pooled while loading too
     await model.encodeIds(ids);
+    expect(gpu.stats.pipelinesCompiled).toBe(loaded.pipelinesCompiled); // no compile cliff on the first call
     const warm = { ...gpu.stats };
     for (let i = 0; i < 100; i++) {
       await model.encodePixels([pixels]);
