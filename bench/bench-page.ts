@@ -6,13 +6,12 @@
  */
 import { requestBrowserContext } from '../src/kernels/device.ts';
 import { ClipModel } from '../src/model/clip.ts';
-import { runCases, type BenchResult, type HarnessOptions } from './harness.ts';
-import { towerCases, unwiredVersions } from './kernels.ts';
-import { probePeak } from './peak.ts';
+import { e2eChart, kernelChart } from './chart.ts';
 import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from './shapes.ts';
 import { measureE2e } from './e2e.ts';
 import { runPeer, type OrtModule, type PeerProvider } from './peer-ort.ts';
-import { breakdown, breakdownRows, e2eRows, fmt, kernelRows, markdownReport, pct, type BenchReport, type PeerSummary } from './report.ts';
+import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerSummary } from './report.ts';
+import { FULL_HARNESS, QUICK_HARNESS, addE2e, runKernelBench } from './run.ts';
 
 declare global {
   interface Window {
@@ -52,52 +51,6 @@ function tableOf(rows: string[][], numeric: (col: number) => boolean = () => fal
   }
   wrap.append(t);
   return wrap;
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-const VERSION_COLORS = ['#4f46e5', '#0891b2', '#16a34a', '#ea580c', '#db2777'];
-
-/** Horizontal bars: one per row, length = value / max, labelled. */
-function barChart(rows: { label: string; value: number; text: string; color: string }[], title: string): SVGSVGElement {
-  const labelW = 330, barW = 520, rowH = 16, top = 22;
-  const max = Math.max(...rows.map((r) => r.value), 1e-12);
-  const s = svg('svg', { width: labelW + barW + 90, height: top + rows.length * rowH + 8, role: 'img', 'aria-label': title });
-  s.append(svg('text', { x: 0, y: 14, 'font-weight': 600 }, title));
-  rows.forEach((r, i) => {
-    const y = top + i * rowH;
-    s.append(svg('text', { x: labelW - 6, y: y + 11, 'text-anchor': 'end' }, r.label));
-    s.append(svg('rect', { x: labelW, y: y + 2, width: Math.max(1, (r.value / max) * barW), height: rowH - 4, fill: r.color, rx: 2 }));
-    s.append(svg('text', { x: labelW + Math.max(1, (r.value / max) * barW) + 4, y: y + 11 }, r.text));
-  });
-  return s;
-}
-
-function kernelChart(rs: readonly BenchResult[]): SVGSVGElement {
-  const versions = [...new Set(rs.map((r) => r.version))];
-  const rows = rs.filter((r) => r.valid && r.peak_share !== null).map((r) => ({
-    label: `${r.op} ${r.version} · ${r.group ?? ''} ${r.role ?? r.shape}`,
-    value: r.peak_share!,
-    text: `${pct(r.peak_share)} · ${fmt(r.gflops)} GFLOP/s · ${fmt(r.gbps)} GB/s`,
-    color: VERSION_COLORS[versions.indexOf(r.version) % VERSION_COLORS.length],
-  }));
-  return barChart(rows, 'Share of the probed roofline per kernel version (colour = version)');
-}
-
-function e2eChart(r: BenchReport): SVGSVGElement | null {
-  const rows: { label: string; value: number; text: string; color: string }[] = [];
-  if (r.e2e) rows.push({ label: 'clip-webgpu, image batch 1', value: r.e2e.image_ms, text: `${fmt(r.e2e.image_ms)} ms`, color: VERSION_COLORS[0] });
-  for (const [k, color] of [['webgpu', VERSION_COLORS[3]], ['wasm', '#64748b']] as const) {
-    const p = r.peer?.[k];
-    if (p && !('error' in p)) rows.push({ label: `onnxruntime-web ${k}, image batch 1`, value: p.image_ms, text: `${fmt(p.image_ms)} ms`, color });
-  }
-  return rows.length ? barChart(rows, 'Image encode latency, batch 1 (ms, shorter is faster)') : null;
 }
 
 function render(r: BenchReport): void {
@@ -166,29 +119,17 @@ async function run(): Promise<void> {
   const samples = Math.max(1, Number(data.get('samples')) || 3);
   const imageBatch = Math.max(0, Number(data.get('imageBatch')) || 0);
   const textBatch = Math.max(1, Number(data.get('textBatch')) || 80);
-  const harness: HarnessOptions = quick
-    ? { warmup: 1, samples: 5, minSamples: 3, budgetMs: 1500 }
-    : { warmup: 1, samples: 10, minSamples: 3, budgetMs: 5000 };
-  const notes: string[] = [];
-  const unwired = unwiredVersions();
-  if (unwired.length) notes.push(`versions not benchmarked yet: ${unwired.join('; ')}`);
+  const harness = quick ? QUICK_HARNESS : FULL_HARNESS;
 
   status('Requesting the WebGPU adapter…');
   const ctx = await requestBrowserContext();
   let report: BenchReport;
   try {
-    status('Probing peak FMA throughput and copy bandwidth…');
-    const peak = await probePeak(ctx, harness);
-    const cases = selectShapes(shapeIds).flatMap((s) => towerCases(s));
-    const kernels = await runCases(ctx, cases, {
-      ...harness,
-      onCase: (c, i, n) => status(`Kernel ${i + 1}/${n}: ${c.op} ${c.version} ${c.shape}`),
-    }, peak);
-    report = {
-      adapter: { ...ctx.adapter, timing: peak.fma.method, peak: { gflops: peak.gflops, gbps: peak.gbps } },
+    report = await runKernelBench(ctx, selectShapes(shapeIds), {
+      harness,
       environment: { runtime: navigator.userAgent, date: new Date().toISOString(), cores: navigator.hardwareConcurrency ?? null },
-      kernels, peak, breakdown: breakdown(kernels), e2e: null, peer: null, notes,
-    };
+      onStatus: (m) => status(m[0].toUpperCase() + m.slice(1)),
+    });
     render(report);
   } finally {
     ctx.destroy();
@@ -200,11 +141,7 @@ async function run(): Promise<void> {
     const gpu = await requestBrowserContext();
     const model = await ClipModel.load(new URL(modelUrl, location.href).href, { gpu, onProgress: (p) => status(`Loading: ${p.message}`) });
     try {
-      const e2e = await measureE2e(model, { samples, imageBatch, textBatch, onStep: (m) => status(`Ours: ${m}`) });
-      const { inputs, ...rest } = e2e;
-      report.e2e = rest;
-      if (imageBatch !== 32) notes.push(imageBatch > 1 ? `image throughput measured at batch ${imageBatch}, not 32` : 'image throughput not measured (image batch 0)');
-      notes.push(`ImageNet head (80,000 prompts): ${fmt(e2e.imagenet_head_s_extrapolated)} s extrapolated from batches of ${textBatch} prompts, not measured`);
+      const inputs = addE2e(report, await measureE2e(model, { samples, imageBatch, textBatch, onStep: (m) => status(`Ours: ${m}`) }));
       if (peerUrl) {
         const base = new URL(peerUrl.endsWith('/') ? peerUrl : `${peerUrl}/`, location.href);
         const fetchBytes = async (path: string) => new Uint8Array(await (await fetch(new URL(path, base))).arrayBuffer());

@@ -11,14 +11,13 @@ import { createRequire } from 'node:module';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, closeGpu, openGpu, withModel, type CliIo } from './common.ts';
 import { table } from './format.ts';
-import { runCases, type HarnessOptions } from '../../bench/harness.ts';
-import { towerCases, unwiredVersions } from '../../bench/kernels.ts';
-import { probePeak } from '../../bench/peak.ts';
+import type { HarnessOptions } from '../../bench/harness.ts';
 import { QUICK_SHAPE_IDS, SHAPES, selectShapes } from '../../bench/shapes.ts';
 import { measureE2e } from '../../bench/e2e.ts';
 import { runPeer, type PeerProvider } from '../../bench/peer-ort.ts';
 import { loadOrtNode } from '../../bench/peer-ort-node.ts';
-import { breakdown, breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerSummary } from '../../bench/report.ts';
+import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerSummary } from '../../bench/report.ts';
+import { FULL_HARNESS, QUICK_HARNESS, addE2e, runKernelBench } from '../../bench/run.ts';
 
 export const spec: CommandSpec = {
   name: 'bench',
@@ -107,40 +106,21 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const progress = (msg: string) => {
     if (args.flag('verbose') || io.stderr.isTTY) io.stderr.write(`clip-webgpu bench: ${msg}\n`);
   };
-  const harness: HarnessOptions = quick
-    ? { warmup: 1, samples: 5, minSamples: 3, budgetMs: 1500 }
-    : { warmup: 1, samples: 10, minSamples: 3, budgetMs: 5000 };
-  harness.minSampleMs = positiveInt(args, 'sample-ms', 20);
+  const harness: HarnessOptions = { ...(quick ? QUICK_HARNESS : FULL_HARNESS), minSampleMs: positiveInt(args, 'sample-ms', 20) };
 
-  const notes: string[] = [];
-  const unwired = unwiredVersions();
-  if (unwired.length) notes.push(`versions not benchmarked yet (bench/kernels.ts passes no version to these ops): ${unwired.join('; ')}`);
   const ctx = await openGpu(args, io);
   let report: BenchReport;
   try {
-    progress(`adapter ${ctx.adapter.description}; probing peak FMA throughput and copy bandwidth`);
-    const peak = await probePeak(ctx, harness);
-    const cases = shapes.flatMap((s) => towerCases(s));
-    const kernels = await runCases(ctx, cases, {
-      ...harness,
-      onCase: (c, i, n) => progress(`kernel ${i + 1}/${n}: ${c.op} ${c.version} ${c.shape}${c.group ? ` (${c.group} ${c.role})` : ''}`),
-    }, peak);
-    const timing = peak.fma.method;
-    report = {
-      adapter: { ...ctx.adapter, timing, peak: { gflops: peak.gflops, gbps: peak.gbps } },
+    report = await runKernelBench(ctx, shapes, {
+      harness,
       environment: {
         runtime: `Node ${process.versions.node}`,
         webgpu: packageVersion('webgpu') ? `npm webgpu ${packageVersion('webgpu')} (Dawn)` : null,
         date: new Date().toISOString(),
         load: loadavg().map((x) => x.toFixed(2)).join(' '),
       },
-      kernels,
-      peak,
-      breakdown: breakdown(kernels),
-      e2e: null,
-      peer: null,
-      notes,
-    };
+      onStatus: (m) => progress(m),
+    });
   } finally {
     closeGpu(ctx);
   }
@@ -148,13 +128,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.str('model')) {
     await withModel(args, io, async (model) => {
       progress(`end-to-end on ${model.name}`);
-      const e2e = await measureE2e(model, { samples, imageBatch, textBatch, onStep: progress });
-      const { inputs, ...e2eReport } = e2e;
-      report.e2e = e2eReport;
-      if (imageBatch !== 32) {
-        notes.push(imageBatch > 1 ? `image throughput measured at batch ${imageBatch}, not 32 (image_batch32_ms is null)` : 'image throughput not measured (--image-batch 0)');
-      }
-      notes.push(`ImageNet head (80,000 prompts): ${fmt(e2e.imagenet_head_s_extrapolated)} s extrapolated from ${samples} sample(s) of ${textBatch} prompts, not measured`);
+      const inputs = addE2e(report, await measureE2e(model, { samples, imageBatch, textBatch, onStep: progress }));
       if (peerDir) {
         const vision = readFileSync(join(peerDir, 'onnx', 'vision_model.onnx'));
         const text = readFileSync(join(peerDir, 'onnx', 'text_model.onnx'));

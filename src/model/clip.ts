@@ -132,6 +132,14 @@ export class ClipModel {
     return this.ctx.adapter;
   }
 
+  /**
+   * The GPU context the model runs on, for work that must share its device (the kernel benchmark
+   * of <clip-benchmark>). The model owns it: never destroy it, release what you create on it.
+   */
+  get gpu(): GpuContext {
+    return this.ctx;
+  }
+
   /** The runtime's counters (buffers created and alive, pipelines, submits). */
   get gpuStats() {
     return { ...this.ctx.stats };

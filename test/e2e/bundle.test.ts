@@ -2,10 +2,11 @@
  * Acceptance: the built dist/clip-webgpu.js, imported by a plain static page, loads the tiny folder
  * over HTTP and gives the golden embeddings; it defines the clip-* elements.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { golden } from '../helpers/fixtures.ts';
 import { launch, type Browser } from './helpers/browser.ts';
-import { ensureBundle } from './helpers/bundle.ts';
+import { BUNDLE, ensureBundle } from './helpers/bundle.ts';
 import { dropFiles, loadFrom, waitForLoaderState } from './helpers/page.ts';
 import { startTestServer, TINY_ID, type TestServer } from './helpers/server.ts';
 
@@ -30,6 +31,12 @@ function expectClose(actual: number[][], expected: number[][], atol: number) {
 }
 
 describe('dist/clip-webgpu.js in a plain page', () => {
+  it('carries no other ML runtime: onnxruntime-web stays in bench/bench.html', () => {
+    const code = readFileSync(BUNDLE, 'utf8');
+    expect(code).toContain('clip-benchmark');
+    expect(code).not.toMatch(/InferenceSession|ort-wasm|(from|import\()\s*['"]onnxruntime/);
+  });
+
   it('loads the tiny folder over HTTP and matches the golden embeddings', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/test/e2e/pages/golden.html?model=/${TINY_ID}/resolve/main/`);

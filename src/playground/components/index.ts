@@ -6,5 +6,6 @@ export { ClipBiasProbe, type BiasProbeError, type BiasScoredDetail } from './cli
 export { ClipDatasetEval, type DatasetEvalError, type DatasetEvaluatedDetail } from './clip-dataset-eval/clip-dataset-eval.ts';
 export { ClipPatchDetector, type DetectorError, type DetectorResult, type DetectorThresholdChange } from './clip-patch-detector/clip-patch-detector.ts';
 export { ClipGradcam, type GradcamError, type GradcamResult, type GradcamView } from './clip-gradcam/clip-gradcam.ts';
+export { ClipBenchmark, type BenchmarkError, type BenchPhase, type BenchProgress } from './clip-benchmark/clip-benchmark.ts';
 export { ClipPlayground } from './clip-playground/clip-playground.ts';
 export { PLAYGROUND_TABS, type PlaygroundTab } from './clip-playground/tabs.ts';

@@ -12,7 +12,8 @@ function newest(path: string): number {
 }
 
 export async function ensureBundle(): Promise<void> {
-  const sources = Math.max(newest(resolve(ROOT, 'src')), newest(resolve(ROOT, 'vite.config.ts')), newest(resolve(ROOT, 'package.json')));
+  // bench/ too: the playground's <clip-benchmark> bundles its harness.
+  const sources = Math.max(newest(resolve(ROOT, 'src')), newest(resolve(ROOT, 'bench')), newest(resolve(ROOT, 'vite.config.ts')), newest(resolve(ROOT, 'package.json')));
   if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;
   const { build } = await import('vite');
   await build({ root: ROOT, logLevel: 'warn' });

@@ -45,6 +45,12 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     render: () => html`<clip-dataset-eval></clip-dataset-eval>`,
   },
   {
+    id: 'bench',
+    label: 'Benchmark',
+    blurb: 'Every version of every kernel on the shapes CLIP runs, checked then timed on your GPU: GFLOP/s, GB/s, share of its peak, and encode times.',
+    render: () => html`<clip-benchmark></clip-benchmark>`,
+  },
+  {
     id: 'model',
     label: 'Model',
     blurb: 'What the loaded model is made of, and the WebGPU adapter that runs it.',
