@@ -1,5 +1,5 @@
 // attention v3: as v2, but each invocation computes 4 query rows (i, i+WG, i+2WG, i+3WG) in chunks of 2 keys,
-// so each k/v vec4 loaded feeds 4 rows (the CPU adapters' loads, not their FMAs, bound v2); WG = 8 on CPUs.
+// so each k/v vec4 loaded feeds 4 rows (the CPU adapters' loads, not their FMAs, bound v2); WG = the CPU's SIMD width.
 // Barrier-free: invocations are independent. Online softmax (running max m and sum l; the accumulator is
 // rescaled by exp2(m_old - m_new) once per chunk of keys), scores in log2 units (q pre-scaled by scale·log2 e).
 // q and the output accumulator are 16 unrolled vec4 registers per row (hd = 4·HD4 <= 64; the dispatcher

@@ -60,9 +60,10 @@ export function attention(
   } else if (version === 'v5') {
     pass.dispatch(ctx.pipeline('attention-v5', v5, { HD4: hd / 4 }), params, [qkv, y], [Math.ceil(T / 64), heads, B]);
   } else {
-    // v3/v4: one SIMD row of invocations per workgroup on the CPU adapters (llvmpipe 8 lanes), so a
-    // workgroup spans 32 / 64 query rows (T = 50, 77: 2 workgroups per head), more on GPUs.
-    const WG = version === 'v2' ? 64 : ctx.adapter.family === 'gpu' ? 32 : 8;
+    // v3/v4: one SIMD row of invocations per workgroup on the CPU adapters (llvmpipe 8 lanes, SwiftShader 4),
+    // so a workgroup spans few query rows: less padding past T, and causal rows need few more keys than
+    // their workgroup's last row (on SwiftShader, WG 4 beat WG 8 for the causal text shapes).
+    const WG = version === 'v2' ? 64 : ({ llvmpipe: 8, swiftshader: 4, gpu: 32 } as const)[ctx.adapter.family];
     const rows = WG * ROWS[version];
     pass.dispatch(ctx.pipeline(`attention-${version}`, ATTENTION_VERSIONS[version], { HD4: hd / 4, WG }), params, [qkv, y],
       [Math.ceil(T / rows), heads, B]);
