@@ -55,11 +55,12 @@ export function unwiredVersions(): string[] {
 
 /** Folders whose dispatcher takes no version yet (timed as 'v1'). */
 const UNVERSIONED: Record<string, Module> = {
-  layernorm: layernormModule, softmax: softmaxModule, attention: attentionModule, activation: activationModule,
+  layernorm: layernormModule, softmax: softmaxModule, activation: activationModule,
   add: addModule, 'patch-embed': patchEmbedModule, embedding: embeddingModule, l2norm: l2normModule, 'gather-rows': gatherRowsModule,
 };
 
 export const MATMUL_VERSION_NAMES: string[] = versionsOf(matmulModule);
+export const ATTENTION_VERSION_NAMES: string[] = versionsOf(attentionModule);
 
 interface Inputs {
   ctx: GpuContext;
@@ -141,16 +142,17 @@ export function attentionFlops(B: number, T: number, D: number, heads: number, c
   return B * heads * scores * (4 * hd + 5);
 }
 
-export function attentionCase(B: number, T: number, D: number, heads: number, causal: boolean, meta: CaseMeta = {}): BenchCase {
+export function attentionCase(B: number, T: number, D: number, heads: number, causal: boolean, meta: CaseMeta & { version?: string } = {}): BenchCase {
+  const version = meta.version ?? 'v1';
   return {
-    op: 'attention', version: 'v1', shape: `B=${B} T=${T} D=${D} heads=${heads}${causal ? ' causal' : ''}`, ...meta,
+    op: 'attention', ...meta, version, shape: `B=${B} T=${T} D=${D} heads=${heads}${causal ? ' causal' : ''}`,
     flops: attentionFlops(B, T, D, heads, causal),
     bytes: 4 * (B * T * 3 * D + B * T * D),
     setup(ctx) {
       const qkv = rand(B * T * 3 * D, 8, 2);
       const inputs = upload(ctx, [[qkv, [B, T, 3 * D]]]);
       const [t] = inputs.tensors;
-      return instance(inputs, (pass) => attentionModule.attention(pass, t, heads, { causal }), (out) => {
+      return instance(inputs, (pass) => attentionModule.attention(pass, t, heads, { causal, version: version as attentionModule.AttentionVersion }), (out) => {
         const bs = sampleRows(B, CHECK_BUDGET / (2 * T * T * D));
         const ref = attentionRef(pickRows(qkv, T * 3 * D, bs), bs.length, T, D, heads, causal);
         return checkRows(out, T * D, bs, ref, 2e-6 * D);
@@ -288,7 +290,7 @@ export function towerCases(s: TowerShape, options: { matmulVersions?: readonly s
   for (const [role, N, K, bias] of mm) {
     for (const version of versions) cases.push(matmulCase(M, N, K, { bias, version, group: g, role, calls: L }));
   }
-  cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L }));
+  for (const version of ATTENTION_VERSION_NAMES) cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
   cases.push(addCase(M * D, { group: g, role: 'residual', calls: 2 * L }));
   cases.push(activationCase(M * mlp, 'quick_gelu', { group: g, role: 'mlp-act', calls: L }));
   cases.push(gatherRowsCase(B, T, D, { group: g, role: 'pool', calls: 1 }));

@@ -1,0 +1,65 @@
+/**
+ * Every attention version against the CPU reference on CLIP's shapes and odd ones: causal or not,
+ * batch 1-3, 1 to 197 tokens, head sizes 64, 40 and 16 (and sizes a version does not support, which
+ * fall back to v1). Same tolerance as the attention tests in forward.test.ts.
+ */
+import { describe, it, beforeAll, expect } from 'vitest';
+import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
+import type { AdapterSummary, GpuContext } from '../../src/kernels/runtime.ts';
+import {
+  attention, attentionSupports, chooseAttentionVersion, ATTENTION_VERSIONS, type AttentionVersion,
+} from '../../src/kernels/attention/attention.ts';
+import { attentionRef } from '../../src/kernels/attention/reference.ts';
+
+const VERSIONS = Object.keys(ATTENTION_VERSIONS) as AttentionVersion[];
+
+/** References are shared by every version and adapter. */
+const refs = new Map<string, { qkv: Float32Array; ref: Float32Array }>();
+function reference(B: number, T: number, H: number, hd: number, causal: boolean) {
+  const key = `${B} ${T} ${H} ${hd} ${causal}`;
+  let r = refs.get(key);
+  if (!r) {
+    const D = H * hd;
+    const qkv = rand(B * T * 3 * D, 8 + B + T + hd, 2);
+    r = { qkv, ref: attentionRef(qkv, B, T, D, H, causal) };
+    refs.set(key, r);
+  }
+  return r;
+}
+
+describe('chooseAttentionVersion', () => {
+  const adapter = (family: AdapterSummary['family'], features: string[]): AdapterSummary =>
+    ({ description: family, vendor: '', architecture: '', backend: 'test', features, isCpu: family !== 'gpu', family });
+  it('picks an existing version for every family, with or without subgroups', () => {
+    for (const family of ['llvmpipe', 'swiftshader', 'gpu'] as const) {
+      for (const features of [[], ['subgroups']]) expect(VERSIONS).toContain(chooseAttentionVersion(adapter(family, features)));
+    }
+  });
+});
+
+for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
+  let ctx: GpuContext;
+  beforeAll(async () => {
+    ctx = await gpu(adapter);
+  });
+
+  it('the per-adapter choice runs', async () => {
+    const { qkv, ref } = reference(2, 50, 12, 64, false);
+    const got = await runOp(ctx, [[qkv, [2, 50, 3 * 768]]], (pass, t) => attention(pass, t, 12));
+    expectClose(got, ref, 2e-6 * 768);
+  });
+
+  for (const version of VERSIONS) describe(version, () => {
+    const heads = [[12, 64], [8, 64], [2, 16], [3, 40], [3, 6], [1, 68]] as const;
+    for (const [H, hd] of heads) for (const T of [1, 7, 50, 77, 197]) for (const B of [1, 2, 3]) for (const causal of [false, true]) {
+      // Head sizes outside the version's range (6, 68 for the vec4 versions) fall back to v1: a few shapes suffice.
+      if (!attentionSupports(version, hd) && (B !== 2 || T === 197)) continue;
+      const D = H * hd;
+      it(`B=${B} T=${T} heads=${H} hd=${hd}${causal ? ' causal' : ''}${attentionSupports(version, hd) ? '' : ' (falls back to v1)'}`, async () => {
+        const { qkv, ref } = reference(B, T, H, hd, causal);
+        const got = await runOp(ctx, [[qkv, [B, T, 3 * D]]], (pass, t) => attention(pass, t, H, { causal, version }));
+        expectClose(got, ref, 2e-6 * D);
+      });
+    }
+  });
+});
