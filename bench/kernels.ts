@@ -55,12 +55,14 @@ export function unwiredVersions(): string[] {
 
 /** Folders whose dispatcher takes no version yet (timed as 'v1'). */
 const UNVERSIONED: Record<string, Module> = {
-  layernorm: layernormModule, softmax: softmaxModule, activation: activationModule,
-  add: addModule, 'patch-embed': patchEmbedModule, embedding: embeddingModule, l2norm: l2normModule, 'gather-rows': gatherRowsModule,
+  softmax: softmaxModule, activation: activationModule,
+  add: addModule, embedding: embeddingModule, l2norm: l2normModule, 'gather-rows': gatherRowsModule,
 };
 
 export const MATMUL_VERSION_NAMES: string[] = versionsOf(matmulModule);
 export const ATTENTION_VERSION_NAMES: string[] = versionsOf(attentionModule);
+export const LAYERNORM_VERSION_NAMES: string[] = versionsOf(layernormModule);
+export const PATCH_EMBED_VERSION_NAMES: string[] = versionsOf(patchEmbedModule);
 
 interface Inputs {
   ctx: GpuContext;
@@ -101,16 +103,17 @@ export function matmulCase(M: number, N: number, K: number, opts: { bias?: boole
   };
 }
 
-export function layernormCase(rows: number, D: number, meta: CaseMeta = {}): BenchCase {
+export function layernormCase(rows: number, D: number, meta: CaseMeta & { version?: string } = {}): BenchCase {
+  const version = meta.version ?? 'v1';
   return {
-    op: 'layernorm', version: 'v1', shape: `rows=${rows} D=${D}`, ...meta,
+    op: 'layernorm', version, shape: `rows=${rows} D=${D}`, ...meta,
     flops: 8 * rows * D,
     bytes: 4 * (2 * rows * D + 2 * D),
     setup(ctx) {
       const x = rand(rows * D, 4, 3).map((v) => v + 10), g = rand(D, 5), b = rand(D, 6);
       const inputs = upload(ctx, [[x, [rows, D]], [g, [D]], [b, [D]]]);
       const [tx, tg, tb] = inputs.tensors;
-      return instance(inputs, (pass) => layernormModule.layernorm(pass, tx, tg, tb, 1e-5), (out) => {
+      return instance(inputs, (pass) => layernormModule.layernorm(pass, tx, tg, tb, 1e-5, { version: version as layernormModule.LayernormVersion }), (out) => {
         const r = sampleRows(rows, CHECK_BUDGET / (4 * D));
         return checkRows(out, D, r, layernormRef(pickRows(x, D, r), g, b, D, 1e-5), 2e-5);
       });
@@ -191,19 +194,20 @@ export function addCase(n: number, meta: CaseMeta = {}): BenchCase {
   };
 }
 
-export function patchEmbedCase(B: number, S: number, P: number, D: number, meta: CaseMeta = {}): BenchCase {
+export function patchEmbedCase(B: number, S: number, P: number, D: number, meta: CaseMeta & { version?: string } = {}): BenchCase {
+  const version = meta.version ?? 'v1';
   const C = 3;
   const G = Math.floor(S / P);
   const T = 1 + G * G;
   return {
-    op: 'patch-embed', version: 'v1', shape: `B=${B} image=${S} patch=${P} D=${D}`, ...meta,
+    op: 'patch-embed', version, shape: `B=${B} image=${S} patch=${P} D=${D}`, ...meta,
     flops: 2 * B * G * G * D * C * P * P + B * T * D,
     bytes: 4 * (B * C * S * S + D * C * P * P + D + T * D + B * T * D),
     setup(ctx) {
       const pix = rand(B * C * S * S, 12), w = rand(D * C * P * P, 13), cls = rand(D, 14), pos = rand(T * D, 15);
       const inputs = upload(ctx, [[pix, [B, C, S, S]], [w, [D, C, P, P]], [cls, [D]], [pos, [T, D]]]);
       const [tp, tw, tc, tpos] = inputs.tensors;
-      return instance(inputs, (pass) => patchEmbedModule.patchEmbed(pass, tp, tw, tc, tpos), (out) => {
+      return instance(inputs, (pass) => patchEmbedModule.patchEmbed(pass, tp, tw, tc, tpos, { version: version as patchEmbedModule.PatchEmbedVersion }), (out) => {
         const bs = sampleRows(B, CHECK_BUDGET / (G * G * D * C * P * P));
         const ref = patchEmbedRef(pickRows(pix, C * S * S, bs), w, cls, pos, bs.length, C, S, P, D);
         return checkRows(out, T * D, bs, ref, 2e-6 * C * P * P);
@@ -283,9 +287,10 @@ export function towerCases(s: TowerShape, options: { matmulVersions?: readonly s
   const M = B * T;
   const g = s.id;
   const cases: BenchCase[] = [];
-  if (s.tower === 'vision') cases.push(patchEmbedCase(B, s.image!, s.patch!, D, { group: g, role: 'stem', calls: 1 }));
-  else cases.push(embeddingCase(B, T, s.vocab!, D, { group: g, role: 'stem', calls: 1 }));
-  cases.push(layernormCase(M, D, { group: g, role: 'ln', calls: 2 * L + 1 }));
+  if (s.tower === 'vision') {
+    for (const version of PATCH_EMBED_VERSION_NAMES) cases.push(patchEmbedCase(B, s.image!, s.patch!, D, { group: g, role: 'stem', calls: 1, version }));
+  } else cases.push(embeddingCase(B, T, s.vocab!, D, { group: g, role: 'stem', calls: 1 }));
+  for (const version of LAYERNORM_VERSION_NAMES) cases.push(layernormCase(M, D, { group: g, role: 'ln', calls: 2 * L + 1, version }));
   const mm: [string, number, number, boolean][] = [['qkv', 3 * D, D, true], ['out', D, D, true], ['fc1', mlp, D, true], ['fc2', D, mlp, true]];
   for (const [role, N, K, bias] of mm) {
     for (const version of versions) cases.push(matmulCase(M, N, K, { bias, version, group: g, role, calls: L }));
