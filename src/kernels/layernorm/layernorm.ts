@@ -16,10 +16,16 @@ export function layernormSupports(version: LayernormVersion, adapter: AdapterSum
   }
 }
 
-/** The fastest version measured on each kind of adapter (BENCHMARKS.md). */
+/**
+ * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators an
+ * invocation per row (v2: 4-8x faster than v1 on llvmpipe, 20-40x on SwiftShader, whose barriers are
+ * slow; v3 is 1.5-4x slower than v2 there). On GPUs a subgroup per row (v3: coalesced loads, no
+ * barriers), v1 without subgroups (v2 would run only `rows` threads).
+ */
 export function chooseLayernormVersion(adapter: AdapterSummary): LayernormVersion {
   switch (adapter.family) {
-    default: return 'v1';
+    case 'llvmpipe': case 'swiftshader': return 'v2';
+    default: return adapter.features.includes('subgroups') ? 'v3' : 'v1';
   }
 }
 

@@ -22,10 +22,16 @@ export function patchEmbedSupports(version: PatchEmbedVersion, adapter: AdapterS
   }
 }
 
-/** The fastest version measured on each kind of adapter (BENCHMARKS.md). */
+/**
+ * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators the
+ * largest register block (v6, 8 channels x 8 patches; shapes it cannot take run v1). On GPUs a
+ * subgroup per 4x4 block (v4: coalesced loads, thousands of subgroups even at batch 1), v6 without
+ * subgroups.
+ */
 export function choosePatchEmbedVersion(adapter: AdapterSummary): PatchEmbedVersion {
   switch (adapter.family) {
-    default: return 'v1';
+    case 'llvmpipe': case 'swiftshader': return 'v6';
+    default: return adapter.features.includes('subgroups') ? 'v4' : 'v6';
   }
 }
 
