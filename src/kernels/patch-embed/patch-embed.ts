@@ -24,9 +24,10 @@ export function patchEmbedSupports(version: PatchEmbedVersion, adapter: AdapterS
 
 /**
  * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators the
- * largest register block (v6, 8 channels x 8 patches; shapes it cannot take run v1). On GPUs a
- * subgroup per 4x4 block (v4: coalesced loads, thousands of subgroups even at batch 1), v6 without
- * subgroups.
+ * largest register block (v6, 8 channels x 8 patches: 8-10x faster than v1; shapes it cannot take,
+ * such as L/14's 14-pixel patches, run v1). On GPUs a subgroup per 4x4 block (v4: coalesced loads,
+ * thousands of subgroups even at batch 1; on an H100 2.4-20x faster than v1 and 1.1-4x faster than
+ * every other version, L/14 included), v6 without subgroups.
  */
 export function choosePatchEmbedVersion(adapter: AdapterSummary): PatchEmbedVersion {
   switch (adapter.family) {
