@@ -1,7 +1,7 @@
 /**
  * Every patch-embed version against the CPU reference on each test adapter: small images with
  * CLIP's patch sizes (32, 16, 14), batches that do not fill v2's 4-patch blocks, and shapes the
- * register-blocked versions cannot take (P % 4 != 0, D % 8 != 0: they run v1 instead).
+ * register-blocked versions cannot take (P % 4 != 0, D % 8 != 0: they fall back to v4 or v3).
  */
 import { describe, it, beforeAll, expect } from 'vitest';
 import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';

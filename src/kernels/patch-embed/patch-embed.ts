@@ -12,7 +12,10 @@ import finish from './patch-embed-finish.wgsl?raw';
 export const PATCH_EMBED_VERSIONS = { v1, v2, v3, v4, v5, v6 } as const;
 export type PatchEmbedVersion = keyof typeof PATCH_EMBED_VERSIONS;
 
-/** Whether `version` runs this shape (image S, patch P, width D) on this adapter; else `patchEmbed` runs v1, which runs any. */
+/**
+ * Whether `version` runs this shape (image S, patch P, width D) on this adapter; else `patchEmbed`
+ * runs v4 where the adapter has subgroups, v3 elsewhere (both run any shape, and both beat v1).
+ */
 export function patchEmbedSupports(version: PatchEmbedVersion, adapter: AdapterSummary, S: number, P: number, D: number): boolean {
   switch (version) {
     case 'v1': case 'v3': return true;
@@ -25,9 +28,9 @@ export function patchEmbedSupports(version: PatchEmbedVersion, adapter: AdapterS
 /**
  * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators the
  * largest register block (v6, 8 channels x 8 patches: 8-10x faster than v1; shapes it cannot take,
- * such as L/14's 14-pixel patches, run v1). On GPUs a subgroup per 4x4 block (v4: coalesced loads,
- * thousands of subgroups even at batch 1; on an H100 2.4-20x faster than v1 and 1.1-4x faster than
- * every other version, L/14 included), v6 without subgroups.
+ * such as L/14's 14-pixel patches, fall back as `patchEmbedSupports` says). On GPUs a subgroup per
+ * 4x4 block (v4: coalesced loads, thousands of subgroups even at batch 1; on an H100 2.4-20x faster
+ * than v1 and 1.1-4x faster than every other version, L/14 included), v6 without subgroups.
  */
 export function choosePatchEmbedVersion(adapter: AdapterSummary): PatchEmbedVersion {
   switch (adapter.family) {
@@ -51,7 +54,7 @@ export function patchEmbed(
   const y = pass.tmp([B, T, D]);
   const ctx = pass.ctx;
   let version = opts.version ?? ctx.kernelVersion('patch-embed', PATCH_EMBED_VERSIONS, choosePatchEmbedVersion);
-  if (!patchEmbedSupports(version, ctx.adapter, S, P, D)) version = 'v1';
+  if (!patchEmbedSupports(version, ctx.adapter, S, P, D)) version = ctx.adapter.features.includes('subgroups') ? 'v4' : 'v3';
   if (version === 'v1') { // one invocation per output value
     pass.dispatch(ctx.pipeline('patch-embed-v1', v1), ctx.uniform([B, C, S, P, G, D]), [pixels, w, cls, pos, y], grid(Math.ceil((B * T * D) / 256)));
   } else if (version === 'v2' || version === 'v5' || version === 'v6') {
