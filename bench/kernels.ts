@@ -7,7 +7,10 @@
  * benchmarked with no change here. An op whose dispatcher gains a version option needs its
  * `record` below to pass it on (`unwiredVersions` names any op where that is missing).
  */
-import type { GpuContext, Pass, Tensor } from '../src/kernels/runtime.ts';
+import type { AdapterSummary, GpuContext, Pass, Tensor } from '../src/kernels/runtime.ts';
+import type { LayernormVersion } from '../src/kernels/layernorm/layernorm.ts';
+import type { PatchEmbedVersion } from '../src/kernels/patch-embed/patch-embed.ts';
+import type { AttentionVersion } from '../src/kernels/attention/attention.ts';
 import * as matmulModule from '../src/kernels/matmul/matmul.ts';
 import * as layernormModule from '../src/kernels/layernorm/layernorm.ts';
 import * as softmaxModule from '../src/kernels/softmax/softmax.ts';
@@ -280,22 +283,28 @@ export function layersOf(s: TowerShape): number {
  * the stem, the encoder layer's ten dispatches, pooling and projection, and the zero-shot head's
  * l2norm and softmax over 1,000 classes.
  */
-export function towerCases(s: TowerShape, options: { matmulVersions?: readonly string[] } = {}): BenchCase[] {
+export function towerCases(s: TowerShape, options: { matmulVersions?: readonly string[]; adapter?: AdapterSummary } = {}): BenchCase[] {
   const versions = options.matmulVersions ?? MATMUL_VERSION_NAMES;
   const { batch: B, tokens: T, hidden: D, mlp, heads } = s;
+  // Versions this adapter or shape rules out would silently time their fallback under another name.
+  const a = options.adapter;
+  const lnVersions = LAYERNORM_VERSION_NAMES.filter((v) => !a || layernormModule.layernormSupports(v as LayernormVersion, a, D));
+  const peVersions = PATCH_EMBED_VERSION_NAMES.filter((v) => !a || s.tower !== 'vision' ||
+    patchEmbedModule.patchEmbedSupports(v as PatchEmbedVersion, a, s.image!, s.patch!, D));
+  const attnVersions = ATTENTION_VERSION_NAMES.filter((v) => attentionModule.attentionSupports(v as AttentionVersion, D / heads));
   const L = layersOf(s);
   const M = B * T;
   const g = s.id;
   const cases: BenchCase[] = [];
   if (s.tower === 'vision') {
-    for (const version of PATCH_EMBED_VERSION_NAMES) cases.push(patchEmbedCase(B, s.image!, s.patch!, D, { group: g, role: 'stem', calls: 1, version }));
+    for (const version of peVersions) cases.push(patchEmbedCase(B, s.image!, s.patch!, D, { group: g, role: 'stem', calls: 1, version }));
   } else cases.push(embeddingCase(B, T, s.vocab!, D, { group: g, role: 'stem', calls: 1 }));
-  for (const version of LAYERNORM_VERSION_NAMES) cases.push(layernormCase(M, D, { group: g, role: 'ln', calls: 2 * L + 1, version }));
+  for (const version of lnVersions) cases.push(layernormCase(M, D, { group: g, role: 'ln', calls: 2 * L + 1, version }));
   const mm: [string, number, number, boolean][] = [['qkv', 3 * D, D, true], ['out', D, D, true], ['fc1', mlp, D, true], ['fc2', D, mlp, true]];
   for (const [role, N, K, bias] of mm) {
     for (const version of versions) cases.push(matmulCase(M, N, K, { bias, version, group: g, role, calls: L }));
   }
-  for (const version of ATTENTION_VERSION_NAMES) cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
+  for (const version of attnVersions) cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
   cases.push(addCase(M * D, { group: g, role: 'residual', calls: 2 * L }));
   cases.push(activationCase(M * mlp, 'quick_gelu', { group: g, role: 'mlp-act', calls: L }));
   cases.push(gatherRowsCase(B, T, D, { group: g, role: 'pool', calls: 1 }));

@@ -42,7 +42,7 @@ export async function runKernelBench(ctx: GpuContext, shapes: readonly TowerShap
   if (unwired.length) notes.push(`versions not benchmarked yet (bench/kernels.ts passes no version to these ops): ${unwired.join('; ')}`);
   status(`adapter ${ctx.adapter.description}; probing peak FMA throughput and copy bandwidth`);
   const peak = await probePeak(ctx, harness, options.peakSize);
-  const cases = shapes.flatMap((s) => towerCases(s));
+  const cases = shapes.flatMap((s) => towerCases(s, { adapter: ctx.adapter }));
   const kernels = await runCases(ctx, cases, {
     ...harness,
     onCase: (c, i, n) => status(`kernel ${i + 1}/${n}: ${caseLabel(c)}`, i, n),
