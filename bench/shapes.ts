@@ -50,12 +50,13 @@ function at(g: Geometry, id: string, batch: number): TowerShape {
   };
 }
 
-/** Every shape of the issue: B/32 vision at batch 1/8/32, text at 1/80 prompts, B/16 and L/14 vision at batch 1. */
+/** Every shape of the issue: B/32 vision at batch 1/8/32, text at 1/8/80 prompts (8: M=616, the e2e text batch), B/16 and L/14 vision at batch 1. */
 export const SHAPES: readonly TowerShape[] = [
   at(B32_VISION, 'b32-vision', 1),
   at(B32_VISION, 'b32-vision', 8),
   at(B32_VISION, 'b32-vision', 32),
   at(B32_TEXT, 'b32-text', 1),
+  at(B32_TEXT, 'b32-text', 8),
   at(B32_TEXT, 'b32-text', 80),
   at(B16_VISION, 'b16-vision', 1),
   at(L14_VISION, 'l14-vision', 1),
