@@ -23,9 +23,12 @@ const GEOMETRY: Record<MatmulVersion, { rows: number; cols: number; vec4: boolea
 };
 
 /**
- * The fastest version measured on each kind of adapter (BENCHMARKS.md): the register-blocked v3/v4
- * on the CPU emulators, where workgroup memory buys nothing and barriers are expensive; the tiled
- * v5 on real GPUs (not yet timed on one).
+ * The fastest version measured on each kind of adapter (bench, B/32 shapes, 2026-11-27): the
+ * register-blocked v3/v4 on the CPU emulators, where workgroup memory buys nothing (llvmpipe loads it
+ * lane by lane like storage) and barriers are expensive: 6-8x v1/v2 on llvmpipe, 3-5x v2 on SwiftShader.
+ * v3 and v4 are within ~10% of each other; v3 (12 rows) pads M=50 less and wins the image shapes on
+ * llvmpipe, v4 (16 rows) wins the text shapes on SwiftShader by 10-30%. On real GPUs the 32x32-tiled
+ * v5 (v3/v4 read W uncoalesced there); not yet timed on one.
  */
 export function chooseMatmulVersion(adapter: AdapterSummary): MatmulVersion {
   switch (adapter.family) {
