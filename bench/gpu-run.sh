@@ -6,9 +6,9 @@
 # tokenizer files of ../shared/fixtures/tiny-clip; `dist/cli` is the CLI bundle built here
 # (`npm run build:cli`); `.gl/` holds Debian's Vulkan loader (see the device tool's README).
 #
-#   bench/gpu-run.sh [SHAPES] [IMAGE_BATCH] [TEXT_BATCH] [SAMPLES]     (env: ADAPTER, PRESET, PYTHON, OUT)
+#   bench/gpu-run.sh [SHAPES] [IMAGE_BATCH] [TEXT_BATCH] [SAMPLES]     (env: ADAPTER, PRESET, PYTHON, OUT, BASELINE_KERNELS)
 #
-# Writes bench.json, bench.md and log.txt to $OUT (or ./gpu-out).
+# Writes bench.json, log.txt (and bench-baseline-kernels.json with BASELINE_KERNELS) to $OUT (or ./gpu-out).
 set -uo pipefail
 SHAPES=${1:-b32-vision-b1,b32-vision-b8,b32-vision-b32,b32-text-b1,b32-text-b80,b16-vision-b1,l14-vision-b1}
 IMAGE_BATCH=${2:-32}
@@ -46,4 +46,10 @@ PEER=(); [ -f $M-onnx/onnx/text_model.onnx ] && PEER=(--peer $M-onnx)
 CLIP_WEBGPU_ADAPTER=$ADAPTER cli bench --adapter $ADAPTER --model $M "${PEER[@]}" --providers webgpu \
   --shapes "$SHAPES" --samples "$SAMPLES" --image-batch "$IMAGE_BATCH" --text-batch "$TEXT_BATCH" --json --verbose > "$OUT/bench.json"
 echo "bench exit $?"
+if [ -n "${BASELINE_KERNELS:-}" ]; then
+  step "end to end again with the earlier kernel versions forced: CLIP_KERNELS=$BASELINE_KERNELS"
+  CLIP_KERNELS=$BASELINE_KERNELS CLIP_WEBGPU_ADAPTER=$ADAPTER cli bench --adapter $ADAPTER --model $M --shapes none \
+    --samples "$SAMPLES" --image-batch "$IMAGE_BATCH" --text-batch "$TEXT_BATCH" --json > "$OUT/bench-baseline-kernels.json"
+  echo "baseline exit $?"
+fi
 step "done"
