@@ -83,23 +83,33 @@ function instance(inputs: Inputs, record: (pass: Pass) => Tensor, check: (out: F
 
 // ---- one builder per op ----------------------------------------------------------------------
 
-export function matmulCase(M: number, N: number, K: number, opts: { bias?: boolean; version?: string; group?: string; role?: string; calls?: number; seed?: number } = {}): BenchCase {
+export function matmulCase(M: number, N: number, K: number, opts: {
+  bias?: boolean; version?: string; group?: string; role?: string; calls?: number; seed?: number;
+  /** Fused epilogues, as the encoder runs them (fc1 + quick_gelu; out_proj and fc2 + residual). */
+  act?: Activation; residual?: boolean;
+} = {}): BenchCase {
   const bias = opts.bias ?? true;
   const version = opts.version ?? 'v2';
   const seed = opts.seed ?? 1;
+  const { act, residual } = opts;
+  const epilogue = `${act ? ` +${act}` : ''}${residual ? ' +residual' : ''}`;
   return {
-    op: 'matmul', version, shape: `M=${M} N=${N} K=${K}`, group: opts.group, role: opts.role, calls: opts.calls,
-    flops: 2 * M * N * K + (bias ? M * N : 0),
-    bytes: 4 * (M * K + N * K + M * N + (bias ? N : 0)),
+    op: 'matmul', version, shape: `M=${M} N=${N} K=${K}${epilogue}`, group: opts.group, role: opts.role, calls: opts.calls,
+    flops: 2 * M * N * K + (bias ? M * N : 0) + (residual ? M * N : 0),
+    bytes: 4 * (M * K + N * K + M * N + (bias ? N : 0) + (residual ? M * N : 0)),
     setup(ctx) {
-      const x = rand(M * K, seed), w = rand(N * K, seed + 1), b = rand(N, seed + 2);
-      const inputs = upload(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]]]);
-      const [tx, tw, tb] = inputs.tensors;
+      const x = rand(M * K, seed), w = rand(N * K, seed + 1), b = rand(N, seed + 2), r = rand(residual ? M * N : 1, seed + 3);
+      const inputs = upload(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]], [r, residual ? [M, N] : [1]]]);
+      const [tx, tw, tb, tr] = inputs.tensors;
       return instance(inputs,
-        (pass) => matmulModule.matmul(pass, tx, tw, bias ? tb : null, { version: version as matmulModule.MatmulVersion }),
+        (pass) => matmulModule.matmul(pass, tx, tw, bias ? tb : null, {
+          version: version as matmulModule.MatmulVersion, act, residual: residual ? tr : undefined,
+        }),
         (out) => {
           const rows = sampleRows(M, CHECK_BUDGET / (N * K));
-          const ref = matmulRef(pickRows(x, K, rows), w, bias ? b : null, rows.length, N, K);
+          let ref = matmulRef(pickRows(x, K, rows), w, bias ? b : null, rows.length, N, K);
+          if (act) ref = activationRef(ref, act);
+          if (residual) ref = addRef(pickRows(r, N, rows), ref);
           return checkRows(out, N, rows, ref, 2e-6 * K);
         });
     },
@@ -280,7 +290,8 @@ export function layersOf(s: TowerShape): number {
 
 /**
  * Every op one forward pass of `s` runs, once per distinct shape, with how often it runs:
- * the stem, the encoder layer's ten dispatches, pooling and projection, and the zero-shot head's
+ * the stem, the encoder layer's seven dispatches (residual adds and quick_gelu are fused into the
+ * matmuls, as the model runs them), pooling and projection, and the zero-shot head's
  * l2norm and softmax over 1,000 classes.
  */
 export function towerCases(s: TowerShape, options: { matmulVersions?: readonly string[]; adapter?: AdapterSummary } = {}): BenchCase[] {
@@ -300,13 +311,14 @@ export function towerCases(s: TowerShape, options: { matmulVersions?: readonly s
     for (const version of peVersions) cases.push(patchEmbedCase(B, s.image!, s.patch!, D, { group: g, role: 'stem', calls: 1, version }));
   } else cases.push(embeddingCase(B, T, s.vocab!, D, { group: g, role: 'stem', calls: 1 }));
   for (const version of lnVersions) cases.push(layernormCase(M, D, { group: g, role: 'ln', calls: 2 * L + 1, version }));
-  const mm: [string, number, number, boolean][] = [['qkv', 3 * D, D, true], ['out', D, D, true], ['fc1', mlp, D, true], ['fc2', D, mlp, true]];
-  for (const [role, N, K, bias] of mm) {
-    for (const version of versions) cases.push(matmulCase(M, N, K, { bias, version, group: g, role, calls: L }));
+  // The encoder's four matmuls with their fused epilogues (src/model/encoder.ts).
+  const mm: [string, number, number, Activation | undefined, boolean][] = [
+    ['qkv', 3 * D, D, undefined, false], ['out', D, D, undefined, true], ['fc1', mlp, D, 'quick_gelu', false], ['fc2', D, mlp, undefined, true],
+  ];
+  for (const [role, N, K, act, residual] of mm) {
+    for (const version of versions) cases.push(matmulCase(M, N, K, { version, group: g, role, calls: L, act, residual }));
   }
   for (const version of attnVersions) cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
-  cases.push(addCase(M * D, { group: g, role: 'residual', calls: 2 * L }));
-  cases.push(activationCase(M * mlp, 'quick_gelu', { group: g, role: 'mlp-act', calls: L }));
   cases.push(gatherRowsCase(B, T, D, { group: g, role: 'pool', calls: 1 }));
   for (const version of versions) cases.push(matmulCase(B, s.projection, D, { bias: false, version, group: g, role: 'proj', calls: 1 }));
   cases.push(l2normCase(B, s.projection, { group: g, role: 'head', calls: 1 }));
