@@ -26,15 +26,16 @@ export function patchEmbedSupports(version: PatchEmbedVersion, adapter: AdapterS
 }
 
 /**
- * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators the
- * largest register block (v6, 8 channels x 8 patches: 8-10x faster than v1; shapes it cannot take,
- * such as L/14's 14-pixel patches, fall back as `patchEmbedSupports` says). On GPUs a subgroup per
+ * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators im2col
+ * + matmul (v3), since matmul v3/v4 landed: B/32 batch 1 in 15.3 ms vs 19.1 for v6 (the largest direct
+ * register block) and 147 for v1 on llvmpipe, 99 vs 106 vs 1016 ms on SwiftShader (same runs, 14:04 and
+ * 14:10 UTC); v3 also takes any shape (L/14's 14-pixel patches). On GPUs a subgroup per
  * 4x4 block (v4: coalesced loads, thousands of subgroups even at batch 1; on an H100 2.4-20x faster
  * than v1 and 1.1-4x faster than every other version, L/14 included), v6 without subgroups.
  */
 export function choosePatchEmbedVersion(adapter: AdapterSummary): PatchEmbedVersion {
   switch (adapter.family) {
-    case 'llvmpipe': case 'swiftshader': return 'v6';
+    case 'llvmpipe': case 'swiftshader': return 'v3';
     default: return adapter.features.includes('subgroups') ? 'v4' : 'v6';
   }
 }
