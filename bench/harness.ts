@@ -168,7 +168,9 @@ class TimestampTimer implements GpuTimer {
     this.readback.unmap();
     this.ctx.check();
     if (t1 < t0) throw new Error('timestamp-query went backwards');
-    return Number(t1 - t0) / 1e6;
+    // Equal timestamps (seen once on SwiftShader for a tiny case): less than one tick, so report one
+    // nanosecond, the resolution, rather than a time of zero and infinite rates.
+    return Math.max(Number(t1 - t0), 1) / 1e6;
   }
 
   dispose(): void {
