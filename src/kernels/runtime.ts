@@ -279,16 +279,26 @@ export class GpuContext {
       return DRY_PIPELINE;
     }
     if (!p) {
-      const module = this.device.createShaderModule({ code, label: name });
-      p = this.device.createComputePipeline({
-        label: name,
-        layout: 'auto',
-        compute: { module, entryPoint: 'main', constants },
-      });
+      p = this.device.createComputePipeline(this.describe(name, code, constants));
       this.pipelines.set(key, p);
       this.stats.pipelinesCompiled++;
     }
     return p;
+  }
+
+  private describe(name: string, code: string, constants: Record<string, number>): GPUComputePipelineDescriptor {
+    const module = this.device.createShaderModule({ code, label: name });
+    return { label: name, layout: 'auto', compute: { module, entryPoint: 'main', constants } };
+  }
+
+  /**
+   * For kernels that give each subgroup its own work item: a workgroup size that holds whole
+   * subgroups of any size this adapter may pick, and how many items one workgroup covers.
+   */
+  subgroupGeometry(): { workgroupSize: number; itemsPerGroup: number } {
+    const sgMax = this.device.adapterInfo?.subgroupMaxSize ?? 0;
+    const workgroupSize = Math.max(64, sgMax);
+    return { workgroupSize, itemsPerGroup: sgMax > 0 ? workgroupSize / sgMax : 1 };
   }
 
   private wanted: Map<string, { name: string; code: string; constants: Record<string, number> }> | null = null;
@@ -312,10 +322,7 @@ export class GpuContext {
       await pass.run(); // hands the dry pass's scratch buffers to the pool
     }
     await Promise.all([...wanted].map(async ([key, w]) => {
-      const module = this.device.createShaderModule({ code: w.code, label: w.name });
-      const p = await this.device.createComputePipelineAsync({
-        label: w.name, layout: 'auto', compute: { module, entryPoint: 'main', constants: w.constants },
-      });
+      const p = await this.device.createComputePipelineAsync(this.describe(w.name, w.code, w.constants));
       if (!this.pipelines.has(key)) {
         this.pipelines.set(key, p);
         this.stats.pipelinesCompiled++;
@@ -402,7 +409,7 @@ export class Pass {
 
   /** A temporary tensor valid until this pass is submitted (or freed). */
   tmp(shape: readonly number[], dtype: DType = 'f32'): Tensor {
-    const reused = this.localFree.get(sizeClass(shapeSize(shape) * 4))?.pop();
+    const reused = takeFit(this.localFree, sizeClass(shapeSize(shape) * 4)); // as the context's pool does
     if (reused) return new Tensor(reused, shape, dtype);
     const t = this.ctx.acquireScratch(shape, dtype);
     this.taken.push(t);

@@ -59,10 +59,8 @@ export function layernorm(
   } else if (version === 'v4') { // a workgroup per row, subgroup sums
     pass.dispatch(ctx.pipeline('layernorm-v4', v4, { WG: 128 }), params, [x, gamma, beta, y], grid(rows));
   } else { // a subgroup per row: WG / subgroup size rows per workgroup; the largest possible size bounds the dispatch
-    const sgMax = ctx.device.adapterInfo?.subgroupMaxSize ?? 0;
-    const wg = Math.max(64, sgMax);
-    const rowsPerGroup = sgMax > 0 ? wg / sgMax : 1;
-    pass.dispatch(ctx.pipeline('layernorm-v3', v3, { WG: wg }), params, [x, gamma, beta, y], grid(Math.ceil(rows / rowsPerGroup)));
+    const { workgroupSize, itemsPerGroup } = ctx.subgroupGeometry();
+    pass.dispatch(ctx.pipeline('layernorm-v3', v3, { WG: workgroupSize }), params, [x, gamma, beta, y], grid(Math.ceil(rows / itemsPerGroup)));
   }
   return y;
 }

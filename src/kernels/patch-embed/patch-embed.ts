@@ -66,12 +66,10 @@ export function patchEmbed(
     const code = PATCH_EMBED_VERSIONS[version];
     pass.dispatch(ctx.pipeline(`patch-embed-${version}`, code, { C, P }), ctx.uniform([B, S, G, D]), [pixels, w, cls, pos, y], grid(Math.ceil(n / 64)));
   } else if (version === 'v4') { // a subgroup per 4 channels x 4 patches; the largest possible subgroup size bounds the dispatch
-    const sgMax = ctx.device.adapterInfo?.subgroupMaxSize ?? 0;
-    const wg = Math.max(64, sgMax);
+    const { workgroupSize, itemsPerGroup } = ctx.subgroupGeometry();
     const tiles = Math.ceil(D / 4) * Math.ceil((B * G * G) / 4);
-    const tilesPerGroup = sgMax > 0 ? wg / sgMax : 1;
-    pass.dispatch(ctx.pipeline('patch-embed-v4', v4, { C, P, WG: wg }), ctx.uniform([B, S, G, D, tiles]), [pixels, w, cls, pos, y],
-      grid(Math.ceil(tiles / tilesPerGroup)));
+    pass.dispatch(ctx.pipeline('patch-embed-v4', v4, { C, P, WG: workgroupSize }), ctx.uniform([B, S, G, D, tiles]), [pixels, w, cls, pos, y],
+      grid(Math.ceil(tiles / itemsPerGroup)));
   } else { // v3: im2col, matmul, class token + positions
     const K = C * P * P;
     const cols = pass.tmp([B * G * G, K]);
