@@ -7,7 +7,7 @@
  * Each time is wall time around the public API call (upload, every dispatch, readback), after a
  * warm-up call that compiles the pipelines; the median of the samples is reported.
  */
-import { poolingIndex } from '../src/model/text.ts';
+import { batchTextLength } from '../src/model/text.ts';
 import type { ClipModel } from '../src/model/clip.ts';
 import { IMAGENET_TEMPLATES } from '../src/model/templates.ts';
 import { median, rand } from './harness.ts';
@@ -132,7 +132,7 @@ export async function measureE2e(model: ClipModel, options: E2eOptions = {}): Pr
     text_prompts_per_s: promptsPerS,
     text_batch: textBatch,
     text_batches: textBatches,
-    text_tokens: Math.max(...ids.map((row) => poolingIndex(row, model.config.text.eosTokenId) + 1)),
+    text_tokens: batchTextLength(ids, model.config.text.eosTokenId),
     text_ms: textMs,
     imagenet_head_s_extrapolated: 80_000 / promptsPerS,
     samples,

@@ -11,7 +11,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { maxAbsDiff, median } from './harness.ts';
 import type { E2eInputs } from './e2e.ts';
-import { poolingIndex } from '../src/model/text.ts';
+import { batchTextLength } from '../src/model/text.ts';
 
 export type OrtModule = typeof Ort;
 export type PeerProvider = 'webgpu' | 'wasm';
@@ -71,7 +71,7 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
   const S = Math.round(Math.sqrt(pixels[0].length / 3));
   // Pad the batch to its longest prompt, as transformers.js's CLIP pipelines do (`padding: true`);
   // our engine runs the same positions (clip.ts recordText). The ONNX text model has a dynamic length.
-  const T = Math.max(...ids.slice(0, textBatch).map((row) => poolingIndex(row, o.eosTokenId ?? 2) + 1));
+  const T = batchTextLength(ids.slice(0, textBatch), o.eosTokenId ?? 2);
   const sessionOptions: Ort.InferenceSession.SessionOptions = { executionProviders: [o.provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
 
   step(`${o.provider}: creating sessions`);

@@ -18,7 +18,7 @@ import { SafetensorsFile } from './safetensors/reader.ts';
 import { detect as detectPatches, type Detection, type DetectOptions, type DetectQuery } from './detect/index.ts';
 import { gradcam as explainGradcam, type GradCam, type GradCamOptions } from './explain/index.ts';
 import { DEFAULT_TEMPLATE } from './templates.ts';
-import { poolingIndex, textTower, type TextTrace } from './text.ts';
+import { batchTextLength, poolingIndex, textTower, type TextTrace } from './text.ts';
 import type { ClipTokenizer } from './tokenizer/bpe.ts';
 import { visionTower, type VisionTrace } from './vision.ts';
 import { loadClipWeights, releaseClipWeights, type ClipWeights } from './weights.ts';
@@ -263,7 +263,7 @@ export class ClipModel {
       }
       pool[b] = poolingIndex(row, t.eosTokenId);
     });
-    const T = trace ? maxT : Math.max(...pool) + 1;
+    const T = trace ? maxT : batchTextLength(ids, t.eosTokenId);
     const flat = new Uint32Array(ids.length * T);
     ids.forEach((row, b) => flat.set(row.subarray(0, T), b * T));
     const pass = this.ctx.pass();

@@ -31,6 +31,15 @@ export function poolingIndex(ids: ArrayLike<number>, eosTokenId: number): number
   return best;
 }
 
+/**
+ * Positions a batch of token rows needs: up to its longest prompt's pooling position. The mask is
+ * causal, so later positions cannot reach a pooled token (what the text tower runs, and what the
+ * benchmark's peer is given).
+ */
+export function batchTextLength(ids: readonly ArrayLike<number>[], eosTokenId: number): number {
+  return Math.max(...ids.map((row) => poolingIndex(row, eosTokenId) + 1));
+}
+
 export function textTower(
   pass: Pass, ids: Tensor, idsCpu: Uint32Array, poolIndex: Tensor, w: TextWeights, cfg: ClipTextConfig, trace?: TextTrace,
 ): Tensor {
