@@ -344,7 +344,7 @@ export async function runCases(ctx: GpuContext, cases: readonly BenchCase[], opt
 
 // ---- helpers for case builders ---------------------------------------------------------------
 
-/** Deterministic uniform values in [-scale, scale) (mulberry32), as the tests make them. */
+/** Deterministic uniform values in [-scale, scale) (mulberry32); the tests draw theirs from here too. */
 export function rand(n: number, seed = 1, scale = 1): Float32Array {
   let s = seed >>> 0;
   const out = new Float32Array(n);

@@ -21,19 +21,8 @@ export function gpu(adapter: AdapterChoice | 'default' = 'default'): Promise<Gpu
  */
 export const TEST_ADAPTERS = (process.env.CLIP_WEBGPU_TEST_ADAPTERS ?? 'gles,swiftshader').split(',') as AdapterChoice[];
 
-/** Deterministic uniform values in [-scale, scale) (mulberry32). */
-export function rand(n: number, seed = 1, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
-}
+/** Deterministic uniform values in [-scale, scale) (mulberry32): the benchmark harness's, so cases and tests draw the same data. */
+export { rand } from '../../bench/harness.ts';
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
