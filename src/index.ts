@@ -5,7 +5,7 @@ export { ClipModel } from './model/clip.ts';
 export type {
   Classification, ClassifyOptions, EncodeOptions, LoadOptions, LoadProgress, Similarity, TextOptions,
 } from './model/clip.ts';
-export { ClipError, isClipError, type ClipErrorCode } from './model/errors.ts';
+export { ClipError, isClipError, type ClipErrorCode } from './errors.ts';
 export type { ClipConfig } from './model/config.ts';
 export { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES, TEMPLATE_PRESETS } from './model/templates.ts';
 export type { ImageInput, ModelFiles, ModelFilesInput, ModelSource } from './model/platform.ts';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ClipError } from '../src/model/errors.ts';
+import { ClipError } from '../src/errors.ts';
 import {
   CLIP_PRESETS, checkConfigAgainstTensors, clipConfigToHfJson, clipPreset, expectedClipTensors, inferClipConfig, parseClipConfig,
 } from '../src/model/config.ts';

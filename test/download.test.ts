@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ClipError } from '../src/model/errors.ts';
+import { ClipError } from '../src/errors.ts';
 import { CLIP_PRESETS, checkConfigAgainstTensors, parseClipConfig } from '../src/model/config.ts';
 import { CLIP_REQUIRED_FILES, clipFileUrls, hubFileUrl, validateRepoId } from '../src/model/hub.ts';
 import { SafetensorsFile } from '../src/model/safetensors/reader.ts';

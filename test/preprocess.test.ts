@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ClipError } from '../src/model/errors.ts';
-import { decodeImage, decodeImageBytes, decodeImageFile } from '../src/model/preprocess/decode-node.ts';
-import type { DecodedImage } from '../src/model/preprocess/decode-node.ts';
+import { ClipError } from '../src/errors.ts';
+import { decodeImage, decodeImageBytes, decodeImageFile } from '../src/node/decode-image.ts';
+import type { DecodedImage } from '../src/node/decode-image.ts';
 import {
   centerCropOffsets, clipResizeSize, cropPixels, modelToImage, normalizationTable, preprocessImage,
   resizeLikePIL, roundHalfEven,

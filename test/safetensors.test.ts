@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ClipError } from '../src/model/errors.ts';
+import { ClipError } from '../src/errors.ts';
 import { BlobSource, MemorySource, UrlSource, toByteSource } from '../src/model/sources.ts';
 import type { ByteSource } from '../src/model/sources.ts';
 import { SafetensorsFile } from '../src/model/safetensors/reader.ts';

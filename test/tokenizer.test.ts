@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { ClipError } from '../src/model/errors.ts';
+import { ClipError } from '../src/errors.ts';
 import { ClipTokenizer, htmlUnescape, tokenizerFromSources, gunzipToText, fetchTokenizer } from '../src/model/tokenizer/index.ts';
-import { loadTokenizerFromDir, loadTokenizerFromFile } from '../src/model/tokenizer/load-node.ts';
+import { loadTokenizerFromDir, loadTokenizerFromFile } from '../src/node/tokenizer-files.ts';
 
 const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared');
 const tinyDir = path.join(shared, 'fixtures/tiny-clip');

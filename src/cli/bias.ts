@@ -5,7 +5,7 @@ import {
   BIAS_PRESETS, BIAS_PRESET_NAMES, BiasProbe, biasCsv, biasReportJson, topPredictions,
   type BiasReport, type Disparity, type EncodeProgress, type ImageItem,
 } from '../model/bias/index.ts';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { imageFolder } from '../node/image-folder.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';

@@ -1,7 +1,7 @@
 /** `clip-webgpu eval`: zero-shot accuracy on a labelled image folder (one sub-folder per class). */
 import { writeFile } from 'node:fs/promises';
 import { evaluateDataset, evaluationCsv, evaluationJson, type Evaluation } from '../model/bias/index.ts';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { classFolders } from '../node/image-folder.ts';
 import type { CommandSpec, ParsedArgs } from './args.ts';

@@ -2,7 +2,7 @@
  * Turning an adapter into the device the engine wants: the adapter's full buffer limits (CLIP's
  * token embedding alone is 100 MB) and the optional features the kernels can use.
  */
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { GpuContext, type AdapterSummary } from './runtime.ts';
 
 const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'shader-f16', 'subgroups' as GPUFeatureName];

@@ -7,7 +7,7 @@
  * - `Pass` records one forward pass into one command encoder and submits it once.
  * - Device loss becomes a ClipError on the next use instead of silent garbage.
  */
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 
 export type DType = 'f32' | 'i32' | 'u32';
 

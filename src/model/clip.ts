@@ -9,7 +9,7 @@
 import { l2norm, matmul, softmax } from '../kernels/index.ts';
 import type { AdapterSummary, GpuContext, Tensor } from '../kernels/runtime.ts';
 import { checkConfigAgainstTensors, inferClipConfig, parseClipConfig, type ClipConfig } from './config.ts';
-import { ClipError } from './errors.ts';
+import { ClipError } from '../errors.ts';
 import {
   filesFromInput, platform, type ImageInput, type ModelFiles, type ModelFilesInput, type ModelSource,
 } from './platform.ts';

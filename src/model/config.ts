@@ -2,7 +2,7 @@
  * CLIP configuration: parsed from a Hugging Face `config.json`, or inferred from tensor shapes,
  * and the list of HF `CLIPModel` tensors (names + shapes) that a config implies.
  */
-import { ClipError } from './errors.ts';
+import { ClipError } from '../errors.ts';
 
 export type HiddenAct = 'quick_gelu' | 'gelu';
 

@@ -1,5 +1,5 @@
 /** Hugging Face hub URLs and the files a CLIP folder needs. Browser-safe. */
-import { ClipError } from './errors.ts';
+import { ClipError } from '../errors.ts';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 

@@ -5,7 +5,7 @@
  */
 import { requestBrowserContext } from '../kernels/device.ts';
 import type { GpuContext } from '../kernels/runtime.ts';
-import { ClipError } from './errors.ts';
+import { ClipError } from '../errors.ts';
 import { hubFileUrl, validateRepoId } from './hub.ts';
 import { decodeImageBrowser, type BrowserImageSource } from './preprocess/decode-browser.ts';
 import type { RawImage } from './preprocess/preprocess.ts';

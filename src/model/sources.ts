@@ -4,7 +4,7 @@
  * The safetensors reader only ever asks for the 8-byte prefix, the header and one tensor's byte
  * range at a time, so a 600 MB checkpoint is never held in memory twice.
  */
-import { ClipError } from './errors.ts';
+import { ClipError } from '../errors.ts';
 
 export interface ByteSource {
   /** File name, path or URL: used in error messages. */

@@ -5,7 +5,7 @@
  * back from the GPU and checked (tests compare them with the fixture's tensor statistics).
  */
 import type { ClipConfig } from './config.ts';
-import { ClipError } from './errors.ts';
+import { ClipError } from '../errors.ts';
 import type { SafetensorsFile } from './safetensors/reader.ts';
 import type { GpuContext, Tensor } from '../kernels/runtime.ts';
 

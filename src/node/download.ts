@@ -4,7 +4,7 @@
  */
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { CLIP_OPTIONAL_FILES, CLIP_REQUIRED_FILES, DEFAULT_HUB_ENDPOINT, hubFileUrl, validateRepoId } from '../model/hub.ts';
 import { errorText } from '../model/sources.ts';
 import { writeAll } from './safetensors-stream.ts';

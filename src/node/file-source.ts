@@ -1,6 +1,6 @@
 /** A local file as a ByteSource: each read opens the file and reads only the requested range. */
 import { open, stat } from 'node:fs/promises';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import type { ByteSource } from '../model/sources.ts';
 
 function notFound(path: string, e: unknown): never {

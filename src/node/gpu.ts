@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { contextFromAdapter } from '../kernels/device.ts';
 import type { GpuContext } from '../kernels/runtime.ts';
 

@@ -8,7 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageItem } from '../model/bias/images.ts';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
 

@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { filesFromUrl, isRawImage, type ModelFiles, type Platform } from '../model/platform.ts';
-import { decodeImage } from '../model/preprocess/decode-node.ts';
-import { loadTokenizerFromDir } from '../model/tokenizer/load-node.ts';
+import { decodeImage } from './decode-image.ts';
+import { loadTokenizerFromDir } from './tokenizer-files.ts';
 import { FileSource } from './file-source.ts';
 import { requestNodeContext } from './gpu.ts';
 

@@ -5,7 +5,7 @@
  */
 import { summarize } from '../kernels/device.ts';
 import { parseClipConfig, expectedClipTensors, type ClipConfig } from '../model/config.ts';
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { formatBytes } from './format.ts';
 
 export interface GpuInfo {

@@ -2,7 +2,7 @@
  * Where a model's files come from in the browser: a hub id or folder URL (through the weights
  * cache), or files the user dropped. Both end as the ModelFilesInput that ClipModel.load takes.
  */
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { DEFAULT_HUB_ENDPOINT, hubFileUrl, validateRepoId } from '../model/hub.ts';
 import type { ModelFilesInput } from '../model/platform.ts';
 import type { DownloadProgress, WeightsCache } from './weights-cache.ts';

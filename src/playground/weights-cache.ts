@@ -7,7 +7,7 @@
  * attempt asks for `Range: bytes=<saved>-`. A complete file comes back as one Blob made of the
  * chunks' Blobs, which Chrome keeps on disk, so nothing is held in memory twice.
  */
-import { ClipError } from '../model/errors.ts';
+import { ClipError } from '../errors.ts';
 import { errorText } from '../model/sources.ts';
 import { RateMeter } from './rate-meter.ts';
 

@@ -8,7 +8,7 @@ import {
   BIAS_PRESETS, Z_95, biasCsv, biasReport, biasReportJson, disparity, maxMinRatio, maxSkew, minSkew, rate,
   skews, topPredictions, wilsonInterval,
 } from '../../src/model/bias/index.ts';
-import { ClipError } from '../../src/model/errors.ts';
+import { ClipError } from '../../src/errors.ts';
 
 const z2 = Z_95 * Z_95;
 

@@ -1,4 +1,4 @@
-import { ClipError } from '../../model/errors.ts';
+import { ClipError } from '../../errors.ts';
 import { type Pass, type Tensor } from '../runtime.ts';
 import { ATTENTION_MAX_HEAD_DIM, ATTENTION_MAX_TOKENS } from './attention.ts';
 import source from './attention-backward.wgsl?raw';

@@ -1,4 +1,4 @@
-import { ClipError } from '../../model/errors.ts';
+import { ClipError } from '../../errors.ts';
 import { type AdapterSummary, type Pass, type Tensor } from '../runtime.ts';
 import v1 from './attention.wgsl?raw';
 import v2 from './attention-v2.wgsl?raw';

@@ -5,7 +5,7 @@
  * `classes`). Prompt ensembling is on with several templates (e.g. IMAGENET_TEMPLATES), off with one.
  */
 import type { ClipModel } from '../clip.ts';
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import { collectItems, embedImages, type EmbeddedImage, type EmbedImagesOptions, type ImageItems } from './images.ts';
 import { argmax, ranking, wilsonInterval } from './stats.ts';

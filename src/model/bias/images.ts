@@ -6,7 +6,7 @@
  * pixels is alive.
  */
 import type { ClipModel } from '../clip.ts';
-import { ClipError, isClipError } from '../errors.ts';
+import { ClipError, isClipError } from '../../errors.ts';
 import type { ImageInput } from '../platform.ts';
 
 /** One image of a probe (group = the probe group) or of a dataset (group = the class). */

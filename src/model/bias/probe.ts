@@ -10,7 +10,7 @@
  *   const b = await probe.score(['Victim', 'Criminal'], { templates });   // no image encoded again
  */
 import type { ClipModel } from '../clip.ts';
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import { collectItems, embedImages, EmbeddingCache, type EmbeddedImage, type EmbedImagesOptions, type ImageItems } from './images.ts';
 import { argmax, disparity, rate, wilsonInterval, type Disparity } from './stats.ts';

@@ -28,7 +28,7 @@
  * MaxSkew while K > 0; MaxSkew is then ≥ 0 (the pooled rate is a weighted mean of the group rates).
  * With K = 0 (nobody predicted L) there is no selected set and every Skew, MaxSkew and MinSkew is 0.
  */
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 
 /** Φ⁻¹(0.975): the z of a two-sided 95% interval. */
 export const Z_95 = 1.959963984540054;

@@ -10,7 +10,7 @@
 import { l2norm, matmul, softmax } from '../../kernels/index.ts';
 import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
 import type { ClipConfig } from '../config.ts';
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { cropPixels } from '../preprocess/crop.ts';
 import { preprocessImage, type RawImage } from '../preprocess/preprocess.ts';
 import { visionTower } from '../vision.ts';

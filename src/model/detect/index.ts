@@ -16,7 +16,7 @@ import { mat3, type Mat3 } from 'wgpu-matrix';
 import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
 import type { ClipModel } from '../clip.ts';
 import type { ClipConfig } from '../config.ts';
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { platform, type ImageInput } from '../platform.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import type { ClipWeights } from '../weights.ts';

@@ -11,7 +11,7 @@ import { mat3, type Mat3 } from 'wgpu-matrix';
 import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
 import type { ClipModel } from '../clip.ts';
 import type { ClipConfig } from '../config.ts';
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import type { ImageInput } from '../platform.ts';
 import type { ClipWeights } from '../weights.ts';
 import { GRADCAM_METHODS, channelWeights, normalizeCam, relevanceMap, weightedActivations, type GradCamMethod } from './gradcam.ts';

@@ -5,7 +5,7 @@
  * a few levels after the round trip (opaque pixels are exact). CLIP resizes RGBA premultiplied
  * anyway, which mostly hides this.
  */
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { MAX_IMAGE_SIDE } from './preprocess.ts';
 import type { RawImage } from './preprocess.ts';
 

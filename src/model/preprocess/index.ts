@@ -1,4 +1,4 @@
-// Browser-safe preprocessing API. Node decoding lives in './decode-node.ts' (imports fs, Buffer).
+// Browser-safe preprocessing API. Node decoding lives in src/node/decode-image.ts (imports fs, Buffer).
 export { preprocessImage, modelToImage, clipResizeSize, resizeLikePIL, MAX_IMAGE_SIDE } from './preprocess.ts';
 export type { RawImage, PreprocessedImage } from './preprocess.ts';
 export { resizeBicubic, resizeNearest, premultiplyAlpha, unpremultiplyAlpha } from './resize.ts';

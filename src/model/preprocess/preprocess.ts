@@ -6,7 +6,7 @@
  */
 import { mat3, vec2 } from 'wgpu-matrix';
 import type { Mat3 } from 'wgpu-matrix';
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { centerCropOffsets, cropPixels } from './crop.ts';
 import { normalizeToCHW } from './normalize.ts';
 import { premultiplyAlpha, resizeBicubic, resizeNearest, unpremultiplyAlpha } from './resize.ts';

@@ -2,7 +2,7 @@
  * safetensors reader: `[u64 LE header length N][N bytes of JSON header][data]`.
  * Validates the whole header up front, then reads one tensor's byte range per call.
  */
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import type { ByteSource } from '../sources.ts';
 import { ITEM_SIZE, bytesToF32, bytesToI64, isFloatDtype, isKnownDtype } from './dtypes.ts';
 import type { Dtype } from './dtypes.ts';

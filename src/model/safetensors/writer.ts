@@ -2,7 +2,7 @@
  * safetensors writer. `buildHeader` + `encodeTensor` are shared with the streaming Node writer
  * (src/node/safetensors-stream.ts), which writes one tensor at a time for 600 MB models.
  */
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { ITEM_SIZE, LITTLE_ENDIAN, f32ToBf16Bits, f32ToF16Bits } from './dtypes.ts';
 import { numElements } from './reader.ts';
 

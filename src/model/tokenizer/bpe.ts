@@ -1,9 +1,9 @@
 /**
  * CLIP's byte-level BPE tokenizer, matching OpenAI's clip/simple_tokenizer.py SimpleTokenizer
  * and clip.tokenize(context_length=77, truncate=True) id for id (ftfy.fix_text = identity).
- * Browser- and Node-safe: no I/O here, see load.ts / load-node.ts for reading files.
+ * Browser- and Node-safe: no I/O here, see load.ts / src/node/tokenizer-files.ts for reading files.
  */
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { cleanText, PY_REGEX_SPACE } from './clean.ts';
 
 export const SOT_TOKEN = '<|startoftext|>';

@@ -5,7 +5,7 @@
  * followed by str.lower(). The whitespace sets differ between Python and JS, hence the
  * explicit classes below (checked against Python over every code point).
  */
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 // Python's html.entities.html5, generated (keys without ';', plus the legacy names that also
 // match without it) by:
 //   python3 -c "import html.entities as h,json,sys; d=h.html5; print(json.dumps({'_source':'Python %d.%d html.entities.html5'%sys.version_info[:2],

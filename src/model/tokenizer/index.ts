@@ -3,4 +3,4 @@ export type { TokenizeOptions, TokenizeResult } from './bpe.ts';
 export { cleanText, basicClean, whitespaceClean, htmlUnescape } from './clean.ts';
 export { tokenizerFromSources, gunzipToText, fetchTokenizer, BPE_GZ_NAME } from './load.ts';
 export type { TokenizerSources } from './load.ts';
-// Node-only loaders (fs, zlib) are deliberately not re-exported: import './load-node.ts'.
+// Node-only loaders (fs, zlib) are deliberately not re-exported: src/node/tokenizer-files.ts.

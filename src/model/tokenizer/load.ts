@@ -1,8 +1,8 @@
 /**
  * Browser-safe tokenizer loading from fetched data (also works in Node 18+: fetch, Blob,
- * DecompressionStream are globals there). Node file loading is in load-node.ts.
+ * DecompressionStream are globals there). Node file loading is in src/node/tokenizer-files.ts.
  */
-import { ClipError } from '../errors.ts';
+import { ClipError } from '../../errors.ts';
 import { ClipTokenizer } from './bpe.ts';
 
 /** Any one complete set is enough; they are tried in this order. */

@@ -11,7 +11,7 @@ import { BiasProbe, type BiasReport } from '../../../model/bias/probe.ts';
 import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } from '../../../model/bias/images.ts';
 import { biasCsv, biasReportJson, topPredictions } from '../../../model/bias/format.ts';
 import type { ClipModel } from '../../../model/clip.ts';
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { currentModel, emit, onModelReady } from '../../shared-model.ts';
 import { biasChart, groupColour } from './bias-chart.ts';

@@ -6,7 +6,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ClipModel } from '../../../model/clip.ts';
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';

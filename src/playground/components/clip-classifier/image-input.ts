@@ -1,5 +1,5 @@
 /** Turning what a user drops, pastes or picks into an image the engine can read, with a preview. */
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 
 export interface ShownImage {

@@ -10,7 +10,7 @@ import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } 
 import { evaluationCsv, evaluationJson } from '../../../model/bias/format.ts';
 import type { ImageItem } from '../../../model/bias/images.ts';
 import type { ClipModel } from '../../../model/clip.ts';
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
 import { currentModel, emit, onModelReady } from '../../shared-model.ts';
 import { probeStyles } from '../clip-bias-probe/clip-bias-probe.styles.ts';

@@ -8,7 +8,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { mat3 } from 'wgpu-matrix';
 import type { ClipModel } from '../../../model/clip.ts';
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import {
   COLOUR_MAPS, GRADCAM_METHODS, blendHeatmap, cellAt, colourOf, type ColourMap, type GradCam, type GradCamMethod,
 } from '../../../model/explain/index.ts';

@@ -5,7 +5,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { ClipModel } from '../../../model/clip.ts';
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import { formatBytes, formatCount, formatDuration, formatSpeed } from '../../format.ts';
 import { checkModelFits, modelNeeds, probeWebGpu } from '../../gpu-check.ts';
 import {

@@ -9,7 +9,7 @@ import { LitElement, html, nothing, svg } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ClipModel } from '../../../model/clip.ts';
 import { detectionBoxes, type DetectBoxOptions, type Detection, type DetectionBox, type DetectMode } from '../../../model/detect/index.ts';
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';

@@ -4,7 +4,7 @@
  * hidden `<input id="file">`, each checked to decode before it replaces the shown image.
  */
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { ClipError } from '../../../model/errors.ts';
+import { ClipError } from '../../../errors.ts';
 import { assertDecodable, imageFromFile, imageFromTransfer, type ShownImage } from '../clip-classifier/image-input.ts';
 
 /** An element with a drop zone: its `dragging` state is what the drop zone's class follows. */

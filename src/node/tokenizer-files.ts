@@ -3,8 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ClipError, isClipError } from '../errors.ts';
-import { ClipTokenizer } from './bpe.ts';
-import { BPE_GZ_NAME } from './load.ts';
+import { ClipTokenizer } from '../model/tokenizer/bpe.ts';
+import { BPE_GZ_NAME } from '../model/tokenizer/load.ts';
 
 const LOOKED_FOR = `vocab.json + merges.txt, tokenizer.json, or ${BPE_GZ_NAME}`;
 

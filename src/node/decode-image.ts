@@ -11,8 +11,8 @@ import { readFile } from 'node:fs/promises';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ClipError } from '../errors.ts';
-import { MAX_IMAGE_SIDE } from './preprocess.ts';
-import type { RawImage } from './preprocess.ts';
+import { MAX_IMAGE_SIDE } from '../model/preprocess/preprocess.ts';
+import type { RawImage } from '../model/preprocess/preprocess.ts';
 
 export interface DecodedImage extends RawImage {
   data: Uint8Array;
