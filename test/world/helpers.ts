@@ -39,3 +39,16 @@ export function interior(mask: Uint8Array, size: number, depth = 1): [number, nu
 }
 
 export const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Up to 5 of `points` whose pixel is not `rgb` (one expect per object: per-pixel expects are slow). */
+export function pixelsNot(s: Scene, points: Iterable<[number, number]>, rgb: readonly number[]): string[] {
+  const bad: string[] = [];
+  for (const [x, y] of points) {
+    const p = pixelAt(s, x, y);
+    if (!same(p, rgb) && bad.push(`(${x},${y})=${p}`) >= 5) break;
+  }
+  return bad;
+}
+
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));

@@ -10,7 +10,7 @@ import {
 } from '../../src/model/world/index.ts';
 import { sinCosDegrees } from '../../src/model/world/trig.ts';
 import { parseCaption } from './parse-caption.ts';
-import { groupsOf, interior, pixelAt, same, worldHash } from './helpers.ts';
+import { groupsOf, interior, pixelsNot, same, worldHash } from './helpers.ts';
 
 const WORLD = generateWorld({ n: 400, seed: 2024 });
 
@@ -60,13 +60,15 @@ describe('world: truth agrees with the pixels', () => {
       const owner = new Int8Array(s.size * s.size).fill(-1);
       s.objects.forEach((o, k) => {
         let x0 = s.size, y0 = s.size, x1 = 0, y1 = 0, area = 0;
+        let overlaps = 0;
         for (let i = 0; i < o.mask.length; i++) {
           if (!o.mask[i]) continue;
-          expect(owner[i]).toBe(-1);
+          if (owner[i] !== -1) overlaps++;
           owner[i] = k;
           const x = i % s.size, y = Math.floor(i / s.size);
           x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1); area++;
         }
+        expect(overlaps).toBe(0);
         expect(o.box).toEqual([x0, y0, x1, y1]);
         expect(area).toBeGreaterThan(10);
         // The box lies inside the bounding circle's square, around the centre.
@@ -80,20 +82,15 @@ describe('world: truth agrees with the pixels', () => {
     let inside = 0, outside = 0;
     for (const s of WORLD) {
       for (const o of s.objects) {
-        for (const [x, y] of interior(o.mask, s.size)) {
-          expect(pixelAt(s, x, y)).toEqual([...COLOURS[o.colour]]);
-          inside++;
-        }
+        const inner = interior(o.mask, s.size);
+        expect(pixelsNot(s, inner, COLOURS[o.colour])).toEqual([]);
+        inside += inner.length;
       }
       if (s.background.kind !== 'plain') continue;
-      const tone = [...s.background.colours[0]];
-      for (let y = 0; y < s.size; y++) {
-        for (let x = 0; x < s.size; x++) {
-          if (s.objects.some((o) => near(o, x, y))) continue;
-          expect(pixelAt(s, x, y)).toEqual(tone);
-          outside++;
-        }
-      }
+      const away: [number, number][] = [];
+      for (let y = 0; y < s.size; y++) for (let x = 0; x < s.size; x++) if (!s.objects.some((o) => near(o, x, y))) away.push([x, y]);
+      expect(pixelsNot(s, away, s.background.colours[0])).toEqual([]);
+      outside += away.length;
     }
     expect(inside).toBeGreaterThan(50_000);
     expect(outside).toBeGreaterThan(200_000);
@@ -101,6 +98,7 @@ describe('world: truth agrees with the pixels', () => {
 
   it('puts a mask pixel where the colour covers at least half of it (anti-aliased edges)', () => {
     let edges = 0;
+    const wrong: string[] = [];
     for (const s of WORLD.filter((x) => x.background.kind === 'plain')) {
       const bg = s.background.colours[0];
       for (const o of s.objects) {
@@ -112,11 +110,12 @@ describe('world: truth agrees with the pixels', () => {
           const t = (v - bg[ch]) / (c[ch] - bg[ch]); // the covered fraction, 0..1
           if (t <= 0 || t >= 1 || s.objects.some((p) => p !== o && near(p, i % s.size, Math.floor(i / s.size)))) continue;
           edges++;
-          if (o.mask[i]) expect(t).toBeGreaterThanOrEqual(0.5 - 2 / span);
-          else if (!s.objects.some((p) => p.mask[i])) expect(t).toBeLessThanOrEqual(0.5 + 2 / span);
+          // Rounding to bytes moves t by at most 1/span either way; allow two.
+          if (o.mask[i] ? t < 0.5 - 2 / span : !s.objects.some((p) => p.mask[i]) && t > 0.5 + 2 / span) wrong.push(`${o.colour} ${o.shape} ${i}: ${t}`);
         }
       }
     }
+    expect(wrong).toEqual([]);
     expect(edges).toBeGreaterThan(5000); // the edges are blended, not aliased
   });
 
