@@ -10,7 +10,7 @@ import {
 } from '../../src/model/world/index.ts';
 import { sinCosDegrees } from '../../src/model/world/trig.ts';
 import { parseCaption } from './parse-caption.ts';
-import { groupsOf, interior, pixelsNot, same, worldHash } from './helpers.ts';
+import { groupsOf, interior, pixelsNot, same, sameBytes, worldHash } from './helpers.ts';
 
 const WORLD = generateWorld({ n: 400, seed: 2024 });
 
@@ -203,6 +203,19 @@ describe('world: coverage of the classes', () => {
     }
   });
 
+  it('paints only the given background tones, and changes nothing else (for controlled bias experiments)', () => {
+    const dark = [[30, 30, 36], [52, 48, 44]] as const;
+    const toned = generateWorld({ n: 40, seed: 2024, tones: dark });
+    toned.forEach((s, i) => {
+      const c = WORLD[i];
+      for (const tone of s.background.colours) expect(dark.some((t) => same(t, tone))).toBe(true);
+      expect(s.background.luminance).toBeLessThan(60);
+      expect([s.caption, s.background.kind]).toEqual([c.caption, c.background.kind]);
+      expect(s.objects.map((o) => [o.shape, o.colour, o.box])).toEqual(c.objects.map((o) => [o.shape, o.colour, o.box]));
+      expect(s.objects.every((o, k) => sameBytes(o.mask, c.objects[k].mask))).toBe(true);
+    });
+  });
+
   it('rejects bad options with a ClipError naming them', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => generateWorld({ n: 0, seed: 1 }), /n >= 1/],
@@ -213,6 +226,8 @@ describe('world: coverage of the classes', () => {
       [() => generateWorld({ n: 2, seed: 1, objects: [0, 2] }), /1-3/],
       [() => generateWorld({ n: 2, seed: 1, objects: 4 }), /1-3/],
       [() => generateScene(createRng(1), { shift: 'fog' as 'blur' }), /unknown world shift "fog"/],
+      [() => generateScene(createRng(1), { tones: [] }), /tones/],
+      [() => generateScene(createRng(1), { tones: [[0, 0, 256]] }), /tones/],
     ];
     for (const [f, message] of bad) {
       let error: unknown;

@@ -12,14 +12,19 @@ export interface Background {
 
 function twoTones(rng: Rng, tones: readonly Rgb[]): [Rgb, Rgb] {
   const a = rng.int(0, tones.length - 1);
-  const b = (a + rng.int(1, tones.length - 1)) % tones.length; // always a different tone
+  const b = (a + rng.int(1, Math.max(1, tones.length - 1))) % tones.length; // a different tone when there is one
   return [tones[a], tones[b]];
 }
 
 const clampByte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
-/** Fills `pixels` (RGBA, size x size, alpha 255) with a background of `kind`. */
-export function paintBackground(pixels: Uint8ClampedArray, size: number, kind: BackgroundKind, rng: Rng): Background {
+/**
+ * Fills `pixels` (RGBA, size x size, alpha 255) with a background of `kind`, in `tones` for the
+ * training kinds (the unseen kinds always use UNSEEN_TONES).
+ */
+export function paintBackground(
+  pixels: Uint8ClampedArray, size: number, kind: BackgroundKind, rng: Rng, tones: readonly Rgb[] = BACKGROUND_TONES,
+): Background {
   const set = (x: number, y: number, c: readonly number[]): void => {
     const o = 4 * (y * size + x);
     pixels[o] = clampByte(c[0]); pixels[o + 1] = clampByte(c[1]); pixels[o + 2] = clampByte(c[2]); pixels[o + 3] = 255;
@@ -27,13 +32,13 @@ export function paintBackground(pixels: Uint8ClampedArray, size: number, kind: B
   let colours: Rgb[];
   switch (kind) {
     case 'plain': {
-      const tone = rng.pick(BACKGROUND_TONES);
+      const tone = rng.pick(tones);
       colours = [tone];
       for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) set(x, y, tone);
       break;
     }
     case 'gradient': {
-      const [a, b] = twoTones(rng, BACKGROUND_TONES);
+      const [a, b] = twoTones(rng, tones);
       colours = [a, b];
       const [dx, dy] = rng.pick([[1, 0], [0, 1], [1, 1], [1, -1]] as const);
       const lo = Math.min(0, dx * (size - 1)) + Math.min(0, dy * (size - 1));
@@ -48,7 +53,7 @@ export function paintBackground(pixels: Uint8ClampedArray, size: number, kind: B
     }
     case 'noise': {
       // Value noise: random offsets on a coarse grid, bilinearly interpolated, plus a fine grain.
-      const tone = rng.pick(BACKGROUND_TONES);
+      const tone = rng.pick(tones);
       colours = [tone];
       const cells = rng.int(3, 6), amplitude = 28, grain = 8;
       const grid = Array.from({ length: (cells + 1) * (cells + 1) }, () => rng.range(-amplitude, amplitude));

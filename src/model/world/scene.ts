@@ -13,7 +13,7 @@ import { createRng, sceneSeed, type Rng } from './random.ts';
 import { drawObject, maskBox, type Texture, type TexturePattern } from './raster.ts';
 import { SYMMETRY_DEGREES } from './shapes.ts';
 import {
-  BACKGROUNDS, COLOURS, SHIFTS, UNSEEN_BACKGROUNDS, type Colour, type Rgb, type Shape, type Shift, type SizeClass,
+  BACKGROUND_TONES, BACKGROUNDS, COLOURS, SHIFTS, UNSEEN_BACKGROUNDS, type Colour, type Rgb, type Shape, type Shift, type SizeClass,
 } from './vocabulary.ts';
 
 export interface SceneOptions {
@@ -23,6 +23,12 @@ export interface SceneOptions {
   shift?: Shift;
   /** Objects per scene: a number or an inclusive [min, max] within 1-3 (default [1, 3]). */
   objects?: number | readonly [number, number];
+  /**
+   * Background tones of the plain, gradient and noise backgrounds (default BACKGROUND_TONES). Only the
+   * background changes: the same seed with other tones keeps its objects, places and caption, so a
+   * controlled bias experiment can, say, put triangles on dark backgrounds and nothing else.
+   */
+  tones?: readonly Rgb[];
 }
 
 export interface SceneObject {
@@ -55,7 +61,7 @@ export interface Scene {
 export const DEFAULT_SIZE = 64;
 export const MIN_SIZE = 32, MAX_SIZE = 512, MAX_OBJECTS = 3;
 
-function checkOptions(options: SceneOptions): { size: number; shift: Shift; min: number; max: number } {
+function checkOptions(options: SceneOptions): { size: number; shift: Shift; min: number; max: number; tones: readonly Rgb[] } {
   const size = options.size ?? DEFAULT_SIZE;
   if (!Number.isInteger(size) || size < MIN_SIZE || size > MAX_SIZE) {
     throw new ClipError('input', `world size must be an integer from ${MIN_SIZE} to ${MAX_SIZE} pixels, got ${size}`);
@@ -69,7 +75,12 @@ function checkOptions(options: SceneOptions): { size: number; shift: Shift; min:
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max > MAX_OBJECTS || min > max) {
     throw new ClipError('input', `objects per scene must be within 1-${MAX_OBJECTS} (a number or min-max), got ${min}-${max}`);
   }
-  return { size, shift, min, max };
+  const tones = options.tones ?? BACKGROUND_TONES;
+  const isByte = (v: number) => Number.isInteger(v) && v >= 0 && v <= 255;
+  if (tones.length === 0 || !tones.every((t) => t.length === 3 && t.every(isByte))) {
+    throw new ClipError('input', 'world background tones must be a non-empty list of [r, g, b] with integers 0-255');
+  }
+  return { size, shift, min, max, tones };
 }
 
 const PATTERNS: readonly TexturePattern[] = ['stripes', 'checks', 'dots'];
@@ -83,7 +94,7 @@ function shadeOf(c: Rgb): Rgb {
 }
 
 export function generateScene(rng: Rng, options: SceneOptions = {}): Scene {
-  const { size, shift, min, max } = checkOptions(options);
+  const { size, shift, min, max, tones } = checkOptions(options);
   // One stream per concern, always all forked: a shift never changes what another stream draws.
   const layoutRng = rng.fork(), captionRng = rng.fork(), backgroundRng = rng.fork(), styleRng = rng.fork(), shiftRng = rng.fork();
 
@@ -92,7 +103,7 @@ export function generateScene(rng: Rng, options: SceneOptions = {}): Scene {
   const trainingKind = backgroundRng.pick(BACKGROUNDS);
   const background = shift === 'unseen-background'
     ? paintBackground(pixels, size, shiftRng.pick(UNSEEN_BACKGROUNDS), shiftRng)
-    : paintBackground(pixels, size, trainingKind, backgroundRng);
+    : paintBackground(pixels, size, trainingKind, backgroundRng, tones);
   const caption = captionFor(layout, background.kind, captionRng);
 
   const outline = shift === 'sketch' ? Math.max(1, size / 40) : 0;
