@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ClipError } from '../errors.ts';
-import { DEFAULT_SIZE, sceneTruth, worldScenes, type SceneTruth, type WorldOptions } from '../model/world/index.ts';
+import { DEFAULT_SIZE, MAX_OBJECTS, sceneTruth, worldScenes, type SceneTruth, type WorldOptions } from '../model/world/index.ts';
 
 export const WORLD_FORMAT = 'clip-webgpu-world/1';
 export const WORLD_CSV = 'captions.csv';
@@ -75,7 +75,8 @@ export async function writeWorld(out: string, options: WorldOptions, onScene?: (
     csv.push(`${file}\t${scene.caption}`);
     onScene?.(i + 1, options.n);
   }
-  const objects: [number, number] = typeof options.objects === 'number' ? [options.objects, options.objects] : [...(options.objects ?? [1, 3])] as [number, number];
+  const o = options.objects ?? [1, MAX_OBJECTS];
+  const objects: [number, number] = typeof o === 'number' ? [o, o] : [o[0], o[1]];
   const size = options.size ?? DEFAULT_SIZE;
   const shift = options.shift ?? 'none';
   // One scene per line: readable, diffable, and streamable by line-oriented tools.

@@ -52,7 +52,8 @@ describe('clip-webgpu world', () => {
     const out = join(tmp, 'bin');
     const r = await cli(['world', '--out', out, '--n', '3', '--seed', '1', '--objects', '2']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*: 3 scenes \(64 px, shift none, 2-2 objects\), captions\.csv, truth\.json, images\/, masks\/ \(6\); sha256 [0-9a-f]{16}\n$/);
+    expect(r.stdout).toMatch(
+      /^wrote .*: 3 scenes \(64 px, shift none, 2-2 objects\), captions\.csv, truth\.json, images\/, masks\/ \(6\); sha256 [0-9a-f]{16}\n$/);
     expect(existsSync(join(out, 'images', '00002.png'))).toBe(true);
   });
 

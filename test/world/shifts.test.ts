@@ -39,7 +39,8 @@ describe('world shifts', () => {
       shifted[shift].forEach((s, i) => {
         const c = clean[i];
         expect(s.shift).toBe(shift);
-        expect(s.objects.map((o) => [o.shape, o.colour, o.size, o.centre, o.radius])).toEqual(c.objects.map((o) => [o.shape, o.colour, o.size, o.centre, o.radius]));
+        const what = (x: Scene) => x.objects.map((o) => [o.shape, o.colour, o.size, o.centre, o.radius]);
+        expect(what(s)).toEqual(what(c));
         expect(s.template).toBe(c.template);
         if (shift !== 'unseen-background') expect(s.caption).toBe(c.caption);
         if (shift !== 'rotation') expect(sameMasks(s, c), `${shift} ${i}`).toBe(true);
