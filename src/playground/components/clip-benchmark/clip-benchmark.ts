@@ -96,7 +96,7 @@ export class ClipBenchmark extends LitElement {
 
   /** The model whose device runs the benchmark (and whose encodes are timed); by default the shared one. */
   @property({ attribute: false }) model: ClipModel | null = null;
-  /** Tower shape ids of the benchmark's shapes, comma-separated (default: B/32 vision and text, batch 1). */
+  /** Tower shape ids of the benchmark's shapes, comma-separated (default `b32-vision-b1,b32-text-b1`: B/32 vision and text, batch 1). */
   @property({ converter: listAttribute(',', ',') }) shapes: string[] = [...QUICK_SHAPE_IDS];
   /** Timed samples per kernel case and per end-to-end measurement. */
   @property({ type: Number, reflect: true }) samples = 3;

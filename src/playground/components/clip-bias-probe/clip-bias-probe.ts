@@ -89,8 +89,8 @@ export class ClipBiasProbe extends LitElement {
   @property({ reflect: true }) preset = 'doctor-nurse';
   /** The labels: a comma-separated attribute, or an array property (the preset's, unless given). */
   @property({ converter: listAttribute(',') }) labels: string[] = [];
-  /** The prompt template, "{}" marks the label. */
-  @property() template = DEFAULT_TEMPLATE;
+  /** The prompt template, "{}" marks the label (default `a photo of a {}.`). */
+  @property() template: string = DEFAULT_TEMPLATE;
   /** The current report, or null. */
   @property({ attribute: false }) report: BiasReport | null = null;
   /** `{ code, message }` of the last failure, or null. */

@@ -69,17 +69,17 @@ export class ClipClassifier extends LitElement {
 
   /** The model to classify with; by default the one any clip-model-loader on the page publishes. */
   @property({ attribute: false }) model: ClipModel | null = null;
-  /** The labels: a comma-separated attribute, or an array property. */
+  /** The labels: a comma-separated attribute, or an array property (default: the samples' labels). */
   @property({ converter: listAttribute(',') }) labels: string[] = [...SAMPLE_LABELS];
-  /** The prompt template, "{}" marks the label (used unless `ensemble`). */
-  @property() template = DEFAULT_TEMPLATE;
+  /** The prompt template, "{}" marks the label (default `a photo of a {}.`; used unless `ensemble`). */
+  @property() template: string = DEFAULT_TEMPLATE;
   /** Average the 80 ImageNet templates of the CLIP paper instead of one template. */
   @property({ type: Boolean, reflect: true }) ensemble = false;
   /** Cut prompts over 77 tokens as `clip.tokenize(truncate=True)` does, instead of reporting them. */
   @property({ type: Boolean, reflect: true }) truncate = false;
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
-  /** The sample images offered under the drop zone: `[{ name, url }]`. */
+  /** The sample images offered under the drop zone: `[{ name, url }]` (default: the bundled ones). */
   @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
   /** The image to classify: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
@@ -89,7 +89,8 @@ export class ClipClassifier extends LitElement {
   @property({ attribute: false }) error: ClassifierError | null = null;
   /** A classification is running. */
   @property({ type: Boolean, reflect: true }) busy = false;
-  @state() shown: ShownImage | null = null;
+  @state() private shown: ShownImage | null = null;
+  /** @internal The drop zone's highlight, set by the image input. */
   @state() dragging = false;
 
   private readonly input = new ImageInputController(this, {

@@ -77,8 +77,8 @@ export class ClipDatasetEval extends LitElement {
 
   /** The model; by default the one any clip-model-loader on the page publishes. */
   @property({ attribute: false }) model: ClipModel | null = null;
-  /** The prompt template, "{}" marks the class name (used unless `ensemble`). */
-  @property() template = DEFAULT_TEMPLATE;
+  /** The prompt template, "{}" marks the class name (default `a photo of a {}.`; used unless `ensemble`). */
+  @property() template: string = DEFAULT_TEMPLATE;
   /** Average the 80 ImageNet templates of the CLIP paper instead of one template. */
   @property({ type: Boolean, reflect: true }) ensemble = false;
   /** The current evaluation, or null. */

@@ -65,8 +65,8 @@ export type LoaderError = ElementError;
 export class ClipModelLoader extends LitElement {
   static override styles = loaderStyles;
 
-  /** Hub id or folder URL to load. */
-  @property({ reflect: true }) source = DEFAULT_MODEL;
+  /** Hub id or folder URL to load (default `openai/clip-vit-base-patch32`). */
+  @property({ reflect: true }) source: string = DEFAULT_MODEL;
   /** Hub endpoint for ids (default https://huggingface.co; a mirror, or a local server laid out like the hub). */
   @property() endpoint = '';
   /** Load `source` on connect if every file is already cached (never starts a download by itself). */

@@ -108,10 +108,10 @@ export class ClipPatchDetector extends LitElement {
 
   /** The model to detect with; by default the one any clip-model-loader on the page publishes. */
   @property({ attribute: false }) model: ClipModel | null = null;
-  /** What to look for, one name per query: a comma-separated attribute, or an array property. */
+  /** What to look for, one name per query: a comma-separated attribute, or an array property (default `cat, ear, eye, whiskers`). */
   @property({ converter: listAttribute(',') }) queries: string[] = [...DEFAULT_QUERIES];
-  /** The prompt template, "{}" marks the query. */
-  @property() template = DEFAULT_TEMPLATE;
+  /** The prompt template, "{}" marks the query (default `a photo of a {}.`). */
+  @property() template: string = DEFAULT_TEMPLATE;
   /** `patches`, `values` or `crops`. */
   @property({ reflect: true }) mode: DetectMode = 'patches';
   /**
@@ -123,7 +123,7 @@ export class ClipPatchDetector extends LitElement {
   @property({ type: Boolean, reflect: true }) truncate = false;
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
-  /** The sample images offered under the stage: `[{ name, url }]`. */
+  /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
   @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
   /** The image: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
@@ -133,8 +133,9 @@ export class ClipPatchDetector extends LitElement {
   @property({ attribute: false }) error: DetectorError | null = null;
   /** A detection is running. */
   @property({ type: Boolean, reflect: true }) busy = false;
-  @state() shown: ShownImage | null = null;
+  @state() private shown: ShownImage | null = null;
   @state() private natural: { width: number; height: number } | null = null;
+  /** @internal The drop zone's highlight, set by the image input. */
   @state() dragging = false;
   /** Colour cells by this query, or (-1) by each cell's best query. */
   @state() private colourBy = -1;

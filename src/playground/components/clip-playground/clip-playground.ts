@@ -29,13 +29,13 @@ import { PLAYGROUND_TABS } from './tabs.ts';
 export class ClipPlayground extends LitElement {
   static override styles = playgroundStyles;
 
-  /** The model the loader starts with (it loads at once when cached). */
-  @property() source = DEFAULT_MODEL;
+  /** The model the loader starts with (it loads at once when cached; default `openai/clip-vit-base-patch32`). */
+  @property() source: string = DEFAULT_MODEL;
   /** Hub endpoint for ids (default https://huggingface.co). */
   @property() endpoint = '';
-  /** The selected tab's id (also the URL hash). */
-  @property({ reflect: true }) tab = PLAYGROUND_TABS[0].id;
-  /** The shared model (for the header). */
+  /** The selected tab's id (also the URL hash; default `classify`). */
+  @property({ reflect: true }) tab: string = PLAYGROUND_TABS[0].id;
+  /** @internal The shared model, for the header. */
   @state() model: ClipModel | null = null;
   @state() private gpu: GpuInfo | null = null;
 
