@@ -81,7 +81,7 @@ export class ClipClassifier extends LitElement {
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the drop zone: `[{ name, url }]` (default: the bundled ones). */
   @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
-  /** The image to classify: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
+  /** The image to classify: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
   /** `{ labels, probs, ranked, templates, newTextEmbeddings, ms }` for the current inputs, or null. */
   @property({ attribute: false }) result: ClassifierResult | null = null;

@@ -93,7 +93,7 @@ export class ClipGradcam extends LitElement {
 
   /** The model to explain with; by default the one any clip-model-loader on the page publishes. */
   @property({ attribute: false }) model: ClipModel | null = null;
-  /** The texts to explain, one overlay each: an attribute with the prompts separated by "|" (prompts may hold commas), or an array property (default `a photo of a cat \| a photo of a sailboat`). */
+  /** The texts to explain, one overlay each: an attribute with the prompts separated by "|" (prompts may hold commas), or an array property (default `a photo of a cat | a photo of a sailboat`). */
   @property({ converter: listAttribute('|', ' | ') }) prompts: string[] = [...DEFAULT_PROMPTS];
   /** Vision layer whose layer_norm1 output is the target: 0-based, negative from the end. */
   @property({ type: Number, reflect: true }) layer = -1;
@@ -109,7 +109,7 @@ export class ClipGradcam extends LitElement {
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
   @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
-  /** The image: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
+  /** The image: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
   /** `{ prompts, method, layer, results, ms }` once every prompt is done (also the `clip-gradcam` event's detail), or null. */
   @property({ attribute: false }) result: GradcamResult | null = null;

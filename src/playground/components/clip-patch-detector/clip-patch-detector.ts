@@ -125,7 +125,7 @@ export class ClipPatchDetector extends LitElement {
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
   @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
-  /** The image: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
+  /** The image: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
   /** The engine's Detection (`grid`, `patchSimilarity` [cell][query], `boxes` in image pixels, ...) plus `ms` and `threshold`, or null. */
   @property({ attribute: false }) result: DetectorResult | null = null;
