@@ -130,6 +130,7 @@ export class ClipBenchmark extends LitElement {
     return this.report ? markdownReport(this.report) : '';
   }
 
+  /** The report as JSON text (the CLI's `--json` document), or '' before a run. */
   get json(): string {
     return this.report ? JSON.stringify(this.report, null, 1) + '\n' : '';
   }

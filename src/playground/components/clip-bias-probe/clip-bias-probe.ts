@@ -140,6 +140,7 @@ export class ClipBiasProbe extends LitElement {
     this.addPicked(name.trim(), picked);
   }
 
+  /** Removes a group and its images. */
   removeGroup(name: string): void {
     const g = this.groups.find((x) => x.name === name);
     if (!g) return;

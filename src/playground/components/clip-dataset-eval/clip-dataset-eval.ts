@@ -134,10 +134,12 @@ export class ClipDatasetEval extends LitElement {
     this.error = null;
   }
 
+  /** The `clip-webgpu eval --json` document of the current result, or null. */
   get json(): Record<string, unknown> | null {
     return this.result && evaluationJson(this.result);
   }
 
+  /** The per-image CSV of the current result, or null. */
   get csv(): string | null {
     return this.result && evaluationCsv(this.result);
   }
