@@ -12,7 +12,7 @@ import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { download } from '../shared/download.ts';
-import { filesFromDrop, filesFromList, byPath, type PickedFile } from '../shared/dropped-files.ts';
+import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
 import { errorDetail, type ElementError } from '../shared/element-error.ts';
 import { byTopFolder, fileItem, isImageFile } from '../shared/image-folders.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
@@ -289,7 +289,8 @@ export class ClipBiasProbe extends LitElement {
     e.preventDefault();
     this.dragging = false;
     if (!e.dataTransfer) return;
-    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.take(picked));
+    // Folders in the order the CLI lists them.
+    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.take(picked.sort(byPath)));
   }
 
   private onLabelsInput(e: Event): void {

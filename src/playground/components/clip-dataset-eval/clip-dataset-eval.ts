@@ -10,7 +10,7 @@ import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
 import { emit } from '../../shared-model.ts';
 import { download } from '../shared/download.ts';
-import { filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
+import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
 import { errorDetail, type ElementError } from '../shared/element-error.ts';
 import { classesFromFiles } from '../shared/image-folders.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
@@ -212,7 +212,8 @@ export class ClipDatasetEval extends LitElement {
     e.preventDefault();
     this.dragging = false;
     if (!e.dataTransfer) return;
-    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.setFiles(picked));
+    // Folders in the order the CLI lists them.
+    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.setFiles(picked.sort(byPath)));
   }
 
   private onTemplateInput(e: Event): void {

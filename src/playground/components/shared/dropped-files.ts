@@ -16,7 +16,7 @@ export function filesFromList(list: FileList | readonly File[] | null): PickedFi
   return [...(list ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
 }
 
-/** Every file of a drop, folders walked, sorted by path. Call it inside the drop handler. */
+/** Every file of a drop in the order dropped, folders walked. Call it inside the drop handler. */
 export function filesFromDrop(dt: DataTransfer): Promise<PickedFile[]> {
   // Entries must be taken during the event: the DataTransfer is emptied once the handler returns.
   const entries = [...dt.items].filter((i) => i.kind === 'file').map((i) => ({ entry: i.webkitGetAsEntry?.() ?? null, file: i.getAsFile() }));
@@ -26,7 +26,7 @@ export function filesFromDrop(dt: DataTransfer): Promise<PickedFile[]> {
       if (entry?.isDirectory) await walk(entry as FileSystemDirectoryEntry, entry.name, out);
       else if (file) out.push({ path: file.name, file });
     }
-    return out.sort(byPath);
+    return out;
   })();
 }
 
