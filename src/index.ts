@@ -14,6 +14,8 @@ export { ClipTokenizer } from './model/tokenizer/bpe.ts';
 export { modelToImage } from './model/preprocess/preprocess.ts';
 export { hubFileUrl } from './model/hub.ts';
 export type { AdapterSummary } from './kernels/runtime.ts';
+/** A WebGPU adapter's plain description (`describeAdapter(adapter, 'browser')`): what ClipModel.adapter reports. */
+export { summarize as describeAdapter } from './kernels/device.ts';
 export { detectionBoxes, DETECT_MODES } from './model/detect/index.ts';
 export type { Detection, DetectionBox, DetectMode, DetectOptions, DetectQuery } from './model/detect/index.ts';
 export {
