@@ -1,6 +1,8 @@
 /**
  * clip-webgpu: CLIP (ViT) in hand-written WGSL kernels. Browser entry (Node: src/node/index.ts).
  */
+// The API's types name GPUDevice & co.: the package's declarations bring WebGPU's types with them.
+/// <reference types="@webgpu/types" preserve="true" />
 export { ClipModel } from './model/clip.ts';
 export type {
   Classification, ClassifyOptions, EncodeOptions, LoadOptions, LoadProgress, Similarity, TextOptions,
