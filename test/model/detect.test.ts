@@ -11,10 +11,9 @@ import { clipPreset } from '../../src/model/config.ts';
 import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
-import { activationRef } from '../../src/kernels/activation/reference.ts';
-import { addRef } from '../../src/kernels/add/reference.ts';
 import { l2normRef } from '../../src/kernels/l2norm/reference.ts';
 import { cropWindows } from '../../src/model/detect/index.ts';
+import { encoderLayerRef, type CpuLayer } from '../../src/model/encoder-reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 
@@ -69,19 +68,19 @@ describe('detect on tiny-clip (F32)', () => {
     const d = await model.detect(TINY_IMAGES[0], queries, { mode: 'values' });
     expect(d.grid).toEqual([4, 4]);
     const c = model.config.vision;
-    const D = c.hiddenSize, T = 17, M = c.intermediateSize, P = model.config.projectionDim;
+    const D = c.hiddenSize, T = 17, P = model.config.projectionDim;
     const L = c.numLayers;
     const w = async (n: string) => model.readWeight(n);
+    const pair = async (n: string): Promise<[Float32Array, Float32Array]> => [await w(`${n}.weight`), await w(`${n}.bias`)];
     const p = `vision_model.encoder.layers.${L - 1}`;
-    // x = hidden_states[L-1]: the last layer's input.
-    const x = flat(g.vision_image0.hidden_states[L - 1]);
-    const h = layernormRef(x, await w(`${p}.layer_norm1.weight`), await w(`${p}.layer_norm1.bias`), D, c.layerNormEps);
-    const v = matmulRef(h, await w(`${p}.self_attn.v_proj.weight`), await w(`${p}.self_attn.v_proj.bias`), T, D, D);
-    const o = matmulRef(v, await w(`${p}.self_attn.out_proj.weight`), await w(`${p}.self_attn.out_proj.bias`), T, D, D);
-    const x1 = addRef(o, x);
-    const h2 = layernormRef(x1, await w(`${p}.layer_norm2.weight`), await w(`${p}.layer_norm2.bias`), D, c.layerNormEps);
-    const f = activationRef(matmulRef(h2, await w(`${p}.mlp.fc1.weight`), await w(`${p}.mlp.fc1.bias`), T, M, D), c.hiddenAct);
-    const x2 = addRef(x1, matmulRef(f, await w(`${p}.mlp.fc2.weight`), await w(`${p}.mlp.fc2.bias`), T, D, M));
+    const [q, k, v] = await Promise.all(['q', 'k', 'v'].map((n) => pair(`${p}.self_attn.${n}_proj`)));
+    const layer: CpuLayer = {
+      ln1: await pair(`${p}.layer_norm1`), qkv: [cat(q[0], k[0], v[0]), cat(q[1], k[1], v[1])], out: await pair(`${p}.self_attn.out_proj`),
+      ln2: await pair(`${p}.layer_norm2`), fc1: await pair(`${p}.mlp.fc1`), fc2: await pair(`${p}.mlp.fc2`),
+    };
+    // x = hidden_states[L-1]: the last layer's input; the layer's CPU oracle with the value path.
+    const x = Float64Array.from(flat(g.vision_image0.hidden_states[L - 1]));
+    const { y: x2 } = encoderLayerRef(x, layer, { B: 1, T, heads: c.numHeads, eps: c.layerNormEps, act: c.hiddenAct, causal: false, attention: 'values' });
     const post = layernormRef(x2, await w('vision_model.post_layernorm.weight'), await w('vision_model.post_layernorm.bias'), D, c.layerNormEps);
     const unit = l2normRef(matmulRef(post, await w('visual_projection.weight'), null, T, P, D), P);
     const text = l2normRef(flat(queries.map((q) => Array.from(q.embedding))), P);
@@ -208,4 +207,10 @@ function syntheticImage(width: number, height: number, square: { x: number; y: n
     for (let x = square.x; x < square.x + square.size; x++) data.set([255, 0, 0], (y * width + x) * 3);
   }
   return { width, height, data, channels: 3 };
+}
+
+function cat(...parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
+  return out;
 }
