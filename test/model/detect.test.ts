@@ -3,19 +3,17 @@
  * against a CPU reference, the 7x7 grid of a ViT-B/32-shaped model, crop mode on a synthetic image.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ClipModel, writeRandomClipModel } from '../../src/node/index.ts';
-import { clipPreset } from '../../src/model/config.ts';
+import { resolve } from 'node:path';
+import { ClipModel } from '../../src/node/index.ts';
 import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
 import { l2normRef } from '../../src/kernels/l2norm/reference.ts';
 import { cropWindows } from '../../src/model/detect/index.ts';
-import { encoderLayerRef, type CpuLayer } from '../../src/model/encoder-reference.ts';
+import { encoderLayerRef } from '../../src/model/encoder-reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
+import { cpuLayer, narrowB32 } from '../helpers/models.ts';
 
 describe('detect on tiny-clip (F32)', () => {
   const g = golden('f32');
@@ -71,13 +69,7 @@ describe('detect on tiny-clip (F32)', () => {
     const D = c.hiddenSize, T = 17, P = model.config.projectionDim;
     const L = c.numLayers;
     const w = async (n: string) => model.readWeight(n);
-    const pair = async (n: string): Promise<[Float32Array, Float32Array]> => [await w(`${n}.weight`), await w(`${n}.bias`)];
-    const p = `vision_model.encoder.layers.${L - 1}`;
-    const [q, k, v] = await Promise.all(['q', 'k', 'v'].map((n) => pair(`${p}.self_attn.${n}_proj`)));
-    const layer: CpuLayer = {
-      ln1: await pair(`${p}.layer_norm1`), qkv: [cat(q[0], k[0], v[0]), cat(q[1], k[1], v[1])], out: await pair(`${p}.self_attn.out_proj`),
-      ln2: await pair(`${p}.layer_norm2`), fc1: await pair(`${p}.mlp.fc1`), fc2: await pair(`${p}.mlp.fc2`),
-    };
+    const layer = await cpuLayer(model, `vision_model.encoder.layers.${L - 1}`);
     // x = hidden_states[L-1]: the last layer's input; the layer's CPU oracle with the value path.
     const x = Float64Array.from(flat(g.vision_image0.hidden_states[L - 1]));
     const { y: x2 } = encoderLayerRef(x, layer, { B: 1, T, heads: c.numHeads, eps: c.layerNormEps, act: c.hiddenAct, causal: false, attention: 'values' });
@@ -150,21 +142,12 @@ describe('detect on tiny-clip (F32)', () => {
 });
 
 describe('detect on a ViT-B/32-shaped model (224 px, patch 32, small widths)', () => {
-  let dir: string;
   let model: ClipModel;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'clip-detect-b32-'));
-    const cfg = clipPreset('ViT-B/32');
-    Object.assign(cfg.vision, { hiddenSize: 64, intermediateSize: 128, numLayers: 1, numHeads: 2 });
-    Object.assign(cfg.text, { hiddenSize: 32, intermediateSize: 64, numLayers: 1, numHeads: 2 });
-    cfg.projectionDim = 16;
-    await writeRandomClipModel(dir, cfg, { seed: 5, tokenizerDir: TINY });
-    model = await ClipModel.load(dir, { gpu: await gpu() });
+    ({ model, cleanup } = await narrowB32(1, 5));
   });
-  afterAll(async () => {
-    model?.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanup?.());
 
   it('grid [7, 7] in both dense modes (values with a 1-layer tower starts at hidden_states[0])', async () => {
     const image = syntheticImage(224, 224, { x: 96, y: 96, size: 32 });
@@ -207,10 +190,4 @@ function syntheticImage(width: number, height: number, square: { x: number; y: n
     for (let x = square.x; x < square.x + square.size; x++) data.set([255, 0, 0], (y * width + x) * 3);
   }
   return { width, height, data, channels: 3 };
-}
-
-function cat(...parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
-  return out;
 }

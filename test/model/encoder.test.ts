@@ -9,22 +9,12 @@ import { resolve } from 'node:path';
 import { ClipModel } from '../../src/node/index.ts';
 import type { Tensor } from '../../src/kernels/runtime.ts';
 import { LAYER_TENSOR_NAMES, type LayerTensorName } from '../../src/model/encoder.ts';
-import { encoderLayerRef, type CpuLayer } from '../../src/model/encoder-reference.ts';
+import { encoderLayerRef } from '../../src/model/encoder-reference.ts';
 import { poolingIndex, textTower, type TextTrace } from '../../src/model/text.ts';
 import { visionTower, type VisionTrace } from '../../src/model/vision.ts';
 import { expectClose, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES } from '../helpers/fixtures.ts';
-
-async function cpuLayer(model: ClipModel, prefix: string): Promise<CpuLayer> {
-  const pair = async (n: string): Promise<[Float32Array, Float32Array]> =>
-    [await model.readWeight(`${prefix}.${n}.weight`), await model.readWeight(`${prefix}.${n}.bias`)];
-  const [q, k, v] = await Promise.all(['q', 'k', 'v'].map((n) => pair(`self_attn.${n}_proj`)));
-  const cat = (...p: Float32Array[]) => Float32Array.from(p.flatMap((a) => Array.from(a)));
-  return {
-    ln1: await pair('layer_norm1'), qkv: [cat(q[0], k[0], v[0]), cat(q[1], k[1], v[1])], out: await pair('self_attn.out_proj'),
-    ln2: await pair('layer_norm2'), fc1: await pair('mlp.fc1'), fc2: await pair('mlp.fc2'),
-  };
-}
+import { cpuLayer } from '../helpers/models.ts';
 
 /** The kept tensors in a fixed order, for one readback. */
 function keptList(trace: VisionTrace | TextTrace): Tensor[] {
