@@ -9,11 +9,11 @@
  * onnxruntime-web stays out of the playground: the side-by-side comparison is bench/bench.html.
  */
 import { LitElement, html, nothing } from 'lit';
-import { e2eChart, kernelChart, type BarChartLayout } from '../../../../bench/chart.ts';
-import { measureE2e } from '../../../../bench/e2e.ts';
-import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport } from '../../../../bench/report.ts';
-import { QUICK_HARNESS, addE2e, bestVersions, runKernelBench } from '../../../../bench/run.ts';
-import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../../../../bench/shapes.ts';
+import { e2eChart, kernelChart, type BarChartLayout } from '../../../bench/chart.ts';
+import { measureE2e } from '../../../bench/e2e.ts';
+import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport } from '../../../bench/report.ts';
+import { QUICK_HARNESS, addE2e, bestVersions, runKernelBench } from '../../../bench/run.ts';
+import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../../../bench/shapes.ts';
 import { requestBrowserContext } from '../../../kernels/device.ts';
 import type { GpuContext } from '../../../kernels/runtime.ts';
 import type { ClipModel } from '../../../model/clip.ts';
