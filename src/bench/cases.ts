@@ -68,7 +68,8 @@ export function matmulCase(M: number, N: number, K: number, opts: {
   const { act, residual } = opts;
   const epilogue = `${act ? ` +${act}` : ''}${residual ? ' +residual' : ''}`;
   return {
-    op: 'matmul', version, chosenBy: chosenBy(MATMUL, version as MatmulVersion), shape: `M=${M} N=${N} K=${K}${epilogue}`, group: opts.group, role: opts.role, calls: opts.calls,
+    op: 'matmul', version, chosenBy: chosenBy(MATMUL, version as MatmulVersion), shape: `M=${M} N=${N} K=${K}${epilogue}`,
+    group: opts.group, role: opts.role, calls: opts.calls,
     flops: 2 * M * N * K + (bias ? M * N : 0) + (residual ? M * N : 0),
     bytes: 4 * (M * K + N * K + M * N + (bias ? N : 0) + (residual ? M * N : 0)),
     setup(ctx) {
@@ -133,7 +134,8 @@ export function attentionFlops(B: number, T: number, D: number, heads: number, c
 export function attentionCase(B: number, T: number, D: number, heads: number, causal: boolean, meta: CaseMeta & { version?: string } = {}): BenchCase {
   const version = meta.version ?? 'v1';
   return {
-    op: 'attention', ...meta, version, chosenBy: chosenBy(ATTENTION, version as AttentionVersion), shape: `B=${B} T=${T} D=${D} heads=${heads}${causal ? ' causal' : ''}`,
+    op: 'attention', ...meta, version, chosenBy: chosenBy(ATTENTION, version as AttentionVersion),
+    shape: `B=${B} T=${T} D=${D} heads=${heads}${causal ? ' causal' : ''}`,
     flops: attentionFlops(B, T, D, heads, causal),
     bytes: 4 * (B * T * 3 * D + B * T * D),
     setup(ctx) {
@@ -290,7 +292,9 @@ export function towerCases(s: TowerShape, adapter: AdapterSummary): BenchCase[] 
   }
   for (const version of attnVersions) cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
   cases.push(gatherRowsCase(B, T, D, { group: g, role: 'pool', calls: 1 }));
-  for (const version of mmVersions(B, s.projection, D, false, undefined, false)) cases.push(matmulCase(B, s.projection, D, { bias: false, version, group: g, role: 'proj', calls: 1 }));
+  for (const version of mmVersions(B, s.projection, D, false, undefined, false)) {
+    cases.push(matmulCase(B, s.projection, D, { bias: false, version, group: g, role: 'proj', calls: 1 }));
+  }
   cases.push(l2normCase(B, s.projection, { group: g, role: 'head', calls: 1 }));
   if (s.tower === 'vision') cases.push(softmaxCase(B, 1000, { group: g, role: 'head', calls: 1 }));
   return cases;

@@ -104,7 +104,8 @@ describe('harness helpers', () => {
     const byVersion = Object.fromEntries(cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv').map((c) => [c.version, c.chosenBy]));
     expect(byVersion).toEqual({ v1: [], v2: [], v3: ['llvmpipe'], v4: ['swiftshader'], v5: ['gpu', 'gpu-subgroups'] });
     expect(cpu.find((c) => c.op === 'softmax')!.chosenBy).toBeUndefined();
-    const rows = kernelRows(cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv').map((c) => ({ ...emptyResult(c), chosen_by: c.chosenBy ? [...c.chosenBy] : undefined })));
+    const qkv = cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv');
+    const rows = kernelRows(qkv.map((c) => ({ ...emptyResult(c), chosen_by: c.chosenBy ? [...c.chosenBy] : undefined })));
     expect(rows[0].slice(0, 3)).toEqual(['op', 'version', 'chosen by']);
     expect(rows.slice(1).map((r) => r[2])).toEqual(['bench only', 'bench only', 'llvmpipe', 'swiftshader', 'gpu, gpu-subgroups']);
     expect(ADAPTER_KINDS.map((k) => MATMUL.choice[k])).toEqual(['v3', 'v4', 'v5', 'v5']);

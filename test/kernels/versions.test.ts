@@ -28,7 +28,8 @@ const OPS: [KernelOp<any, string>, clip: unknown[], odd: unknown[]][] = [
   [MATMUL, [{ M: 50, N: 2304, K: 768 }, { M: 77, N: 512, K: 2048 }], [{ M: 9, N: 17, K: 7 }]],
   [ATTENTION, [{ B: 1, T: 50, heads: 12, hd: 64 }, { B: 1, T: 77, heads: 8, hd: 64 }, { B: 1, T: 257, heads: 16, hd: 64 }], [{ B: 1, T: 7, heads: 1, hd: 68 }]],
   [LAYERNORM, [{ rows: 50, D: 768 }, { rows: 77, D: 512 }, { rows: 257, D: 1024 }], [{ rows: 7, D: 37 }]],
-  [PATCH_EMBED, [{ B: 1, C: 3, S: 224, P: 32, D: 768 }, { B: 1, C: 3, S: 224, P: 16, D: 768 }], [{ B: 1, C: 3, S: 224, P: 14, D: 1024 }, { B: 1, C: 3, S: 30, P: 14, D: 10 }]],
+  [PATCH_EMBED, [{ B: 1, C: 3, S: 224, P: 32, D: 768 }, { B: 1, C: 3, S: 224, P: 16, D: 768 }],
+    [{ B: 1, C: 3, S: 224, P: 14, D: 1024 }, { B: 1, C: 3, S: 30, P: 14, D: 10 }]],
 ];
 
 describe('adapterKind', () => {

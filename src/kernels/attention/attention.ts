@@ -27,7 +27,9 @@ const params = (s: AttentionShape) => {
 };
 
 /** The barrier-free versions keep q and the output in 16 unrolled vec4 registers: head sizes 4k <= 64, else v1. */
-function barrierFree(code: string, note: string, rowsPerInvocation: number, wg: (family: string) => number, benchOnly = false): KernelVersion<AttentionShape, AttentionVersion> {
+function barrierFree(
+  code: string, note: string, rowsPerInvocation: number, wg: (family: string) => number, benchOnly = false,
+): KernelVersion<AttentionShape, AttentionVersion> {
   return {
     note, code, params, floats: [8],
     supports: (s) => s.hd % 4 === 0 && s.hd <= 64,

@@ -19,12 +19,17 @@ export interface MatmulShape {
   residual: boolean;
 }
 
+export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
+type MatmulDescriptor = KernelVersion<MatmulShape, MatmulVersion>;
+
 /**
  * What every version shares: the params, the fused-epilogue constants, and the WGSL after each
  * version's own (epilogue.wgsl + the activation formulas). `rows` x `cols` is the output tile one
  * workgroup writes.
  */
-function version(code: string, note: string, rows: number, cols: number, vec4: boolean, more: Partial<KernelVersion<MatmulShape, MatmulVersion>> = {}): KernelVersion<MatmulShape, MatmulVersion> {
+function matmulVersion(
+  code: string, note: string, rows: number, cols: number, vec4: boolean, more: Partial<MatmulDescriptor> = {},
+): MatmulDescriptor {
   return {
     note,
     code: `${code}\n${epilogue}\n${ACTIVATION_FORMULAS_WGSL}`,
@@ -38,17 +43,16 @@ function version(code: string, note: string, rows: number, cols: number, vec4: b
   };
 }
 
-export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
 
 /** Every version, oldest first (the WGSL headers say more); the benchmark times each against the CPU reference. */
 export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
   op: 'matmul',
   versions: {
-    v1: version(v1, '64x64 tile per workgroup, 16-deep K slices in workgroup memory, 4x4 outputs per thread', 64, 64, false, { benchOnly: true }),
-    v2: version(v2, 'as v1, the 16 accumulators in four vec4 registers (SwiftShader kept the array in memory)', 64, 64, false, { benchOnly: true }),
-    v3: version(v3, 'no workgroup memory: a 12x8 register block per invocation, vec4 loads along K (CPU adapters)', 12, 256, true),
-    v4: version(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true),
-    v5: version(v5, '32x32 workgroup tile, 32-deep K slices with coalesced vec4 loads (GPUs)', 32, 32, true),
+    v1: matmulVersion(v1, '64x64 tile per workgroup, 16-deep K slices in workgroup memory, 4x4 outputs per thread', 64, 64, false, { benchOnly: true }),
+    v2: matmulVersion(v2, 'as v1, the 16 accumulators in four vec4 registers (SwiftShader kept the array in memory)', 64, 64, false, { benchOnly: true }),
+    v3: matmulVersion(v3, 'no workgroup memory: a 12x8 register block per invocation, vec4 loads along K (CPU adapters)', 12, 256, true),
+    v4: matmulVersion(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true),
+    v5: matmulVersion(v5, '32x32 workgroup tile, 32-deep K slices with coalesced vec4 loads (GPUs)', 32, 32, true),
   },
   /**
    * The fastest version measured on each kind of adapter (bench, B/32 shapes, 2026-11-27): the
