@@ -95,14 +95,15 @@ export function pct(x: number | null | undefined): string {
 
 /** Rows (header first) of the kernel table. */
 export function kernelRows(results: readonly BenchResult[]): string[][] {
-  const rows = [['op', 'version', 'chosen by', 'shape', 'where', 'ms', 'GFLOP/s', 'GB/s', 'of peak', 'samples', 'max |diff|']];
+  const rows = [['op', 'version', 'shape', 'where', 'ms', 'GFLOP/s', 'GB/s', 'of peak', 'samples', 'max |diff|', 'chosen by']];
   for (const r of results) {
     rows.push([
-      r.op, r.version, chosenBy(r), r.shape, [r.group, r.role].filter(Boolean).join(' '),
+      r.op, r.version, r.shape, [r.group, r.role].filter(Boolean).join(' '),
       r.valid ? fmt(r.ms) : 'INVALID',
       r.valid ? fmt(r.gflops) : '–', r.valid ? fmt(r.gbps) : '–', pct(r.peak_share),
       r.valid ? `${r.samples}x${r.reps}` : (r.error ?? '').slice(0, 60),
       r.max_abs_diff === null ? '–' : r.max_abs_diff.toExponential(1),
+      chosenBy(r),
     ]);
   }
   return rows;

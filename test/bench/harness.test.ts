@@ -106,8 +106,9 @@ describe('harness helpers', () => {
     expect(cpu.find((c) => c.op === 'softmax')!.chosenBy).toBeUndefined();
     const qkv = cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv');
     const rows = kernelRows(qkv.map((c) => ({ ...emptyResult(c), chosen_by: c.chosenBy ? [...c.chosenBy] : undefined })));
-    expect(rows[0].slice(0, 3)).toEqual(['op', 'version', 'chosen by']);
-    expect(rows.slice(1).map((r) => r[2])).toEqual(['bench only', 'bench only', 'llvmpipe', 'swiftshader', 'gpu, gpu-subgroups']);
+    expect(rows[0].slice(0, 3)).toEqual(['op', 'version', 'shape']);
+    expect(rows[0].at(-1)).toBe('chosen by');
+    expect(rows.slice(1).map((r) => r.at(-1))).toEqual(['bench only', 'bench only', 'llvmpipe', 'swiftshader', 'gpu, gpu-subgroups']);
     expect(ADAPTER_KINDS.map((k) => MATMUL.choice[k])).toEqual(['v3', 'v4', 'v5', 'v5']);
   });
 });
