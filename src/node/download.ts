@@ -13,7 +13,8 @@ import { CLIP_OPTIONAL_FILES, CLIP_REQUIRED_FILES, DEFAULT_HUB_ENDPOINT, hubFile
 import { errorText } from '../model/sources.ts';
 import { writeAll } from './safetensors-stream.ts';
 
-export interface DownloadProgress {
+/** Progress of one file downloaded to disk (the browser's cache reports CacheDownloadProgress). */
+export interface HubDownloadProgress {
   file: string;
   /** Bytes on disk so far, resumed bytes included. */
   bytes: number;
@@ -30,7 +31,7 @@ export interface DownloadOptions {
   revision?: string;
   files?: readonly string[];
   optionalFiles?: readonly string[];
-  onProgress?: (p: DownloadProgress) => void;
+  onProgress?: (p: HubDownloadProgress) => void;
   /** Resume attempts after a dropped connection, per file. Default 3. */
   retries?: number;
   /** A transfer that receives nothing for this long is dropped and resumed. Default 60 s. */

@@ -7,7 +7,7 @@ import { checkModelFile, parseJsonObject } from '../model/file-checks.ts';
 import { DEFAULT_HUB_ENDPOINT } from '../model/hub.ts';
 import { resolveModelLocation, type ModelLocation } from '../model/sources.ts';
 import type { ModelFilesInput } from '../model/platform.ts';
-import type { DownloadProgress, WeightsCache } from './weights-cache.ts';
+import type { CacheDownloadProgress, WeightsCache } from './weights-cache.ts';
 
 /** The folder, weights URL and hub id of a remote model (the library's one resolver decides). */
 export type RemoteModel = ModelLocation;
@@ -25,7 +25,7 @@ export function remoteUrls(m: RemoteModel): string[] {
 export interface FetchModelOptions {
   cache: WeightsCache;
   signal?: AbortSignal;
-  onProgress?: (p: DownloadProgress) => void;
+  onProgress?: (p: CacheDownloadProgress) => void;
   /** Called with config.json (if any) before the weights download: throw to stop early. */
   checkConfig?: (config: unknown) => void;
 }

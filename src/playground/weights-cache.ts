@@ -14,7 +14,8 @@ import { RateMeter } from './rate-meter.ts';
 export const CACHE_NAME = 'clip-webgpu-models-v1';
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
-export interface DownloadProgress {
+/** Progress of one file fetched through the browser's weights cache (Node's hub download has HubDownloadProgress). */
+export interface CacheDownloadProgress {
   /** File name, e.g. "model.safetensors". */
   file: string;
   url: string;
@@ -31,7 +32,7 @@ export interface DownloadProgress {
 }
 
 export interface FetchFileOptions {
-  onProgress?: (p: DownloadProgress) => void;
+  onProgress?: (p: CacheDownloadProgress) => void;
   signal?: AbortSignal;
   /** A 404 gives null instead of an error (and is remembered, so offline loads agree). */
   optional?: boolean;

@@ -12,7 +12,7 @@ import {
   fetchModelFiles, filesFromDrop, filesFromInput, localModelFiles, remoteModel, remoteUrls, type LocalFile,
 } from '../../model-files.ts';
 import { DEFAULT_MODEL, emit, publishModel } from '../../shared-model.ts';
-import { WeightsCache, type CacheUsage, type DownloadProgress } from '../../weights-cache.ts';
+import { WeightsCache, type CacheUsage, type CacheDownloadProgress } from '../../weights-cache.ts';
 import { loaderStyles } from './clip-model-loader.styles.ts';
 
 const SUGGESTIONS = ['openai/clip-vit-base-patch32', 'openai/clip-vit-base-patch16', 'openai/clip-vit-large-patch14'];
@@ -224,7 +224,7 @@ export class ClipModelLoader extends LitElement {
     }
   }
 
-  private onDownload(p: DownloadProgress): void {
+  private onDownload(p: CacheDownloadProgress): void {
     this.setProgress({ phase: 'download', file: p.file, loaded: p.loaded, total: p.total, speed: p.speed, eta: p.eta, fromCache: p.fromCache });
   }
 
