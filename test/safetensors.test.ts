@@ -284,6 +284,11 @@ describe('malformed files', () => {
     await expectClipError(openPath(rawFile('array.safetensors', '[1, 2]')), 'safetensors', 'not a JSON object');
   });
 
+  it('an HTML page (a dev server\'s answer for a missing file)', async () => {
+    const p = write('page.safetensors', new TextEncoder().encode('<!DOCTYPE html><html><body>app</body></html>'));
+    await expectClipError(openPath(p), 'safetensors', 'is an HTML page, not a safetensors file');
+  });
+
   it('a tensor named twice (JSON.parse would keep only the last)', async () => {
     const entry = JSON.stringify(f32([2], [0, 8]));
     const p = rawFile('dup.safetensors', `{"w": ${entry}, "x\\"y": {"a": {"w": 1}}, "w": ${entry}}`, 8);

@@ -45,6 +45,9 @@ export class SafetensorsFile {
     const size = await source.size();
     if (size < 8) fail(`${file}: too short to be a safetensors file (${size} bytes; the header length alone needs 8)`);
     const prefix = await source.read(0, 8);
+    if (/^\s*<(!doctyp|html|head|body)/i.test(String.fromCharCode(...prefix))) {
+      fail(`${file} is an HTML page, not a safetensors file (a server's page for a file it does not have?)`);
+    }
     const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
     if (n > BigInt(MAX_HEADER_BYTES)) {
       fail(`${file}: header length ${n} is absurd (limit ${MAX_HEADER_BYTES}, file is ${size} bytes): not a safetensors file?`);
