@@ -104,12 +104,20 @@ function describe(e: unknown): string {
 }
 
 /**
- * Cases for this run: the class's share of FUZZ_CASES (the long mode), in proportion to its share
- * of the small default run (slow classes, such as whole tokenizers, get fewer), else the default.
+ * Cases per class for this run: FUZZ_CASES (the long mode) shared out in proportion to the small
+ * default run (slow classes, such as whole tokenizers, get fewer), summing exactly to FUZZ_CASES;
+ * else the small default.
  */
-export function casesPerClass(small: number, allSmall: number): number {
+export function casesPerClass(small: readonly number[]): number[] {
   const total = Number(process.env.FUZZ_CASES);
-  return Number.isFinite(total) && total > 0 ? Math.max(1, Math.round((total * small) / allSmall)) : small;
+  if (!(Number.isFinite(total) && total > 0)) return [...small];
+  const all = small.reduce((a, b) => a + b, 0);
+  let before = 0;
+  return small.map((k) => {
+    const from = Math.round((total * before) / all);
+    before += k;
+    return Math.round((total * before) / all) - from;
+  });
 }
 
 /** Per-test limit: the long mode runs for many minutes. */
