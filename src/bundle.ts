@@ -4,5 +4,5 @@
  */
 export * from './index.ts';
 export * from './playground/components/index.ts';
-export { WeightsCache, type CacheUsage, type DownloadProgress } from './playground/weights-cache.ts';
+export { WeightsCache, type CacheUsage, type CacheDownloadProgress } from './playground/weights-cache.ts';
 export { currentModel, DEFAULT_MODEL, MODEL_READY, type ModelReadyDetail } from './playground/shared-model.ts';

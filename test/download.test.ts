@@ -8,7 +8,7 @@ import { CLIP_REQUIRED_FILES, clipFileUrls, hubFileUrl, validateRepoId } from '.
 import { SafetensorsFile } from '../src/model/safetensors/reader.ts';
 import { FileSource } from '../src/node/file-source.ts';
 import { defaultModelDir, downloadHubModel } from '../src/node/download.ts';
-import type { DownloadProgress } from '../src/node/download.ts';
+import type { HubDownloadProgress } from '../src/node/download.ts';
 import { createProgressRenderer, formatProgress } from '../src/node/progress.ts';
 import { writeRandomClipModel } from '../src/node/random-model.ts';
 import { closedPort, startWeightsServer } from './helpers/weights-server.ts';
@@ -70,7 +70,7 @@ describe('downloadHubModel', () => {
   it('downloads every file byte-identically, then skips them when complete', async () => {
     await withServer({}, async (server) => {
       const dir = freshDir();
-      const events: DownloadProgress[] = [];
+      const events: HubDownloadProgress[] = [];
       const result = await downloadHubModel(REPO, dir, { endpoint: server.url, onProgress: (p) => events.push(p) });
       expectSameFiles(dir);
       expect(result.files.map((f) => [f.file, f.status])).toEqual([
@@ -153,7 +153,7 @@ describe('downloadHubModel', () => {
 });
 
 describe('progress rendering', () => {
-  const p: DownloadProgress = { file: 'model.safetensors', bytes: 270.1e6, total: 600e6, speed: 35.2e6, done: false, skipped: false };
+  const p: HubDownloadProgress = { file: 'model.safetensors', bytes: 270.1e6, total: 600e6, speed: 35.2e6, done: false, skipped: false };
 
   it('formats percent, MB, MB/s and ETA', () => {
     expect(formatProgress(p)).toBe('model.safetensors   45%  270.1/600.0 MB  35.2 MB/s  ETA 0:09');

@@ -284,6 +284,20 @@ describe('malformed files', () => {
     await expectClipError(openPath(rawFile('array.safetensors', '[1, 2]')), 'safetensors', 'not a JSON object');
   });
 
+  it('an HTML page (a dev server\'s answer for a missing file)', async () => {
+    const p = write('page.safetensors', new TextEncoder().encode('<!DOCTYPE html><html><body>app</body></html>'));
+    await expectClipError(openPath(p), 'safetensors', 'is an HTML page, not a safetensors file');
+  });
+
+  it('a tensor named twice (JSON.parse would keep only the last)', async () => {
+    const entry = JSON.stringify(f32([2], [0, 8]));
+    const p = rawFile('dup.safetensors', `{"w": ${entry}, "x\\"y": {"a": {"w": 1}}, "w": ${entry}}`, 8);
+    await expectClipError(openPath(p), 'safetensors', p, 'names tensor "w" twice');
+    // Keys nested deeper, and escaped quotes, are not top-level names.
+    const ok = rawFile('nested.safetensors', { __metadata__: { w: 'x', 'a"b': 'y' }, w: f32([2], [0, 8]) }, 8);
+    expect((await openPath(ok)).tensors.size).toBe(1);
+  });
+
   it('entries missing dtype, shape or data_offsets', async () => {
     for (const key of ['dtype', 'shape', 'data_offsets']) {
       const entry: Record<string, unknown> = f32([2], [0, 8]);

@@ -37,6 +37,16 @@ const HF_VISION_DEFAULTS = {
 };
 const HF_DEFAULTS = { projection_dim: 512, logit_scale_init_value: 2.6592 };
 
+/**
+ * Largest sizes we accept, far above any CLIP (ViT-bigG: 48 layers, width 1664, MLP 8192): a config
+ * beyond them is corrupt, and would otherwise make us list a billion layers' tensors.
+ */
+const LIMITS: Readonly<Record<string, number>> = {
+  hidden_size: 65_536, intermediate_size: 262_144, num_hidden_layers: 1_024, num_attention_heads: 1_024,
+  image_size: 16_384, patch_size: 16_384, num_channels: 64, vocab_size: 10_000_000, max_position_embeddings: 65_536,
+  projection_dim: 65_536, eos_token_id: 10_000_000,
+};
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -58,8 +68,9 @@ function reader(obj: Json, defaults: Json, where: string) {
   return {
     int(k: string, min = 1): number {
       const v = get(k);
-      if (!Number.isSafeInteger(v) || (v as number) < min) {
-        throw new ClipError('config', `${where}.${k} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+      const max = LIMITS[k] ?? Number.MAX_SAFE_INTEGER;
+      if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max) {
+        throw new ClipError('config', `${where}.${k} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
       }
       return v as number;
     },
@@ -281,6 +292,9 @@ export function inferClipConfig(tensors: TensorShapes, file = 'model.safetensors
       if (m) max = Math.max(max, Number(m[1]));
     }
     if (max < 0) throw new ClipError('weights', `no ${prefix}.encoder.layers.* tensors in ${file}`);
+    if (max >= LIMITS.num_hidden_layers) {
+      throw new ClipError('weights', `${file} names ${prefix} layer ${max}; more than ${LIMITS.num_hidden_layers} layers is not a CLIP checkpoint`);
+    }
     return max + 1;
   };
   const heads = (hidden: number, tower: string) => {
@@ -296,7 +310,7 @@ export function inferClipConfig(tensors: TensorShapes, file = 'model.safetensors
     throw new ClipError('weights', `${file}: vision position_embedding has ${positions} rows, not 1 + a square number of patches`);
   }
   const [vocab, dt] = shape('text_model.embeddings.token_embedding.weight');
-  return {
+  const inferred: ClipConfig = {
     vision: {
       hiddenSize: dv, intermediateSize: shape('vision_model.encoder.layers.0.mlp.fc1.weight')[0],
       numLayers: layerCount('vision_model'), numHeads: heads(dv, 'vision'),
@@ -311,4 +325,6 @@ export function inferClipConfig(tensors: TensorShapes, file = 'model.safetensors
     projectionDim: shape('visual_projection.weight')[0],
     logitScaleInit: HF_DEFAULTS.logit_scale_init_value,
   };
+  // Shapes of empty tensors can claim any size: the inferred sizes pass the same checks as a config.json.
+  return parseClipConfig(clipConfigToHfJson(inferred), `${file} (sizes inferred from its tensors)`);
 }

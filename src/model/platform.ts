@@ -6,10 +6,10 @@
 import { requestBrowserContext } from '../kernels/device.ts';
 import type { GpuContext } from '../kernels/runtime.ts';
 import { ClipError } from '../errors.ts';
-import { hubFileUrl, validateRepoId } from './hub.ts';
+import { parseJsonObject } from './file-checks.ts';
 import { decodeImageBrowser, type BrowserImageSource } from './preprocess/decode-browser.ts';
 import type { RawImage } from './preprocess/preprocess.ts';
-import { UrlSource, toByteSource, type ByteSource, type ByteSourceInput } from './sources.ts';
+import { UrlSource, resolveModelLocation, toByteSource, type ByteSource, type ByteSourceInput } from './sources.ts';
 import type { ClipTokenizer } from './tokenizer/bpe.ts';
 import { fetchTokenizer, tokenizerFromSources, type TokenizerSources } from './tokenizer/load.ts';
 
@@ -58,19 +58,14 @@ export function filesFromInput(input: ModelFilesInput): ModelFiles {
   };
 }
 
-/** A hub id ("openai/clip-vit-base-patch32") or a folder / model.safetensors URL -> folder URL. */
+/** A hub id ("openai/clip-vit-base-patch32") or a folder / model.safetensors URL (absolute or page-relative) -> folder URL. */
 export function modelBaseUrl(source: string): string {
-  if (/^(https?:|blob:)/i.test(source)) {
-    if (/\.safetensors(\?.*)?$/i.test(source)) return source.slice(0, source.lastIndexOf('/') + 1);
-    return source.endsWith('/') ? source : source + '/';
-  }
-  return hubFileUrl(validateRepoId(source), '');
+  return resolveModelLocation(source).folder;
 }
 
 /** Files from a folder URL laid out like a hub repo. */
 export async function filesFromUrl(source: string, fetchImpl: typeof fetch = fetch): Promise<ModelFiles> {
-  const base = modelBaseUrl(source);
-  const weightsUrl = /\.safetensors(\?.*)?$/i.test(source) ? source : base + 'model.safetensors';
+  const { folder: base, weightsUrl } = resolveModelLocation(source);
   let config: unknown | null = null;
   let res: Response;
   try {
@@ -79,11 +74,7 @@ export async function filesFromUrl(source: string, fetchImpl: typeof fetch = fet
     throw new ClipError('network', `Could not reach ${base}config.json: ${(e as Error).message}`, { cause: e });
   }
   if (res.ok) {
-    try {
-      config = await res.json();
-    } catch {
-      throw new ClipError('config', `${base}config.json is not valid JSON.`);
-    }
+    config = parseJsonObject(await res.text(), `${base}config.json`, 'config');
   } else if (res.status !== 404) {
     throw new ClipError(res.status === 401 || res.status === 403 ? 'not-found' : 'network',
       `${base}config.json: HTTP ${res.status}${res.status === 401 ? ' (no such model, or it is private)' : ''}.`);

@@ -5,6 +5,7 @@
  * range at a time, so a 600 MB checkpoint is never held in memory twice.
  */
 import { ClipError } from '../errors.ts';
+import { DEFAULT_HUB_ENDPOINT, hubFileUrl, validateRepoId } from './hub.ts';
 
 export interface ByteSource {
   /** File name, path or URL: used in error messages. */
@@ -186,4 +187,50 @@ export function toByteSource(input: ByteSourceInput): ByteSource {
   if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) return new MemorySource(input);
   if (typeof Blob !== 'undefined' && input instanceof Blob) return new BlobSource(input);
   return input as ByteSource;
+}
+
+/** Where a model's files are read from: a folder URL, its weights URL, and the hub id if it was one. */
+export interface ModelLocation {
+  /** Absolute folder URL, ending in "/". */
+  folder: string;
+  weightsUrl: string;
+  /** A hub id when the source was one. */
+  repoId: string | null;
+}
+
+const SAFETENSORS_URL = /\.safetensors([?#].*)?$/i;
+
+/** True for what is a URL rather than a hub id: a scheme, "/", "./", "../", or a trailing "/" or ".safetensors". */
+export function isModelUrl(source: string): boolean {
+  return /^(https?:|blob:)/i.test(source) || /^\.{0,2}\//.test(source) || source.endsWith('/') || SAFETENSORS_URL.test(source);
+}
+
+/**
+ * The one resolver of model sources for the library and the playground: a hub id ("org/name"), an
+ * absolute URL, or a URL relative to the page ("/models/clip/", "./clip/", "clip/model.safetensors")
+ * -> absolute folder and weights URLs. `base` defaults to the page's address.
+ */
+export function resolveModelLocation(source: string, options: { endpoint?: string; base?: string } = {}): ModelLocation {
+  const s = source.trim();
+  if (!isModelUrl(s)) {
+    const repoId = validateRepoId(s);
+    const folder = hubFileUrl(repoId, '', { endpoint: options.endpoint || DEFAULT_HUB_ENDPOINT });
+    return { folder, weightsUrl: folder + 'model.safetensors', repoId };
+  }
+  const base = options.base ?? (globalThis as { location?: { href?: string } }).location?.href;
+  let abs: string;
+  try {
+    abs = new URL(s, base).href;
+  } catch {
+    throw new ClipError('input', base
+      ? `Not a valid model URL: ${JSON.stringify(s)}.`
+      : `${JSON.stringify(s)} is a relative URL, and there is no page to resolve it against: give an absolute URL${
+        /^https?:/i.test(s) ? '' : ' (in Node, a folder path)'}.`);
+  }
+  if (SAFETENSORS_URL.test(abs)) {
+    const path = abs.replace(/[?#].*$/, '');
+    return { folder: path.slice(0, path.lastIndexOf('/') + 1), weightsUrl: abs, repoId: null };
+  }
+  const folder = abs.replace(/[?#].*$/, '').replace(/\/?$/, '/');
+  return { folder, weightsUrl: folder + 'model.safetensors', repoId: null };
 }

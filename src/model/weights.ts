@@ -52,7 +52,8 @@ export interface ClipWeights {
   bytes: number;
 }
 
-export interface LoadProgress {
+/** Tensors uploaded so far (ClipModel.load reports it as its LoadProgress 'weights' phase). */
+export interface WeightsUploadProgress {
   /** 'weights' while tensors upload; bytes are the file's bytes read so far. */
   phase: 'weights';
   loaded: number;
@@ -64,7 +65,7 @@ export async function loadClipWeights(
   ctx: GpuContext,
   file: SafetensorsFile,
   config: ClipConfig,
-  onProgress?: (p: LoadProgress) => void,
+  onProgress?: (p: WeightsUploadProgress) => void,
   options: { tokenTableOnCpu?: boolean } = {},
 ): Promise<ClipWeights> {
   // The caller has checked names and shapes (checkConfigAgainstTensors) before requesting a GPU.

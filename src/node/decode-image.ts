@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ClipError } from '../errors.ts';
-import { MAX_IMAGE_SIDE } from '../model/preprocess/preprocess.ts';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from '../model/preprocess/preprocess.ts';
 import type { RawImage } from '../model/preprocess/preprocess.ts';
 
 export interface DecodedImage extends RawImage {
@@ -86,6 +86,10 @@ function checkSize(name: string, format: string, width: number, height: number):
   if (width < 1 || height < 1) throw new ClipError('image', `${name} is a corrupt ${format}: its header says ${width}x${height} pixels`);
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
     throw new ClipError('image', `${name} is ${width}x${height} pixels; the largest supported side is ${MAX_IMAGE_SIDE} px (downscale it first)`);
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ClipError('image', `${name} is ${width}x${height} pixels (${(width * height / 1e6).toFixed(0)} megapixels); ` +
+      `the most supported is ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels (downscale it first)`);
   }
 }
 
@@ -204,7 +208,7 @@ function decodeJpeg(bytes: Uint8Array, name: string): DecodedImage {
     const out = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: true,
-      maxResolutionInMP: (MAX_IMAGE_SIDE * MAX_IMAGE_SIDE) / 1e6,
+      maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
       maxMemoryUsageInMB: 4096,
     });
     checkSize(name, 'JPEG', out.width, out.height);

@@ -1,5 +1,5 @@
 /** Download progress for a terminal: one rewritten line on a TTY, occasional plain lines otherwise. */
-import type { DownloadProgress } from './download.ts';
+import type { HubDownloadProgress } from './download.ts';
 
 const MB = 1e6;
 
@@ -11,7 +11,7 @@ function duration(seconds: number): string {
 }
 
 /** e.g. `model.safetensors  45%  270.1/600.0 MB  35.2 MB/s  ETA 0:09`. */
-export function formatProgress(p: DownloadProgress): string {
+export function formatProgress(p: HubDownloadProgress): string {
   if (p.skipped) return `${p.file}  already complete (${(p.bytes / MB).toFixed(1)} MB)`;
   const known = p.total !== undefined && p.total > 0;
   const pct = known ? `${Math.floor((100 * p.bytes) / p.total!)}%`.padStart(4) : '   ?';
@@ -28,7 +28,7 @@ export interface ProgressStream {
 }
 
 /** An `onProgress` callback that renders to `stream` (default stderr). */
-export function createProgressRenderer(stream: ProgressStream = process.stderr): (p: DownloadProgress) => void {
+export function createProgressRenderer(stream: ProgressStream = process.stderr): (p: HubDownloadProgress) => void {
   let lastAt = 0, lastStep = -1, lastFile = '';
   return (p) => {
     const now = Date.now();

@@ -3,31 +3,18 @@
  * cache), or files the user dropped. Both end as the ModelFilesInput that ClipModel.load takes.
  */
 import { ClipError } from '../errors.ts';
-import { DEFAULT_HUB_ENDPOINT, hubFileUrl, validateRepoId } from '../model/hub.ts';
+import { checkModelFile, parseJsonObject } from '../model/file-checks.ts';
+import { DEFAULT_HUB_ENDPOINT } from '../model/hub.ts';
+import { resolveModelLocation, type ModelLocation } from '../model/sources.ts';
 import type { ModelFilesInput } from '../model/platform.ts';
-import type { DownloadProgress, WeightsCache } from './weights-cache.ts';
+import type { CacheDownloadProgress, WeightsCache } from './weights-cache.ts';
 
-export interface RemoteModel {
-  /** The folder URL every file is read from. */
-  folder: string;
-  weightsUrl: string;
-  /** A hub id when the source was one. */
-  repoId: string | null;
-}
+/** The folder, weights URL and hub id of a remote model (the library's one resolver decides). */
+export type RemoteModel = ModelLocation;
 
-/** Hub id ("org/name"), absolute or relative folder URL, or a .safetensors URL -> file URLs. */
+/** Hub id ("org/name"), absolute or page-relative folder URL, or a .safetensors URL -> file URLs. */
 export function remoteModel(source: string, endpoint = DEFAULT_HUB_ENDPOINT): RemoteModel {
-  const s = source.trim();
-  const isUrl = /^(https?:|blob:)/i.test(s) || /^(\.{0,2}\/)/.test(s);
-  if (!isUrl) {
-    const repoId = validateRepoId(s);
-    const folder = hubFileUrl(repoId, '', { endpoint: endpoint || DEFAULT_HUB_ENDPOINT });
-    return { folder, weightsUrl: folder + 'model.safetensors', repoId };
-  }
-  const abs = new URL(s, globalThis.location?.href).href;
-  if (/\.safetensors(\?.*)?$/i.test(abs)) return { folder: abs.slice(0, abs.lastIndexOf('/') + 1), weightsUrl: abs, repoId: null };
-  const folder = abs.endsWith('/') ? abs : abs + '/';
-  return { folder, weightsUrl: folder + 'model.safetensors', repoId: null };
+  return resolveModelLocation(source, { endpoint });
 }
 
 /** Every URL a remote load reads (for "is it all cached?"). The tokenizer may come from either set. */
@@ -38,7 +25,7 @@ export function remoteUrls(m: RemoteModel): string[] {
 export interface FetchModelOptions {
   cache: WeightsCache;
   signal?: AbortSignal;
-  onProgress?: (p: DownloadProgress) => void;
+  onProgress?: (p: CacheDownloadProgress) => void;
   /** Called with config.json (if any) before the weights download: throw to stop early. */
   checkConfig?: (config: unknown) => void;
 }
@@ -49,7 +36,7 @@ export async function fetchModelFiles(source: string, m: RemoteModel, opts: Fetc
   const get = async (file: string, optional: boolean, url = m.folder + file) => {
     try {
       return await opts.cache.fetchFile(url, {
-        optional, signal: opts.signal,
+        optional, signal: opts.signal, check: (blob) => checkModelFile(file, blob, url),
         onProgress: (p) => {
           fromCache &&= p.fromCache;
           opts.onProgress?.(p);
@@ -61,13 +48,7 @@ export async function fetchModelFiles(source: string, m: RemoteModel, opts: Fetc
   };
   const configBlob = await get('config.json', true);
   let config: unknown = null;
-  if (configBlob) {
-    try {
-      config = JSON.parse(await configBlob.text());
-    } catch {
-      throw new ClipError('config', `${m.folder}config.json is not valid JSON.`);
-    }
-  }
+  if (configBlob) config = parseJsonObject(await configBlob.text(), `${m.folder}config.json`, 'config');
   opts.checkConfig?.(config);
   // A folder without weights should say so now, not after its tokenizer has been looked for.
   if (!(await opts.cache.hasAll([m.weightsUrl]))) await checkExists(m.weightsUrl, opts.signal).catch((e) => {
@@ -144,13 +125,7 @@ export async function localModelFiles(files: readonly LocalFile[]): Promise<Mode
   }
   const configFile = byName.get('config.json');
   let config: unknown = null;
-  if (configFile) {
-    try {
-      config = JSON.parse(await configFile.file.text());
-    } catch {
-      throw new ClipError('config', `The dropped config.json is not valid JSON.`);
-    }
-  }
+  if (configFile) config = parseJsonObject(await configFile.file.text(), 'The dropped config.json', 'config');
   const folder = weights.path.includes('/') ? weights.path.slice(0, weights.path.lastIndexOf('/')) : '';
   return { name: folder ? folder.split('/').pop()! : weights.file.name, config, tokenizer, weights: weights.file };
 }

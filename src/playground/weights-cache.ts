@@ -14,7 +14,8 @@ import { RateMeter } from './rate-meter.ts';
 export const CACHE_NAME = 'clip-webgpu-models-v1';
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
-export interface DownloadProgress {
+/** Progress of one file fetched through the browser's weights cache (Node's hub download has HubDownloadProgress). */
+export interface CacheDownloadProgress {
   /** File name, e.g. "model.safetensors". */
   file: string;
   url: string;
@@ -31,12 +32,18 @@ export interface DownloadProgress {
 }
 
 export interface FetchFileOptions {
-  onProgress?: (p: DownloadProgress) => void;
+  onProgress?: (p: CacheDownloadProgress) => void;
   signal?: AbortSignal;
   /** A 404 gives null instead of an error (and is remembered, so offline loads agree). */
   optional?: boolean;
   /** Resume attempts after a dropped connection. */
   retries?: number;
+  /**
+   * Throws when the bytes are not the file they should be (an HTML fallback page, broken JSON, a
+   * bad safetensors header). A download that fails it is not kept; a cached copy that fails it is
+   * dropped and downloaded again, so one bad answer never sticks to a URL.
+   */
+  check?: (blob: Blob) => Promise<void>;
 }
 
 /** What the cache knows about one file. */
@@ -84,13 +91,20 @@ export class WeightsCache {
     if (!this.available) return this.fetchUncached(url, options);
     const cache = await caches.open(this.cacheName);
     const meta = await this.readMeta(cache, url);
+    if (meta?.complete && meta.missing) {
+      // A remembered 404 is asked again (the file may be there now); offline, the memory answers.
+      return this.download(cache, url, null, options).catch((e) => {
+        if (e instanceof ClipError && e.code === 'network' && !(e as { status?: number }).status) return this.missing(url, options);
+        throw e;
+      });
+    }
     if (meta?.complete) {
-      if (meta.missing) return this.missing(url, options);
       const blob = await this.assemble(cache, meta);
-      if (blob) {
+      if (blob && (await passes(blob, options))) {
         options.onProgress?.({ file: fileName(url), url, loaded: blob.size, total: blob.size, speed: 0, eta: 0, fromCache: true, done: true });
         return blob;
       }
+      await this.forget(cache, meta); // gone, or not the file it claims to be: download it again
     }
     return this.download(cache, url, meta && !meta.complete && meta.chunkSize === this.chunkSize ? meta : null, options);
   }
@@ -194,6 +208,12 @@ export class WeightsCache {
         if (done === 'missing') return this.missing(url, options);
         const blob = await this.assemble(cache, meta);
         if (!blob) throw new ClipError('network', `${fileName(url)} could not be stored in the browser cache (is the disk full?).`);
+        try {
+          await options.check?.(blob);
+        } catch (e) {
+          await this.forget(cache, meta); // never keep a wrong answer under this URL
+          throw e;
+        }
         return blob;
       } catch (e) {
         const retryable = e instanceof ClipError && e.code === 'network' && (e as { retryable?: boolean }).retryable;
@@ -287,6 +307,12 @@ export class WeightsCache {
     return 'done';
   }
 
+  /** Drops a file's chunks and record. */
+  private async forget(cache: Cache, meta: Meta): Promise<void> {
+    await this.resetChunks(cache, meta);
+    await cache.delete(this.key(meta.url, 'meta'));
+  }
+
   private async resetChunks(cache: Cache, meta: Meta): Promise<void> {
     for (let i = 0; i < meta.chunks; i++) await cache.delete(this.key(meta.url, `chunk-${i}`));
     Object.assign(meta, { chunks: 0, bytes: 0, size: null, etag: null, complete: false });
@@ -320,7 +346,12 @@ export class WeightsCache {
       if (options.signal?.aborted) throw options.signal.reason ?? e;
       throw new ClipError('network', `Download of ${fileName(url)} failed: ${errorText(e)}`, { cause: e });
     }
-    return new Blob(parts);
+    if (total !== undefined && loaded !== total) {
+      throw new ClipError('network', `Download of ${fileName(url)} stopped after ${loaded} of ${total} bytes.`);
+    }
+    const blob = new Blob(parts);
+    await options.check?.(blob);
+    return blob;
   }
 }
 
@@ -338,12 +369,29 @@ async function fetchOrThrow(url: string, offset: number, signal?: AbortSignal): 
   }
 }
 
+/** What a failed answer means: the hub's terms only when the hub said so (its X-Error-Code). */
 function httpError(url: string, res: Response): ClipError {
   const code = res.headers.get('x-error-code');
-  if (res.status === 401 || res.status === 403 || code === 'RepoNotFound' || code === 'GatedRepo') {
-    return new ClipError('not-found', `${url}: HTTP ${res.status}${code ? ` (${code})` : ''}: the repository does not exist, or it is private or gated.`);
+  const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  let err: ClipError;
+  if (code === 'RepoNotFound' || code === 'GatedRepo') {
+    err = new ClipError('not-found', `${url}: HTTP ${res.status} (${code}): the repository does not exist, or it is private or gated.`);
+  } else if (res.status === 401 || res.status === 403) {
+    err = new ClipError('not-found', `${url}: ${status}: the server refused access to this file.`);
+  } else {
+    err = Object.assign(new ClipError('network', `${url}: ${status}`), { retryable: res.status >= 500 });
   }
-  return Object.assign(new ClipError('network', `${url}: HTTP ${res.status} ${res.statusText}`.trim()), { retryable: res.status >= 500 });
+  return Object.assign(err, { status: res.status });
+}
+
+/** Whether a cached copy passes the caller's check (a failing copy is dropped by the caller). */
+async function passes(blob: Blob, options: FetchFileOptions): Promise<boolean> {
+  try {
+    await options.check?.(blob);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function stopped(file: string, meta: Meta, e: unknown): ClipError {

@@ -171,4 +171,50 @@ describe('<clip-model-loader>', () => {
     expect(weightsRequests().length).toBe(before);
     await page.close();
   });
+
+  it('never caches a wrong answer: a folder first answered by the dev server\'s HTML fallback loads once it is served', async () => {
+    const { page, context } = browser;
+    // Nothing is served at /late/tiny/ yet: the Vite dev server answers every file with its index.html and 200.
+    await page.goto(playground);
+    await page.locator('clip-model-loader:is([state="idle"], [state="ready"])').waitFor({ state: 'attached', timeout: 120_000 });
+    await loadFrom(page, '/late/tiny/');
+    await waitForLoaderState(page, 'error');
+    expect(await errorText()).toContain('config.json: the server answered with an HTML page instead of the file');
+    await expect.poll(() => page.locator('clip-model-loader [part~="retry-button"]').count()).toBe(1);
+    const cached = await page.evaluate(async () => (await (await caches.open('clip-webgpu-models-v1')).keys()).map((r) => r.url));
+    expect(cached.filter((u) => u.includes('/late/tiny/'))).toEqual([]);
+
+    // Now the folder is served (the hub route holds the same files): a reload and Load work, no "Clear cache".
+    const late = `${server.url}/late/tiny/`;
+    await context.route(`${late}**`, (route) => route.continue({ url: route.request().url().replace(late, `${server.url}/${TINY_ID}/resolve/main/`) }));
+    try {
+      await page.reload();
+      await loadFrom(page, '/late/tiny/');
+      await waitForLoaderState(page, 'ready');
+      const ready = (await clipEvents(page, 'clip-model-ready')).at(-1)!;
+      expect(ready.detail).toMatchObject({ source: '/late/tiny/', fromCache: false });
+
+      // "Retry without the cache" downloads the folder again and loads it.
+      await page.locator('clip-model-loader').evaluate((el: any) => el.retryWithoutCache('/late/tiny/'));
+      await waitForLoaderState(page, 'ready');
+      expect((await clipEvents(page, 'clip-model-ready')).at(-1)!.detail.fromCache).toBe(false);
+    } finally {
+      await context.unroute(`${late}**`);
+    }
+  });
+
+  it('describes a local server\'s 403 as that server refusing access, not in Hugging Face terms', async () => {
+    const { page, context } = browser;
+    const denied = `${server.url}/denied/clip/`;
+    await context.route(`${denied}**`, (route) => route.fulfill({ status: 403, body: 'Forbidden' }));
+    try {
+      await loadFrom(page, denied);
+      await waitForLoaderState(page, 'error');
+      const text = await errorText();
+      expect(text).toContain(`${denied} refused access (HTTP 403`);
+      expect(text).not.toMatch(/hub|gated|private|Hugging Face/i);
+    } finally {
+      await context.unroute(`${denied}**`);
+    }
+  });
 });

@@ -6,7 +6,7 @@
  * anyway, which mostly hides this.
  */
 import { ClipError } from '../../errors.ts';
-import { MAX_IMAGE_SIDE } from './preprocess.ts';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './preprocess.ts';
 import type { RawImage } from './preprocess.ts';
 
 export type BrowserImageSource =
@@ -35,6 +35,10 @@ function checkSize(what: string, width: number, height: number): void {
   if (width < 1 || height < 1) throw new ClipError('image', `${what} has no pixels (${width}x${height})`);
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
     throw new ClipError('image', `${what} is ${width}x${height} pixels; the largest supported side is ${MAX_IMAGE_SIDE} px`);
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ClipError('image', `${what} is ${width}x${height} pixels (${(width * height / 1e6).toFixed(0)} megapixels); ` +
+      `the most supported is ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels`);
   }
 }
 

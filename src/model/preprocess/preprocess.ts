@@ -14,6 +14,11 @@ import type { U8Pixels } from './resize.ts';
 
 /** Decoders refuse larger images: 16384² RGBA is already 1 GiB. */
 export const MAX_IMAGE_SIDE = 16384;
+/**
+ * Decoders refuse images with more pixels, before allocating anything: PIL's decompression-bomb
+ * threshold (89.5 MP; a 0.36 GB RGBA buffer, decoded twice over inside the decoders).
+ */
+export const MAX_IMAGE_PIXELS = 89_478_485;
 
 export interface RawImage {
   width: number;

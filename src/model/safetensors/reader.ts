@@ -45,6 +45,9 @@ export class SafetensorsFile {
     const size = await source.size();
     if (size < 8) fail(`${file}: too short to be a safetensors file (${size} bytes; the header length alone needs 8)`);
     const prefix = await source.read(0, 8);
+    if (/^\s*<(!doctyp|html|head|body)/i.test(String.fromCharCode(...prefix))) {
+      fail(`${file} is an HTML page, not a safetensors file (a server's page for a file it does not have?)`);
+    }
     const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
     if (n > BigInt(MAX_HEADER_BYTES)) {
       fail(`${file}: header length ${n} is absurd (limit ${MAX_HEADER_BYTES}, file is ${size} bytes): not a safetensors file?`);
@@ -107,7 +110,41 @@ function parseHeader(file: string, bytes: Uint8Array): Record<string, unknown> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     fail(`${file}: the safetensors header is not a JSON object`);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) fail(`${file}: the safetensors header names tensor ${JSON.stringify(duplicate)} twice`);
   return json as Record<string, unknown>;
+}
+
+/**
+ * The first top-level key that appears twice in a JSON object's text (JSON.parse silently keeps the
+ * last one, so two readers could see different tensors). The text is known to be valid JSON.
+ */
+function firstDuplicateKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (seen.has(key)) return key;
+        seen.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = depth === 1 && c === '{';
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return undefined;
 }
 
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;

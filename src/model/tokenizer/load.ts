@@ -55,7 +55,13 @@ export async function fetchTokenizer(baseUrl: string, fetchImpl: typeof fetch = 
     } catch (e) {
       throw new ClipError('network', `Could not fetch ${base + name}: ${(e as Error).message}`, { cause: e });
     }
-    return res.ok ? res : undefined;
+    // A server's HTML fallback page for a file it does not have is not that file.
+    const html = /^text\/html/i.test(res.headers.get('content-type') ?? '');
+    if (!res.ok || html) {
+      void res.body?.cancel();
+      return undefined;
+    }
+    return res;
   };
   const vocab = await get('vocab.json');
   const merges = vocab && (await get('merges.txt'));

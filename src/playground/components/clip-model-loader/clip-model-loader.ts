@@ -6,7 +6,7 @@ import { formatBytes, formatCount, formatDuration, formatSpeed } from '../../for
 import { checkModelFits, modelNeeds, probeWebGpu } from '../../gpu-check.ts';
 import { fetchModelFiles, localModelFiles, remoteModel, remoteUrls, type LocalFile } from '../../model-files.ts';
 import { DEFAULT_MODEL, emit, publishModel, type ModelReadyDetail } from '../../shared-model.ts';
-import { WeightsCache, type CacheUsage, type DownloadProgress } from '../../weights-cache.ts';
+import { WeightsCache, type CacheUsage, type CacheDownloadProgress } from '../../weights-cache.ts';
 import { filesFromDrop, filesFromList } from '../shared/dropped-files.ts';
 import { errorDetail, type ElementError } from '../shared/element-error.ts';
 import { loaderStyles } from './clip-model-loader.styles.ts';
@@ -87,6 +87,8 @@ export class ClipModelLoader extends LitElement {
 
   private readonly cache = new WeightsCache();
   private abort: AbortController | null = null;
+  /** The last load read a URL (so "Retry without the cache" applies), not dropped files. */
+  private lastLoadRemote = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -107,6 +109,7 @@ export class ClipModelLoader extends LitElement {
   /** Loads a hub id or folder URL (default: `source`). Resolves to the model, or null (see `error`). */
   async load(source: string = this.source): Promise<ClipModel | null> {
     this.source = source.trim();
+    this.lastLoadRemote = true;
     return this.run(this.source, async (signal) => {
       const remote = remoteModel(this.source, this.endpoint || undefined);
       const gpu = await probeWebGpu();
@@ -125,6 +128,7 @@ export class ClipModelLoader extends LitElement {
   /** Loads dropped or chosen files (a CLIP folder's contents). */
   async loadFiles(files: readonly (File | LocalFile)[]): Promise<ClipModel | null> {
     const local = files.map((f) => (f instanceof File ? { file: f, path: f.name } : f));
+    this.lastLoadRemote = false;
     return this.run(LOCAL, async () => {
       const input = await localModelFiles(local);
       const gpu = await probeWebGpu();
@@ -136,6 +140,16 @@ export class ClipModelLoader extends LitElement {
   /** Stops a download; what is saved stays, and the next load resumes. */
   cancel(): void {
     this.abort?.abort(new DOMException('Cancelled', 'AbortError'));
+  }
+
+  /** Forgets the cached files of `source` and loads it again from the network. */
+  async retryWithoutCache(source: string = this.source): Promise<ClipModel | null> {
+    try {
+      await this.cache.clear(remoteModel(source, this.endpoint || undefined).folder);
+    } catch {
+      // not a remote source: a plain load says why
+    }
+    return this.load(source);
   }
 
   /** Empties the model cache (the loaded model keeps working). */
@@ -210,7 +224,7 @@ export class ClipModelLoader extends LitElement {
     }
   }
 
-  private onDownload(p: DownloadProgress): void {
+  private onDownload(p: CacheDownloadProgress): void {
     this.setProgress({ phase: 'download', file: p.file, loaded: p.loaded, total: p.total, speed: p.speed, eta: p.eta, fromCache: p.fromCache });
   }
 
@@ -293,7 +307,9 @@ export class ClipModelLoader extends LitElement {
           <input id="files" type="file" multiple hidden @change=${this.onPick}>
         </form>
         ${this.renderProgress()} ${this.renderStatus()}
-        ${this.error ? html`<div part="error" class="error" role="alert"><strong>${errorTitle(this.error.code)}</strong>${this.error.message}</div>` : nothing}
+        ${this.error ? html`<div part="error" class="error" role="alert"><strong>${errorTitle(this.error.code)}</strong>${this.error.message}
+          ${this.lastLoadRemote && this.cache.available && this.error.code !== 'gpu' && this.error.code !== 'input' ? html`<button part="button retry-button" class="link" type="button"
+            @click=${() => this.retryWithoutCache()}>Retry without the cache</button>` : nothing}</div>` : nothing}
         ${this.renderCache()}
         <div class="drop-overlay" part="drop-overlay" aria-hidden="true">Drop the model folder or its files</div>
       </section>
