@@ -10,6 +10,7 @@ import {
   centerCropOffsets, clipResizeSize, cropPixels, modelToImage, normalizationTable, preprocessImage,
   resizeLikePIL, roundHalfEven,
 } from '../src/model/preprocess/index.ts';
+import { measured } from './helpers/measurements.ts';
 
 const FIXTURES = path.resolve(__dirname, 'fixtures/preprocess');
 const TINY_CLIP = path.resolve(__dirname, '../../shared/fixtures/tiny-clip');
@@ -133,7 +134,7 @@ describe('decoding (PIL pixel values)', () => {
     let sum = 0;
     for (let i = 0; i < ours.data.length; i++) if (i % 4 !== 3) sum += Math.abs(ours.data[i] - pil.data[i]);
     const mean = sum / ((ours.data.length / 4) * 3);
-    console.log(`jpeg-js vs PIL decode of ${goldens.jpeg.file}: max |diff| ${diff}, mean ${mean.toFixed(3)} (u8)`);
+    measured(`jpeg-js vs PIL decode of ${goldens.jpeg.file}: max |diff| ${diff}, mean ${mean.toFixed(3)} (u8)`);
     // Different IDCT and chroma upsampling (jpeg-js: nearest; libjpeg: "fancy" triangle filter).
     expect(diff).toBeLessThanOrEqual(128);
     expect(mean).toBeLessThan(3);
@@ -141,7 +142,7 @@ describe('decoding (PIL pixel values)', () => {
     const { pixels } = preprocessImage(ours, goldens.jpeg.image_size);
     const ref = expectedPixels(unpack(goldens.jpeg.cropped_rgb), goldens.jpeg.image_size);
     const d = maxAbsDiff(pixels, ref);
-    console.log(`JPEG through the whole pipeline: max |diff| ${d.toFixed(4)} normalized (= ${(d * 0.2613 * 255).toFixed(1)} u8)`);
+    measured(`JPEG through the whole pipeline: max |diff| ${d.toFixed(4)} normalized (= ${(d * 0.2613 * 255).toFixed(1)} u8)`);
     expect(d).toBeLessThan(1);
   });
 });

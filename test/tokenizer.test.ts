@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { ClipError } from '../src/errors.ts';
 import { ClipTokenizer, htmlUnescape, tokenizerFromSources, gunzipToText, fetchTokenizer } from '../src/model/tokenizer/index.ts';
 import { loadTokenizerFromDir, loadTokenizerFromFile } from '../src/node/tokenizer-files.ts';
+import { measured } from './helpers/measurements.ts';
 
 const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared');
 const tinyDir = path.join(shared, 'fixtures/tiny-clip');
@@ -253,7 +254,7 @@ describe('speed', () => {
     const t0 = performance.now();
     const r = new ClipTokenizer(...tokCtorArgs()).tokenize(prompts); // fresh tokenizer: cold cache
     const ms = performance.now() - t0;
-    console.log(`tokenized ${prompts.length} prompts in ${ms.toFixed(0)} ms`);
+    measured(`tokenized ${prompts.length} prompts in ${ms.toFixed(0)} ms`);
     expect(r.ids.length).toBe(80_000);
     expect(ms).toBeLessThan(30_000);
   });

@@ -12,6 +12,7 @@ import { writeSafetensors, type TensorToWrite } from '../../src/model/safetensor
 import { expectClose, flat } from '../helpers/gpu.ts';
 import { SHARED, TINY, TINY_IMAGES, golden, json } from '../helpers/fixtures.ts';
 import { startWeightsServer } from '../helpers/weights-server.ts';
+import { measured } from '../helpers/measurements.ts';
 
 const rowsOf = (x: number[][]) => flat(x);
 
@@ -73,7 +74,7 @@ describe('clip-webgpu CLI', () => {
   afterAll(() => {
     rmSync(tmp, { recursive: true, force: true });
     // eslint-disable-next-line no-console
-    console.log(`clip-webgpu CLI tests: ${spawnedCount()} processes spawned, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    measured(`clip-webgpu CLI tests: ${spawnedCount()} processes spawned, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   // ---- acceptance: the real bin ----

@@ -8,6 +8,7 @@ import { golden } from '../helpers/fixtures.ts';
 import { dropFiles } from './helpers/page.ts';
 import { usePlayground } from './helpers/playground.ts';
 import { TINY_ID } from './helpers/server.ts';
+import { measured } from '../helpers/measurements.ts';
 
 const SHOTS = 'test-results/screenshots';
 const g = golden('f32');
@@ -78,7 +79,7 @@ describe('<clip-patch-detector>', () => {
       expect(row).toHaveLength(COLS.length);
       row.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - g.patch_similarity_image0[cell][COLS[k]]))));
     });
-    console.log(`patch_similarity_image0 through <clip-patch-detector>: max |diff| = ${worst.toExponential(2)}`);
+    measured(`patch_similarity_image0 through <clip-patch-detector>: max |diff| = ${worst.toExponential(2)}`);
     expect(worst, `max |diff| ${worst}`).toBeLessThanOrEqual(2e-5);
     const s = await state();
     expect(s.sameAsEvent).toBe(true); // clip-detected's detail is the result

@@ -9,6 +9,7 @@ import { golden } from '../helpers/fixtures.ts';
 import { dropFiles } from './helpers/page.ts';
 import { usePlayground } from './helpers/playground.ts';
 import { TINY_ID } from './helpers/server.ts';
+import { measured } from '../helpers/measurements.ts';
 
 const SHOTS = 'test-results/screenshots';
 const g = golden('f32');
@@ -83,7 +84,7 @@ describe('<clip-gradcam>', () => {
     await el().locator('[part="layer"]').selectOption('-1');
     r = await nextResult(n);
     diffs.push(checkPair(r.results[1], gc.last_layer.pairs[1], 'last layer (1, 2)'));
-    console.log(`Grad-CAM through <clip-gradcam> in Chromium: max |diff| of cam/cam_norm ${Math.max(...diffs).toExponential(2)}`);
+    measured(`Grad-CAM through <clip-gradcam> in Chromium: max |diff| of cam/cam_norm ${Math.max(...diffs).toExponential(2)}`);
     expect(await el().getAttribute('layer')).toBe('-1');
     expect(await count('clip-error')).toBe(0);
   });

@@ -14,6 +14,7 @@ import { attentionRef, attentionBackwardRef } from '../../src/kernels/attention/
 import { activationRef, activationBackwardRef } from '../../src/kernels/activation/reference.ts';
 import { l2normRef, l2normBackwardRef } from '../../src/kernels/l2norm/reference.ts';
 import { gatherRowsRef, gatherRowsBackwardRef } from '../../src/kernels/gather-rows/reference.ts';
+import { measured } from '../helpers/measurements.ts';
 
 const f64 = (n: number, seed: number, scale = 1) => Float64Array.from(rand(n, seed, scale));
 
@@ -40,7 +41,7 @@ function gradError(f: (x: Float64Array) => ArrayLike<number>, x: Float64Array, r
 }
 
 function check(name: string, err: number): void {
-  console.log(`gradcheck ${name}: relative error ${err.toExponential(2)}`);
+  measured(`gradcheck ${name}: relative error ${err.toExponential(2)}`);
   expect(err, name).toBeLessThan(1e-6);
 }
 

@@ -13,6 +13,7 @@ import { BiasProbe, EmbeddingCache, argmax, biasReportJson, embedImages, runBias
 import { fileImageItem, imageFolder } from '../../src/node/image-folder.ts';
 import { expectClose, gpu, rand } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
+import { measured } from '../helpers/measurements.ts';
 
 /** Softmax in float64. */
 function softmax(logits: readonly number[]): number[] {
@@ -62,7 +63,7 @@ describe('bias probe on tiny-clip (F32)', () => {
       worst = Math.max(worst, ...want[i].map((w, j) => Math.abs(w - im.probs[j])));
       expect(im.top).toBe(argmax(want[i]));
     });
-    console.log(`bias probe vs golden softmax: max |diff| = ${worst.toExponential(2)}`);
+    measured(`bias probe vs golden softmax: max |diff| = ${worst.toExponential(2)}`);
     // Counts, rates and Wilson intervals from the golden argmax, exactly.
     for (const [gi, [name, idx]] of Object.entries(groups).entries()) {
       const x = r.groups[gi];
@@ -148,7 +149,7 @@ describe('bias probe on tiny-clip (F32)', () => {
       expect(reads).toBe(before.reads);
       // One text pass and one similarity pass: nothing on the vision side.
       expect(model.gpuStats.submits - before.stats.submits).toBe(2);
-      console.log(`200 images: encode ${tEncode.toFixed(0)} ms, rescore ${tRescore.toFixed(0)} ms`);
+      measured(`200 images: encode ${tEncode.toFixed(0)} ms, rescore ${tRescore.toFixed(0)} ms`);
       expect(a.images).toHaveLength(200);
       expect(b.labels).toEqual(['noise', 'a cat', 'a dog', 'static']);
       expect(b.groups.map((x) => x.n)).toEqual([100, 100]);

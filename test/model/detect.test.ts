@@ -14,6 +14,7 @@ import { encoderLayerRef } from '../../src/model/encoder-reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 import { cpuLayer, narrowB32 } from '../helpers/models.ts';
+import { measured } from '../helpers/measurements.ts';
 
 describe('detect on tiny-clip (F32)', () => {
   const g = golden('f32');
@@ -36,7 +37,7 @@ describe('detect on tiny-clip (F32)', () => {
     expect(d.patchSimilarity.length).toBe(16);
     const got = flat(d.patchSimilarity.map((r) => Array.from(r)));
     const want = flat(g.patch_similarity_image0);
-    console.log(`patch_similarity_image0: max |diff| = ${maxAbsDiff(got, want).toExponential(2)}`);
+    measured(`patch_similarity_image0: max |diff| = ${maxAbsDiff(got, want).toExponential(2)}`);
     expectClose(got, want, 2e-5, 'patch_similarity');
     // The image is at model size: boxes are in its 64x64 pixels, one or more per query.
     expect(d.image).toEqual({ width: 64, height: 64 });
@@ -78,7 +79,7 @@ describe('detect on tiny-clip (F32)', () => {
     const text = l2normRef(flat(queries.map((q) => Array.from(q.embedding))), P);
     const sim = matmulRef(unit, text, null, T, 8, P).slice(8); // drop the CLS row
     const got = flat(d.patchSimilarity.map((r) => Array.from(r)));
-    console.log(`values vs CPU reference: max |diff| = ${maxAbsDiff(got, sim).toExponential(2)}`);
+    measured(`values vs CPU reference: max |diff| = ${maxAbsDiff(got, sim).toExponential(2)}`);
     expectClose(got, sim, 2e-5, 'values');
     // and it is a different map from patches mode
     expect(maxAbsDiff(got, flat(g.patch_similarity_image0))).toBeGreaterThan(0.05);
@@ -109,7 +110,7 @@ describe('detect on tiny-clip (F32)', () => {
       expect(d.grid).toEqual([4, 4]);
       expect(d.image).toEqual({ width: 128, height: 128 });
       const col = d.patchSimilarity.map((r) => r[0]);
-      console.log('crop map:', col.map((v) => v.toFixed(3)).join(' '));
+      measured('crop map:', col.map((v) => v.toFixed(3)).join(' '));
       expect(col.indexOf(Math.max(...col))).toBe(1 * 4 + 2);
       // Threshold 0.5 (crops default) on the cell grid: exactly the square's cell, in image pixels.
       expect(d.thresholds).toEqual([0.5]);
@@ -132,7 +133,7 @@ describe('detect on tiny-clip (F32)', () => {
       const d = await model.detect(image, ['shooting'], { mode: 'crops', cropGrid: 4, overlap: true, mapSize: 4, threshold: 0.4 });
       expect(model.gpuStats.submits - before).toBe(2);
       const col = d.patchSimilarity.map((r) => r[0]);
-      console.log('crop map (overlap):', col.map((v) => v.toFixed(3)).join(' '));
+      measured('crop map (overlap):', col.map((v) => v.toFixed(3)).join(' '));
       expect(col.indexOf(Math.max(...col))).toBe(1 * 4 + 2);
       // The 2x2 windows that hold the square see it at a quarter of their area: the cell's mean falls
       // (0.46 here) but stays the peak, and its neighbours rise (< 0.3).

@@ -15,6 +15,7 @@ import { visionTower, type VisionTrace } from '../../src/model/vision.ts';
 import { expectClose, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES } from '../helpers/fixtures.ts';
 import { cpuLayer } from '../helpers/models.ts';
+import { measured } from '../helpers/measurements.ts';
 
 /** The kept tensors in a fixed order, for one readback. */
 function keptList(trace: VisionTrace | TextTrace): Tensor[] {
@@ -42,7 +43,7 @@ for (const adapter of TEST_ADAPTERS) {
         });
         for (const n of names) expectClose(got[n], want[n], 1e-4, `${tower} layer ${i} ${n}`);
         expectClose(next, want.y, 1e-4, `${tower} layer ${i} output`);
-        console.log(`${adapter} ${tower} layer ${i}: max |diff| vs CPU oracle ` +
+        measured(`${adapter} ${tower} layer ${i}: max |diff| vs CPU oracle ` +
           names.map((n) => `${n} ${maxAbsDiff(got[n], want[n]).toExponential(1)}`).join(', ') +
           `, y ${maxAbsDiff(next, want.y).toExponential(1)}`);
       }

@@ -17,6 +17,7 @@ import { explainRef } from '../../src/model/explain/reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 import { cpuVision, narrowB32 } from '../helpers/models.ts';
+import { measured } from '../helpers/measurements.ts';
 
 interface Pair { image: number; prompt: number; score: number; cam: number[][]; cam_norm: number[][]; A?: number[][]; G?: number[][]; weights?: number[] }
 const TARGETS = { last_layer: -1, first_layer: 0 } as const;
@@ -44,12 +45,12 @@ for (const adapter of TEST_ADAPTERS) {
             expectClose(r.tensors!.activations, flat(pair.A), 1e-4, `${what} A`);
             expectClose(r.tensors!.gradients, flat(pair.G), 1e-4, `${what} G`);
             expectClose(r.tensors!.weights!, pair.weights!, 1e-4, `${what} weights`);
-            console.log(`${adapter} ${what}: max |diff| A ${maxAbsDiff(r.tensors!.activations, flat(pair.A)).toExponential(1)}, ` +
+            measured(`${adapter} ${what}: max |diff| A ${maxAbsDiff(r.tensors!.activations, flat(pair.A)).toExponential(1)}, ` +
               `G ${maxAbsDiff(r.tensors!.gradients, flat(pair.G)).toExponential(1)}, weights ${maxAbsDiff(r.tensors!.weights!, pair.weights!).toExponential(1)}`);
           }
           expectClose(r.cam, flat(pair.cam), 1e-4, `${what} cam`);
           expectClose(r.camNorm, flat(pair.cam_norm), 1e-4, `${what} cam_norm`);
-          console.log(`${adapter} ${what}: max |diff| score ${Math.abs(r.score - pair.score).toExponential(1)}, ` +
+          measured(`${adapter} ${what}: max |diff| score ${Math.abs(r.score - pair.score).toExponential(1)}, ` +
             `cam ${maxAbsDiff(r.cam, flat(pair.cam)).toExponential(1)}, cam_norm ${maxAbsDiff(r.camNorm, flat(pair.cam_norm)).toExponential(1)}`);
         }
       });
@@ -71,7 +72,7 @@ for (const adapter of TEST_ADAPTERS) {
       // differences in G move some weights by ~1e-4 relative: compare the normalized map.
       const golden = normalizeCam(weightedActivations(flat(pair.A), channelWeights(flat(pair.A), flat(pair.G), 17, 64, 'gradcam++'), 17, 64));
       expectClose(r.camNorm, golden, 1e-3, 'gradcam++ cam_norm from the golden A, G');
-      console.log(`${adapter} gradcam++ cam_norm vs golden A/G: ${maxAbsDiff(r.camNorm, golden).toExponential(1)}`);
+      measured(`${adapter} gradcam++ cam_norm vs golden A/G: ${maxAbsDiff(r.camNorm, golden).toExponential(1)}`);
     });
 
     it('relevance and G against the float64 CPU oracle of the whole explanation, from both start layers', async () => {
