@@ -109,6 +109,6 @@ export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<
     choice === 'auto'
       ? 'No WebGPU adapter found. Install a GPU driver with Vulkan support, or on Debian/Ubuntu `apt-get install chromium libvulkan1` ' +
         '(its SwiftShader runs WebGPU on the CPU), or Mesa for the GLES fallback.'
-      : `The "${choice}" WebGPU adapter is not available on this machine.`,
+      : `The "${choice}" WebGPU adapter is not available on this machine: use --adapter auto (CLIP_WEBGPU_ADAPTER=auto), which falls back to a CPU adapter.`,
   );
 }
