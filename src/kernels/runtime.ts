@@ -104,7 +104,7 @@ export class GpuContext {
       if (this.destroyed) return;
       this.lost = new ClipError(
         'gpu',
-        `The GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}). ` +
+        `The GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message.replace(/\.$/, '')}` : ''}). ` +
           'Load the model again to continue.',
       );
     });

@@ -11,7 +11,7 @@ import type { ClipModel } from '../../../model/clip.ts';
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { download } from '../shared/download.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { benchmarkStyles } from './clip-benchmark.styles.ts';
 
@@ -74,6 +74,7 @@ const SHAPE_LABELS = new Map([...SHAPES, ...TINY_SHAPES].map((s) => [s.id, s.lab
  * @csspart progress - The progress bar.
  * @csspart status - The progress message.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  * @csspart summary - The adapter panel.
  * @csspart copy-json - The Copy JSON button.
  * @csspart copy-markdown - The Copy Markdown button.
@@ -123,6 +124,10 @@ export class ClipBenchmark extends LitElement {
   constructor() {
     super();
     new SharedModelController(this);
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model') && this.error?.code === 'gpu') this.error = null; // reloaded after a lost device
   }
 
   /** The report as Markdown (what BENCHMARKS.md records), or '' before a run. */
@@ -291,7 +296,7 @@ export class ClipBenchmark extends LitElement {
             <div class="progress-bar" style="width:${(100 * p.done) / Math.max(1, p.total)}%"></div>
             <span class="progress-text" part="status">${p.message}</span>
           </div>` : nothing}
-        ${this.error ? html`<div class="error" part="error" role="alert"><strong>The benchmark failed</strong>${this.error.message}</div>` : nothing}
+        ${this.error ? html`<div class="error" part="error" role="alert"><strong>The benchmark failed</strong>${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
         <p class="hint muted">
           Each version is checked against its CPU reference, then timed (median; GPU time from timestamp-query when the
           adapter has it). ${this.model ? 'It runs on the loaded model’s GPU device: other tabs’ work meanwhile disturbs the timings.' : 'Load a model: the benchmark runs on its GPU device.'}

@@ -13,7 +13,7 @@ import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { download } from '../shared/download.ts';
 import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { byTopFolder, fileItem, isImageFile } from '../shared/image-folders.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
@@ -70,6 +70,7 @@ interface Group {
  * @csspart template - The template input.
  * @csspart progress - The encoding progress bar.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  * @csspart table - The counts and intervals table.
  * @csspart disparity - The disparity table.
  * @csspart grid - One group's thumbnails.
@@ -373,7 +374,7 @@ export class ClipBiasProbe extends LitElement {
               <div class="progress-bar" style="width:${(100 * this.progress.done) / Math.max(1, this.progress.total)}%"></div>
               <span class="progress-text">Encoding images ${this.progress.done}/${this.progress.total}${this.progress.cached ? ` (${this.progress.cached} cached)` : ''}</span>
             </div>` : nothing}
-          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}</div>` : nothing}
+          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
           ${this.renderReport()}
         </section>
       </div>`;

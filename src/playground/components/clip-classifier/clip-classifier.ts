@@ -10,7 +10,7 @@ import { formatPercent } from '../../format.ts';
 import { SAMPLE_IMAGES, SAMPLE_LABELS, sampleCanvas, type SampleImage } from '../../samples.ts';
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
@@ -61,6 +61,7 @@ export type ClassifierError = ElementError;
  * @csspart bar - A row's bar.
  * @csspart bar-value - A row's probability.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  *
  * @cssprop --clip-accent - Buttons, bars, focus rings (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -290,6 +291,7 @@ export class ClipClassifier extends LitElement {
     return html`<div part="error" class="error" role="alert">
       ${err.message}
       ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+      ${reloadOffer(err, this)}
     </div>`;
   }
 

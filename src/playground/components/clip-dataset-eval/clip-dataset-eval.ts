@@ -11,7 +11,7 @@ import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.t
 import { emit } from '../../shared-model.ts';
 import { download } from '../shared/download.ts';
 import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { classesFromFiles } from '../shared/image-folders.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
@@ -50,6 +50,7 @@ export interface DatasetEvaluatedDetail {
  * @csspart template - The template input.
  * @csspart progress - The encoding progress bar.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  * @csspart accuracy - The top-1 and top-k figures.
  * @csspart top1 - The top-1 accuracy.
  * @csspart topk - The top-5 accuracy.
@@ -264,7 +265,7 @@ export class ClipDatasetEval extends LitElement {
               <div class="progress-bar" style="width:${(100 * this.progress.done) / Math.max(1, this.progress.total)}%"></div>
               <span class="progress-text">Encoding images ${this.progress.done}/${this.progress.total}${this.progress.cached ? ` (${this.progress.cached} cached)` : ''}</span>
             </div>` : nothing}
-          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}</div>` : nothing}
+          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
           ${this.renderResult()}
         </section>
       </div>`;

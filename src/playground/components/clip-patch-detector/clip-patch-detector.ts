@@ -12,7 +12,7 @@ import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts'
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
@@ -100,6 +100,7 @@ function formatScore(v: number, mode: DetectMode): string {
  * @csspart legend-item - One query's row (the chosen one is also `legend-item-active`).
  * @csspart swatch - A query's colour.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  *
  * @cssprop --clip-accent - Buttons, focus rings, the chosen mode (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -400,6 +401,7 @@ export class ClipPatchDetector extends LitElement {
     return html`<div part="error" class="error" role="alert">
       ${err.message}
       ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+      ${reloadOffer(err, this)}
     </div>`;
   }
 
