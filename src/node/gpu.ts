@@ -6,7 +6,7 @@
  * forward pass of the tiny model here); then SwiftShader's Vulkan ICD shipped in Debian's chromium
  * package (full features: timestamps, subgroups, 1 GiB bindings).
  * `CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles` forces a choice; `CLIP_KERNELS=matmul=v1,...` forces kernel versions.
- * The adapter in use is announced on stderr.
+ * `announce` prints the adapter on stderr (the CLI does so at a terminal, or with --verbose).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
