@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { evaluateEmbedded, type Evaluation } from '../../../model/bias/evaluate.ts';
 import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } from '../../../model/bias/images.ts';
-import { evaluationCsv, evaluationJson } from '../../../model/bias/format.ts';
+import { countOf, evaluationCsv, evaluationJson } from '../../../model/bias/format.ts';
 import type { ImageItem } from '../../../model/bias/images.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
@@ -246,7 +246,7 @@ export class ClipDatasetEval extends LitElement {
             <div class="row"><button part="add-folder" type="button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#folder')!.click()}>Choose folder…</button></div>
           </div>
           <input id="folder" type="file" webkitdirectory multiple hidden @change=${this.onPick}>
-          ${d ? html`<p part="summary" class="small">${d.name}: ${d.items.length} images in ${d.classes.length} classes${d.skipped.length ? html` <span class="muted">(skipped ${d.skipped.length} other files)</span>` : nothing}</p>` : nothing}
+          ${d ? html`<p part="summary" class="small">${d.name}: ${countOf(d.items.length, 'image')} in ${countOf(d.classes.length, 'class', 'classes')}${d.skipped.length ? html` <span class="muted">(skipped ${d.skipped.length} other files)</span>` : nothing}</p>` : nothing}
         </section>
         <section class="panel" aria-labelledby="prompt-title">
           <h3 id="prompt-title">Prompt</h3>
