@@ -59,6 +59,7 @@ const SHAPE_LABELS = new Map([...SHAPES, ...TINY_SHAPES].map((s) => [s.id, s.lab
  * @fires {CustomEvent<BenchProgress>} clip-bench-progress - `{ phase: 'e2e' | 'peak' | 'kernels', message, done, total }`.
  * @fires {CustomEvent<BenchReport>} clip-bench-done - The finished report (also `report`).
  * @fires {CustomEvent<ElementError>} clip-error - The run failed.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart controls - The controls panel.

@@ -56,6 +56,7 @@ interface Group {
  * @fires {CustomEvent<EncodeProgress>} clip-bias-progress - Images encoded so far: `{ done, total, cached }`.
  * @fires {CustomEvent<BiasScoredDetail>} clip-bias-scored - A report for the current groups, labels and template (`report` is the CLI's JSON document).
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart groups - The list of groups.

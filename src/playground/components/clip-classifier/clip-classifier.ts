@@ -45,6 +45,7 @@ export type ClassifierError = ElementError;
  * @fires {CustomEvent<ClassifierResult>} clip-classified - A result for the current inputs (detail = `result`).
  * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong; a drop that is not an image keeps the current image and says why.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart drop-zone - Where an image is dropped or clicked for.

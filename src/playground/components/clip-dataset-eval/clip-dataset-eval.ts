@@ -42,6 +42,7 @@ export interface DatasetEvaluatedDetail {
  * @fires {CustomEvent<EncodeProgress>} clip-dataset-progress - Images encoded so far: `{ done, total, cached }`.
  * @fires {CustomEvent<DatasetEvaluatedDetail>} clip-dataset-evaluated - The evaluation of the current data and prompt (`result` is the CLI's JSON document).
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart drop-zone - Where the folder is dropped.

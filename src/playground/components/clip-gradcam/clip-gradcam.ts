@@ -65,6 +65,7 @@ const DRAW_SIZE = 768;
  * @fires {CustomEvent<{ bytes: number }>} clip-gradcam-export - Export PNG saved a file.
  * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart prompts - The prompts textarea.

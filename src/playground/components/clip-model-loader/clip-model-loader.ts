@@ -42,6 +42,8 @@ export type LoaderError = ElementError;
  * download. Downloads are stored in 4 MiB chunks: an interrupted download (network, Cancel, closed tab)
  * resumes with an HTTP Range request; a reload of a cached model touches no network and works offline.
  * A new model replaces the old one on every element, and the old one's GPU memory is freed.
+ * An element's `clip-model-reload` (its "Reload the model" after a lost GPU device) runs the last
+ * load again, so the page recovers without a refresh.
  *
  * @summary Loads a CLIP model (hub id, folder URL or dropped files), caches it, and shares it with the page.
  *

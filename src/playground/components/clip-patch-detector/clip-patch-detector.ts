@@ -74,6 +74,7 @@ function formatScore(v: number, mode: DetectMode): string {
  * @fires {CustomEvent<DetectorThresholdChange>} clip-threshold-change - The slider moved: new boxes from the same map.
  * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong; a drop that is not an image keeps the current image and says why.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart queries - The queries textarea.
