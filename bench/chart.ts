@@ -59,7 +59,7 @@ export function barChart(rows: readonly Bar[], title: string, layout: BarChartLa
   s.append(svg('text', { x: 0, y: 14, 'font-weight': 600 }, title));
   legend.forEach((l, i) => {
     const x = (i % perLine) * 64, y = 22 + Math.floor(i / perLine) * 16;
-    s.append(svg('rect', { x, y: y + 2, width: 10, height: 10, fill: l.color, rx: 2 }));
+    s.append(svg('circle', { cx: x + 5, cy: y + 7, r: 5, fill: l.color })); // not a rect: rects are the bars
     s.append(svg('text', { x: x + 14, y: y + 11, class: 'legend' }, l.label));
   });
   rows.forEach((r, i) => {
