@@ -13,6 +13,7 @@ export type ClipErrorCode =
   | 'not-found'        // a path or URL that does not exist
   | 'network'          // a download failed
   | 'gpu'              // no adapter, device lost, out of memory
+  | 'aborted'          // the caller's AbortSignal cancelled the run (the model stays usable)
   | 'disposed';        // the model was used after dispose()
 
 export class ClipError extends Error {
@@ -26,4 +27,14 @@ export class ClipError extends Error {
 
 export function isClipError(e: unknown): e is ClipError {
   return e instanceof ClipError;
+}
+
+/**
+ * Throws ClipError('aborted') when `signal` has fired. Long runs (probes, evaluations, benchmarks)
+ * call it between GPU passes: a pass in flight finishes, so the model is left usable.
+ */
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (!signal?.aborted) return;
+  const reason = signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? `: ${signal.reason.message}` : '';
+  throw new ClipError('aborted', `The ${what} was cancelled${reason}.`, { cause: signal.reason });
 }

@@ -24,8 +24,8 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-/** One colour per kernel version (v1, v2, ... in order of appearance). */
-export const VERSION_COLORS = ['#4f46e5', '#0891b2', '#16a34a', '#ea580c', '#db2777'];
+/** One colour per kernel version (v1, v2, ... in order of appearance): enough for every op's versions (8 at most). */
+export const VERSION_COLORS = ['#4f46e5', '#0891b2', '#16a34a', '#ea580c', '#db2777', '#ca8a04', '#7c3aed', '#475569'];
 
 export interface BarChartLayout {
   /** Width of the label column, of the longest bar, and of one row (px). */
@@ -37,6 +37,8 @@ export interface BarChartLayout {
    * each bar followed by its `short` text.
    */
   stacked?: number;
+  /** What the colours mean, drawn under the title. */
+  legend?: readonly { label: string; color: string }[];
 }
 
 /** Horizontal bars: one per row, length = value / max, labelled on the left (or above), the value's text on the right. */
@@ -46,12 +48,20 @@ export function barChart(rows: readonly Bar[], title: string, layout: BarChartLa
   const barW = stacked ? stacked - 60 : layout.barWidth ?? 520;
   const rowH = layout.rowHeight ?? (stacked ? 30 : 16);
   const barTop = stacked ? 15 : 2;
-  const top = 22;
+  const legend = layout.legend ?? [];
+  const perLine = Math.max(1, Math.floor((stacked ?? 600) / 64)); // legend entries per line
+  const legendLines = Math.ceil(legend.length / perLine);
+  const top = 22 + legendLines * 16;
   const max = Math.max(...rows.map((r) => r.value), 1e-12);
   const width = stacked ?? labelW + barW + 210; // room for the longest value text after a full bar
   const height = top + rows.length * rowH + 8;
   const s = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title });
   s.append(svg('text', { x: 0, y: 14, 'font-weight': 600 }, title));
+  legend.forEach((l, i) => {
+    const x = (i % perLine) * 64, y = 22 + Math.floor(i / perLine) * 16;
+    s.append(svg('circle', { cx: x + 5, cy: y + 7, r: 5, fill: l.color })); // not a rect: rects are the bars
+    s.append(svg('text', { x: x + 14, y: y + 11, class: 'legend' }, l.label));
+  });
   rows.forEach((r, i) => {
     const y = top + i * rowH;
     const w = Math.max(1, (r.value / max) * barW);
@@ -72,7 +82,8 @@ export function kernelChart(rs: readonly BenchResult[], layout?: BarChartLayout)
     short: pct(r.peak_share),
     color: VERSION_COLORS[versions.indexOf(r.version) % VERSION_COLORS.length],
   }));
-  return barChart(rows, layout?.stacked ? 'Share of the probed roofline (colour = version)' : 'Share of the probed roofline per kernel version (colour = version)', layout);
+  const legend = versions.map((v, i) => ({ label: v, color: VERSION_COLORS[i % VERSION_COLORS.length] }));
+  return barChart(rows, layout?.stacked ? 'Share of the probed roofline (colour = version)' : 'Share of the probed roofline per kernel version (colour = version)', { ...layout, legend });
 }
 
 /** Batch-1 image encode latency: ours, and the peer's providers when the report has them. */

@@ -7,6 +7,7 @@
  * Each time is wall time around the public API call (upload, every dispatch, readback), after a
  * warm-up call that compiles the pipelines; the median of the samples is reported.
  */
+import { throwIfAborted } from '../errors.ts';
 import { batchTextLength } from '../model/text.ts';
 import type { ClipModel } from '../model/clip.ts';
 import { IMAGENET_TEMPLATES } from '../model/templates.ts';
@@ -22,6 +23,8 @@ export interface E2eOptions {
   /** Text batches timed per sample (default 1). */
   textBatches?: number;
   onStep?: (message: string) => void;
+  /** Cancels after the encode in progress with ClipError('aborted'). */
+  signal?: AbortSignal;
 }
 
 export interface E2eResult {
@@ -81,7 +84,10 @@ export async function measureE2e(model: ClipModel, options: E2eOptions = {}): Pr
   const imageBatch = options.imageBatch ?? 32;
   const textBatch = Math.max(1, options.textBatch ?? 80);
   const textBatches = Math.max(1, options.textBatches ?? 1);
-  const step = options.onStep ?? (() => {});
+  const step = (message: string) => {
+    throwIfAborted(options.signal, 'benchmark'); // every encode reports before it runs: stop there
+    options.onStep?.(message);
+  };
   const S = model.config.vision.imageSize;
   const weightsBytes = model.gpuStats.liveBytes;
 

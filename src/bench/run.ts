@@ -6,6 +6,7 @@
  * Engine-generic: nothing here touches the peer (onnxruntime-web), so the playground imports it
  * without pulling an ML runtime into its bundle.
  */
+import { throwIfAborted } from '../errors.ts';
 import type { GpuContext } from '../kernels/runtime.ts';
 import type { E2eInputs, E2eResult } from './e2e.ts';
 import { runCases, type BenchCase, type BenchResult, type HarnessOptions } from './harness.ts';
@@ -27,6 +28,8 @@ export interface KernelBenchOptions {
   peakSize?: 'tiny' | 'normal';
   /** Progress: a line of text; while kernels are timed, also the case index and the case count. */
   onStatus?: (message: string, index?: number, total?: number) => void;
+  /** Cancels the run after the case in progress with ClipError('aborted'). */
+  signal?: AbortSignal;
 }
 
 export function caseLabel(c: Pick<BenchCase, 'op' | 'version' | 'shape' | 'group' | 'role'>): string {
@@ -36,7 +39,10 @@ export function caseLabel(c: Pick<BenchCase, 'op' | 'version' | 'shape' | 'group
 /** Peak probes, then every case of `shapes` (versions of one op at one shape interleaved), as a report without e2e. */
 export async function runKernelBench(ctx: GpuContext, shapes: readonly TowerShape[], options: KernelBenchOptions): Promise<BenchReport> {
   const harness = options.harness ?? QUICK_HARNESS;
-  const status = options.onStatus ?? (() => {});
+  const status = (message: string, index?: number, total?: number) => {
+    throwIfAborted(options.signal, 'benchmark'); // every case reports before it runs: stop there
+    options.onStatus?.(message, index, total);
+  };
   const notes: string[] = [];
   status(`adapter ${ctx.adapter.description}; probing peak FMA throughput and copy bandwidth`);
   const peak = await probePeak(ctx, harness, options.peakSize);

@@ -108,7 +108,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
     const extra = parsed.positionals[allowed];
     throw new UsageError(
       `unexpected argument ${JSON.stringify(extra)} for ${spec.name}` +
-        (allowed === 0 && !extra.startsWith('-') ? ' (values go after a flag, e.g. --text "a photo of a dog")' : ''),
+        (allowed === 0 && !extra.startsWith('-') ? ` (values go after a flag, e.g. ${valueExample(spec)})` : ''),
       spec.name,
     );
   }
@@ -144,9 +144,26 @@ function describeParseError(spec: CommandSpec, e: NodeParseError): string {
 /** " (did you mean --x?)" for a near miss. */
 function suggest(spec: CommandSpec, flag: string): string {
   const name = flag.replace(/^-+/, '').split('=')[0];
-  const names = Object.keys(spec.options);
-  const near = names.find((n) => n.startsWith(name) || name.startsWith(n) || editDistance(n, name) <= 2);
+  const near = nearest(name, Object.keys(spec.options));
   return near && name ? ` (did you mean --${near}?)` : '';
+}
+
+/** The candidate `word` was most likely meant to be (a prefix either way, or at most two edits), if any. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  if (!word) return undefined;
+  const prefix = candidates.find((c) => c.startsWith(word) || word.startsWith(c));
+  if (prefix) return prefix;
+  const [best] = candidates.map((c) => [c, editDistance(c, word)] as const).sort((a, b) => a[1] - b[1]);
+  return best && best[1] <= 2 ? best[0] : undefined;
+}
+
+/** A flag of this command with a value, for hints: the text it takes, else its labels, else its first. */
+function valueExample(spec: CommandSpec): string {
+  const examples: Record<string, string> = { text: '--text "a photo of a dog"', label: '--label dog', image: '--image cat.jpg' };
+  const name = ['text', 'label', 'image'].find((n) => n in spec.options);
+  if (name) return examples[name];
+  const first = Object.entries(spec.options).find(([, o]) => o.type === 'string');
+  return first ? `--${first[0]} ${first[1].value ?? 'VALUE'}` : '--help';
 }
 
 function editDistance(a: string, b: string): number {

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  BIAS_PRESETS, BIAS_PRESET_NAMES, BiasProbe, biasCsv, biasReportJson, topPredictions,
+  BIAS_PRESETS, BIAS_PRESET_NAMES, BiasProbe, biasCsv, countOf, biasReportJson, topPredictions,
   type BiasReport, type Disparity, type EncodeProgress, type ImageItem,
 } from '../model/bias/index.ts';
 import { ClipError } from '../errors.ts';
@@ -96,7 +96,7 @@ export function encodeProgress(io: CliIo, verbose: boolean): { update: (p: Encod
       if (shown) io.stderr.write('\r\x1b[K');
       if (verbose && last) {
         const l = last as EncodeProgress;
-        io.stderr.write(`clip-webgpu: encoded ${l.done - l.cached} images${l.cached ? ` (${l.cached} from the cache)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        io.stderr.write(`clip-webgpu: encoded ${countOf(l.done - l.cached, 'image')}${l.cached ? ` (${l.cached} from the cache)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       }
     },
   };
@@ -171,7 +171,7 @@ function disparityRows(names: string[], ds: Disparity[], groups: string[]): stri
 export function textReport(r: BiasReport, model: string, o: { top: number; perImage: boolean; csv?: string }): string {
   const groups = r.groups.map((g) => g.name);
   const how = r.templates.length === 1 ? `template "${r.templates[0]}"` : `${r.templates.length} templates ensembled`;
-  const out = [`Bias probe: ${model}, ${groups.length} group${groups.length === 1 ? '' : 's'}, ${r.images.length} images, ${r.labels.length} labels, ${how}\n`];
+  const out = [`Bias probe: ${model}, ${countOf(groups.length, 'group')}, ${countOf(r.images.length, 'image')}, ${countOf(r.labels.length, 'label')}, ${how}\n`];
   if (o.perImage) {
     out.push('\n');
     out.push(table(r.images.map((im) => [basename(im.id), im.group, topPredictions(r.labels, im.probs, o.top)]), { header: false }));

@@ -4,6 +4,7 @@ import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, needList, promptCheck, withModel, type CliIo } from './common.ts';
 import { bar, percent, table } from './format.ts';
+import { countOf } from '../model/bias/format.ts';
 
 export const spec: CommandSpec = {
   name: 'classify',
@@ -68,7 +69,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     const out: string[] = [];
     for (const r of results) {
       if (out.length) out.push('\n');
-      out.push(`${basename(r.image)}  (${model.name}, ${labels.length} labels, ${how})\n`);
+      out.push(`${basename(r.image)}  (${model.name}, ${countOf(labels.length, 'label')}, ${how})\n`);
       const body = r.ranked.slice(0, Math.max(1, top)).map((x, k) => [String(k + 1), x.label, percent(x.prob), x.logit.toFixed(2), bar(x.prob)]);
       out.push(table([['#', 'label', 'prob', 'logit', ''], ...body], { indent: '  ', align: ['right', 'left', 'right', 'right', 'left'] }));
     }

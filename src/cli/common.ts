@@ -53,7 +53,10 @@ export function adapterLine(a: AdapterSummary): string {
 /** The WebGPU context for --adapter; the caller destroys it. */
 export async function openGpu(args: ParsedArgs, io: CliIo): Promise<GpuContext> {
   const ctx = await requestNodeContext({ adapter: args.str('adapter') as AdapterChoice | undefined, announce: false });
-  if (args.flag('verbose')) io.stderr.write(`clip-webgpu: adapter ${adapterLine(ctx.adapter)}\n`);
+  // Once, at a terminal (or with --verbose): a script piping stderr gets only what went wrong.
+  // At a terminal the loading progress line is showing: clear it, so the announcement gets a line of its own.
+  const clear = io.stderr.isTTY ? '\r\x1b[K' : '';
+  if (args.flag('verbose') || io.stderr.isTTY) io.stderr.write(`${clear}clip-webgpu: adapter ${adapterLine(ctx.adapter)}\n`);
   return ctx;
 }
 

@@ -1,6 +1,6 @@
 /** `clip-webgpu eval`: zero-shot accuracy on a labelled image folder (one sub-folder per class). */
 import { writeFile } from 'node:fs/promises';
-import { evaluateDataset, evaluationCsv, evaluationJson, type Evaluation } from '../model/bias/index.ts';
+import { countOf, evaluateDataset, evaluationCsv, evaluationJson, type Evaluation } from '../model/bias/index.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { classFolders } from '../node/image-folder.ts';
@@ -72,7 +72,7 @@ function textReport(e: Evaluation, model: string, csv: string | undefined): stri
   const top1 = Math.round(e.accuracy * e.n);
   const topk = Math.round(e.topKAccuracy * e.n);
   const out = [
-    `Zero-shot evaluation: ${model}, ${e.n} images in ${e.classes.length} classes, ${how}\n`,
+    `Zero-shot evaluation: ${model}, ${countOf(e.n, 'image')} in ${countOf(e.classes.length, 'class', 'classes')}, ${how}\n`,
     `top-1 accuracy  ${percent(e.accuracy)}  (${top1}/${e.n}, 95% CI ${percent(e.accuracyCi[0], 1)}–${percent(e.accuracyCi[1], 1)})\n`,
     `top-${e.topK} accuracy  ${percent(e.topKAccuracy)}  (${topk}/${e.n})\n`,
     '\n',

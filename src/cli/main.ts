@@ -5,7 +5,7 @@
  */
 import { version } from '../../package.json';
 import { isClipError } from '../node/index.ts';
-import { UsageError, commandHelp, oneLine, parseCommandArgs, type CommandSpec, type ParsedArgs } from './args.ts';
+import { UsageError, commandHelp, nearest, oneLine, parseCommandArgs, type CommandSpec, type ParsedArgs } from './args.ts';
 import type { CliIo } from './common.ts';
 import * as bench from './bench.ts';
 import * as bias from './bias.ts';
@@ -60,7 +60,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const cmd = topic === undefined ? undefined : COMMANDS.find((c) => c.spec.name === topic);
-    if (topic !== undefined && !cmd) return fail(`unknown command "${topic}"; commands: ${commandNames()}`, 2);
+    if (topic !== undefined && !cmd) return fail(`unknown command "${topic}"${didYouMean(topic)}; commands: ${commandNames()}`, 2);
     io.stdout.write(cmd ? commandHelp(cmd.spec) : usage());
     return 0;
   }
@@ -72,7 +72,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   if (!cmd) {
     return fail(name.startsWith('-')
       ? `unknown option ${name}: a command comes first (${commandNames()}); see clip-webgpu --help`
-      : `unknown command "${name}"; commands: ${commandNames()}; see clip-webgpu --help`, 2);
+      : `unknown command "${name}"${didYouMean(name)}; commands: ${commandNames()}; see clip-webgpu --help`, 2);
   }
   // --help wins, even next to a wrong option.
   const dashdash = rest.indexOf('--');
@@ -95,6 +95,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
     return fail(`unexpected failure: ${String(e)}`, 1);
   }
+}
+
+/** " (did you mean classify?)" for a near miss of a command name. */
+function didYouMean(name: string): string {
+  const near = nearest(name, COMMANDS.map((c) => c.spec.name));
+  return near ? ` (did you mean ${near}?)` : '';
 }
 
 function commandNames(): string {

@@ -104,7 +104,7 @@ export class GpuContext {
       if (this.destroyed) return;
       this.lost = new ClipError(
         'gpu',
-        `The GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}). ` +
+        `The GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message.replace(/\.$/, '')}` : ''}). ` +
           'Load the model again to continue.',
       );
     });
@@ -124,6 +124,9 @@ export class GpuContext {
     if (this.uncaptured) {
       const err = this.uncaptured;
       this.uncaptured = null;
+      if (err.constructor?.name === 'GPUOutOfMemoryError') {
+        throw new ClipError('gpu', `Out of GPU memory (${err.message}): use smaller batches (the batchSize option) or a smaller model.`);
+      }
       throw new ClipError('gpu', `WebGPU error: ${err.message}`);
     }
   }
@@ -208,6 +211,13 @@ export class GpuContext {
   /** Scratch tensors come from a pool keyed by byte size; a Pass returns them after its submit. */
   acquireScratch(shape: readonly number[], dtype: DType = 'f32'): Tensor {
     const size = sizeClass(shapeSize(shape) * 4);
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (size > limit) {
+      // Checked here, before the GPU sees it: otherwise an opaque validation error after the submit.
+      const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+      throw new ClipError('gpu', `A tensor of [${shape}] needs ${mib(size)} MiB in one buffer; this adapter binds at most ` +
+        `${mib(limit)} MiB: use smaller batches (the batchSize option).`);
+    }
     const buffer = takeFit(this.freeScratch, size) ?? this.createBuffer(size, STORAGE, 'scratch');
     return new Tensor(buffer, shape, dtype);
   }

@@ -6,7 +6,7 @@
  * forward pass of the tiny model here); then SwiftShader's Vulkan ICD shipped in Debian's chromium
  * package (full features: timestamps, subgroups, 1 GiB bindings).
  * `CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles` forces a choice; `CLIP_KERNELS=matmul=v1,...` forces kernel versions.
- * The adapter in use is announced on stderr.
+ * `announce` prints the adapter on stderr (the CLI does so at a terminal, or with --verbose).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,6 @@ export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<
     choice === 'auto'
       ? 'No WebGPU adapter found. Install a GPU driver with Vulkan support, or on Debian/Ubuntu `apt-get install chromium libvulkan1` ' +
         '(its SwiftShader runs WebGPU on the CPU), or Mesa for the GLES fallback.'
-      : `The "${choice}" WebGPU adapter is not available on this machine.`,
+      : `The "${choice}" WebGPU adapter is not available on this machine: use --adapter auto (CLIP_WEBGPU_ADAPTER=auto), which falls back to a CPU adapter.`,
   );
 }

@@ -6,6 +6,8 @@
 import type { ClipModel } from '../model/clip.ts';
 
 export const MODEL_READY = 'clip-model-ready';
+/** Sent by an element whose model failed on the GPU (device lost): the page's loader loads it again. */
+export const MODEL_RELOAD = 'clip-model-reload';
 export const DEFAULT_MODEL = 'openai/clip-vit-base-patch32';
 
 export interface ModelReadyDetail {
@@ -39,4 +41,16 @@ export function onModelReady(fn: (d: ModelReadyDetail) => void): () => void {
 /** A CustomEvent that crosses shadow roots, as every clip-* event does. */
 export function emit<T>(from: EventTarget, type: string, detail: T): void {
   from.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+}
+
+/** Asks the page's loader to load the current model again (after a lost device). */
+export function requestModelReload(from: EventTarget): void {
+  emit(from, MODEL_RELOAD, {});
+}
+
+/** Calls `fn` on every reload request; returns the unsubscribe function. */
+export function onModelReloadRequest(fn: () => void): () => void {
+  const handler = () => fn();
+  window.addEventListener(MODEL_RELOAD, handler);
+  return () => window.removeEventListener(MODEL_RELOAD, handler);
 }

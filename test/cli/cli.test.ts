@@ -320,13 +320,16 @@ describe('clip-webgpu CLI', () => {
     it('usage errors exit 2 with one line', async () => {
       const cases: [string[], (string | RegExp)[]][] = [
         [['frobnicate'], ['unknown command "frobnicate"', 'embed']],
+        [['clasify', '--model', TINY], ['unknown command "clasify" (did you mean classify?)']],
+        [['help', 'gradcma'], ['unknown command "gradcma" (did you mean gradcam?)']],
+        [['classify', '--model', TINY, '--image', TINY_IMAGES[0], 'dog'], ['unexpected argument "dog"', 'e.g. --label dog)']],
         [['--frob'], ['unknown option --frob']],
         [['embed', '--model', TINY, '--text', 'x', '--jsn'], ['unknown option --jsn', 'did you mean --json?']],
         [['embed', '--text', 'x'], ['embed needs --model PATH']],
         [['embed', '--model', TINY], ['--image', '--text']],
         [['embed', '--model'], ['--model needs a value']],
         [['embed', '--model', TINY, '--text', 'x', '--adapter', 'metal'], ['--adapter must be one of auto, system, swiftshader, gles', '"metal"']],
-        [['embed', '--model', TINY, 'a dog'], ['unexpected argument "a dog"']],
+        [['embed', '--model', TINY, 'a dog'], ['unexpected argument "a dog"', 'e.g. --text "a photo of a dog")']],
         [['tokenize', '--model', TINY], ['--text']],
         [['classify', '--model', TINY, '--label', 'x'], ['--image']],
         [['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'x', '--templates', 'fancy'], ['--templates must be one of single, imagenet']],

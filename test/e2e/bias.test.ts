@@ -117,6 +117,10 @@ describe('<clip-bias-probe>', () => {
     // The chart: a bar per label and group, each with a whisker and its caps.
     expect(await probe().locator('svg .bar').count()).toBe(12);
     expect(await probe().locator('svg .bar .whisker').count()).toBe(36);
+    // Few labels still fill the card (the walkthrough saw a 150 px chart in a 1,200 px card).
+    const chartWidth = (await probe().locator('svg.chart').boundingBox())!.width;
+    const scrollWidth = (await probe().locator('.chart-scroll').boundingBox())!.width;
+    expect(chartWidth).toBeGreaterThan(Math.min(600, 0.6 * scrollWidth));
     expect(await probe().locator('svg .bar[data-group="second"][data-label="a green square"] title').textContent())
       .toBe('second · a green square: 2/2 = 100.0% (95% CI 34.2%–100.0%)');
     expect(await probe().locator('[part="progress"]').count()).toBe(0);

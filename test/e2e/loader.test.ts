@@ -130,7 +130,7 @@ describe('<clip-model-loader>', () => {
     ]);
     await waitForLoaderState(page, 'ready');
     const [ready] = await clipEvents(page, 'clip-model-ready');
-    expect(ready.detail).toMatchObject({ name: 'model.safetensors', fromCache: true, local: true });
+    expect(ready.detail).toMatchObject({ name: 'local model', fromCache: true, local: true });
   });
 
   it('says when the browser has no WebGPU, before downloading anything', async () => {

@@ -214,7 +214,9 @@ describe('bias probe on tiny-clip (F32)', () => {
     await expect(BiasProbe.create(model, [])).rejects.toThrow(/No images given/);
     const ctl = new AbortController();
     ctl.abort();
-    await expect(BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { signal: ctl.signal })).rejects.toThrow(/abort/i);
+    await expect(BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { signal: ctl.signal })).rejects.toMatchObject({
+      name: 'ClipError', code: 'aborted', message: 'The image encoding was cancelled.',
+    });
     await expect(runBiasProbe(model, [fileImageItem(TINY_IMAGES[0], 'a')], ['x', 'x'])).rejects.toThrow(/given twice/);
   });
 });

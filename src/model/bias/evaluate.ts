@@ -5,7 +5,7 @@
  * `classes`). Prompt ensembling is on with several templates (e.g. IMAGENET_TEMPLATES), off with one.
  */
 import type { ClipModel } from '../clip.ts';
-import { ClipError } from '../../errors.ts';
+import { ClipError, throwIfAborted } from '../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import { collectItems, embedImages, type EmbeddedImage, type EmbedImagesOptions, type ImageItems } from './images.ts';
 import { argmax, ranking, wilsonInterval } from './stats.ts';
@@ -105,13 +105,17 @@ export async function evaluateDataset(model: ClipModel, items: ImageItems, optio
 
 /** Scores images embedded already (e.g. to evaluate again with other templates) and counts. */
 export async function evaluateEmbedded(
-  model: ClipModel, embedded: readonly EmbeddedImage[], options: Omit<EvaluateOptions, keyof EmbedImagesOptions> = {},
+  model: ClipModel, embedded: readonly EmbeddedImage[],
+  options: Omit<EvaluateOptions, Exclude<keyof EmbedImagesOptions, 'signal'>> = {},
 ): Promise<Evaluation> {
+  const signal = options.signal;
   if (embedded.length === 0) throw new ClipError('input', 'No images to evaluate.');
   const classes = checkClasses(embedded, options.classes);
   const index = new Map(classes.map((c, i) => [c, i]));
   const templates = [...(options.templates ?? [DEFAULT_TEMPLATE])];
+  throwIfAborted(signal, 'dataset evaluation');
   const textEmbeds = await model.labelEmbeddings(classes, { templates, truncate: options.truncate });
+  throwIfAborted(signal, 'dataset evaluation');
   const { probs } = await model.similarity(embedded.map((e) => e.embedding), textEmbeds);
   return evaluation(classes, embedded.map((e, i) => ({ id: e.id, truth: index.get(e.group)!, probs: probs[i] })), {
     templates, topK: options.topK,

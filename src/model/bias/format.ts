@@ -8,6 +8,11 @@ import type { Evaluation } from './evaluate.ts';
 import type { Disparity } from './stats.ts';
 import { ranking } from './stats.ts';
 
+/** "1 label", "2 labels": a count with its noun (`plural` for irregular ones, e.g. "classes"). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /**
  * "Top predictions: Nurse: 69.92% Doctor: 30.08%": the `k` most probable labels (default 5, as
  * CLIP's README prints), highest first (ties in label order), percentages with two decimals.

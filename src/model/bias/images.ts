@@ -6,7 +6,7 @@
  * pixels is alive.
  */
 import type { ClipModel } from '../clip.ts';
-import { ClipError, isClipError } from '../../errors.ts';
+import { ClipError, isClipError, throwIfAborted } from '../../errors.ts';
 import type { ImageInput } from '../platform.ts';
 
 /** One image of a probe (group = the probe group) or of a dataset (group = the class). */
@@ -93,8 +93,9 @@ export async function collectItems(items: ImageItems): Promise<ImageItem[]> {
   return out;
 }
 
+/** Stops between batches with ClipError('aborted'); the batch on the GPU finishes first. */
 function aborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
+  throwIfAborted(signal, 'image encoding');
 }
 
 /**

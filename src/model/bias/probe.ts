@@ -10,7 +10,7 @@
  *   const b = await probe.score(['Victim', 'Criminal'], { templates });   // no image encoded again
  */
 import type { ClipModel } from '../clip.ts';
-import { ClipError } from '../../errors.ts';
+import { ClipError, throwIfAborted } from '../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import { collectItems, embedImages, EmbeddingCache, type EmbeddedImage, type EmbedImagesOptions, type ImageItems } from './images.ts';
 import { argmax, disparity, rate, wilsonInterval, type Disparity } from './stats.ts';
@@ -22,6 +22,8 @@ export interface ScoreOptions {
   truncate?: boolean;
   /** Named unions of labels, reported as one outcome each (e.g. a preset's "crime-related"). */
   categories?: Readonly<Record<string, readonly string[]>>;
+  /** Cancels the scoring between its GPU passes with ClipError('aborted'). */
+  signal?: AbortSignal;
 }
 
 export interface ProbeOptions extends EmbedImagesOptions {
@@ -206,10 +208,12 @@ export class BiasProbe {
     const truncate = options.truncate ?? false;
     const key = (l: string) => JSON.stringify([l, templates, truncate]);
     const missing = labels.filter((l) => !this.textCache.has(key(l)));
+    throwIfAborted(options.signal, 'bias probe');
     if (missing.length) {
       const embeds = await this.model.labelEmbeddings(missing, { templates, truncate });
       missing.forEach((l, i) => this.textCache.set(key(l), embeds[i]));
     }
+    throwIfAborted(options.signal, 'bias probe');
     const textEmbeds = labels.map((l) => this.textCache.get(key(l))!);
     const { probs, logitsPerImage } = await this.model.similarity(this.entries.map((e) => e.embedding), textEmbeds);
     return biasReport(labels, this.groups, this.entries.map((e, i) => ({

@@ -34,7 +34,8 @@ export const benchmarkStyles = [tokens, reportStyles, css`
   .table tr.best td { background: color-mix(in srgb, var(--_success) 12%, transparent); }
   .table tr.best td:nth-child(2)::after { content: ' ★ fastest'; color: var(--_success); font-size: 0.75rem; font-weight: 600; }
   .table td.bad { color: var(--_danger); font-weight: 600; }
-  .towers { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 24rem), 1fr)); gap: 1rem; }
+  /* Wide enough for a tower's six columns and share bars (24rem clipped the last column). */
+  .towers { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 34rem), 1fr)); gap: 1rem; }
   .share { display: inline-block; height: 0.55rem; border-radius: 2px; background: var(--_accent); vertical-align: 1px; margin-right: 0.4rem; }
   .notes { margin: 0; padding-left: 1.2rem; font-size: 0.85rem; color: var(--_muted); }
 `];

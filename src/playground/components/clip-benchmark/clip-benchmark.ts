@@ -5,13 +5,15 @@ import { e2eChart, kernelChart, type BarChartLayout } from '../../../bench/chart
 import { measureE2e } from '../../../bench/e2e.ts';
 import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport } from '../../../bench/report.ts';
 import { QUICK_HARNESS, addE2e, bestVersions, runKernelBench } from '../../../bench/run.ts';
+import { towerCases } from '../../../bench/cases.ts';
 import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../../../bench/shapes.ts';
+import { formatDuration } from '../../format.ts';
 import { ClipError } from '../../../errors.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { download } from '../shared/download.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { benchmarkStyles } from './clip-benchmark.styles.ts';
 
@@ -59,6 +61,7 @@ const SHAPE_LABELS = new Map([...SHAPES, ...TINY_SHAPES].map((s) => [s.id, s.lab
  * @fires {CustomEvent<BenchProgress>} clip-bench-progress - `{ phase: 'e2e' | 'peak' | 'kernels', message, done, total }`.
  * @fires {CustomEvent<BenchReport>} clip-bench-done - The finished report (also `report`).
  * @fires {CustomEvent<ElementError>} clip-error - The run failed.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart controls - The controls panel.
@@ -70,10 +73,13 @@ const SHAPE_LABELS = new Map([...SHAPES, ...TINY_SHAPES].map((s) => [s.id, s.lab
  * @csspart e2e - The end-to-end checkbox, and the end-to-end panel of the report.
  * @csspart run-button - The Run benchmark button.
  * @csspart stop-button - The Stop button.
+ * @csspart quick-button - On CPU adapters: runs the tiny shapes only, one sample each.
+ * @csspart estimate - Before a run: the number of kernel cases and how long they may take.
  * @csspart peer-link - The link to the onnxruntime-web comparison page.
  * @csspart progress - The progress bar.
  * @csspart status - The progress message.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  * @csspart summary - The adapter panel.
  * @csspart copy-json - The Copy JSON button.
  * @csspart copy-markdown - The Copy Markdown button.
@@ -123,6 +129,10 @@ export class ClipBenchmark extends LitElement {
   constructor() {
     super();
     new SharedModelController(this);
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model') && this.error?.code === 'gpu') this.error = null; // reloaded after a lost device
   }
 
   /** The report as Markdown (what BENCHMARKS.md records), or '' before a run. */
@@ -284,19 +294,43 @@ export class ClipBenchmark extends LitElement {
           ${this.running
             ? html`<button part="stop-button" type="button" @click=${() => this.stop()}>Stop</button>`
             : html`<button part="run-button" class="primary" type="button" ?disabled=${this.shapes.length === 0 || !this.model} @click=${() => void this.run()}>Run benchmark</button>`}
+          ${!this.running && this.model?.adapter.isCpu && !sameShapes(this.shapes, TINY_SHAPES.map((s) => s.id))
+            ? html`<button part="quick-button" type="button" @click=${() => this.runQuick()}>Quick run: tiny shapes</button>` : nothing}
           <a part="peer-link" href=${peerHref} target="_blank" rel="noopener">Side by side with onnxruntime-web ↗</a>
         </div>
+        ${this.renderEstimate()}
         ${p ? html`
           <div class="progress" part="progress" role="progressbar" aria-valuemin="0" aria-valuemax=${p.total} aria-valuenow=${p.done}>
             <div class="progress-bar" style="width:${(100 * p.done) / Math.max(1, p.total)}%"></div>
             <span class="progress-text" part="status">${p.message}</span>
           </div>` : nothing}
-        ${this.error ? html`<div class="error" part="error" role="alert"><strong>The benchmark failed</strong>${this.error.message}</div>` : nothing}
+        ${this.error ? html`<div class="error" part="error" role="alert"><strong>The benchmark failed</strong>${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
         <p class="hint muted">
           Each version is checked against its CPU reference, then timed (median; GPU time from timestamp-query when the
           adapter has it). ${this.model ? 'It runs on the loaded model’s GPU device: other tabs’ work meanwhile disturbs the timings.' : 'Load a model: the benchmark runs on its GPU device.'}
         </p>
       </section>`;
+  }
+
+  /** Before a run: how many cases and how long at most (a CPU adapter takes about the full budget per case). */
+  private renderEstimate() {
+    if (!this.model || this.running || this.shapes.length === 0) return nothing;
+    const { cases, seconds } = benchmarkEstimate(this.model, this.shapes);
+    const tiny = sameShapes(this.shapes, TINY_SHAPES.map((s) => s.id));
+    return html`<p class="hint" part="estimate">
+      ${cases} kernel ${cases === 1 ? 'case' : 'cases'}, each timed for up to ${(QUICK_HARNESS.budgetMs ?? 1500) / 1000} s: roughly ${formatDuration(seconds)}${this.noE2e ? '' : ', plus the end-to-end encodes'}.
+      ${this.model.adapter.isCpu && !tiny
+        ? html`This adapter runs on the CPU, where a case of these shapes takes its full time budget: the quick run
+            (tiny shapes, one sample each) checks and times every kernel version in a fraction of that.`
+        : nothing}
+    </p>`;
+  }
+
+  /** The tiny smoke shapes, one sample each: every kernel version checked and timed, soon, on CPU adapters. */
+  private runQuick(): void {
+    this.shapes = TINY_SHAPES.map((s) => s.id);
+    this.samples = 1;
+    void this.run();
   }
 
   private renderReport(r: BenchReport) {
@@ -372,6 +406,22 @@ export class ClipBenchmark extends LitElement {
         </section>` : nothing}
       ${r.notes.length ? html`<ul class="notes" part="notes">${r.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}`;
   }
+}
+
+/** Seconds the peak probes take at most (four probes, each within the harness's budget). */
+const PEAK_SECONDS = 4 * (QUICK_HARNESS.budgetMs ?? 1500) / 1000;
+
+/**
+ * How long a run of these shapes may take: each kernel case stops at the harness's time budget, so
+ * the bound is cases × budget (CPU adapters reach it, GPUs finish well under it), plus the peak probes.
+ */
+export function benchmarkEstimate(model: ClipModel, shapeIds: readonly string[]): { cases: number; seconds: number } {
+  const cases = selectShapes(shapeIds).reduce((n, s) => n + towerCases(s, model.adapter).length, 0);
+  return { cases, seconds: PEAK_SECONDS + (cases * (QUICK_HARNESS.budgetMs ?? 1500)) / 1000 };
+}
+
+function sameShapes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 function capitalize(s: string): string {

@@ -3,27 +3,37 @@ import { svg, type SVGTemplateResult } from 'lit';
 import type { BiasReport } from '../../../model/bias/probe.ts';
 import { seriesColour } from '../shared/colours.ts';
 
+/** The plot's width in px when few labels would leave it narrower (a card is ~1,200 px wide). */
+const PLOT_WIDTH = 900;
+const MAX_BAR = 56;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export function biasChart(r: BiasReport): SVGTemplateResult {
   const G = r.groups.length, L = r.labels.length;
-  const bar = G > 4 ? 12 : 18, gap = 20, plotH = 170, top = 12, left = 42;
+  const minBar = G > 4 ? 12 : 18, gap = 20, plotH = 170, top = 12, left = 42;
   const rotate = L > 5;
   const bottom = rotate ? 78 : 34;
+  // Few labels would make a narrow chart in a wide card: spread the clusters over at least
+  // PLOT_WIDTH and widen the bars (up to MAX_BAR); many labels keep their minimum and scroll.
+  const natural = L * (G * minBar + (G - 1) * 2 + gap);
+  const plotW = Math.max(natural, PLOT_WIDTH);
+  const slot = plotW / L;
+  const bar = Math.min(MAX_BAR, Math.max(minBar, (slot - gap - (G - 1) * 2) / G));
   const cluster = G * bar + (G - 1) * 2;
-  const width = left + L * (cluster + gap) + 8;
+  const width = left + plotW + 8;
   const height = top + plotH + bottom;
   const y = (v: number) => top + plotH * (1 - v);
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   return svg`
-    <svg part="chart" class="chart" viewBox="0 0 ${width} ${height}" width=${width} height=${height} role="img"
+    <svg part="chart" class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img"
+      style="max-width: ${width}px; min-width: ${left + natural + 8}px"
       aria-label="Top-1 rate per label and group, with 95% intervals">
       ${ticks.map((t) => svg`
         <line class="grid" x1=${left} x2=${width - 4} y1=${y(t)} y2=${y(t)}></line>
         <text class="tick" x=${left - 6} y=${y(t) + 4} text-anchor="end">${t * 100}%</text>`)}
       ${r.labels.map((label, j) => {
-        const x0 = left + gap / 2 + j * (cluster + gap);
+        const x0 = left + j * slot + (slot - cluster) / 2;
         const cx = x0 + cluster / 2;
         const short = label.length > 18 ? `${label.slice(0, 17)}…` : label;
         return svg`

@@ -13,7 +13,7 @@ import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { download } from '../shared/download.ts';
 import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { byTopFolder, fileItem, isImageFile } from '../shared/image-folders.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
@@ -56,6 +56,7 @@ interface Group {
  * @fires {CustomEvent<EncodeProgress>} clip-bias-progress - Images encoded so far: `{ done, total, cached }`.
  * @fires {CustomEvent<BiasScoredDetail>} clip-bias-scored - A report for the current groups, labels and template (`report` is the CLI's JSON document).
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart groups - The list of groups.
@@ -70,6 +71,7 @@ interface Group {
  * @csspart template - The template input.
  * @csspart progress - The encoding progress bar.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  * @csspart table - The counts and intervals table.
  * @csspart disparity - The disparity table.
  * @csspart grid - One group's thumbnails.
@@ -373,7 +375,7 @@ export class ClipBiasProbe extends LitElement {
               <div class="progress-bar" style="width:${(100 * this.progress.done) / Math.max(1, this.progress.total)}%"></div>
               <span class="progress-text">Encoding images ${this.progress.done}/${this.progress.total}${this.progress.cached ? ` (${this.progress.cached} cached)` : ''}</span>
             </div>` : nothing}
-          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}</div>` : nothing}
+          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
           ${this.renderReport()}
         </section>
       </div>`;

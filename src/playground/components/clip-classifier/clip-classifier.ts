@@ -10,7 +10,7 @@ import { formatPercent } from '../../format.ts';
 import { SAMPLE_IMAGES, SAMPLE_LABELS, sampleCanvas, type SampleImage } from '../../samples.ts';
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
@@ -45,6 +45,7 @@ export type ClassifierError = ElementError;
  * @fires {CustomEvent<ClassifierResult>} clip-classified - A result for the current inputs (detail = `result`).
  * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong; a drop that is not an image keeps the current image and says why.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart drop-zone - Where an image is dropped or clicked for.
@@ -61,6 +62,7 @@ export type ClassifierError = ElementError;
  * @csspart bar - A row's bar.
  * @csspart bar-value - A row's probability.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  *
  * @cssprop --clip-accent - Buttons, bars, focus rings (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -290,6 +292,7 @@ export class ClipClassifier extends LitElement {
     return html`<div part="error" class="error" role="alert">
       ${err.message}
       ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+      ${reloadOffer(err, this)}
     </div>`;
   }
 

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { evaluateEmbedded, type Evaluation } from '../../../model/bias/evaluate.ts';
 import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } from '../../../model/bias/images.ts';
-import { evaluationCsv, evaluationJson } from '../../../model/bias/format.ts';
+import { countOf, evaluationCsv, evaluationJson } from '../../../model/bias/format.ts';
 import type { ImageItem } from '../../../model/bias/images.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
@@ -11,7 +11,7 @@ import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.t
 import { emit } from '../../shared-model.ts';
 import { download } from '../shared/download.ts';
 import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { classesFromFiles } from '../shared/image-folders.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
@@ -42,6 +42,7 @@ export interface DatasetEvaluatedDetail {
  * @fires {CustomEvent<EncodeProgress>} clip-dataset-progress - Images encoded so far: `{ done, total, cached }`.
  * @fires {CustomEvent<DatasetEvaluatedDetail>} clip-dataset-evaluated - The evaluation of the current data and prompt (`result` is the CLI's JSON document).
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart drop-zone - Where the folder is dropped.
@@ -50,6 +51,7 @@ export interface DatasetEvaluatedDetail {
  * @csspart template - The template input.
  * @csspart progress - The encoding progress bar.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  * @csspart accuracy - The top-1 and top-k figures.
  * @csspart top1 - The top-1 accuracy.
  * @csspart topk - The top-5 accuracy.
@@ -245,7 +247,7 @@ export class ClipDatasetEval extends LitElement {
             <div class="row"><button part="add-folder" type="button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#folder')!.click()}>Choose folder…</button></div>
           </div>
           <input id="folder" type="file" webkitdirectory multiple hidden @change=${this.onPick}>
-          ${d ? html`<p part="summary" class="small">${d.name}: ${d.items.length} images in ${d.classes.length} classes${d.skipped.length ? html` <span class="muted">(skipped ${d.skipped.length} other files)</span>` : nothing}</p>` : nothing}
+          ${d ? html`<p part="summary" class="small">${d.name}: ${countOf(d.items.length, 'image')} in ${countOf(d.classes.length, 'class', 'classes')}${d.skipped.length ? html` <span class="muted">(skipped ${d.skipped.length} other files)</span>` : nothing}</p>` : nothing}
         </section>
         <section class="panel" aria-labelledby="prompt-title">
           <h3 id="prompt-title">Prompt</h3>
@@ -264,7 +266,7 @@ export class ClipDatasetEval extends LitElement {
               <div class="progress-bar" style="width:${(100 * this.progress.done) / Math.max(1, this.progress.total)}%"></div>
               <span class="progress-text">Encoding images ${this.progress.done}/${this.progress.total}${this.progress.cached ? ` (${this.progress.cached} cached)` : ''}</span>
             </div>` : nothing}
-          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}</div>` : nothing}
+          ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
           ${this.renderResult()}
         </section>
       </div>`;

@@ -12,7 +12,7 @@ import { modelToImage } from '../../../model/preprocess/preprocess.ts';
 import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
@@ -65,6 +65,7 @@ const DRAW_SIZE = 768;
  * @fires {CustomEvent<{ bytes: number }>} clip-gradcam-export - Export PNG saved a file.
  * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart prompts - The prompts textarea.
@@ -85,6 +86,7 @@ const DRAW_SIZE = 768;
  * @csspart export - The Export PNG button.
  * @csspart meta - The line under the overlays.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  *
  * @cssprop --clip-accent - Buttons, focus rings, the chosen method (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -381,6 +383,7 @@ export class ClipGradcam extends LitElement {
     return html`<div part="error" class="error" role="alert">
       ${err.message}
       ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+      ${reloadOffer(err, this)}
     </div>`;
   }
 

@@ -10,6 +10,13 @@ import { tokens } from '../shared/theme.ts';
 /** The optional features that matter for compute kernels (struck through when missing). */
 const COMPUTE_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
 
+/** What a missing feature means here: none of them is required, so say what runs instead. */
+const WITHOUT: Record<string, string> = {
+  'shader-f16': 'shader-f16 (16-bit float arithmetic): not needed, the kernels compute in f32 and F16 weights are widened on load',
+  subgroups: 'subgroups: layernorm and patch embedding run their shared-memory versions instead (same results, a little slower)',
+  'timestamp-query': 'timestamp-query (GPU timers): the benchmark times kernels by wall clock instead',
+};
+
 /**
  * What the shared model is (tower sizes, parameters, logit scale) and the WebGPU adapter that runs it.
  * Before a model loads it shows the adapter alone.
@@ -18,6 +25,7 @@ const COMPUTE_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
  *
  * @csspart base - The grid of panels.
  * @csspart panel - One panel (model, image tower, text tower, GPU).
+ * @csspart missing-features - What runs instead of each compute feature the adapter lacks.
  *
  * @cssprop --clip-accent - The feature chips (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -32,7 +40,9 @@ export class ClipModelCard extends LitElement {
     .name { font-family: var(--_mono); font-size: 0.95rem; }
     .features { display: flex; flex-wrap: wrap; gap: 0.3rem; }
     .feature { font-family: var(--_mono); font-size: 0.75rem; padding: 0.1rem 0.45rem; border-radius: 999px; background: var(--_accent-soft); color: var(--_accent); }
-    .feature.absent { background: var(--_surface-2); color: var(--_muted); text-decoration: line-through; }
+    .feature.absent { background: var(--_surface-2); color: var(--_muted); }
+    .feature.absent::before { content: 'no '; }
+    .without { margin: 0.5rem 0 0; padding-left: 1.1rem; font-size: 0.85rem; }
     .note { margin: 0.7rem 0 0; font-size: 0.88rem; }
     .empty { margin: 0; }
   `];
@@ -96,6 +106,7 @@ export class ClipModelCard extends LitElement {
     const description = a?.description ?? g!.description;
     const isCpu = a?.isCpu ?? g!.isCpu;
     const features = a?.features ?? g!.features;
+    const missing = COMPUTE_FEATURES.filter((f) => !features.includes(f));
     return html`
       <section class="panel" part="panel">
         <h3>GPU</h3>
@@ -105,8 +116,9 @@ export class ClipModelCard extends LitElement {
             <dl>
               <dt>Adapter</dt><dd>${description}</dd>
               ${g?.available ? html`<dt>Largest buffer</dt><dd>${formatBytes(Math.min(g.maxBufferSize, g.maxStorageBufferBindingSize))}</dd>` : nothing}
-              <dt>Compute features</dt><dd class="features">${COMPUTE_FEATURES.map((f) => html`<span class="feature ${features.includes(f) ? '' : 'absent'}" title=${features.includes(f) ? 'available' : 'not available'}>${f}</span>`)}</dd>
+              <dt>Compute features</dt><dd class="features">${COMPUTE_FEATURES.map((f) => html`<span class="feature ${features.includes(f) ? '' : 'absent'}" title=${features.includes(f) ? 'available' : WITHOUT[f]}>${f}</span>`)}</dd>
             </dl>
+            ${missing.length ? html`<ul part="missing-features" class="without muted">${missing.map((f) => html`<li>${WITHOUT[f]}</li>`)}</ul>` : nothing}
             ${isCpu ? html`<p class="note muted">This adapter emulates a GPU on the CPU: fine for small models, slow for large ones.</p>` : nothing}`}
       </section>`;
   }

@@ -5,7 +5,8 @@ import { ClipModel } from '../../../model/clip.ts';
 import { formatBytes, formatCount, formatDuration, formatSpeed } from '../../format.ts';
 import { checkModelFits, modelNeeds, probeWebGpu } from '../../gpu-check.ts';
 import { fetchModelFiles, localModelFiles, remoteModel, remoteUrls, type LocalFile } from '../../model-files.ts';
-import { DEFAULT_MODEL, emit, publishModel, type ModelReadyDetail } from '../../shared-model.ts';
+import { ClipError } from '../../../errors.ts';
+import { currentModel, DEFAULT_MODEL, emit, onModelReloadRequest, publishModel, type ModelReadyDetail } from '../../shared-model.ts';
 import { WeightsCache, type CacheUsage, type CacheDownloadProgress } from '../../weights-cache.ts';
 import { filesFromDrop, filesFromList } from '../shared/dropped-files.ts';
 import { errorDetail, type ElementError } from '../shared/element-error.ts';
@@ -41,6 +42,8 @@ export type LoaderError = ElementError;
  * download. Downloads are stored in 4 MiB chunks: an interrupted download (network, Cancel, closed tab)
  * resumes with an HTTP Range request; a reload of a cached model touches no network and works offline.
  * A new model replaces the old one on every element, and the old one's GPU memory is freed.
+ * An element's `clip-model-reload` (its "Reload the model" after a lost GPU device) runs the last
+ * load again, so the page recovers without a refresh.
  *
  * @summary Loads a CLIP model (hub id, folder URL or dropped files), caches it, and shares it with the page.
  *
@@ -81,7 +84,7 @@ export class ClipModelLoader extends LitElement {
   @property({ attribute: false }) error: LoaderError | null = null;
   /** The download or upload in progress, or null. */
   @property({ attribute: false }) progress: LoaderProgress | null = null;
-  @state() private loadedInfo: { name: string; fromCache: boolean; seconds: number; parameters: number } | null = null;
+  @state() private loadedInfo: { name: string; fromCache: boolean; local: boolean; seconds: number; parameters: number } | null = null;
   @state() private usage: CacheUsage | null = null;
   @state() private dragging = false;
 
@@ -89,10 +92,17 @@ export class ClipModelLoader extends LitElement {
   private abort: AbortController | null = null;
   /** The last load read a URL (so "Retry without the cache" applies), not dropped files. */
   private lastLoadRemote = false;
+  /** The last load, to run again when an element asks for a reload (a lost GPU device). */
+  private lastLoad: (() => Promise<ClipModel | null>) | null = null;
+  private stopReloads: (() => void) | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.refreshUsage();
+    // Only the loader whose model the page uses answers (a page may have several loaders).
+    this.stopReloads = onModelReloadRequest(() => {
+      if (this.model && this.model === currentModel()) void this.reload();
+    });
     // No WebGPU: say so at once, rather than after the user presses Load.
     void probeWebGpu().then((gpu) => {
       if (!gpu.available && this.state === 'idle') {
@@ -104,13 +114,21 @@ export class ClipModelLoader extends LitElement {
     });
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopReloads?.();
+  }
+
   // ---- public API ---------------------------------------------------------------------------------
 
   /** Loads a hub id or folder URL (default: `source`). Resolves to the model, or null (see `error`). */
   async load(source: string = this.source): Promise<ClipModel | null> {
     this.source = source.trim();
     this.lastLoadRemote = true;
+    const requested = this.source;
+    this.lastLoad = () => this.load(requested);
     return this.run(this.source, async (signal) => {
+      if (!requested) throw new ClipError('input', 'Type a Hugging Face id (e.g. openai/clip-vit-base-patch32) or a folder URL, or drop a model folder here.');
       const remote = remoteModel(this.source, this.endpoint || undefined);
       const gpu = await probeWebGpu();
       checkModelFits(null, gpu, this.source); // no WebGPU: say so before any download
@@ -129,12 +147,22 @@ export class ClipModelLoader extends LitElement {
   async loadFiles(files: readonly (File | LocalFile)[]): Promise<ClipModel | null> {
     const local = files.map((f) => (f instanceof File ? { file: f, path: f.name } : f));
     this.lastLoadRemote = false;
+    this.lastLoad = () => this.loadFiles(files);
     return this.run(LOCAL, async () => {
       const input = await localModelFiles(local);
+      input.name = localModelName(input.name ?? '', input.config);
       const gpu = await probeWebGpu();
       checkModelFits(input.config, gpu, input.name ?? 'This model');
       return { input, fromCache: true };
     });
+  }
+
+  /**
+   * Runs the last load again (the same source or files), e.g. after the GPU device was lost: the new
+   * model goes to every element, as any load's does. Resolves to the model, or null.
+   */
+  async reload(): Promise<ClipModel | null> {
+    return this.lastLoad ? this.lastLoad() : null;
   }
 
   /** Stops a download; what is saved stays, and the next load resumes. */
@@ -201,8 +229,9 @@ export class ClipModelLoader extends LitElement {
       this.model = model;
       this.state = 'ready';
       this.progress = null;
-      this.loadedInfo = { name: model.name, fromCache, seconds: (performance.now() - t0) / 1000, parameters: modelNeeds(model.config).parameters };
       const local = label === LOCAL;
+      if (local) this.source = ''; // the box no longer shows a hub id the page is not using
+      this.loadedInfo = { name: model.name, fromCache, local, seconds: (performance.now() - t0) / 1000, parameters: modelNeeds(model.config).parameters };
       publishModel(this, { model, source: local ? model.name : this.source, fromCache, local });
       // Components switch to the new model on the event above; the old one's GPU memory goes now.
       if (previous && previous !== model) previous.dispose();
@@ -348,7 +377,7 @@ export class ClipModelLoader extends LitElement {
     return html`<p part="status" class="status ready">
       <span class="dot" aria-hidden="true"></span>
       <span><strong>${i.name}</strong> is ready
-        <span class="muted">· ${formatCount(i.parameters)} parameters · ${c.vision.imageSize} px images · ${i.fromCache ? 'from the cache' : 'downloaded'} in ${i.seconds.toFixed(1)} s</span></span>
+        <span class="muted">· ${formatCount(i.parameters)} parameters · ${c.vision.imageSize} px images · ${i.local ? 'read from your files' : i.fromCache ? 'from the cache' : 'downloaded'} in ${i.seconds.toFixed(1)} s</span></span>
     </p>`;
   }
 
@@ -362,6 +391,17 @@ export class ClipModelLoader extends LitElement {
       <button part="button clear-button" class="link" type="button" ?disabled=${n === 0 || this.busy} @click=${this.clearCache}>Clear cache</button>
     </footer>`;
   }
+}
+
+/**
+ * A dropped folder's name is the model's name; files picked on their own have none, so the
+ * config's `_name_or_path` (e.g. "openai/clip-vit-base-patch32") names it, else the weights file.
+ */
+export function localModelName(name: string, config: unknown): string {
+  if (!name.endsWith('.safetensors')) return name;
+  const origin = (config as { _name_or_path?: unknown } | null)?._name_or_path;
+  if (typeof origin === 'string' && origin.trim()) return origin.trim().split('/').pop()!;
+  return name === 'model.safetensors' ? 'local model' : name.replace(/\.safetensors$/, '');
 }
 
 function isAbort(e: unknown): boolean {

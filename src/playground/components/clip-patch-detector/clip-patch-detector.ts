@@ -12,7 +12,7 @@ import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts'
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
-import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
@@ -74,6 +74,7 @@ function formatScore(v: number, mode: DetectMode): string {
  * @fires {CustomEvent<DetectorThresholdChange>} clip-threshold-change - The slider moved: new boxes from the same map.
  * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong; a drop that is not an image keeps the current image and says why.
+ * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
  * @csspart base - The element's layout.
  * @csspart queries - The queries textarea.
@@ -100,6 +101,7 @@ function formatScore(v: number, mode: DetectMode): string {
  * @csspart legend-item - One query's row (the chosen one is also `legend-item-active`).
  * @csspart swatch - A query's colour.
  * @csspart error - The error message.
+ * @csspart reload-button - After a GPU failure (device lost): loads the model again.
  *
  * @cssprop --clip-accent - Buttons, focus rings, the chosen mode (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -400,6 +402,7 @@ export class ClipPatchDetector extends LitElement {
     return html`<div part="error" class="error" role="alert">
       ${err.message}
       ${tooLong ? html`<div><button class="link" type="button" @click=${() => (this.truncate = true)}>Cut long prompts to 77 tokens</button></div>` : nothing}
+      ${reloadOffer(err, this)}
     </div>`;
   }
 

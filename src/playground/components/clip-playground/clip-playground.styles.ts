@@ -59,5 +59,8 @@ export const playgroundStyles = [tokens, css`
     .tagline { display: none; }
     .main { padding: 0.75rem; gap: 0.75rem; }
     .chips { width: 100%; }
+    /* Every tab in view: a row that scrolls would cut the last one mid-word with no sign of more. */
+    .tabs { flex-wrap: wrap; overflow-x: visible; gap: 0 0.1rem; }
+    .tab { padding: 0.45rem 0.65rem; }
   }
 `];

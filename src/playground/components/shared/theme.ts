@@ -51,6 +51,7 @@ export const tokens = css`
     outline: 2px solid var(--_accent);
     outline-offset: 1px;
   }
+  input[type='radio'], input[type='checkbox'], input[type='range'] { accent-color: var(--_accent); }
   input[type='text'], input:not([type]), textarea {
     font: inherit;
     color: inherit;
