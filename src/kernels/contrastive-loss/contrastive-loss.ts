@@ -19,7 +19,7 @@ export function contrastiveLoss(pass: Pass, S: Tensor, logitScale: Tensor): Cont
   if (S.shape.length !== 2 || B !== B2) throw new Error(`contrastiveLoss: S [${S.shape}] is not square`);
   const logits = pass.tmp([B, B]);
   const dS = pass.tmp([B, B]);
-  const lse = pass.tmp([2 * B]);
+  const lse = pass.tmp([2 * B, 2]);
   const lossAndDScale = pass.tmp([2]);
   const ctx = pass.ctx;
   pass.dispatch(ctx.pipeline('contrastive-loss', source), ctx.uniform([B]), [S, logitScale, logits, dS, lse, lossAndDScale], [1]);

@@ -1,7 +1,9 @@
 // contrastive loss v1: CLIP's symmetric cross-entropy on the cosine matrix S [B, B] with
 // logits = e^s · S, and its gradients dS and ds (s = raw logit scale, read from the GPU because it is
 // trained). One workgroup: the B×B matrix is tiny next to the towers. Row and column log-sum-exps
-// first, then the elementwise gradient, then fixed-order tree reductions (deterministic).
+// first, then the elementwise gradient, then fixed-order tree reductions (deterministic). Each
+// log-sum-exp is kept as (max m, log Σ e^(l − m)) and every use subtracts m from l first: logits near
+// 100 would otherwise round away the small log term (loss = (m − l_ii) + log Σ, exact when l_ii = m).
 struct Params { B: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -9,7 +11,7 @@ struct Params { B: u32 }
 @group(0) @binding(2) var<storage, read> scale: array<f32>;         // [1] s
 @group(0) @binding(3) var<storage, read_write> logits: array<f32>;  // [B, B]
 @group(0) @binding(4) var<storage, read_write> dS: array<f32>;      // [B, B]
-@group(0) @binding(5) var<storage, read_write> lse: array<f32>;     // [2B] rows | columns
+@group(0) @binding(5) var<storage, read_write> lse: array<vec2<f32>>; // [2B] (max, log Σ): rows | columns
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;     // [2] loss, ds
 
 const WG = 256u;
@@ -30,7 +32,7 @@ fn main(@builtin(local_invocation_index) li: u32) {
     for (var j = 0u; j < B; j++) { m = max(m, e * S[at(i, j, column)]); }
     var s = 0.0;
     for (var j = 0u; j < B; j++) { s += exp(e * S[at(i, j, column)] - m); }
-    lse[k] = m + log(s);
+    lse[k] = vec2<f32>(m, log(s));
   }
   storageBarrier();
   workgroupBarrier();
@@ -42,10 +44,12 @@ fn main(@builtin(local_invocation_index) li: u32) {
     let l = e * S[k];
     logits[k] = l;
     let eye = select(0.0, 2.0, i == j);
-    let dl = (exp(l - lse[i]) + exp(l - lse[B + j]) - eye) * inv2B;
+    let r = lse[i];
+    let c = lse[B + j];
+    let dl = (exp((l - r.x) - r.y) + exp((l - c.x) - c.y) - eye) * inv2B;
     dS[k] = e * dl;
     acc.y += dl * l;
-    if (i == j) { acc.x += (lse[i] + lse[B + i] - 2.0 * l) * inv2B; }
+    if (i == j) { acc.x += (((r.x - l) + r.y) + ((c.x - l) + c.y)) * inv2B; }
   }
   red[li] = acc;
   workgroupBarrier();
