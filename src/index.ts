@@ -1,6 +1,8 @@
 /**
  * clip-webgpu: CLIP (ViT) in hand-written WGSL kernels. Browser entry (Node: src/node/index.ts).
  */
+// The API's types name GPUDevice & co.: the package's declarations bring WebGPU's types with them.
+/// <reference types="@webgpu/types" preserve="true" />
 export { ClipModel } from './model/clip.ts';
 export type {
   Classification, ClassifyOptions, EncodeOptions, LoadOptions, LoadProgress, Similarity, TextOptions,
@@ -14,6 +16,8 @@ export { ClipTokenizer } from './model/tokenizer/bpe.ts';
 export { modelToImage } from './model/preprocess/preprocess.ts';
 export { hubFileUrl } from './model/hub.ts';
 export type { AdapterSummary } from './kernels/runtime.ts';
+/** A WebGPU adapter's plain description (`describeAdapter(adapter, 'browser')`): what ClipModel.adapter reports. */
+export { summarize as describeAdapter } from './kernels/device.ts';
 export { detectionBoxes, DETECT_MODES } from './model/detect/index.ts';
 export type { Detection, DetectionBox, DetectMode, DetectOptions, DetectQuery } from './model/detect/index.ts';
 export {

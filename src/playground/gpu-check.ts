@@ -3,7 +3,7 @@
  * model's largest buffer? Telling the user after a 600 MB download would be too late. Only the
  * adapter's plain description and limits leave this file (no device is created here).
  */
-import { summarize } from '../kernels/device.ts';
+import { describeAdapter } from '../index.ts';
 import { parseClipConfig, expectedClipTensors, type ClipConfig } from '../model/config.ts';
 import { ClipError } from '../errors.ts';
 import { formatBytes } from './format.ts';
@@ -48,7 +48,7 @@ async function probeOnce(): Promise<GpuInfo> {
     return none('WebGPU is present but gave no adapter: the GPU may be blocklisted or switched off. Check chrome://gpu, ' +
       'update the graphics driver, or turn on chrome://flags/#enable-unsafe-webgpu.');
   }
-  const s = summarize(adapter, 'browser');
+  const s = describeAdapter(adapter, 'browser');
   return {
     available: true,
     description: s.description,

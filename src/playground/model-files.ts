@@ -154,34 +154,3 @@ export async function localModelFiles(files: readonly LocalFile[]): Promise<Mode
   const folder = weights.path.includes('/') ? weights.path.slice(0, weights.path.lastIndexOf('/')) : '';
   return { name: folder ? folder.split('/').pop()! : weights.file.name, config, tokenizer, weights: weights.file };
 }
-
-/** Every file of a drop, folders walked recursively. Call synchronously inside the drop handler. */
-export function filesFromDrop(dt: DataTransfer): Promise<LocalFile[]> {
-  // Entries must be taken during the event: the DataTransfer is emptied once the handler returns.
-  const entries = [...dt.items].map((i) => i.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => !!e);
-  if (entries.length === 0) return Promise.resolve([...dt.files].map((file) => ({ file, path: file.name })));
-  return Promise.all(entries.map((e) => walk(e, ''))).then((lists) => lists.flat());
-}
-
-async function walk(entry: FileSystemEntry, prefix: string): Promise<LocalFile[]> {
-  const path = prefix + entry.name;
-  if (entry.isFile) {
-    const file = await new Promise<File>((res, rej) => (entry as FileSystemFileEntry).file(res, rej));
-    return [{ file, path }];
-  }
-  const reader = (entry as FileSystemDirectoryEntry).createReader();
-  const children: FileSystemEntry[] = [];
-  // readEntries returns at most 100 entries per call: read until it returns none.
-  for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((res, rej) => reader.readEntries(res, rej));
-    if (batch.length === 0) break;
-    children.push(...batch);
-  }
-  const nested = await Promise.all(children.map((c) => walk(c, path + '/')));
-  return nested.flat();
-}
-
-/** Files from an <input type=file> (with webkitdirectory, paths are relative to the chosen folder). */
-export function filesFromInput(list: FileList | null): LocalFile[] {
-  return [...(list ?? [])].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
-}

@@ -1,7 +1,7 @@
 /**
  * The one ClipModel a page shares. A loader publishes it with a bubbling, composed
- * `clip-model-ready` event; components that need a model take it from that event, or from
- * currentModel() when they connect after it was sent.
+ * `clip-model-ready` event; elements that need a model follow it through SharedModelController
+ * (components/shared/model-controller.ts), which takes currentModel() when they connect after it was sent.
  */
 import type { ClipModel } from '../model/clip.ts';
 

@@ -1,8 +1,8 @@
 import { css } from 'lit';
-import { probeStyles } from '../clip-bias-probe/clip-bias-probe.styles.ts';
-import { tokens } from '../theme.ts';
+import { reportStyles } from '../shared/report.styles.ts';
+import { tokens } from '../shared/theme.ts';
 
-export const benchmarkStyles = [tokens, probeStyles, css`
+export const benchmarkStyles = [tokens, reportStyles, css`
   .layout { grid-template-columns: 1fr; }
   .controls { grid-template-columns: minmax(0, 1.4fr) minmax(0, 1fr); column-gap: 1.5rem; align-items: start; }
   .controls > h3, .controls > .actions, .controls > .progress, .controls > .error, .controls > .hint { grid-column: 1 / -1; }

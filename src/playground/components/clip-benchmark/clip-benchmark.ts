@@ -1,25 +1,18 @@
-/**
- * <clip-benchmark>: the kernel benchmark of `clip-webgpu bench` in the playground. Every version of
- * every kernel, on the tower shapes chosen (B/32 batch-1 vision and text by default), is checked
- * against its CPU reference and timed on the loaded model's own GPU device (no second device); the
- * FMA and copy probes give this adapter's roofline. Shows the kernel table (fastest version per op
- * highlighted), a bar chart of the share of peak, the per-tower breakdown and, with a model, the
- * end-to-end encode times; exports the report as JSON and Markdown (the CLI's documents).
- *
- * onnxruntime-web stays out of the playground: the side-by-side comparison is bench/bench.html.
- */
+/** <clip-benchmark>: the kernel benchmark of `clip-webgpu bench` in the playground, on the loaded model's device. */
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { e2eChart, kernelChart, type BarChartLayout } from '../../../../bench/chart.ts';
 import { measureE2e } from '../../../../bench/e2e.ts';
 import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport } from '../../../../bench/report.ts';
 import { QUICK_HARNESS, addE2e, bestVersions, runKernelBench } from '../../../../bench/run.ts';
 import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../../../../bench/shapes.ts';
-import { requestBrowserContext } from '../../../kernels/device.ts';
-import type { GpuContext } from '../../../kernels/runtime.ts';
+import { ClipError } from '../../../errors.ts';
 import type { ClipModel } from '../../../model/clip.ts';
-import { currentModel, emit, onModelReady } from '../../shared-model.ts';
-import { download } from '../clip-bias-probe/image-files.ts';
-import { errorDetail } from '../shared/image-input.ts';
+import { emit } from '../../shared-model.ts';
+import { listAttribute } from '../shared/attributes.ts';
+import { download } from '../shared/download.ts';
+import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
 import { benchmarkStyles } from './clip-benchmark.styles.ts';
 
 export type BenchPhase = 'peak' | 'kernels' | 'e2e';
@@ -33,12 +26,7 @@ export interface BenchProgress {
   total: number;
 }
 
-export interface BenchmarkError { code: string; message: string }
-
-const listAttribute = {
-  fromAttribute: (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-  toAttribute: (v: string[]) => v.join(','),
-};
+export type BenchmarkError = ElementError;
 
 class Stopped extends Error {}
 
@@ -47,73 +35,94 @@ interface Charts { kernels: SVGSVGElement; e2e: SVGSVGElement | null }
 const NARROW_CHART = 320;
 const SHAPE_LABELS = new Map([...SHAPES, ...TINY_SHAPES].map((s) => [s.id, s.label]));
 
+/**
+ * The kernel benchmark of `clip-webgpu bench` as a tab: pick tower shapes (ViT-B/32 batch-1 vision and
+ * text by default; B/16, L/14, larger batches and two tiny smoke shapes on request) and the number of
+ * samples, press *Run benchmark*. Every version of every kernel is first checked against its CPU
+ * reference (a wrong one shows as `INVALID` and is never timed), then timed (median; GPU time from
+ * `timestamp-query` when the adapter has it, else wall time); the FMA and copy probes give this
+ * adapter's own peak. It runs **on the loaded model's GPU device**: the element hands the model's
+ * context to the benchmark API and holds no GPU object itself, so it needs a loaded model; it first
+ * times the model's end-to-end encodes (image batch 1, a small image batch, a batch of prompts:
+ * prompts/s). Results: the adapter and its probed peak, a bar chart of each case's share of that peak
+ * (colour = version; labels above the bars on narrow screens), the kernel table (op, version, shape,
+ * place, ms, GFLOP/s, GB/s, share of peak, samples, max |diff|; the fastest version of each op at each
+ * place is marked), the estimated forward pass per tower (calls × the fastest version) and the
+ * end-to-end table. *Copy* / *Download* give the report as JSON (the CLI's `--json` document) and
+ * Markdown (`--markdown`, what BENCHMARKS.md records). The playground loads no other ML runtime: the
+ * side-by-side comparison with onnxruntime-web is the standalone `bench/bench.html` (linked from the
+ * element; `npm run dev`). The harness, cases, shapes, report and charts come from the benchmark API,
+ * shared with the CLI and that page.
+ *
+ * @summary Every version of every kernel, checked then timed on the loaded model's GPU device, with end-to-end encode times.
+ *
+ * @fires {CustomEvent<BenchProgress>} clip-bench-progress - `{ phase: 'e2e' | 'peak' | 'kernels', message, done, total }`.
+ * @fires {CustomEvent<BenchReport>} clip-bench-done - The finished report (also `report`).
+ * @fires {CustomEvent<ElementError>} clip-error - The run failed.
+ *
+ * @csspart base - The element's layout.
+ * @csspart controls - The controls panel.
+ * @csspart shapes - The shapes fieldset.
+ * @csspart options - The samples and end-to-end fieldset.
+ * @csspart samples - The samples input.
+ * @csspart image-batch - The image batch input.
+ * @csspart text-batch - The prompts input.
+ * @csspart e2e - The end-to-end checkbox, and the end-to-end panel of the report.
+ * @csspart run-button - The Run benchmark button.
+ * @csspart stop-button - The Stop button.
+ * @csspart peer-link - The link to the onnxruntime-web comparison page.
+ * @csspart progress - The progress bar.
+ * @csspart status - The progress message.
+ * @csspart error - The error message.
+ * @csspart summary - The adapter panel.
+ * @csspart copy-json - The Copy JSON button.
+ * @csspart copy-markdown - The Copy Markdown button.
+ * @csspart export-json - The Download JSON button.
+ * @csspart export-markdown - The Download Markdown button.
+ * @csspart kernels - The kernels panel.
+ * @csspart chart - The kernels' share-of-peak chart.
+ * @csspart table - The kernel table.
+ * @csspart row - One kernel case (the fastest version of an op at a place is also `row-best`).
+ * @csspart breakdown - The per-tower panel.
+ * @csspart tower - One tower's table.
+ * @csspart e2e-chart - The end-to-end chart.
+ * @csspart e2e-table - The end-to-end table.
+ * @csspart notes - The report's notes.
+ *
+ * @cssprop --clip-accent - Buttons, bars, focus rings (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipBenchmark extends LitElement {
-  static override properties = {
-    model: { attribute: false },
-    shapes: { converter: listAttribute },
-    samples: { type: Number, reflect: true },
-    imageBatch: { type: Number, attribute: 'image-batch' },
-    textBatch: { type: Number, attribute: 'text-batch' },
-    noE2e: { type: Boolean, attribute: 'no-e2e' },
-    peerPage: { type: String, attribute: 'peer-page' },
-    report: { attribute: false },
-    error: { attribute: false },
-    running: { type: Boolean, reflect: true },
-    progress: { state: true },
-    notice: { state: true },
-  };
   static override styles = benchmarkStyles;
 
   /** The model whose device runs the benchmark (and whose encodes are timed); by default the shared one. */
-  declare model: ClipModel | null;
-  /** Tower shape ids of bench/shapes.ts (default: B/32 vision and text, batch 1). */
-  declare shapes: string[];
-  /** Timed samples per kernel case and per end-to-end measurement (default 3). */
-  declare samples: number;
-  /** Images in the end-to-end throughput batch (default 4; 0 or 1 skips it). */
-  declare imageBatch: number;
-  /** Prompts per end-to-end text batch (default 8). */
-  declare textBatch: number;
-  /** Kernels only, even with a model. */
-  declare noE2e: boolean;
-  /** The standalone page with the onnxruntime-web comparison (default `bench/bench.html`). */
-  declare peerPage: string;
+  @property({ attribute: false }) model: ClipModel | null = null;
+  /** Tower shape ids of the benchmark's shapes, comma-separated (default `b32-vision-b1,b32-text-b1`: B/32 vision and text, batch 1). */
+  @property({ converter: listAttribute(',', ',') }) shapes: string[] = [...QUICK_SHAPE_IDS];
+  /** Timed samples per kernel case and per end-to-end measurement. */
+  @property({ type: Number, reflect: true }) samples = 3;
+  /** Images in the end-to-end throughput batch (0 or 1 skips it). */
+  @property({ type: Number, attribute: 'image-batch' }) imageBatch = 4;
+  /** Prompts per end-to-end text batch. */
+  @property({ type: Number, attribute: 'text-batch' }) textBatch = 8;
+  /** Kernels only: no end-to-end encodes. */
+  @property({ type: Boolean, attribute: 'no-e2e' }) noE2e = false;
+  /** URL of the standalone page with the onnxruntime-web comparison. */
+  @property({ attribute: 'peer-page' }) peerPage = 'bench/bench.html';
   /** The last finished report (also `clip-bench-done`'s detail), or null. */
-  declare report: BenchReport | null;
-  declare error: BenchmarkError | null;
-  declare running: boolean;
-  declare progress: BenchProgress | null;
-  declare notice: string;
+  @property({ attribute: false }) report: BenchReport | null = null;
+  /** `{ code, message }` of the last failure, or null. */
+  @property({ attribute: false }) error: BenchmarkError | null = null;
+  /** A run is in progress. */
+  @property({ type: Boolean, reflect: true }) running = false;
+  @state() private progress: BenchProgress | null = null;
+  @state() private notice = '';
 
   private stopRequested = false;
   private charts: { report: BenchReport; wide: Charts; narrow: Charts } | null = null;
-  private unsubscribe: (() => void) | undefined;
 
   constructor() {
     super();
-    this.model = null;
-    this.shapes = [...QUICK_SHAPE_IDS];
-    this.samples = 3;
-    this.imageBatch = 4;
-    this.textBatch = 8;
-    this.noE2e = false;
-    this.peerPage = 'bench/bench.html';
-    this.report = null;
-    this.error = null;
-    this.running = false;
-    this.progress = null;
-    this.notice = '';
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.model ??= currentModel();
-    this.unsubscribe = onModelReady((d) => (this.model = d.model));
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
+    new SharedModelController(this);
   }
 
   /** The report as Markdown (what BENCHMARKS.md records), or '' before a run. */
@@ -121,6 +130,7 @@ export class ClipBenchmark extends LitElement {
     return this.report ? markdownReport(this.report) : '';
   }
 
+  /** The report as JSON text (the CLI's `--json` document), or '' before a run. */
   get json(): string {
     return this.report ? JSON.stringify(this.report, null, 1) + '\n' : '';
   }
@@ -142,38 +152,32 @@ export class ClipBenchmark extends LitElement {
     this.stopRequested = false;
     this.error = null;
     this.notice = '';
-    let ctx: GpuContext | null = null;
-    let owned = false;
     try {
+      if (!model) throw new ClipError('input', 'Load a model first: the benchmark runs on the loaded model’s GPU device.');
       const shapes = selectShapes(this.shapes);
       const samples = Math.max(1, Math.round(this.samples) || 1);
       const e2eSamples = this.e2eSamples(model, samples);
       let e2e: Awaited<ReturnType<typeof measureE2e>> | null = null;
-      if (model && e2eSamples) {
+      if (e2eSamples) {
         let step = 0;
         e2e = await measureE2e(model, {
           samples, imageBatch: this.imageBatch, textBatch: this.textBatch,
           onStep: (m) => this.progressed({ phase: 'e2e', message: `End to end: ${m}`, done: step++, total: e2eSamples }),
         });
       }
-      if (model) ctx = model.gpu;
-      else {
-        this.progressed({ phase: 'peak', message: 'Requesting the WebGPU adapter', done: 0, total: 1 });
-        ctx = await requestBrowserContext();
-        owned = true;
-      }
-      const report = await runKernelBench(ctx, shapes, {
+      // The model's own device: the element passes its context to the benchmark API and never uses it.
+      const report = await runKernelBench(model.gpu, shapes, {
         harness: { ...QUICK_HARNESS, samples, minSamples: Math.min(3, samples) },
         environment: {
           runtime: navigator.userAgent, date: new Date().toISOString(), cores: navigator.hardwareConcurrency ?? null,
-          page: 'playground <clip-benchmark>', model: model?.name ?? null,
+          page: 'playground <clip-benchmark>', model: model.name,
         },
         onStatus: (m, i, n) => this.progressed(i === undefined
           ? { phase: 'peak', message: capitalize(m), done: 0, total: 1 }
           : { phase: 'kernels', message: capitalize(m), done: i, total: n ?? 1 }),
       });
       if (e2e) addE2e(report, e2e);
-      else report.notes.push(model ? 'end-to-end encodes not measured (turned off)' : 'end-to-end encodes not measured: no model loaded');
+      else report.notes.push('end-to-end encodes not measured (turned off)');
       report.notes.push('onnxruntime-web side by side: bench/bench.html (the playground loads no other ML runtime)');
       this.report = report;
       emit(this, 'clip-bench-done', report);
@@ -183,18 +187,14 @@ export class ClipBenchmark extends LitElement {
       else this.showError(e);
       return null;
     } finally {
-      if (owned && ctx) {
-        ctx.destroy();
-        ctx.device.destroy();
-      }
       this.running = false;
       this.progress = null;
     }
   }
 
   /** Steps measureE2e reports (warm-up + samples per measurement), or 0 when it does not run. */
-  private e2eSamples(model: ClipModel | null, samples: number): number {
-    if (!model || this.noE2e) return 0;
+  private e2eSamples(model: ClipModel, samples: number): number {
+    if (this.noE2e) return 0;
     return (1 + samples) * (this.imageBatch > 1 ? 3 : 2);
   }
 
@@ -283,7 +283,7 @@ export class ClipBenchmark extends LitElement {
         <div class="actions">
           ${this.running
             ? html`<button part="stop-button" type="button" @click=${() => this.stop()}>Stop</button>`
-            : html`<button part="run-button" class="primary" type="button" ?disabled=${this.shapes.length === 0} @click=${() => void this.run()}>Run benchmark</button>`}
+            : html`<button part="run-button" class="primary" type="button" ?disabled=${this.shapes.length === 0 || !this.model} @click=${() => void this.run()}>Run benchmark</button>`}
           <a part="peer-link" href=${peerHref} target="_blank" rel="noopener">Side by side with onnxruntime-web ↗</a>
         </div>
         ${p ? html`
@@ -294,7 +294,7 @@ export class ClipBenchmark extends LitElement {
         ${this.error ? html`<div class="error" part="error" role="alert"><strong>The benchmark failed</strong>${this.error.message}</div>` : nothing}
         <p class="hint muted">
           Each version is checked against its CPU reference, then timed (median; GPU time from timestamp-query when the
-          adapter has it). ${this.model ? 'It runs on the loaded model’s GPU device: other tabs’ work meanwhile disturbs the timings.' : 'Without a model it borrows the adapter for the run.'}
+          adapter has it). ${this.model ? 'It runs on the loaded model’s GPU device: other tabs’ work meanwhile disturbs the timings.' : 'Load a model: the benchmark runs on its GPU device.'}
         </p>
       </section>`;
   }

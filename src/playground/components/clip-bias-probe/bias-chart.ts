@@ -1,10 +1,8 @@
 /** A grouped bar chart of a bias report's top-1 rates, one bar per group and label, with Wilson 95% whiskers. */
 import { svg, type SVGTemplateResult } from 'lit';
 import type { BiasReport } from '../../../model/bias/probe.ts';
+import { seriesColour } from '../shared/colours.ts';
 
-export const GROUP_COLOURS = ['#4f46e5', '#f59e0b', '#10b981', '#ef4444', '#06b6d4', '#a855f7', '#84cc16', '#ec4899'];
-
-export const groupColour = (i: number) => GROUP_COLOURS[i % GROUP_COLOURS.length];
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -37,7 +35,7 @@ export function biasChart(r: BiasReport): SVGTemplateResult {
               return svg`
                 <g class="bar" data-group=${g.name} data-label=${label}>
                   <title>${g.name} · ${label}: ${g.counts[j]}/${g.n} = ${pct(g.rates[j])} (95% CI ${pct(lo)}–${pct(hi)})</title>
-                  <rect x=${x} y=${y(g.rates[j])} width=${bar} height=${Math.max(plotH * g.rates[j], 0.5)} fill=${groupColour(gi)}></rect>
+                  <rect x=${x} y=${y(g.rates[j])} width=${bar} height=${Math.max(plotH * g.rates[j], 0.5)} fill=${seriesColour(gi)}></rect>
                   <line class="whisker" x1=${mid} x2=${mid} y1=${y(lo)} y2=${y(hi)}></line>
                   <line class="whisker" x1=${mid - 4} x2=${mid + 4} y1=${y(lo)} y2=${y(lo)}></line>
                   <line class="whisker" x1=${mid - 4} x2=${mid + 4} y1=${y(hi)} y2=${y(hi)}></line>

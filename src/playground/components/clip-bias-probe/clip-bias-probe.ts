@@ -1,11 +1,6 @@
-/**
- * <clip-bias-probe>: the seed's bias experiments on a user's own images. One folder (or a set of files)
- * per group, a preset label set or typed labels, a template; every image's "Top predictions" line under
- * its thumbnail, a grouped bar chart of top-1 rates with Wilson 95% whiskers, the counts/intervals/
- * disparities table, and CSV/JSON export. Images are encoded once (cached by content hash), so a new
- * label set or template re-scores at once.
- */
+/** <clip-bias-probe>: the seed's bias experiments on a user's own images. */
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { BIAS_PRESETS } from '../../../model/bias/presets.ts';
 import { BiasProbe, type BiasReport } from '../../../model/bias/probe.ts';
 import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } from '../../../model/bias/images.ts';
@@ -13,12 +8,19 @@ import { biasCsv, biasReportJson, topPredictions } from '../../../model/bias/for
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
-import { currentModel, emit, onModelReady } from '../../shared-model.ts';
-import { biasChart, groupColour } from './bias-chart.ts';
+import { emit } from '../../shared-model.ts';
+import { listAttribute } from '../shared/attributes.ts';
+import { seriesColour } from '../shared/colours.ts';
+import { download } from '../shared/download.ts';
+import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
+import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { byTopFolder, fileItem, isImageFile } from '../shared/image-folders.ts';
+import { LatestRequest } from '../shared/latest-request.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
+import { biasChart } from './bias-chart.ts';
 import { biasProbeStyles } from './clip-bias-probe.styles.ts';
-import { byTopFolder, download, fileItem, filesFromDrop, filesFromList, isImageFile, type PickedFile } from './image-files.ts';
 
-export interface BiasProbeError { code: string; message: string }
+export type BiasProbeError = ElementError;
 
 /** Detail of `clip-bias-scored`. */
 export interface BiasScoredDetail {
@@ -38,79 +40,94 @@ interface Group {
   embedded: EmbeddedImage[] | null;
 }
 
-const labelsAttribute = {
-  fromAttribute: (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-  toAttribute: (v: string[]) => v.join(', '),
-};
-
+/**
+ * The seed's bias experiments on the user's images: drop one folder per group (the folder names the
+ * group; or type a name and add files), pick a preset (`doctor-nurse`, `people-gorilla`,
+ * `human-gorilla`, `victim-criminal`, the CLIP paper's `clip-fairface` sets) or type labels, set the
+ * template. Every thumbnail gets the seed's line ("Top predictions: Nurse: 69.92% Doctor: 30.08%"); a
+ * grouped bar chart shows each group's top-1 rate per label with Wilson 95% whiskers; tables give
+ * counts, intervals, mean probabilities, max/min ratio and MaxSkew (definitions in
+ * `src/model/bias/stats.ts`). *Export CSV* / *Export JSON* save the same documents as
+ * `clip-webgpu bias --csv` / `--json`. Images are encoded once (cached by the SHA-256 of their bytes),
+ * so a new preset or template re-scores at once. An "Encoding images n/N" bar shows while it encodes.
+ *
+ * @summary Groups of photos against a label set: top-1 rates with 95% intervals and disparities.
+ *
+ * @fires {CustomEvent<EncodeProgress>} clip-bias-progress - Images encoded so far: `{ done, total, cached }`.
+ * @fires {CustomEvent<BiasScoredDetail>} clip-bias-scored - A report for the current groups, labels and template (`report` is the CLI's JSON document).
+ * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ *
+ * @csspart base - The element's layout.
+ * @csspart groups - The list of groups.
+ * @csspart group - One group's chip.
+ * @csspart drop-zone - Where folders are dropped.
+ * @csspart group-name - The group name input.
+ * @csspart add-folder - The Add folder button.
+ * @csspart add-files - The Add files button.
+ * @csspart skipped - The note on skipped files.
+ * @csspart preset - The label set menu.
+ * @csspart labels - The labels textarea.
+ * @csspart template - The template input.
+ * @csspart progress - The encoding progress bar.
+ * @csspart error - The error message.
+ * @csspart table - The counts and intervals table.
+ * @csspart disparity - The disparity table.
+ * @csspart grid - One group's thumbnails.
+ * @csspart cell - One thumbnail with its predictions.
+ * @csspart top-predictions - A thumbnail's "Top predictions" line.
+ * @csspart export-csv - The Export CSV button.
+ * @csspart export-json - The Export JSON button.
+ *
+ * @cssprop --clip-accent - Buttons, focus rings, the progress bar (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipBiasProbe extends LitElement {
-  static override properties = {
-    model: { attribute: false },
-    labels: { converter: labelsAttribute },
-    preset: { type: String, reflect: true },
-    template: { type: String },
-    report: { attribute: false },
-    error: { attribute: false },
-    busy: { type: Boolean, reflect: true },
-    progress: { state: true },
-    groups: { state: true },
-    skipped: { state: true },
-    dragging: { state: true },
-  };
   static override styles = biasProbeStyles;
 
-  declare model: ClipModel | null;
-  declare labels: string[];
+  /** The model; by default the one any clip-model-loader on the page publishes. */
+  @property({ attribute: false }) model: ClipModel | null = null;
   /** A preset name (BIAS_PRESETS), or "" for typed labels. Setting it sets `labels`. */
-  declare preset: string;
-  declare template: string;
-  declare report: BiasReport | null;
-  declare error: BiasProbeError | null;
-  declare busy: boolean;
-  declare progress: EncodeProgress | null;
-  declare groups: Group[];
-  declare skipped: string[];
-  declare dragging: boolean;
+  @property({ reflect: true }) preset = 'doctor-nurse';
+  /** The labels: a comma-separated attribute, or an array property (the preset's, unless given). */
+  @property({ converter: listAttribute(',') }) labels: string[] = [];
+  /** The prompt template, "{}" marks the label (default `a photo of a {}.`). */
+  @property() template: string = DEFAULT_TEMPLATE;
+  /** The current report, or null. */
+  @property({ attribute: false }) report: BiasReport | null = null;
+  /** `{ code, message }` of the last failure, or null. */
+  @property({ attribute: false }) error: BiasProbeError | null = null;
+  /** Images are being encoded or scored. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+  @state() private progress: EncodeProgress | null = null;
+  @state() private groups: Group[] = [];
+  @state() private skipped: string[] = [];
+  @state() private dragging = false;
 
   /** Images the vision tower encoded for this element (cached ones not counted). */
   encodedImages = 0;
 
   private readonly cache = new EmbeddingCache();
+  private readonly request = new LatestRequest(this, (e) => {
+    this.progress = null;
+    this.report = null;
+    this.showError(e);
+  });
   private probe: BiasProbe | null = null;
-  private generation = 0;
-  private queue: Promise<unknown> = Promise.resolve();
   private abort: AbortController | null = null;
   private labelTimer: ReturnType<typeof setTimeout> | undefined;
   private templateTimer: ReturnType<typeof setTimeout> | undefined;
   /** The textarea's text as typed (so that trimming never moves the caret). */
   private labelsText: string | null = null;
   private labelsFromTextarea = false;
-  private unsubscribe: (() => void) | undefined;
 
   constructor() {
     super();
-    this.model = null;
-    this.preset = 'doctor-nurse';
-    this.labels = []; // the preset's, on the first update (unless labels are given)
-    this.template = DEFAULT_TEMPLATE;
-    this.report = null;
-    this.error = null;
-    this.busy = false;
-    this.progress = null;
-    this.groups = [];
-    this.skipped = [];
-    this.dragging = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.model ??= currentModel();
-    this.unsubscribe = onModelReady((d) => (this.model = d.model));
+    new SharedModelController(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
+    // Stop encoding; the aborted request is stale, so its abort error is not shown.
+    this.request.cancel();
     this.abort?.abort();
     for (const g of this.groups) for (const u of g.urls.values()) URL.revokeObjectURL(u);
   }
@@ -123,6 +140,7 @@ export class ClipBiasProbe extends LitElement {
     this.addPicked(name.trim(), picked);
   }
 
+  /** Removes a group and its images. */
   removeGroup(name: string): void {
     const g = this.groups.find((x) => x.name === name);
     if (!g) return;
@@ -141,18 +159,14 @@ export class ClipBiasProbe extends LitElement {
   }
 
   /** Resolves once the current groups, labels and template are scored (or the error is shown). */
-  async settled(): Promise<void> {
-    await this.updateComplete;
-    for (let q = this.queue; ; q = this.queue) {
-      await q;
-      if (q === this.queue) return;
-    }
+  settled(): Promise<void> {
+    return this.request.settled();
   }
 
   // ---- work ---------------------------------------------------------------------------------------
 
   private addPicked(name: string, picked: readonly PickedFile[]): void {
-    const images = picked.filter(isImageFile).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // as the CLI lists a folder
+    const images = picked.filter(isImageFile).sort(byPath); // as the CLI lists a folder
     const skipped = picked.filter((f) => !isImageFile(f)).map((f) => f.path);
     this.skipped = skipped;
     if (!name) return this.showError(new ClipError('input', 'Name the group first (e.g. "women"), then add its images.'));
@@ -186,73 +200,62 @@ export class ClipBiasProbe extends LitElement {
   }
 
   private showError(e: unknown): void {
-    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    this.error = errorDetail(e);
     emit(this, 'clip-error', this.error);
   }
 
   /** Queues encoding what is new and scoring; `images`: the images changed (stop encoding the old ones). */
   private run(images: boolean): void {
-    const gen = ++this.generation;
     const model = this.model, groups = this.groups;
     const labels = [...new Set(this.labels.filter((l) => l.trim()))];
     const templates = [this.template];
     const categories = this.preset && BIAS_PRESETS[this.preset] ? BIAS_PRESETS[this.preset].categories : undefined;
+    // The old request's abort error arrives after this call has made it stale: it is never shown.
     if (images) this.abort?.abort();
     if (!model || groups.length === 0) {
+      this.request.cancel();
       this.report = null;
       this.progress = null;
-      this.busy = false;
       return;
     }
     if (images || !this.abort) this.abort = new AbortController();
     const abort = this.abort;
-    this.busy = true;
-    this.queue = this.queue.then(async () => {
-      if (gen !== this.generation) return;
+    this.request.run(async (current) => {
       const t0 = performance.now();
-      try {
-        const pending = groups.filter((g) => !g.embedded);
-        const total = pending.reduce((s, g) => s + g.files.length, 0);
-        let base = 0, cached = 0;
-        for (const g of pending) {
-          let last: EncodeProgress | null = null;
-          g.embedded = await embedImages(model, g.files.map((f) => fileItem(f, g.name)), {
-            cache: this.cache, batchSize: 8, signal: abort.signal,
-            onProgress: (p) => {
-              last = p;
-              this.progress = { done: base + p.done, total, cached: cached + p.cached };
-              emit(this, 'clip-bias-progress', this.progress);
-            },
-          });
-          const l = last as EncodeProgress | null;
-          if (l) {
-            this.encodedImages += l.done - l.cached;
-            cached += l.cached;
-          }
-          base += g.files.length;
-        }
-        if (gen !== this.generation) return;
-        this.progress = null;
-        if (labels.length === 0) {
-          this.report = null;
-          return;
-        }
-        this.probe ??= BiasProbe.fromEmbedded(model, groups.map((g) => g.name), groups.flatMap((g) => g.embedded!));
-        const report = await this.probe.score(labels, { templates, categories });
-        if (gen !== this.generation) return;
-        this.report = report;
-        this.error = null;
-        emit<BiasScoredDetail>(this, 'clip-bias-scored', {
-          report: biasReportJson(report), templates, encodedImages: this.encodedImages, ms: performance.now() - t0,
+      const pending = groups.filter((g) => !g.embedded);
+      const total = pending.reduce((s, g) => s + g.files.length, 0);
+      let base = 0, cached = 0;
+      for (const g of pending) {
+        let last: EncodeProgress | null = null;
+        g.embedded = await embedImages(model, g.files.map((f) => fileItem(f, g.name)), {
+          cache: this.cache, batchSize: 8, signal: abort.signal,
+          onProgress: (p) => {
+            last = p;
+            this.progress = { done: base + p.done, total, cached: cached + p.cached };
+            emit(this, 'clip-bias-progress', this.progress);
+          },
         });
-      } catch (e) {
-        if (gen !== this.generation || abort.signal.aborted) return;
-        this.progress = null;
-        this.report = null;
-        this.showError(e);
-      } finally {
-        if (gen === this.generation) this.busy = false;
+        const l = last as EncodeProgress | null;
+        if (l) {
+          this.encodedImages += l.done - l.cached;
+          cached += l.cached;
+        }
+        base += g.files.length;
       }
+      if (!current()) return;
+      this.progress = null;
+      if (labels.length === 0) {
+        this.report = null;
+        return;
+      }
+      this.probe ??= BiasProbe.fromEmbedded(model, groups.map((g) => g.name), groups.flatMap((g) => g.embedded!));
+      const report = await this.probe.score(labels, { templates, categories });
+      if (!current()) return;
+      this.report = report;
+      this.error = null;
+      emit<BiasScoredDetail>(this, 'clip-bias-scored', {
+        report: biasReportJson(report), templates, encodedImages: this.encodedImages, ms: performance.now() - t0,
+      });
     });
   }
 
@@ -286,7 +289,8 @@ export class ClipBiasProbe extends LitElement {
     e.preventDefault();
     this.dragging = false;
     if (!e.dataTransfer) return;
-    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.take(picked));
+    // Folders in the order the CLI lists them.
+    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.take(picked.sort(byPath)));
   }
 
   private onLabelsInput(e: Event): void {
@@ -325,7 +329,7 @@ export class ClipBiasProbe extends LitElement {
           <ul part="groups" class="groups">
             ${this.groups.map((g, i) => html`
               <li part="group" class="group-chip">
-                <span class="swatch" style="background:${groupColour(i)}"></span>
+                <span class="swatch" style="background:${seriesColour(i)}"></span>
                 <span class="group-name">${g.name}</span>
                 <span class="muted small">${g.files.length} ${g.files.length === 1 ? 'image' : 'images'}</span>
                 <button class="link remove" type="button" aria-label=${`Remove group ${g.name}`} @click=${() => this.removeGroup(g.name)}>×</button>
@@ -382,7 +386,7 @@ export class ClipBiasProbe extends LitElement {
     if (!r) return nothing;
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     return html`
-      <div class="legend">${r.groups.map((g, i) => html`<span><span class="swatch" style="background:${groupColour(i)}"></span>${g.name} (n = ${g.n})</span>`)}</div>
+      <div class="legend">${r.groups.map((g, i) => html`<span><span class="swatch" style="background:${seriesColour(i)}"></span>${g.name} (n = ${g.n})</span>`)}</div>
       <div class="chart-scroll">${biasChart(r)}</div>
       <table part="table" class="table">
         <thead><tr><th>Label</th><th>Group</th><th class="num">Count</th><th class="num">Rate</th><th class="num">95% CI</th><th class="num">Mean p</th></tr></thead>

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import { panelStyles } from '../shared/panel.styles.ts';
-import { tokens } from '../theme.ts';
+import { tokens } from '../shared/theme.ts';
 
 export const classifierStyles = [tokens, panelStyles, css`
   :host { container-type: inline-size; }

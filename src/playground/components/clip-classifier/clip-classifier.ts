@@ -1,9 +1,6 @@
-/**
- * <clip-classifier>: zero-shot classification of one image over labels the user edits. The bar
- * chart follows every edit; text embeddings are cached per label and template set, so an edit
- * encodes only the labels that are new.
- */
+/** <clip-classifier>: zero-shot classification of one image over labels the user edits. */
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
@@ -11,11 +8,15 @@ import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';
 import { SAMPLE_IMAGES, SAMPLE_LABELS, sampleCanvas, type SampleImage } from '../../samples.ts';
-import { currentModel, emit, onModelReady } from '../../shared-model.ts';
+import { emit } from '../../shared-model.ts';
+import { listAttribute } from '../shared/attributes.ts';
+import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { EmbeddingMemo } from '../shared/embedding-memo.ts';
+import { ImageInputController } from '../shared/image-input.ts';
+import { LatestRequest } from '../shared/latest-request.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
+import { imageFromInput, type ShownImage } from '../shared/shown-image.ts';
 import { classifierStyles } from './clip-classifier.styles.ts';
-import { EmbeddingCache } from './embedding-cache.ts';
-import { imageFromInput, type ShownImage } from './image-input.ts';
-import { errorDetail, ImageInputController } from '../shared/image-input.ts';
 
 /** Detail of `clip-classified` (also the `result` property). */
 export interface ClassifierResult {
@@ -30,93 +31,88 @@ export interface ClassifierResult {
   ms: number;
 }
 
-export interface ClassifierError { code: string; message: string }
+export type ClassifierError = ElementError;
 
-/** Labels as the `labels` attribute writes them: comma-separated. */
-const labelsAttribute = {
-  fromAttribute: (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-  toAttribute: (v: string[]) => v.join(', '),
-};
-
+/**
+ * Zero-shot classification of one image over editable labels (one per line), with one template or the
+ * 80-template ImageNet ensemble of the CLIP paper. The sorted bar chart follows every edit; text
+ * embeddings are cached per model, label and template set, so adding a label encodes only that label.
+ * Labels whose prompt would exceed CLIP's 77 tokens are reported by name (with a button to cut them)
+ * instead of being cut silently. The image comes by drop, paste, file picker or one of the samples.
+ *
+ * @summary Zero-shot classification of one image over labels the user edits.
+ *
+ * @fires {CustomEvent<ClassifierResult>} clip-classified - A result for the current inputs (detail = `result`).
+ * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
+ * @fires {CustomEvent<ElementError>} clip-error - Something went wrong; a drop that is not an image keeps the current image and says why.
+ *
+ * @csspart base - The element's layout.
+ * @csspart drop-zone - Where an image is dropped or clicked for.
+ * @csspart image - The shown image.
+ * @csspart samples - The row of sample images.
+ * @csspart sample - One sample button.
+ * @csspart labels - The labels textarea.
+ * @csspart templates - The prompt fieldset.
+ * @csspart template - The template input.
+ * @csspart chart - The bar chart (a list).
+ * @csspart row - One label's row of the chart.
+ * @csspart bar-label - A row's label.
+ * @csspart bar-track - A row's bar background.
+ * @csspart bar - A row's bar.
+ * @csspart bar-value - A row's probability.
+ * @csspart error - The error message.
+ *
+ * @cssprop --clip-accent - Buttons, bars, focus rings (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipClassifier extends LitElement {
-  static override properties = {
-    model: { attribute: false },
-    labels: { converter: labelsAttribute },
-    template: { type: String },
-    ensemble: { type: Boolean, reflect: true },
-    truncate: { type: Boolean, reflect: true },
-    noSamples: { type: Boolean, attribute: 'no-samples' },
-    samples: { attribute: false },
-    image: { attribute: false },
-    result: { attribute: false },
-    error: { attribute: false },
-    busy: { type: Boolean, reflect: true },
-    shown: { state: true },
-    dragging: { state: true },
-  };
   static override styles = classifierStyles;
 
   /** The model to classify with; by default the one any clip-model-loader on the page publishes. */
-  declare model: ClipModel | null;
-  declare labels: string[];
-  /** The prompt template, "{}" marks the label (used unless `ensemble`). */
-  declare template: string;
+  @property({ attribute: false }) model: ClipModel | null = null;
+  /** The labels: a comma-separated attribute, or an array property (default: the samples' labels). */
+  @property({ converter: listAttribute(',') }) labels: string[] = [...SAMPLE_LABELS];
+  /** The prompt template, "{}" marks the label (default `a photo of a {}.`; used unless `ensemble`). */
+  @property() template: string = DEFAULT_TEMPLATE;
   /** Average the 80 ImageNet templates of the CLIP paper instead of one template. */
-  declare ensemble: boolean;
-  /** Cut prompts over 77 tokens instead of reporting them. */
-  declare truncate: boolean;
-  declare noSamples: boolean;
-  declare samples: readonly SampleImage[];
-  /** The image to classify: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
-  declare image: ImageInput | null;
-  declare result: ClassifierResult | null;
-  declare error: ClassifierError | null;
-  declare busy: boolean;
-  declare shown: ShownImage | null;
-  declare dragging: boolean;
+  @property({ type: Boolean, reflect: true }) ensemble = false;
+  /** Cut prompts over 77 tokens as `clip.tokenize(truncate=True)` does, instead of reporting them. */
+  @property({ type: Boolean, reflect: true }) truncate = false;
+  /** Hide the sample images. */
+  @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
+  /** The sample images offered under the drop zone: `[{ name, url }]` (default: the bundled ones). */
+  @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
+  /** The image to classify: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
+  @property({ attribute: false }) image: ImageInput | null = null;
+  /** `{ labels, probs, ranked, templates, newTextEmbeddings, ms }` for the current inputs, or null. */
+  @property({ attribute: false }) result: ClassifierResult | null = null;
+  /** `{ code, message }` of the last failure, or null. */
+  @property({ attribute: false }) error: ClassifierError | null = null;
+  /** A classification is running. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+  @state() private shown: ShownImage | null = null;
+  /** @internal The drop zone's highlight, set by the image input. */
+  @state() dragging = false;
 
   private readonly input = new ImageInputController(this, {
     verb: 'classify', paste: true,
     show: (img) => this.setShown(img),
     fail: (err) => this.showError(err),
   });
-  private readonly embeddings = new EmbeddingCache();
+  private readonly request = new LatestRequest(this, (e) => {
+    this.result = null;
+    this.showError(e);
+  });
+  private readonly embeddings = new EmbeddingMemo();
   private imageKey: object = {};
-  private generation = 0;
-  private queue: Promise<unknown> = Promise.resolve();
   private labelTimer: ReturnType<typeof setTimeout> | undefined;
   private templateTimer: ReturnType<typeof setTimeout> | undefined;
-  private unsubscribe: (() => void) | undefined;
   /** The textarea's text as typed (kept so that trimming labels never moves the caret). */
   private labelsText: string | null = null;
   private labelsFromTextarea = false;
 
   constructor() {
     super();
-    this.model = null;
-    this.labels = [...SAMPLE_LABELS];
-    this.template = DEFAULT_TEMPLATE;
-    this.ensemble = false;
-    this.truncate = false;
-    this.noSamples = false;
-    this.samples = SAMPLE_IMAGES;
-    this.image = null;
-    this.result = null;
-    this.error = null;
-    this.busy = false;
-    this.shown = null;
-    this.dragging = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.model ??= currentModel();
-    this.unsubscribe = onModelReady((d) => (this.model = d.model));
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
+    new SharedModelController(this);
   }
 
   /** The templates in use: one, or the 80-template ensemble. */
@@ -133,12 +129,8 @@ export class ClipClassifier extends LitElement {
   }
 
   /** Resolves once the result for the current inputs is in (or the error is shown). */
-  async settled(): Promise<void> {
-    await this.updateComplete;
-    for (let q = this.queue; ; q = this.queue) {
-      await q;
-      if (q === this.queue) return;
-    }
+  settled(): Promise<void> {
+    return this.request.settled();
   }
 
   // ---- reacting to changes ------------------------------------------------------------------------
@@ -174,11 +166,11 @@ export class ClipClassifier extends LitElement {
 
   /** Queues one classification of the current inputs; a newer one makes older results stale. */
   private classify(): void {
-    const gen = ++this.generation;
     const model = this.model, shown = this.shown, key = this.imageKey;
     const labels = [...new Set(this.labels.filter((l) => l.trim()))];
     const templates = this.templates, truncate = this.truncate;
     if (!model || !shown || labels.length === 0) {
+      this.request.cancel();
       this.result = null;
       // Over-long labels are worth saying before there is an image to classify.
       if (model && labels.length > 0 && !truncate) {
@@ -191,30 +183,20 @@ export class ClipClassifier extends LitElement {
       }
       return;
     }
-    this.busy = true;
-    this.queue = this.queue.then(async () => {
-      if (gen !== this.generation) return;
+    this.request.run(async (current) => {
       const t0 = performance.now();
-      try {
-        if (!truncate) checkPromptLengths(model, labels, templates);
-        const text = await this.embeddings.labels(model, labels, templates, truncate);
-        const image = await this.embeddings.image(model, key, shown.input);
-        const { probs } = await model.similarity([image], text.embeds);
-        if (gen !== this.generation) return;
-        const p = [...probs[0]];
-        this.result = {
-          labels, probs: p, ranked: labels.map((label, i) => ({ label, prob: p[i] })).sort((a, b) => b.prob - a.prob),
-          templates: templates.length, newTextEmbeddings: text.computed, ms: performance.now() - t0,
-        };
-        this.error = null;
-        emit(this, 'clip-classified', this.result);
-      } catch (e) {
-        if (gen !== this.generation) return;
-        this.result = null;
-        this.showError(e);
-      } finally {
-        if (gen === this.generation) this.busy = false;
-      }
+      if (!truncate) checkPromptLengths(model, labels, templates);
+      const text = await this.embeddings.labels(model, labels, templates, truncate);
+      const image = await this.embeddings.image(model, key, shown.input);
+      const { probs } = await model.similarity([image], text.embeds);
+      if (!current()) return;
+      const p = [...probs[0]];
+      this.result = {
+        labels, probs: p, ranked: labels.map((label, i) => ({ label, prob: p[i] })).sort((a, b) => b.prob - a.prob),
+        templates: templates.length, newTextEmbeddings: text.computed, ms: performance.now() - t0,
+      };
+      this.error = null;
+      emit(this, 'clip-classified', this.result);
     });
   }
 

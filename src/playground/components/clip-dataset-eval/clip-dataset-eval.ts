@@ -1,10 +1,6 @@
-/**
- * <clip-dataset-eval>: zero-shot accuracy on a labelled folder dropped on the page (one sub-folder
- * per class; the folder name is the label). Top-1 and top-5 accuracy, per-class accuracy, a
- * confusion-matrix heatmap, CSV/JSON export. Images are encoded once: switching the template or the
- * ensemble only re-scores.
- */
+/** <clip-dataset-eval>: zero-shot accuracy on a labelled folder dropped on the page. */
 import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { evaluateEmbedded, type Evaluation } from '../../../model/bias/evaluate.ts';
 import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } from '../../../model/bias/images.ts';
 import { evaluationCsv, evaluationJson } from '../../../model/bias/format.ts';
@@ -12,12 +8,17 @@ import type { ImageItem } from '../../../model/bias/images.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
-import { currentModel, emit, onModelReady } from '../../shared-model.ts';
-import { probeStyles } from '../clip-bias-probe/clip-bias-probe.styles.ts';
-import { classesFromFiles, download, filesFromDrop, filesFromList, type PickedFile } from '../clip-bias-probe/image-files.ts';
-import { tokens } from '../theme.ts';
+import { emit } from '../../shared-model.ts';
+import { download } from '../shared/download.ts';
+import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
+import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { classesFromFiles } from '../shared/image-folders.ts';
+import { LatestRequest } from '../shared/latest-request.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
+import { reportStyles } from '../shared/report.styles.ts';
+import { tokens } from '../shared/theme.ts';
 
-export interface DatasetEvalError { code: string; message: string }
+export type DatasetEvalError = ElementError;
 
 /** Detail of `clip-dataset-evaluated`. */
 export interface DatasetEvaluatedDetail {
@@ -29,19 +30,39 @@ export interface DatasetEvaluatedDetail {
   ms: number;
 }
 
+/**
+ * Zero-shot accuracy on a dropped folder with one sub-folder per class (the folder name is the label):
+ * top-1 (with its 95% interval) and top-5 accuracy, per-class accuracy and a confusion-matrix heatmap
+ * (rows = truth), one template or the 80-template ensemble, CSV/JSON export (the documents of
+ * `clip-webgpu eval --csv` / `--json`). Images are encoded once: switching the template or the
+ * ensemble only re-scores. An "Encoding images n/N" bar shows while it encodes.
+ *
+ * @summary Zero-shot accuracy on a labelled folder: top-1, top-5, per class, confusion matrix.
+ *
+ * @fires {CustomEvent<EncodeProgress>} clip-dataset-progress - Images encoded so far: `{ done, total, cached }`.
+ * @fires {CustomEvent<DatasetEvaluatedDetail>} clip-dataset-evaluated - The evaluation of the current data and prompt (`result` is the CLI's JSON document).
+ * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ *
+ * @csspart base - The element's layout.
+ * @csspart drop-zone - Where the folder is dropped.
+ * @csspart add-folder - The Choose folder button.
+ * @csspart summary - What the dropped folder holds.
+ * @csspart template - The template input.
+ * @csspart progress - The encoding progress bar.
+ * @csspart error - The error message.
+ * @csspart accuracy - The top-1 and top-k figures.
+ * @csspart top1 - The top-1 accuracy.
+ * @csspart topk - The top-5 accuracy.
+ * @csspart per-class - The per-class table.
+ * @csspart confusion - The confusion matrix.
+ * @csspart cell - One cell of the confusion matrix.
+ * @csspart export-csv - The Export CSV button.
+ * @csspart export-json - The Export JSON button.
+ *
+ * @cssprop --clip-accent - Buttons, bars and the heatmap's shade (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipDatasetEval extends LitElement {
-  static override properties = {
-    model: { attribute: false },
-    template: { type: String },
-    ensemble: { type: Boolean, reflect: true },
-    result: { attribute: false },
-    error: { attribute: false },
-    busy: { type: Boolean, reflect: true },
-    progress: { state: true },
-    data: { state: true },
-    dragging: { state: true },
-  };
-  static override styles = [tokens, probeStyles, css`
+  static override styles = [tokens, reportStyles, css`
     .summary { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: baseline; }
     .big { font-size: 1.6rem; font-weight: 650; font-variant-numeric: tabular-nums; }
     .acc-bar { display: inline-block; height: 0.55rem; border-radius: 3px; background: var(--_accent); vertical-align: middle; }
@@ -54,53 +75,48 @@ export class ClipDatasetEval extends LitElement {
     .axis-note { font-size: 0.8rem; color: var(--_muted); }
   `];
 
-  declare model: ClipModel | null;
-  declare template: string;
+  /** The model; by default the one any clip-model-loader on the page publishes. */
+  @property({ attribute: false }) model: ClipModel | null = null;
+  /** The prompt template, "{}" marks the class name (default `a photo of a {}.`; used unless `ensemble`). */
+  @property() template: string = DEFAULT_TEMPLATE;
   /** Average the 80 ImageNet templates of the CLIP paper instead of one template. */
-  declare ensemble: boolean;
-  declare result: Evaluation | null;
-  declare error: DatasetEvalError | null;
-  declare busy: boolean;
-  declare progress: EncodeProgress | null;
-  declare data: { name: string; classes: string[]; items: ImageItem[]; skipped: string[] } | null;
-  declare dragging: boolean;
+  @property({ type: Boolean, reflect: true }) ensemble = false;
+  /** The current evaluation, or null. */
+  @property({ attribute: false }) result: Evaluation | null = null;
+  /** `{ code, message }` of the last failure, or null. */
+  @property({ attribute: false }) error: DatasetEvalError | null = null;
+  /** Images are being encoded or scored. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+  @state() private progress: EncodeProgress | null = null;
+  @state() private data: { name: string; classes: string[]; items: ImageItem[]; skipped: string[] } | null = null;
+  @state() private dragging = false;
 
   /** Images the vision tower encoded for this element (cached ones not counted). */
   encodedImages = 0;
 
   private readonly cache = new EmbeddingCache();
+  private readonly request = new LatestRequest(this, (e) => {
+    this.progress = null;
+    this.result = null;
+    this.showError(e);
+  });
   private embedded: EmbeddedImage[] | null = null;
-  private generation = 0;
-  private queue: Promise<unknown> = Promise.resolve();
   private abort: AbortController | null = null;
   private templateTimer: ReturnType<typeof setTimeout> | undefined;
-  private unsubscribe: (() => void) | undefined;
 
   constructor() {
     super();
-    this.model = null;
-    this.template = DEFAULT_TEMPLATE;
-    this.ensemble = false;
-    this.result = null;
-    this.error = null;
-    this.busy = false;
-    this.progress = null;
-    this.data = null;
-    this.dragging = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.model ??= currentModel();
-    this.unsubscribe = onModelReady((d) => (this.model = d.model));
+    new SharedModelController(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
+    // Stop encoding; the aborted request is stale, so its abort error is not shown.
+    this.request.cancel();
     this.abort?.abort();
   }
 
+  /** The templates in use: one, or the 80-template ensemble. */
   get templates(): readonly string[] {
     return this.ensemble ? IMAGENET_TEMPLATES : [this.template];
   }
@@ -118,20 +134,19 @@ export class ClipDatasetEval extends LitElement {
     this.error = null;
   }
 
+  /** The `clip-webgpu eval --json` document of the current result, or null. */
   get json(): Record<string, unknown> | null {
     return this.result && evaluationJson(this.result);
   }
 
+  /** The per-image CSV of the current result, or null. */
   get csv(): string | null {
     return this.result && evaluationCsv(this.result);
   }
 
-  async settled(): Promise<void> {
-    await this.updateComplete;
-    for (let q = this.queue; ; q = this.queue) {
-      await q;
-      if (q === this.queue) return;
-    }
+  /** Resolves once the current data is evaluated (or the error is shown). */
+  settled(): Promise<void> {
+    return this.request.settled();
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -141,58 +156,48 @@ export class ClipDatasetEval extends LitElement {
   }
 
   private showError(e: unknown): void {
-    this.error = e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+    this.error = errorDetail(e);
     emit(this, 'clip-error', this.error);
   }
 
+  /** Queues encoding (when the images changed) and scoring; `images`: stop encoding the old images. */
   private run(images: boolean): void {
-    const gen = ++this.generation;
     const model = this.model, data = this.data, templates = this.templates;
+    // The old request's abort error arrives after this call has made it stale: it is never shown.
     if (images) this.abort?.abort();
     if (!model || !data) {
+      this.request.cancel();
       this.result = null;
       this.progress = null;
-      this.busy = false;
       return;
     }
     if (images || !this.abort) this.abort = new AbortController();
     const abort = this.abort;
-    this.busy = true;
-    this.queue = this.queue.then(async () => {
-      if (gen !== this.generation) return;
+    this.request.run(async (current) => {
       const t0 = performance.now();
-      try {
-        if (!this.embedded) {
-          let last: EncodeProgress | null = null;
-          const embedded = await embedImages(model, data.items, {
-            cache: this.cache, batchSize: 8, signal: abort.signal,
-            onProgress: (p) => {
-              last = p;
-              this.progress = p;
-              emit(this, 'clip-dataset-progress', p);
-            },
-          });
-          const l = last as EncodeProgress | null;
-          if (l) this.encodedImages += l.done - l.cached;
-          if (this.data === data && this.model === model) this.embedded = embedded;
-          if (gen !== this.generation) return;
-        }
-        this.progress = null;
-        const result = await evaluateEmbedded(model, this.embedded!, { classes: data.classes, templates });
-        if (gen !== this.generation) return;
-        this.result = result;
-        this.error = null;
-        emit<DatasetEvaluatedDetail>(this, 'clip-dataset-evaluated', {
-          result: evaluationJson(result), templates: templates.length, encodedImages: this.encodedImages, ms: performance.now() - t0,
+      if (!this.embedded) {
+        let last: EncodeProgress | null = null;
+        const embedded = await embedImages(model, data.items, {
+          cache: this.cache, batchSize: 8, signal: abort.signal,
+          onProgress: (p) => {
+            last = p;
+            this.progress = p;
+            emit(this, 'clip-dataset-progress', p);
+          },
         });
-      } catch (e) {
-        if (gen !== this.generation || abort.signal.aborted) return;
-        this.progress = null;
-        this.result = null;
-        this.showError(e);
-      } finally {
-        if (gen === this.generation) this.busy = false;
+        const l = last as EncodeProgress | null;
+        if (l) this.encodedImages += l.done - l.cached;
+        if (this.data === data && this.model === model) this.embedded = embedded;
+        if (!current()) return;
       }
+      this.progress = null;
+      const result = await evaluateEmbedded(model, this.embedded!, { classes: data.classes, templates });
+      if (!current()) return;
+      this.result = result;
+      this.error = null;
+      emit<DatasetEvaluatedDetail>(this, 'clip-dataset-evaluated', {
+        result: evaluationJson(result), templates: templates.length, encodedImages: this.encodedImages, ms: performance.now() - t0,
+      });
     });
   }
 
@@ -207,7 +212,8 @@ export class ClipDatasetEval extends LitElement {
     e.preventDefault();
     this.dragging = false;
     if (!e.dataTransfer) return;
-    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.setFiles(picked));
+    // Folders in the order the CLI lists them.
+    void filesFromDrop(e.dataTransfer).then((picked) => picked.length && this.setFiles(picked.sort(byPath)));
   }
 
   private onTemplateInput(e: Event): void {

@@ -1,11 +1,6 @@
-/**
- * <clip-gradcam>: where in one image each of several prompts matches, side by side, from the
- * engine's exact backward pass (`ClipModel.gradcam`): one overlay per prompt, a layer selector (any
- * layer of the vision tower), the method (Grad-CAM, Grad-CAM++, relevance), an opacity slider and a
- * colour map (both redraw on the CPU, no GPU work), hover or tap to read the map under the pointer,
- * and a PNG export of all overlays with their prompts and scores.
- */
+/** <clip-gradcam>: where in one image each of several prompts matches, from the engine's exact backward pass. */
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { mat3 } from 'wgpu-matrix';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
@@ -15,10 +10,14 @@ import {
 import type { ImageInput } from '../../../model/platform.ts';
 import { modelToImage } from '../../../model/preprocess/preprocess.ts';
 import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
-import { currentModel, emit, onModelReady } from '../../shared-model.ts';
-import { EmbeddingCache } from '../clip-classifier/embedding-cache.ts';
-import { imageFromInput, type ShownImage } from '../clip-classifier/image-input.ts';
-import { errorDetail, ImageInputController } from '../shared/image-input.ts';
+import { emit } from '../../shared-model.ts';
+import { listAttribute } from '../shared/attributes.ts';
+import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { EmbeddingMemo } from '../shared/embedding-memo.ts';
+import { ImageInputController } from '../shared/image-input.ts';
+import { LatestRequest } from '../shared/latest-request.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
+import { imageFromInput, type ShownImage } from '../shared/shown-image.ts';
 import { gradcamStyles } from './clip-gradcam.styles.ts';
 
 /** One prompt's explanation (the engine's GradCam) with its prompt and wall time. */
@@ -37,7 +36,7 @@ export interface GradcamResult {
   ms: number;
 }
 
-export interface GradcamError { code: string; message: string }
+export type GradcamError = ElementError;
 
 const METHODS: { method: GradCamMethod; label: string; about: string }[] = [
   { method: 'gradcam', label: 'Grad-CAM', about: 'Mean gradient over the patches weights the layer’s channels (pytorch-grad-cam’s GradCAM).' },
@@ -45,67 +44,88 @@ const METHODS: { method: GradCamMethod; label: string; about: string }[] = [
   { method: 'relevance', label: 'Relevance', about: 'Chefer et al.: gradient-weighted attention, rolled out from the layer to the top.' },
 ];
 
-/** Prompts as the `prompts` attribute writes them: separated by "|" (prompts may hold commas). */
-const promptsAttribute = {
-  fromAttribute: (v: string | null) => (v ?? '').split('|').map((s) => s.trim()).filter(Boolean),
-  toAttribute: (v: string[]) => v.join(' | '),
-};
-
 const DEFAULT_PROMPTS = ['a photo of a cat', 'a photo of a sailboat'];
 /** Overlays are drawn at most this many pixels on their long side (the export too). */
 const DRAW_SIZE = 768;
 
+/**
+ * Explainability: where in one image each prompt (one per line) matches, one overlay per prompt side
+ * by side, from the engine's exact backward pass (`model.gradcam`: the score is
+ * `logits_per_image[image, prompt]`, the target the `layer_norm1` output of the chosen vision layer).
+ * *Layer* picks any layer of the vision tower (default the last); *Method* is `gradcam`
+ * (pytorch-grad-cam's GradCAM), `gradcam++` or `relevance` (Chefer et al.'s attention rollout from
+ * that layer up). *Opacity* and *Colour map* (`jet`, `turbo`, `viridis`, `gray`) redraw on the CPU with
+ * no GPU work; hovering (or tapping) a map reads that patch's value (raw, and normalized in
+ * parentheses); *Export PNG* saves the overlays with their prompts and scores. Prompt embeddings are
+ * cached per model; a new layer, method, prompt or image runs one backward pass per prompt.
+ *
+ * @summary Where in one image each prompt matches: Grad-CAM, Grad-CAM++ or relevance maps from the exact gradient.
+ *
+ * @fires {CustomEvent<GradcamResult>} clip-gradcam - Every prompt's map for the current inputs (detail = `result`).
+ * @fires {CustomEvent<{ bytes: number }>} clip-gradcam-export - Export PNG saved a file.
+ * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
+ * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
+ *
+ * @csspart base - The element's layout.
+ * @csspart prompts - The prompts textarea.
+ * @csspart layer - The layer menu.
+ * @csspart methods - The method fieldset.
+ * @csspart method - One method choice (the chosen one is also `method-active`).
+ * @csspart opacity - The opacity slider.
+ * @csspart colour-map - The colour map menu.
+ * @csspart drop-zone - Where an image is dropped or clicked for.
+ * @csspart figure - One prompt's overlay with its caption.
+ * @csspart overlay - The canvas of one overlay.
+ * @csspart cell-hover - The outline of the patch under the pointer.
+ * @csspart score - A prompt's score.
+ * @csspart value - The map's value under the pointer.
+ * @csspart samples - The row of sample images.
+ * @csspart sample - One sample button.
+ * @csspart choose - The Choose image button.
+ * @csspart export - The Export PNG button.
+ * @csspart meta - The line under the overlays.
+ * @csspart error - The error message.
+ *
+ * @cssprop --clip-accent - Buttons, focus rings, the chosen method (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipGradcam extends LitElement {
-  static override properties = {
-    model: { attribute: false },
-    prompts: { converter: promptsAttribute },
-    layer: { type: Number, reflect: true },
-    method: { type: String, reflect: true },
-    opacity: { type: Number, reflect: true },
-    colourMap: { type: String, attribute: 'colour-map', reflect: true },
-    truncate: { type: Boolean, reflect: true },
-    noSamples: { type: Boolean, attribute: 'no-samples' },
-    samples: { attribute: false },
-    image: { attribute: false },
-    result: { attribute: false },
-    views: { attribute: false },
-    error: { attribute: false },
-    busy: { type: Boolean, reflect: true },
-    shown: { state: true },
-    dragging: { state: true },
-    hover: { state: true },
-    base: { state: true },
-  };
   static override styles = gradcamStyles;
 
   /** The model to explain with; by default the one any clip-model-loader on the page publishes. */
-  declare model: ClipModel | null;
-  /** The texts to explain, one overlay each. */
-  declare prompts: string[];
-  /** Vision layer whose layer_norm1 output is the target: 0-based, negative from the end (default -1). */
-  declare layer: number;
-  declare method: GradCamMethod;
-  /** Weight of the heatmap over the image, 0..1 (default 0.5). Redraws without the GPU. */
-  declare opacity: number;
-  declare colourMap: ColourMap;
+  @property({ attribute: false }) model: ClipModel | null = null;
+  /** The texts to explain, one overlay each: an attribute with the prompts separated by "|" (prompts may hold commas), or an array property (default `a photo of a cat | a photo of a sailboat`). */
+  @property({ converter: listAttribute('|', ' | ') }) prompts: string[] = [...DEFAULT_PROMPTS];
+  /** Vision layer whose layer_norm1 output is the target: 0-based, negative from the end. */
+  @property({ type: Number, reflect: true }) layer = -1;
+  /** `gradcam`, `gradcam++` or `relevance`. */
+  @property({ reflect: true }) method: GradCamMethod = 'gradcam';
+  /** Weight of the heatmap over the image, 0..1. Redraws without the GPU. */
+  @property({ type: Number, reflect: true }) opacity = 0.5;
+  /** `jet`, `turbo`, `viridis` or `gray`. Redraws without the GPU. */
+  @property({ attribute: 'colour-map', reflect: true }) colourMap: ColourMap = 'jet';
   /** Cut prompts over 77 tokens instead of reporting them. */
-  declare truncate: boolean;
-  declare noSamples: boolean;
-  declare samples: readonly SampleImage[];
-  /** The image: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
-  declare image: ImageInput | null;
-  /** The last complete result (also the `clip-gradcam` event's detail). */
-  declare result: GradcamResult | null;
-  /** One entry per prompt, filled in as each map arrives (null while pending). */
-  declare views: (GradcamView | null)[];
-  declare error: GradcamError | null;
-  declare busy: boolean;
-  declare shown: ShownImage | null;
-  declare dragging: boolean;
+  @property({ type: Boolean, reflect: true }) truncate = false;
+  /** Hide the sample images. */
+  @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
+  /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
+  @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
+  /** The image: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
+  @property({ attribute: false }) image: ImageInput | null = null;
+  /** `{ prompts, method, layer, results, ms }` once every prompt is done (also the `clip-gradcam` event's detail), or null. */
+  @property({ attribute: false }) result: GradcamResult | null = null;
+  /** One entry per prompt as it arrives: the engine's GradCam plus `prompt` and `ms`, or null while pending. */
+  @property({ attribute: false }) views: (GradcamView | null)[] = [];
+  /** `{ code, message }` of the last failure, or null. */
+  @property({ attribute: false }) error: GradcamError | null = null;
+  /** Maps are being computed. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+  @state() private shown: ShownImage | null = null;
+  /** @internal The drop zone's highlight, set by the image input. */
+  @state() dragging = false;
   /** The patch under the pointer, or null. */
-  declare hover: { cell: number; row: number; col: number } | null;
+  @state() private hover: { cell: number; row: number; col: number } | null = null;
   /** The shown image's pixels at drawing size, for the overlays. */
-  declare base: ImageData | null;
+  @state() private base: ImageData | null = null;
 
   /** Explanations this element has run on the GPU (one per prompt; redraws add none). */
   explanations = 0;
@@ -115,45 +135,15 @@ export class ClipGradcam extends LitElement {
     show: (img) => this.setShown(img),
     fail: (err) => this.showError(err),
   });
-  private readonly embeddings = new EmbeddingCache();
-  private generation = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly request = new LatestRequest(this, (e) => this.showError(e));
+  private readonly embeddings = new EmbeddingMemo();
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
   private promptsText: string | null = null;
   private promptsFromTextarea = false;
-  private unsubscribe: (() => void) | undefined;
 
   constructor() {
     super();
-    this.model = null;
-    this.prompts = [...DEFAULT_PROMPTS];
-    this.layer = -1;
-    this.method = 'gradcam';
-    this.opacity = 0.5;
-    this.colourMap = 'jet';
-    this.truncate = false;
-    this.noSamples = false;
-    this.samples = SAMPLE_IMAGES;
-    this.image = null;
-    this.result = null;
-    this.views = [];
-    this.error = null;
-    this.busy = false;
-    this.shown = null;
-    this.dragging = false;
-    this.hover = null;
-    this.base = null;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.model ??= currentModel();
-    this.unsubscribe = onModelReady((d) => (this.model = d.model));
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
+    new SharedModelController(this);
   }
 
   /** Shows a bundled sample image by name (e.g. "cat"). */
@@ -164,13 +154,8 @@ export class ClipGradcam extends LitElement {
   }
 
   /** Resolves once the maps for the current inputs are in (or the error is shown). */
-  async settled(): Promise<void> {
-    await this.updateComplete;
-    for (let q = this.queue; ; q = this.queue) {
-      await q;
-      if (q === this.queue) break;
-    }
-    await this.updateComplete;
+  settled(): Promise<void> {
+    return this.request.settled();
   }
 
   /** All overlays side by side with their prompts and scores, as a PNG. */
@@ -241,54 +226,44 @@ export class ClipGradcam extends LitElement {
 
   /** Queues the maps of every prompt for the current inputs; a newer request makes older ones stale. */
   private explain(): void {
-    const gen = ++this.generation;
     const model = this.model, shown = this.shown;
     const prompts = this.currentPrompts();
     const layer = this.layer, method = this.method, truncate = this.truncate;
     if (!model || !shown || prompts.length === 0) {
-      this.busy = false;
+      this.request.cancel();
       return;
     }
-    this.busy = true;
     // Maps that stay valid (same prompt, method and layer: a prompt list edit) stay on screen meanwhile.
     const L = model.config.vision.numLayers;
     const same = (v: GradcamView | null, p: string) => v?.prompt === p && v.method === method && v.layer === (layer < 0 ? L + layer : layer);
     this.views = prompts.map((p) => this.views.find((v) => same(v, p)) ?? null);
-    this.queue = this.queue.then(async () => {
-      if (gen !== this.generation) return;
+    this.request.run(async (current) => {
       const t0 = performance.now();
-      try {
-        // Each prompt is encoded once per model (template "{}": the prompt as typed).
-        const { embeds } = await this.embeddings.labels(model, prompts, ['{}'], truncate);
-        const views: (GradcamView | null)[] = prompts.map(() => null);
-        for (let i = 0; i < prompts.length; i++) {
-          const t = performance.now();
-          const r = await model.gradcam(shown.input, embeds[i], { layer, method });
-          if (gen !== this.generation) return;
-          this.explanations++;
-          views[i] = { ...r, prompt: prompts[i], ms: performance.now() - t };
-          this.views = prompts.map((_, k) => views[k] ?? this.views[k] ?? null);
-          if (i === 0) void this.loadBase(shown, r, gen);
-        }
-        this.views = [...views];
-        this.result = { prompts, method, layer: views[0]!.layer, results: views as GradcamView[], ms: performance.now() - t0 };
-        this.error = null;
-        emit(this, 'clip-gradcam', this.result);
-      } catch (e) {
-        if (gen !== this.generation) return;
-        this.showError(e);
-      } finally {
-        if (gen === this.generation) this.busy = false;
+      // Each prompt is encoded once per model (template "{}": the prompt as typed).
+      const { embeds } = await this.embeddings.labels(model, prompts, ['{}'], truncate);
+      const views: (GradcamView | null)[] = prompts.map(() => null);
+      for (let i = 0; i < prompts.length; i++) {
+        const t = performance.now();
+        const r = await model.gradcam(shown.input, embeds[i], { layer, method });
+        if (!current()) return;
+        this.explanations++;
+        views[i] = { ...r, prompt: prompts[i], ms: performance.now() - t };
+        this.views = prompts.map((_, k) => views[k] ?? this.views[k] ?? null);
+        if (i === 0) void this.loadBase(shown, r, current);
       }
+      this.views = [...views];
+      this.result = { prompts, method, layer: views[0]!.layer, results: views as GradcamView[], ms: performance.now() - t0 };
+      this.error = null;
+      emit(this, 'clip-gradcam', this.result);
     });
   }
 
   /** The shown image's pixels at the size the overlays are drawn (the engine's idea of its size). */
-  private async loadBase(shown: ShownImage, r: GradCam, gen: number): Promise<void> {
+  private async loadBase(shown: ShownImage, r: GradCam, current: () => boolean): Promise<void> {
     if (this.base && this.base.width === drawSize(r).width) return;
     try {
       const source = await drawable(shown);
-      if (gen !== this.generation || shown !== this.shown) return;
+      if (!current() || shown !== this.shown) return;
       const { width, height } = drawSize(r);
       const c = Object.assign(document.createElement('canvas'), { width, height });
       const ctx = c.getContext('2d', { willReadFrequently: true })!;

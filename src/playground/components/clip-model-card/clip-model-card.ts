@@ -1,22 +1,27 @@
-/**
- * <clip-model-card>: what the loaded model is (tower sizes, parameters, logit scale) and what runs
- * it (the WebGPU adapter). Before a model loads it shows the adapter alone.
- */
+/** <clip-model-card>: what the loaded model is and what runs it. */
 import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { ClipModel } from '../../../model/clip.ts';
 import { formatBytes, formatCount } from '../../format.ts';
 import { modelNeeds, probeWebGpu, type GpuInfo } from '../../gpu-check.ts';
-import { currentModel, onModelReady } from '../../shared-model.ts';
-import { tokens } from '../theme.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
+import { tokens } from '../shared/theme.ts';
 
 /** The optional features that matter for compute kernels (struck through when missing). */
 const COMPUTE_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
 
+/**
+ * What the shared model is (tower sizes, parameters, logit scale) and the WebGPU adapter that runs it.
+ * Before a model loads it shows the adapter alone.
+ *
+ * @summary What the loaded model is made of, and the WebGPU adapter that runs it.
+ *
+ * @csspart base - The grid of panels.
+ * @csspart panel - One panel (model, image tower, text tower, GPU).
+ *
+ * @cssprop --clip-accent - The feature chips (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipModelCard extends LitElement {
-  static override properties = {
-    model: { attribute: false },
-    gpu: { state: true },
-  };
   static override styles = [tokens, css`
     .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap: 1rem; align-items: start; }
     .panel { background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.9rem 1rem; min-width: 0; }
@@ -33,26 +38,17 @@ export class ClipModelCard extends LitElement {
   `];
 
   /** The model to describe; by default the page's shared model. */
-  declare model: ClipModel | null;
-  declare gpu: GpuInfo | null;
-  private unsubscribe: (() => void) | undefined;
+  @property({ attribute: false }) model: ClipModel | null = null;
+  @state() private gpu: GpuInfo | null = null;
 
   constructor() {
     super();
-    this.model = null;
-    this.gpu = null;
+    new SharedModelController(this);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.model ??= currentModel();
-    this.unsubscribe = onModelReady((d) => (this.model = d.model));
     void probeWebGpu().then((g) => (this.gpu = g));
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
   }
 
   override render() {

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { tokens } from '../theme.ts';
+import { tokens } from '../shared/theme.ts';
 
 export const loaderStyles = [tokens, css`
   .card {

@@ -1,18 +1,14 @@
-/**
- * <clip-model-loader>: loads a CLIP model from a hub id, a folder URL or dropped files, shows the
- * download (size, speed, time left), keeps the files in the browser cache, and publishes the
- * ClipModel to the page (its `model` property and a `clip-model-ready` event).
- */
+/** <clip-model-loader>: loads a CLIP model and publishes it to the page. */
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { ClipModel } from '../../../model/clip.ts';
-import { ClipError } from '../../../errors.ts';
 import { formatBytes, formatCount, formatDuration, formatSpeed } from '../../format.ts';
 import { checkModelFits, modelNeeds, probeWebGpu } from '../../gpu-check.ts';
-import {
-  fetchModelFiles, filesFromDrop, filesFromInput, localModelFiles, remoteModel, remoteUrls, type LocalFile,
-} from '../../model-files.ts';
-import { DEFAULT_MODEL, emit, publishModel } from '../../shared-model.ts';
+import { fetchModelFiles, localModelFiles, remoteModel, remoteUrls, type LocalFile } from '../../model-files.ts';
+import { DEFAULT_MODEL, emit, publishModel, type ModelReadyDetail } from '../../shared-model.ts';
 import { WeightsCache, type CacheUsage, type DownloadProgress } from '../../weights-cache.ts';
+import { filesFromDrop, filesFromList } from '../shared/dropped-files.ts';
+import { errorDetail, type ElementError } from '../shared/element-error.ts';
 import { loaderStyles } from './clip-model-loader.styles.ts';
 
 const SUGGESTIONS = ['openai/clip-vit-base-patch32', 'openai/clip-vit-base-patch16', 'openai/clip-vit-large-patch14'];
@@ -35,58 +31,62 @@ export interface LoaderProgress {
 }
 
 /** Detail of `clip-error` (also the `error` property). */
-export interface LoaderError { code: string; message: string }
+export type LoaderError = ElementError;
 
+/**
+ * Loads a model from a Hugging Face id, a folder URL (absolute or relative, laid out like a hub repo:
+ * `config.json`, `model.safetensors`, `vocab.json` + `merges.txt` or `tokenizer.json`), or a folder or
+ * files dropped on it / chosen with *Open files…*. Before downloading it checks that WebGPU exists and
+ * that the adapter's buffer limits fit the model (from `config.json`), so neither problem costs a
+ * download. Downloads are stored in 4 MiB chunks: an interrupted download (network, Cancel, closed tab)
+ * resumes with an HTTP Range request; a reload of a cached model touches no network and works offline.
+ * A new model replaces the old one on every element, and the old one's GPU memory is freed.
+ *
+ * @summary Loads a CLIP model (hub id, folder URL or dropped files), caches it, and shares it with the page.
+ *
+ * @fires {CustomEvent<LoaderProgress>} clip-model-progress - Download or upload progress.
+ * @fires {CustomEvent<ModelReadyDetail>} clip-model-ready - A model is ready: `{ model, source, fromCache, local }`; every element on the page takes it.
+ * @fires {CustomEvent<ElementError>} clip-error - The load failed.
+ * @fires {CustomEvent<{}>} clip-cache-cleared - The model cache was emptied.
+ *
+ * @csspart base - The card.
+ * @csspart form - The source form.
+ * @csspart input - The source input.
+ * @csspart button - Every button (also `load-button`, `cancel-button`, `files-button`, `clear-button`).
+ * @csspart progress - The progress bar.
+ * @csspart status - The status line.
+ * @csspart error - The error message.
+ * @csspart cache - The cache footer.
+ * @csspart drop-overlay - The overlay shown while files are dragged over.
+ *
+ * @cssprop --clip-accent - Buttons, the progress bar, focus rings (every element reads the same `--clip-*` tokens, see Conventions).
+ * @cssprop --clip-accent-soft - The progress track and the drop highlight.
+ */
 export class ClipModelLoader extends LitElement {
-  static override properties = {
-    source: { type: String, reflect: true },
-    endpoint: { type: String },
-    autoload: { type: Boolean },
-    noCache: { type: Boolean, attribute: 'no-cache' },
-    model: { attribute: false },
-    state: { type: String, reflect: true },
-    error: { attribute: false },
-    progress: { attribute: false },
-    loadedInfo: { state: true },
-    usage: { state: true },
-    dragging: { state: true },
-  };
   static override styles = loaderStyles;
 
-  /** Hub id or folder URL to load. */
-  declare source: string;
-  /** Hub endpoint (a mirror, or a local server laid out like the hub). */
-  declare endpoint: string;
+  /** Hub id or folder URL to load (default `openai/clip-vit-base-patch32`). */
+  @property({ reflect: true }) source: string = DEFAULT_MODEL;
+  /** Hub endpoint for ids (default https://huggingface.co; a mirror, or a local server laid out like the hub). */
+  @property() endpoint = '';
   /** Load `source` on connect if every file is already cached (never starts a download by itself). */
-  declare autoload: boolean;
+  @property({ type: Boolean }) autoload = false;
   /** Do not keep downloaded files in Cache Storage. */
-  declare noCache: boolean;
+  @property({ type: Boolean, attribute: 'no-cache' }) noCache = false;
   /** The loaded model (null until one is ready). Shared with the page, not owned by a caller. */
-  declare model: ClipModel | null;
-  declare state: LoaderState;
-  declare error: LoaderError | null;
-  declare progress: LoaderProgress | null;
-  declare loadedInfo: { name: string; fromCache: boolean; seconds: number; parameters: number } | null;
-  declare usage: CacheUsage | null;
-  declare dragging: boolean;
+  @property({ attribute: false }) model: ClipModel | null = null;
+  /** `idle`, `checking`, `downloading`, `uploading`, `ready`, `paused` or `error`. */
+  @property({ reflect: true }) state: LoaderState = 'idle';
+  /** `{ code, message }` of the last failure, or null. */
+  @property({ attribute: false }) error: LoaderError | null = null;
+  /** The download or upload in progress, or null. */
+  @property({ attribute: false }) progress: LoaderProgress | null = null;
+  @state() private loadedInfo: { name: string; fromCache: boolean; seconds: number; parameters: number } | null = null;
+  @state() private usage: CacheUsage | null = null;
+  @state() private dragging = false;
 
   private readonly cache = new WeightsCache();
   private abort: AbortController | null = null;
-
-  constructor() {
-    super();
-    this.source = DEFAULT_MODEL;
-    this.endpoint = '';
-    this.autoload = false;
-    this.noCache = false;
-    this.model = null;
-    this.state = 'idle';
-    this.error = null;
-    this.progress = null;
-    this.loadedInfo = null;
-    this.usage = null;
-    this.dragging = false;
-  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -200,7 +200,7 @@ export class ClipModelLoader extends LitElement {
         this.error = null;
       } else {
         this.state = 'error';
-        this.error = toLoaderError(e);
+        this.error = errorDetail(e);
         emit(this, 'clip-error', this.error);
       }
       return null;
@@ -249,7 +249,7 @@ export class ClipModelLoader extends LitElement {
 
   private onPick(e: Event): void {
     const input = e.target as HTMLInputElement;
-    const files = filesFromInput(input.files);
+    const files = filesFromList(input.files);
     input.value = '';
     if (files.length) void this.loadFiles(files);
   }
@@ -350,11 +350,6 @@ export class ClipModelLoader extends LitElement {
 
 function isAbort(e: unknown): boolean {
   return e instanceof DOMException && e.name === 'AbortError';
-}
-
-function toLoaderError(e: unknown): LoaderError {
-  if (e instanceof ClipError) return { code: e.code, message: e.message };
-  return { code: 'unknown', message: e instanceof Error ? e.message : String(e) };
 }
 
 function errorTitle(code: string): string {

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import { panelStyles, segmentedStyles } from '../shared/panel.styles.ts';
-import { tokens } from '../theme.ts';
+import { tokens } from '../shared/theme.ts';
 
 export const patchDetectorStyles = [tokens, panelStyles, segmentedStyles, css`
   :host { container-type: inline-size; }

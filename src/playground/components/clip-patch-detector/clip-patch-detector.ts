@@ -1,11 +1,6 @@
-/**
- * <clip-patch-detector>: zero-shot detection of one image over queries the user edits (one per
- * line). The patch grid is drawn over the image with each cell's score as colour (one query's, or
- * the best query's colour per cell), the boxes in one colour per query, a legend that reads a
- * hovered cell's scores, a threshold slider that re-computes boxes on the CPU (detectionBoxes: no
- * GPU work), and a toggle between the engine's modes (patches / values / crops).
- */
+/** <clip-patch-detector>: zero-shot detection in one image over queries the user edits. */
 import { LitElement, html, nothing, svg } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ClipModel } from '../../../model/clip.ts';
 import { detectionBoxes, type DetectBoxOptions, type Detection, type DetectionBox, type DetectMode } from '../../../model/detect/index.ts';
@@ -14,12 +9,17 @@ import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';
 import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
-import { currentModel, emit, onModelReady } from '../../shared-model.ts';
-import { EmbeddingCache } from '../clip-classifier/embedding-cache.ts';
-import { imageFromInput, type ShownImage } from '../clip-classifier/image-input.ts';
-import { errorDetail, ImageInputController } from '../shared/image-input.ts';
+import { emit } from '../../shared-model.ts';
+import { listAttribute } from '../shared/attributes.ts';
+import { seriesColour } from '../shared/colours.ts';
+import { errorDetail, type ElementError } from '../shared/element-error.ts';
+import { EmbeddingMemo } from '../shared/embedding-memo.ts';
+import { ImageInputController } from '../shared/image-input.ts';
+import { LatestRequest } from '../shared/latest-request.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
+import { imageFromInput, type ShownImage } from '../shared/shown-image.ts';
 import { patchDetectorStyles } from './clip-patch-detector.styles.ts';
-import { argmax, cellRects, gridExtent, paintCell, queryColour, queryRanges } from './overlay.ts';
+import { argmax, cellRects, gridExtent, paintCell, queryRanges } from './overlay.ts';
 
 /** Detail of `clip-detected` (also the `result` property): the engine's Detection, timed. */
 export interface DetectorResult extends Detection {
@@ -36,19 +36,13 @@ export interface DetectorThresholdChange {
   thresholds: number[];
 }
 
-export interface DetectorError { code: string; message: string }
+export type DetectorError = ElementError;
 
 const MODES: { mode: DetectMode; label: string; about: string }[] = [
   { mode: 'patches', label: 'Patches', about: 'Every patch token of the last layer through the projection, cosine with each query.' },
   { mode: 'values', label: 'Values', about: 'MaskCLIP: the last block’s value path instead of its attention; often a sharper map.' },
   { mode: 'crops', label: 'Crops', about: 'A 3 × 3 grid of crops, each classified against the queries and “background”: probabilities.' },
 ];
-
-/** Queries as the `queries` attribute writes them: comma-separated. */
-const queriesAttribute = {
-  fromAttribute: (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-  toAttribute: (v: string[]) => v.join(', '),
-};
 
 const DEFAULT_QUERIES = ['cat', 'ear', 'eye', 'whiskers'];
 
@@ -61,56 +55,92 @@ function formatScore(v: number, mode: DetectMode): string {
   return mode === 'crops' ? formatPercent(v) : v.toFixed(3);
 }
 
+/**
+ * Zero-shot detection: where in one image each query (one per line) matches. The patch grid is drawn
+ * over the image: each cell coloured by its best query (one colour per query), or by one chosen query's
+ * score (from the *Cells* menu, or by clicking the query in the legend); boxes in the query's colour
+ * with their score. The legend lists every query with its colour, its best score and its box count,
+ * and reads a hovered (or tapped) cell's scores. The *Boxes* slider re-computes boxes from the map in
+ * hand (`detectionBoxes`, no GPU work); a new query, template, mode or image runs the model once
+ * (query embeddings are cached per model, query and template). Modes are the engine's
+ * (`model.detect`): `patches` (every patch token through the projection: cosine with each query),
+ * `values` (MaskCLIP's value path), `crops` (a 3 × 3 grid of crops classified against the queries and
+ * "background": probabilities). For patches and values the model sees the centre crop of a non-square
+ * image; the rest of the image is dimmed.
+ *
+ * @summary Zero-shot detection: a score for every patch of the grid, and boxes where it is high.
+ *
+ * @fires {CustomEvent<DetectorResult>} clip-detected - A detection of the current inputs (detail = `result`).
+ * @fires {CustomEvent<DetectorThresholdChange>} clip-threshold-change - The slider moved: new boxes from the same map.
+ * @fires {CustomEvent<{ name: string | null }>} clip-image-change - The shown image changed.
+ * @fires {CustomEvent<ElementError>} clip-error - Something went wrong; a drop that is not an image keeps the current image and says why.
+ *
+ * @csspart base - The element's layout.
+ * @csspart queries - The queries textarea.
+ * @csspart template - The template input.
+ * @csspart modes - The mode fieldset.
+ * @csspart mode - One mode choice (the chosen one is also `mode-active`).
+ * @csspart threshold - The Boxes slider.
+ * @csspart threshold-value - The slider's value.
+ * @csspart colour-by - The Cells menu.
+ * @csspart drop-zone - Where an image is dropped or clicked for.
+ * @csspart image - The shown image.
+ * @csspart grid - The SVG of the patch grid.
+ * @csspart cell - One cell of the grid.
+ * @csspart cell-hover - The outline of the cell under the pointer.
+ * @csspart box - One box.
+ * @csspart box-label - A box's query and score.
+ * @csspart samples - The row of sample images.
+ * @csspart sample - One sample button.
+ * @csspart choose - The Choose image button.
+ * @csspart meta - The line under the image.
+ * @csspart scale - The colour scale of the chosen query.
+ * @csspart readout - The hovered cell's heading in the legend.
+ * @csspart legend - The legend table.
+ * @csspart legend-item - One query's row (the chosen one is also `legend-item-active`).
+ * @csspart swatch - A query's colour.
+ * @csspart error - The error message.
+ *
+ * @cssprop --clip-accent - Buttons, focus rings, the chosen mode (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipPatchDetector extends LitElement {
-  static override properties = {
-    model: { attribute: false },
-    queries: { converter: queriesAttribute },
-    template: { type: String },
-    mode: { type: String, reflect: true },
-    threshold: { type: Number, reflect: true },
-    truncate: { type: Boolean, reflect: true },
-    noSamples: { type: Boolean, attribute: 'no-samples' },
-    samples: { attribute: false },
-    image: { attribute: false },
-    result: { attribute: false },
-    error: { attribute: false },
-    busy: { type: Boolean, reflect: true },
-    shown: { state: true },
-    natural: { state: true },
-    dragging: { state: true },
-    colourBy: { state: true },
-    hover: { state: true },
-  };
   static override styles = patchDetectorStyles;
 
   /** The model to detect with; by default the one any clip-model-loader on the page publishes. */
-  declare model: ClipModel | null;
-  /** What to look for: one name per query. */
-  declare queries: string[];
-  /** The prompt template, "{}" marks the query (default "a photo of a {}."). */
-  declare template: string;
-  declare mode: DetectMode;
+  @property({ attribute: false }) model: ClipModel | null = null;
+  /** What to look for, one name per query: a comma-separated attribute, or an array property (default `cat, ear, eye, whiskers`). */
+  @property({ converter: listAttribute(',') }) queries: string[] = [...DEFAULT_QUERIES];
+  /** The prompt template, "{}" marks the query (default `a photo of a {}.`). */
+  @property() template: string = DEFAULT_TEMPLATE;
+  /** `patches`, `values` or `crops`. */
+  @property({ reflect: true }) mode: DetectMode = 'patches';
   /**
    * Where boxes start, 0..1: for patches/values a fraction of each query's own score range
    * (min + t · (max − min)); for crops the probability. Moving it never touches the GPU.
    */
-  declare threshold: number;
+  @property({ type: Number, reflect: true }) threshold = 0.5;
   /** Cut prompts over 77 tokens instead of reporting them. */
-  declare truncate: boolean;
-  declare noSamples: boolean;
-  declare samples: readonly SampleImage[];
-  /** The image: a File/Blob, URL, <img>, canvas, ImageBitmap or ImageData. */
-  declare image: ImageInput | null;
-  declare result: DetectorResult | null;
-  declare error: DetectorError | null;
-  declare busy: boolean;
-  declare shown: ShownImage | null;
-  declare natural: { width: number; height: number } | null;
-  declare dragging: boolean;
+  @property({ type: Boolean, reflect: true }) truncate = false;
+  /** Hide the sample images. */
+  @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
+  /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
+  @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
+  /** The image: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
+  @property({ attribute: false }) image: ImageInput | null = null;
+  /** The engine's Detection (`grid`, `patchSimilarity` [cell][query], `boxes` in image pixels, ...) plus `ms` and `threshold`, or null. */
+  @property({ attribute: false }) result: DetectorResult | null = null;
+  /** `{ code, message }` of the last failure, or null. */
+  @property({ attribute: false }) error: DetectorError | null = null;
+  /** A detection is running. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+  @state() private shown: ShownImage | null = null;
+  @state() private natural: { width: number; height: number } | null = null;
+  /** @internal The drop zone's highlight, set by the image input. */
+  @state() dragging = false;
   /** Colour cells by this query, or (-1) by each cell's best query. */
-  declare colourBy: number;
+  @state() private colourBy = -1;
   /** The cell under the pointer (row-major index), or null. */
-  declare hover: number | null;
+  @state() private hover: number | null = null;
 
   /** Detections this element has run on the GPU (a threshold change adds none). */
   detections = 0;
@@ -120,12 +150,13 @@ export class ClipPatchDetector extends LitElement {
     show: (img) => this.setShown(img),
     fail: (err) => this.showError(err),
   });
-  private readonly embeddings = new EmbeddingCache();
-  private generation = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly request = new LatestRequest(this, (e) => {
+    this.result = null;
+    this.showError(e);
+  });
+  private readonly embeddings = new EmbeddingMemo();
   private queryTimer: ReturnType<typeof setTimeout> | undefined;
   private templateTimer: ReturnType<typeof setTimeout> | undefined;
-  private unsubscribe: (() => void) | undefined;
   private readonly resize = new ResizeObserver(() => this.placeLabels());
   /** The textarea's text as typed (kept so that trimming queries never moves the caret). */
   private queriesText: string | null = null;
@@ -133,35 +164,16 @@ export class ClipPatchDetector extends LitElement {
 
   constructor() {
     super();
-    this.model = null;
-    this.queries = [...DEFAULT_QUERIES];
-    this.template = DEFAULT_TEMPLATE;
-    this.mode = 'patches';
-    this.threshold = 0.5;
-    this.truncate = false;
-    this.noSamples = false;
-    this.samples = SAMPLE_IMAGES;
-    this.image = null;
-    this.result = null;
-    this.error = null;
-    this.busy = false;
-    this.shown = null;
-    this.natural = null;
-    this.dragging = false;
-    this.colourBy = -1;
-    this.hover = null;
+    new SharedModelController(this);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.model ??= currentModel();
-    this.unsubscribe = onModelReady((d) => (this.model = d.model));
     this.resize.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
     this.resize.disconnect();
   }
 
@@ -174,12 +186,8 @@ export class ClipPatchDetector extends LitElement {
   }
 
   /** Resolves once the result for the current inputs is in (or the error is shown). */
-  async settled(): Promise<void> {
-    await this.updateComplete;
-    for (let q = this.queue; ; q = this.queue) {
-      await q;
-      if (q === this.queue) return;
-    }
+  settled(): Promise<void> {
+    return this.request.settled();
   }
 
   /** The threshold as used: within 0..1 (0.5 when the attribute is not a number). */
@@ -251,41 +259,30 @@ export class ClipPatchDetector extends LitElement {
 
   /** Queues one detection of the current inputs; a newer one makes older results stale. */
   private detect(): void {
-    const gen = ++this.generation;
     const model = this.model, shown = this.shown;
     const queries = this.currentQueries();
     const mode = this.mode, template = this.template, truncate = this.truncate;
     if (!model || !shown || queries.length === 0) {
+      this.request.cancel();
       this.result = null;
-      this.busy = false;
       return;
     }
-    this.busy = true;
-    this.queue = this.queue.then(async () => {
-      if (gen !== this.generation) return;
+    this.request.run(async (current) => {
       const t0 = performance.now();
-      try {
-        // Text embeddings are cached per model, query and template: a new mode or image encodes no text.
-        const text = await this.embeddings.labels(model, queries, [template], truncate);
-        const threshold = this.sliderValue;
-        const d = await model.detect(shown.input, queries.map((label, i) => ({ label, embedding: text.embeds[i] })), {
-          mode, templates: [template], truncate, ...boxThreshold(mode, threshold),
-        });
-        if (gen !== this.generation) return;
-        this.detections++;
-        const now = this.sliderValue; // the slider may have moved while the GPU worked
-        this.result = { ...d, ...(now === threshold ? {} : detectionBoxes(d, boxThreshold(mode, now))), ms: performance.now() - t0, threshold: now };
-        if (this.colourBy >= queries.length) this.colourBy = -1;
-        if (this.hover !== null && this.hover >= d.patchSimilarity.length) this.hover = null;
-        this.error = null;
-        emit(this, 'clip-detected', this.result);
-      } catch (e) {
-        if (gen !== this.generation) return;
-        this.result = null;
-        this.showError(e);
-      } finally {
-        if (gen === this.generation) this.busy = false;
-      }
+      // Text embeddings are cached per model, query and template: a new mode or image encodes no text.
+      const text = await this.embeddings.labels(model, queries, [template], truncate);
+      const threshold = this.sliderValue;
+      const d = await model.detect(shown.input, queries.map((label, i) => ({ label, embedding: text.embeds[i] })), {
+        mode, templates: [template], truncate, ...boxThreshold(mode, threshold),
+      });
+      if (!current()) return;
+      this.detections++;
+      const now = this.sliderValue; // the slider may have moved while the GPU worked
+      this.result = { ...d, ...(now === threshold ? {} : detectionBoxes(d, boxThreshold(mode, now))), ms: performance.now() - t0, threshold: now };
+      if (this.colourBy >= queries.length) this.colourBy = -1;
+      if (this.hover !== null && this.hover >= d.patchSimilarity.length) this.hover = null;
+      this.error = null;
+      emit(this, 'clip-detected', this.result);
     });
   }
 
@@ -458,7 +455,7 @@ export class ClipPatchDetector extends LitElement {
       <div class="boxes">
         ${repeat(boxes, (b) => `${b.queryIndex}:${b.x}:${b.y}:${b.w}:${b.h}`, (b) => html`
           <div part="box" class="box ${b.y / H < 0.1 ? 'label-inside' : ''}" data-query=${b.queryIndex}
-            style="left:${pct(b.x, W)};top:${pct(b.y, H)};width:${pct(b.w, W)};height:${pct(b.h, H)};--c:${queryColour(b.queryIndex)}">
+            style="left:${pct(b.x, W)};top:${pct(b.y, H)};width:${pct(b.w, W)};height:${pct(b.h, H)};--c:${seriesColour(b.queryIndex)}">
             <span part="box-label" class="box-label">${b.query} <span class="box-score">${formatScore(b.score, r.mode)}</span></span>
           </div>`)}
       </div>`;
@@ -487,7 +484,7 @@ export class ClipPatchDetector extends LitElement {
         <p part="meta" class="meta muted small">
           ${range ? html`<span part="scale" class="scale" title="Cell colour: this query's score, low to high">
             ${formatScore(r.mode === 'crops' ? 0 : range.min, r.mode)}
-            <span class="scale-bar" style="--c:${queryColour(focus)}"></span>
+            <span class="scale-bar" style="--c:${seriesColour(focus)}"></span>
             ${formatScore(r.mode === 'crops' ? 1 : range.max, r.mode)}
           </span>` : nothing}
           <span>${MODES.find((m) => m.mode === r.mode)?.label} · ${r.grid[0]} × ${r.grid[1]} ${r.mode === 'crops' ? 'crops' : 'patches'}
@@ -524,7 +521,7 @@ export class ClipPatchDetector extends LitElement {
                 <button class="query" type="button" aria-pressed=${this.colourBy === i ? 'true' : 'false'}
                   title=${`${q}\n${this.colourBy === i ? 'Click: back to the best query per cell' : 'Click: colour the cells by this query'}`}
                   @click=${() => (this.colourBy = this.colourBy === i ? -1 : i)}>
-                  <span part="swatch" class="swatch" style="background:${queryColour(i)}"></span><span class="query-text">${q}</span>
+                  <span part="swatch" class="swatch" style="background:${seriesColour(i)}"></span><span class="query-text">${q}</span>
                 </button>
               </th>
               <td class="num">${row && r ? formatScore(row[i], r.mode) : ''}</td>

@@ -6,10 +6,8 @@
  */
 import type { Detection } from '../../../model/detect/index.ts';
 import { modelToImage } from '../../../model/preprocess/preprocess.ts';
-import { GROUP_COLOURS } from '../clip-bias-probe/bias-chart.ts';
+import { seriesColour } from '../shared/colours.ts';
 
-/** One colour per query (the bias probe's palette, so both tabs speak the same colours). */
-export const queryColour = (i: number): string => GROUP_COLOURS[i % GROUP_COLOURS.length];
 
 export interface CellRect { x: number; y: number; w: number; h: number }
 
@@ -72,7 +70,7 @@ export function paintCell(
   const { min, max } = ranges[q];
   const t = probabilities ? clamp(row[q], 1) : max > min ? (row[q] - min) / (max - min) : 1;
   const opacity = query >= 0 ? 0.04 + 0.66 * t : 0.22 + 0.4 * t;
-  return { colour: queryColour(q), opacity, query: q };
+  return { colour: seriesColour(q), opacity, query: q };
 }
 
 function clamp(v: number, hi: number): number {

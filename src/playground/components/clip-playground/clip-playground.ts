@@ -1,45 +1,51 @@
-/**
- * <clip-playground>: the whole playground page: a header with the model and the adapter, the model
- * loader, and one tab per capability (see tabs.ts). The URL hash selects the tab.
- */
+/** <clip-playground>: the whole playground page. */
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { ClipModel } from '../../../model/clip.ts';
 import { probeWebGpu, type GpuInfo } from '../../gpu-check.ts';
-import { DEFAULT_MODEL, MODEL_READY, currentModel, type ModelReadyDetail } from '../../shared-model.ts';
+import { DEFAULT_MODEL } from '../../shared-model.ts';
+import { SharedModelController } from '../shared/model-controller.ts';
 import { playgroundStyles } from './clip-playground.styles.ts';
 import { PLAYGROUND_TABS } from './tabs.ts';
 
+/**
+ * The whole playground page (`index.html` is one `<clip-playground>`): a header with the model and the
+ * adapter, the loader, and one tab per capability. A capability adds its element and one entry to
+ * `PLAYGROUND_TABS` in `src/playground/components/clip-playground/tabs.ts`; the URL hash selects the
+ * tab (`/#model`). The playground page takes `?model=<id or URL>` and `?endpoint=<hub mirror>`,
+ * remembers the last model, and loads it at once when it is cached.
+ *
+ * @summary The whole playground: the loader and one tab per capability.
+ *
+ * @csspart header - The page header.
+ * @csspart model-chip - The loaded model's name in the header.
+ * @csspart adapter-chip - The WebGPU adapter in the header.
+ * @csspart loader - The `<clip-model-loader>`.
+ * @csspart tab - One tab button (the selected one is also `tab-active`).
+ *
+ * @cssprop --clip-page - The page background.
+ * @cssprop --clip-accent - Tabs, buttons, focus rings (every element reads the same `--clip-*` tokens, see Conventions).
+ */
 export class ClipPlayground extends LitElement {
-  static override properties = {
-    source: { type: String },
-    endpoint: { type: String },
-    tab: { type: String, reflect: true },
-    model: { state: true },
-    gpu: { state: true },
-  };
   static override styles = playgroundStyles;
 
-  /** The model the loader starts with (it loads at once when cached). */
-  declare source: string;
+  /** The model the loader starts with (it loads at once when cached; default `openai/clip-vit-base-patch32`). */
+  @property() source: string = DEFAULT_MODEL;
   /** Hub endpoint for ids (default https://huggingface.co). */
-  declare endpoint: string;
-  declare tab: string;
-  declare model: ClipModel | null;
-  declare gpu: GpuInfo | null;
+  @property() endpoint = '';
+  /** The selected tab's id (also the URL hash; default `classify`). */
+  @property({ reflect: true }) tab: string = PLAYGROUND_TABS[0].id;
+  /** @internal The shared model, for the header. */
+  @state() model: ClipModel | null = null;
+  @state() private gpu: GpuInfo | null = null;
 
   constructor() {
     super();
-    this.source = DEFAULT_MODEL;
-    this.endpoint = '';
-    this.tab = PLAYGROUND_TABS[0].id;
-    this.model = null;
-    this.gpu = null;
+    new SharedModelController(this);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.model = currentModel();
-    this.addEventListener(MODEL_READY, this.onModelReady);
     window.addEventListener('hashchange', this.onHash);
     this.onHash();
     void probeWebGpu().then((g) => (this.gpu = g));
@@ -47,13 +53,8 @@ export class ClipPlayground extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener(MODEL_READY, this.onModelReady);
     window.removeEventListener('hashchange', this.onHash);
   }
-
-  private readonly onModelReady = (e: Event) => {
-    this.model = (e as CustomEvent<ModelReadyDetail>).detail.model;
-  };
 
   private readonly onHash = () => {
     const id = location.hash.slice(1);

@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ClipError } from '../../../errors.ts';
-import { assertDecodable, imageFromFile, imageFromTransfer, type ShownImage } from '../clip-classifier/image-input.ts';
+import { assertDecodable, imageFromFile, imageFromTransfer, type ShownImage } from './shown-image.ts';
 
 /** An element with a drop zone: its `dragging` state is what the drop zone's class follows. */
 export type ImageInputHost = ReactiveElement & { dragging: boolean };
@@ -19,11 +19,6 @@ export interface ImageInputOptions {
   show(img: ShownImage): void;
   /** Say why an input was refused; the shown image stays. */
   fail(err: unknown): void;
-}
-
-/** The `error` property's value for a thrown error. */
-export function errorDetail(e: unknown): { code: string; message: string } {
-  return e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
 }
 
 export class ImageInputController implements ReactiveController {

@@ -1,5 +1,5 @@
 /**
- * Embeddings the classifier has already computed: per model, text embeddings per (template set,
+ * Embeddings an element has already computed (classifier, patch detector, Grad-CAM): per model, text embeddings per (template set,
  * label) and image embeddings per image. Editing one label then costs one label's prompts, not all.
  */
 import type { ClipModel } from '../../../model/clip.ts';
@@ -11,7 +11,7 @@ export interface LabelEmbeddings {
   computed: number;
 }
 
-export class EmbeddingCache {
+export class EmbeddingMemo {
   private readonly text = new WeakMap<ClipModel, Map<string, Float32Array>>();
   private readonly images = new WeakMap<ClipModel, WeakMap<object, Float32Array>>();
 
