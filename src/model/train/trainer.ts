@@ -8,7 +8,7 @@ import type { GpuContext } from '../../kernels/runtime.ts';
 import type { ClipConfig } from '../config.ts';
 import type { ClipWeights } from '../weights.ts';
 import { TrainableParams } from './grads.ts';
-import { applyGradients, computeGradients, type GradientResult, type OptimizerHyper, type TrainBatch } from './step.ts';
+import { applyGradients, computeGradients, type GradientResult, type OptimizerHyper, type OptimizerResult, type TrainBatch } from './step.ts';
 
 export interface TrainerOptions extends Partial<OptimizerHyper> {
   /** Micro-batches per batch (open_clip's --accum-freq): memory holds one micro-batch's activations. */
@@ -56,12 +56,18 @@ export class Trainer {
     return computeGradients(this.ctx, this.config, this.weights, this.params, batch, this.accumFreq);
   }
 
-  /** One optimizer step on one batch. */
-  async trainStep(batch: TrainBatch, lr = this.hyper.lr): Promise<StepReport & { logitsPerImage: Float32Array }> {
-    const { loss, logitsPerImage } = await this.gradients(batch);
+  /** One AdamW step with the gradients accumulated so far (which it zeroes). */
+  async update(lr = this.hyper.lr): Promise<OptimizerResult> {
     this.step++;
     const o = await applyGradients(this.ctx, this.params, { ...this.hyper, lr }, this.step);
     this.weights.logitScale = o.logitScale;
+    return o;
+  }
+
+  /** One optimizer step on one batch. */
+  async trainStep(batch: TrainBatch, lr = this.hyper.lr): Promise<StepReport & { logitsPerImage: Float32Array }> {
+    const { loss, logitsPerImage } = await this.gradients(batch);
+    const o = await this.update(lr);
     return { step: this.step, loss, lr, logitScale: o.logitScale, gradNorm: o.gradNorm, logitsPerImage };
   }
 
@@ -77,7 +83,7 @@ export class Trainer {
     return reports;
   }
 
-  /** The current values (or, with `gradient`, the accumulated gradient) of an HF tensor, by name. */
+  /** An HF tensor's current values, or its accumulated gradient or AdamW moments, by name. */
   async read(name: string, what: 'param' | 'grad' | 'm' | 'v' = 'param'): Promise<Float32Array> {
     const { p, offset, size } = this.params.locate(name);
     const all = await this.ctx.read(p[what]);
