@@ -6,12 +6,12 @@
  */
 import { requestBrowserContext } from '../src/kernels/device.ts';
 import { ClipModel } from '../src/model/clip.ts';
-import { e2eChart, kernelChart } from './chart.ts';
-import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from './shapes.ts';
-import { measureE2e } from './e2e.ts';
+import { e2eChart, kernelChart } from '../src/bench/chart.ts';
+import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../src/bench/shapes.ts';
+import { measureE2e } from '../src/bench/e2e.ts';
 import { runPeer, type OrtModule, type PeerProvider } from './peer-ort.ts';
-import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerSummary } from './report.ts';
-import { FULL_HARNESS, QUICK_HARNESS, addE2e, runKernelBench } from './run.ts';
+import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerSummary } from '../src/bench/report.ts';
+import { FULL_HARNESS, QUICK_HARNESS, addE2e, runKernelBench } from '../src/bench/run.ts';
 
 declare global {
   interface Window {

@@ -17,6 +17,9 @@
  */
 import type { OrtModule } from './peer-ort.ts';
 
+/** The CLI's `bench --peer` imports this module alone (dynamically): it needs both. */
+export { runPeer } from './peer-ort.ts';
+
 interface DawnModule {
   create(options: string[]): GPU;
   globals: Record<string, unknown>;

@@ -9,12 +9,13 @@
  * one warm-up run, median of the samples. The outputs are compared with ours on the same inputs.
  */
 import type * as Ort from 'onnxruntime-web';
-import { maxAbsDiff, median } from './harness.ts';
-import type { E2eInputs } from './e2e.ts';
+import { maxAbsDiff, median } from '../src/bench/harness.ts';
+import type { E2eInputs } from '../src/bench/e2e.ts';
+import type { PeerProvider, PeerResult } from '../src/bench/report.ts';
 import { batchTextLength } from '../src/model/text.ts';
 
 export type OrtModule = typeof Ort;
-export type PeerProvider = 'webgpu' | 'wasm';
+export type { PeerProvider, PeerResult };
 
 export interface PeerOptions {
   provider: PeerProvider;
@@ -31,25 +32,6 @@ export interface PeerOptions {
   /** The text config's eos_token_id (2 for every openai/* config: pool at the largest id). */
   eosTokenId?: number;
   onStep?: (message: string) => void;
-}
-
-export interface PeerResult {
-  provider: PeerProvider;
-  /** Session creation for both models, ms (includes the first graph optimization). */
-  session_ms: number;
-  image_ms: number;
-  image_batch: number;
-  image_batch_ms: number | null;
-  text_batch: number;
-  /** Median ms of one text batch. */
-  text_ms: number;
-  /** Positions per prompt the peer ran (the batch's longest prompt). */
-  text_tokens: number;
-  text_prompts_per_s: number;
-  samples: number;
-  /** Max |ours - peer| on the batch-1 image embedding and on the text batch's embeddings. */
-  image_max_abs_diff: number;
-  text_max_abs_diff: number;
 }
 
 function flatten(rows: readonly Float32Array[]): Float32Array {

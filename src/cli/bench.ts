@@ -2,7 +2,8 @@
  * `clip-webgpu bench`: the kernel table (every op and version on CLIP's real shapes, validated
  * against the CPU references, GFLOP/s, GB/s, share of this adapter's probed peak), end-to-end
  * encode times with --model, and onnxruntime-web on the same weights with --peer, in one run.
- * The harness lives in bench/ (shared with bench/bench.html).
+ * The harness lives in src/bench/ (shared with the playground and bench/bench.html); the peer in bench/
+ * (a dev dependency), loaded by the one dynamic import below.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -11,13 +12,11 @@ import { createRequire } from 'node:module';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, closeGpu, openGpu, withModel, type CliIo } from './common.ts';
 import { table } from './format.ts';
-import type { HarnessOptions } from '../../bench/harness.ts';
-import { QUICK_SHAPE_IDS, SHAPES, selectShapes } from '../../bench/shapes.ts';
-import { measureE2e } from '../../bench/e2e.ts';
-import { runPeer, type PeerProvider } from '../../bench/peer-ort.ts';
-import { loadOrtNode } from '../../bench/peer-ort-node.ts';
-import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerSummary } from '../../bench/report.ts';
-import { FULL_HARNESS, QUICK_HARNESS, addE2e, runKernelBench } from '../../bench/run.ts';
+import type { HarnessOptions } from '../bench/harness.ts';
+import { QUICK_SHAPE_IDS, SHAPES, selectShapes } from '../bench/shapes.ts';
+import { measureE2e } from '../bench/e2e.ts';
+import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerProvider, type PeerSummary } from '../bench/report.ts';
+import { FULL_HARNESS, QUICK_HARNESS, addE2e, runKernelBench } from '../bench/run.ts';
 
 export const spec: CommandSpec = {
   name: 'bench',
@@ -133,6 +132,9 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         const vision = readFileSync(join(peerDir, 'onnx', 'vision_model.onnx'));
         const text = readFileSync(join(peerDir, 'onnx', 'text_model.onnx'));
         const peer: PeerSummary = { image_ms: null, text_ms: null, webgpu: null, wasm: null, description: {} };
+        // The single import of bench/ from src/ (ARCHITECTURE): the peer needs onnxruntime-web, a dev
+        // dependency of the benchmark only, so it is loaded here, for --peer, and never otherwise.
+        const { loadOrtNode, runPeer } = await import('../../bench/peer-ort-node.ts');
         for (const provider of providers as PeerProvider[]) {
           progress(`peer: onnxruntime-web ${provider}`);
           try {

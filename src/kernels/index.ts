@@ -10,3 +10,4 @@ export { patchEmbed } from './patch-embed/patch-embed.ts';
 export { embedding } from './embedding/embedding.ts';
 export { l2norm } from './l2norm/l2norm.ts';
 export { gatherRows } from './gather-rows/gather-rows.ts';
+export { adapterKind, chosenBy, pickVersion, runKernel, versionNames, type AdapterKind, type KernelOp, type KernelVersion } from './versions.ts';

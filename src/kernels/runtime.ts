@@ -91,7 +91,7 @@ export class GpuContext {
   private readonly uniforms = new Map<string, GPUBuffer>();
   private readonly freeScratch = new Map<number, GPUBuffer[]>();
   private readonly freeStaging = new Map<number, GPUBuffer[]>();
-  /** Kernel versions forced by the user or a benchmark (`op -> version`), over each op's per-adapter choice. */
+  /** Kernel versions forced by the user or a benchmark (`op -> version`), over each op's per-adapter choice (versions.ts). */
   readonly kernelOverrides = new Map<string, string>();
   private lost: ClipError | null = null;
   private uncaptured: GPUError | null = null;
@@ -126,21 +126,6 @@ export class GpuContext {
       this.uncaptured = null;
       throw new ClipError('gpu', `WebGPU error: ${err.message}`);
     }
-  }
-
-  /**
-   * The version of `op` to run: an override if one was set (`CLIP_KERNELS=matmul=v1` in Node,
-   * `setKernelVersions` anywhere), else the op's own choice for this adapter.
-   */
-  kernelVersion<V extends string>(op: string, versions: Readonly<Record<V, unknown>>, choose: (a: AdapterSummary) => V): V {
-    const forced = this.kernelOverrides.get(op);
-    if (forced !== undefined) {
-      if (!(forced in versions)) {
-        throw new ClipError('gpu', `Unknown ${op} kernel version "${forced}" (have ${Object.keys(versions).join(', ')}).`);
-      }
-      return forced as V;
-    }
-    return choose(this.adapter);
   }
 
   /** Force kernel versions, e.g. `{ matmul: 'v1' }` or the string "matmul=v1,attention=v2"; '' clears. */

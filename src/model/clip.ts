@@ -23,6 +23,7 @@ import type { ClipTokenizer } from './tokenizer/bpe.ts';
 import { visionTower, type VisionTrace } from './vision.ts';
 import { loadClipWeights, releaseClipWeights, type ClipWeights } from './weights.ts';
 import { Trainer, type TrainerOptions } from './train/trainer.ts';
+import type { ClipInternals } from './internals.ts';
 
 export interface LoadProgress {
   phase: 'config' | 'tokenizer' | 'weights' | 'compile' | 'ready';
@@ -331,13 +332,10 @@ export class ClipModel {
   /**
    * Zero-shot patch detection: where in `image` each query matches, as a map on the patch grid
    * (modes 'patches' and 'values') or a crop grid ('crops'), with boxes in the image's pixels.
-   * The logic lives in ./detect/; it gets this model's GPU context and weights (internal).
+   * The logic lives in ./detect/; it gets this model's internals.
    */
   async detect(image: ImageInput, queries: readonly DetectQuery[], options: DetectOptions = {}): Promise<Detection> {
-    const weights = this.live();
-    return detectPatches(this, {
-      ctx: this.ctx, weights, config: this.config, logitScale: this.logitScale.exp, zeros: (n) => this.zeros(n),
-    }, image, queries, options);
+    return detectPatches(this.internals(), image, queries, options);
   }
 
   // ---- explanation -------------------------------------------------------------------------
@@ -349,10 +347,18 @@ export class ClipModel {
    * in ./explain/; plain inference is unchanged (activations are kept only here).
    */
   async gradcam(image: ImageInput, text: string | Float32Array, options: GradCamOptions = {}): Promise<GradCam> {
+    return explainGradcam(this.internals(), image, text, options);
+  }
+
+  /**
+   * @internal The model's GPU context, live weights, config, logit scale and pooling indices for
+   * the tasks built on them (./detect, ./explain, training); not for components or the CLI.
+   */
+  internals(): ClipInternals {
     const weights = this.live();
-    return explainGradcam(this, {
-      ctx: this.ctx, weights, config: this.config, logitScale: this.logitScale.exp, zeros: (n) => this.zeros(n),
-    }, image, text, options);
+    return {
+      model: this, ctx: this.ctx, weights, config: this.config, logitScale: this.logitScale.exp, zeros: (n) => this.zeros(n),
+    };
   }
 
   // ---- weights and lifetime ----------------------------------------------------------------

@@ -7,11 +7,11 @@ import { embedding, gatherRows, layernorm, matmul } from '../kernels/index.ts';
 import { embeddingRef } from '../kernels/embedding/reference.ts';
 import type { Pass, Tensor } from '../kernels/runtime.ts';
 import type { ClipTextConfig } from './config.ts';
-import { encoder } from './encoder.ts';
+import { encoder, traceHooks, type LayerTrace } from './encoder.ts';
 import type { TextWeights } from './weights.ts';
 
-export interface TextTrace {
-  hiddenStates?: Tensor[];   // L + 1 of [B, T, D]
+/** Everything the tower computes, kept until the pass is run (tests, inspection, training). */
+export interface TextTrace extends LayerTrace {
   lastHidden?: Tensor;       // [B, T, D] after final_layer_norm
   pooled?: Tensor;           // [B, D]
 }
@@ -50,17 +50,17 @@ export function textTower(
   const x0 = w.tokens
     ? embedding(pass, ids, w.tokens, w.pos)
     : pass.input([B, T, D], embeddingRef(idsCpu, w.tokensCpu!, w.posCpu!, B, T, D));
-  if (trace) trace.hiddenStates = [x0];
   const last = encoder(pass, x0, w.layers, {
     heads: cfg.numHeads, eps: cfg.layerNormEps, act: cfg.hiddenAct, causal: true,
-    onLayer: trace ? (_, x) => trace.hiddenStates!.push(x) : undefined,
+    hooks: trace && traceHooks(trace),
   });
+  trace?.hiddenStates!.push(last);
   const normed = layernorm(pass, last, w.finalLn.w, w.finalLn.b, cfg.layerNormEps); // [B, T, D]
   const pooled = gatherRows(pass, normed, poolIndex);                              // [B, D]
   const embeds = matmul(pass, pooled, w.proj, null);                               // [B, proj]
   if (trace) {
     trace.lastHidden = normed;
     trace.pooled = pooled;
-  } else pass.free(x0, last, normed, pooled);
+  } else pass.free(last, normed, pooled);
   return embeds;
 }

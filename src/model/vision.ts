@@ -6,20 +6,23 @@
 import { gatherRows, layernorm, matmul, patchEmbed } from '../kernels/index.ts';
 import type { Pass, Tensor } from '../kernels/runtime.ts';
 import type { ClipVisionConfig } from './config.ts';
-import { encoder } from './encoder.ts';
+import { encoder, traceHooks, type EncoderHooks, type LayerTrace } from './encoder.ts';
 import type { VisionWeights } from './weights.ts';
 
-export interface VisionTrace {
+/** Everything the tower computes, kept until the pass is run (tests, inspection, training). */
+export interface VisionTrace extends LayerTrace {
   embeddings?: Tensor;       // [B, T, D]
-  hiddenStates?: Tensor[];   // L + 1 of [B, T, D]
   lastHidden?: Tensor;       // [B, T, D]
-  pooled?: Tensor;           // [B, D]
+  cls?: Tensor;              // [B, D] the CLS rows of lastHidden
+  pooled?: Tensor;           // [B, D] post_layernorm(cls)
 }
 
 export interface VisionTokensOptions {
   /** Run only the first `layers` encoder layers (default: all); 0 returns hidden_states[0]. */
   layers?: number;
   trace?: VisionTrace;
+  /** Per-layer hooks (what Grad-CAM keeps, MaskCLIP's value path); not with `trace`, which sets its own. */
+  hooks?: EncoderHooks;
 }
 
 /**
@@ -33,17 +36,16 @@ export function visionTokens(
   const { trace } = options;
   const n = options.layers ?? w.layers.length;
   if (!Number.isInteger(n) || n < 0 || n > w.layers.length) throw new Error(`visionTokens: ${n} of ${w.layers.length} layers`);
+  if (trace && options.hooks) throw new Error('visionTokens: a trace sets its own hooks');
   const emb = patchEmbed(pass, pixels, w.patch, w.cls, w.pos);                  // [B, T, D]
   const x0 = layernorm(pass, emb, w.preLn.w, w.preLn.b, cfg.layerNormEps);      // [B, T, D] = hidden_states[0]
-  if (trace) {
-    trace.embeddings = emb;
-    trace.hiddenStates = [x0];
-  } else pass.free(emb);
+  if (trace) trace.embeddings = emb;
+  else pass.free(emb);
   const last = encoder(pass, x0, w.layers.slice(0, n), {
     heads: cfg.numHeads, eps: cfg.layerNormEps, act: cfg.hiddenAct, causal: false,
-    onLayer: trace ? (_, x) => trace.hiddenStates!.push(x) : undefined,
+    hooks: trace ? traceHooks(trace) : options.hooks,
   });
-  if (!trace && last !== x0) pass.free(x0);
+  trace?.hiddenStates!.push(last);
   return last;
 }
 
@@ -54,9 +56,7 @@ export function visionTower(
   const cls = gatherRows(pass, last, zeroIndex);                                // [B, D]
   const pooled = layernorm(pass, cls, w.postLn.w, w.postLn.b, cfg.layerNormEps); // [B, D]
   const embeds = matmul(pass, pooled, w.proj, null);                            // [B, proj]
-  if (trace) {
-    trace.lastHidden = last;
-    trace.pooled = pooled;
-  } else pass.free(last, cls, pooled);
+  if (trace) Object.assign(trace, { lastHidden: last, cls, pooled });
+  else pass.free(last, cls, pooled);
   return embeds;
 }

@@ -12,7 +12,11 @@ import type { Trainer } from '../model/train/trainer.ts';
 import { writeSafetensorsFile } from './safetensors-stream.ts';
 
 export async function writeCheckpoint(
-  out: string, name: string, t: Trainer, tokenizerDir: string, extra: Record<string, unknown> = {},
+  out: string,
+  name: string,
+  t: Trainer,
+  tokenizerDir: string,
+  extra: Record<string, unknown> = {},
 ): Promise<string> {
   await mkdir(out, { recursive: true });
   const final = join(out, name);
@@ -20,12 +24,13 @@ export async function writeCheckpoint(
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp);
   try {
-    const write = (file: string, c: CheckpointTensors) => writeSafetensorsFile(join(tmp, file), c.specs, (s) => c.read(s.name), c.metadata);
-    await writeFile(join(tmp, 'config.json'), JSON.stringify(clipConfigToHfJson(t.config), null, 2) + '\n');
+    const write = (file: string, c: CheckpointTensors) =>
+      writeSafetensorsFile(join(tmp, file), c.specs, (s) => c.read(s.name), c.metadata);
+    await writeFile(join(tmp, 'config.json'), `${JSON.stringify(clipConfigToHfJson(t.config), null, 2)}\n`);
     await write('model.safetensors', modelTensors(t));
     await write('optimizer.safetensors', optimizerTensors(t));
     for (const f of ['vocab.json', 'merges.txt']) await copyFile(join(tokenizerDir, f), join(tmp, f));
-    await writeFile(join(tmp, 'trainer.json'), JSON.stringify({ step: t.step, ...extra }, null, 2) + '\n');
+    await writeFile(join(tmp, 'trainer.json'), `${JSON.stringify({ step: t.step, ...extra }, null, 2)}\n`);
     await rm(final, { recursive: true, force: true });
     await rename(tmp, final);
   } catch (e) {

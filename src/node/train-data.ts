@@ -16,7 +16,11 @@ export interface CaptionedImage {
   where: string;
 }
 
-export interface CsvKeys { imgKey?: string; captionKey?: string; separator?: string }
+export interface CsvKeys {
+  imgKey?: string;
+  captionKey?: string;
+  separator?: string;
+}
 
 export async function readTrainData(path: string, keys: CsvKeys = {}): Promise<CaptionedImage[]> {
   const s = await stat(path).catch(() => {
@@ -26,30 +30,40 @@ export async function readTrainData(path: string, keys: CsvKeys = {}): Promise<C
   if (items.length === 0) throw new ClipError('input', `${path} holds no image-caption pairs.`);
   for (const it of items) {
     if (!it.caption.trim()) throw new ClipError('input', `${it.where}: empty caption.`);
-    const exists = await stat(it.image).then((x) => x.isFile(), () => false);
+    const exists = await stat(it.image).then(
+      (x) => x.isFile(),
+      () => false,
+    );
     if (!exists) throw new ClipError('input', `${it.where}: image ${it.image} does not exist.`);
   }
   return items;
 }
 
-async function csvRows(file: string, { imgKey = 'filepath', captionKey = 'title', separator = '\t' }: CsvKeys): Promise<CaptionedImage[]> {
+async function csvRows(
+  file: string,
+  { imgKey = 'filepath', captionKey = 'title', separator = '\t' }: CsvKeys,
+): Promise<CaptionedImage[]> {
   const rows = parseDelimited(await readFile(file, 'utf8'), separator);
   const header = rows.shift() ?? [];
   const col = (key: string, flag: string) => {
     const i = header.indexOf(key);
     if (i < 0) {
-      throw new ClipError('input',
-        `${file} has no column "${key}" (${flag}); its columns are ${header.map((h) => `"${h}"`).join(', ') || 'none'} (separator ${JSON.stringify(separator)}).`);
+      throw new ClipError(
+        'input',
+        `${file} has no column "${key}" (${flag}); its columns are ${header.map((h) => `"${h}"`).join(', ') || 'none'} (separator ${JSON.stringify(separator)}).`,
+      );
     }
     return i;
   };
-  const ic = col(imgKey, '--csv-img-key'), cc = col(captionKey, '--csv-caption-key');
+  const ic = col(imgKey, '--csv-img-key'),
+    cc = col(captionKey, '--csv-caption-key');
   const dir = dirname(file);
   return rows
     .map((r, i) => ({ r, where: `${file} row ${i + 2}` }))
     .filter(({ r }) => r.length > 1 || r[0] !== '')
     .map(({ r, where }) => {
-      if (r.length !== header.length) throw new ClipError('input', `${where}: ${r.length} fields, the header has ${header.length}.`);
+      if (r.length !== header.length)
+        throw new ClipError('input', `${where}: ${r.length} fields, the header has ${header.length}.`);
       return { image: resolve(dir, r[ic]), caption: r[cc], where };
     });
 }
@@ -57,25 +71,54 @@ async function csvRows(file: string, { imgKey = 'filepath', captionKey = 'title'
 /** Rows of a delimited file; fields may be double-quoted ("" inside is a quote), as pandas writes them. */
 export function parseDelimited(text: string, sep: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [], field = '', quoted = false, i = 0;
+  let row: string[] = [],
+    field = '',
+    quoted = false,
+    i = 0;
   const t = text.replace(/^\uFEFF/, '');
   while (i < t.length) {
     const c = t[i];
     if (quoted) {
-      if (c === '"' && t[i + 1] === '"') { field += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      field += c; i++; continue;
+      if (c === '"' && t[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
     }
-    if (c === '"' && field === '') { quoted = true; i++; continue; }
-    if (t.startsWith(sep, i)) { row.push(field); field = ''; i += sep.length; continue; }
+    if (c === '"' && field === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (t.startsWith(sep, i)) {
+      row.push(field);
+      field = '';
+      i += sep.length;
+      continue;
+    }
     if (c === '\n' || c === '\r') {
-      row.push(field); rows.push(row); row = []; field = '';
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
       i += c === '\r' && t[i + 1] === '\n' ? 2 : 1;
       continue;
     }
-    field += c; i++;
+    field += c;
+    i++;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -89,7 +132,10 @@ async function filesFolder(root: string): Promise<CaptionedImage[]> {
       else if (isImageFile(e.name)) {
         const txt = join(dir, `${basename(e.name, extname(e.name))}.txt`);
         const caption = await readFile(txt, 'utf8').catch(() => {
-          throw new ClipError('input', `${p}: no caption file ${txt} beside it (img2dataset folders pair NNNN.jpg with NNNN.txt).`);
+          throw new ClipError(
+            'input',
+            `${p}: no caption file ${txt} beside it (img2dataset folders pair NNNN.jpg with NNNN.txt).`,
+          );
         });
         out.push({ image: p, caption: caption.trim(), where: p });
       }

@@ -1,19 +1,21 @@
 /**
  * The benchmark harness itself, on tiny shapes: it validates before timing (a wrong kernel is
  * rejected and never timed), its numbers are plausible (positive, finite, consistent with the
- * FLOP and byte counts), it covers every matmul version, and `bench --json` has the documented
+ * FLOP and byte counts), it enumerates the kernels' version tables (skipping the versions a shape or
+ * adapter rules out, marking the ones no adapter chooses), and `bench --json` has the documented
  * shape. No timing is asserted on: these run on shared CPU adapters.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { gpu, TEST_ADAPTERS } from '../helpers/gpu.ts';
-import type { GpuContext } from '../../src/kernels/runtime.ts';
-import { matmul, MATMUL_VERSIONS } from '../../src/kernels/matmul/matmul.ts';
+import type { AdapterSummary, GpuContext } from '../../src/kernels/runtime.ts';
+import { matmul, MATMUL, MATMUL_VERSIONS } from '../../src/kernels/matmul/matmul.ts';
+import { ADAPTER_KINDS, chosenBy, versionNames } from '../../src/kernels/versions.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
-import { createTimer, median, peakShare, rand, runCase, runCases, sampleRows, type BenchCase } from '../../bench/harness.ts';
-import { matmulCase, towerCases, unwiredVersions, versionsOf } from '../../bench/kernels.ts';
-import { probePeak } from '../../bench/peak.ts';
-import { TINY_SHAPES, SHAPES, selectShapes } from '../../bench/shapes.ts';
-import { breakdown, kernelRows, markdownReport } from '../../bench/report.ts';
+import { createTimer, median, peakShare, rand, runCase, runCases, sampleRows, type BenchCase } from '../../src/bench/harness.ts';
+import { matmulCase, towerCases, VERSIONED_OPS } from '../../src/bench/cases.ts';
+import { probePeak } from '../../src/bench/peak.ts';
+import { TINY_SHAPES, SHAPES, selectShapes } from '../../src/bench/shapes.ts';
+import { breakdown, kernelRows, markdownReport } from '../../src/bench/report.ts';
 import { main } from '../../src/cli/main.ts';
 import { TINY } from '../helpers/fixtures.ts';
 
@@ -57,14 +59,23 @@ describe('harness helpers', () => {
     expect(peakShare({ flops: 1, bytes: 1, ms: null }, { gflops: 10, gbps: 1 })).toBeNull();
   });
 
-  it('every matmul version is in the case table, for every tower shape', () => {
-    expect(versionsOf({ MATMUL_VERSIONS })).toEqual(Object.keys(MATMUL_VERSIONS));
-    expect(versionsOf({ layernorm: () => 0 })).toEqual(['v1']);
-    expect(unwiredVersions()).toEqual([]);
+  const adapterOf = (family: AdapterSummary['family'], features: string[] = []): AdapterSummary =>
+    ({ description: family, vendor: '', architecture: '', backend: 'test', features, isCpu: family !== 'gpu', family });
+
+  it('every version of the kernels\' tables is in the case table where it runs, for every tower shape', () => {
+    expect(VERSIONED_OPS.map((op) => op.op)).toEqual(['matmul', 'attention', 'layernorm', 'patch-embed']);
+    const gpuWithSubgroups = adapterOf('gpu', ['subgroups']);
     for (const s of SHAPES) {
-      const cases = towerCases(s);
+      const cases = towerCases(s, gpuWithSubgroups);
       const qkv = cases.filter((c) => c.op === 'matmul' && c.role === 'qkv').map((c) => c.version);
       expect(qkv).toEqual(Object.keys(MATMUL_VERSIONS));
+      for (const op of VERSIONED_OPS.filter((o) => o.op !== 'patch-embed' || s.tower === 'vision')) {
+        const timed = new Set(cases.filter((c) => c.op === op.op).map((c) => c.version));
+        // L/14's 14-pixel patches: the register-blocked patch-embed versions cannot take them.
+        const expected = versionNames(op).filter((v) => !(op.op === 'patch-embed' && s.patch === 14 && ['v2', 'v5', 'v6'].includes(v)));
+        expect([...timed], `${s.id} ${op.op}`).toEqual(expected);
+      }
+      for (const c of cases.filter((x) => x.op === 'matmul')) expect(c.chosenBy).toEqual(chosenBy(MATMUL, c.version as 'v1'));
       // Every op of the encoder layer is there, the residual adds and quick_gelu fused into the matmuls as the model runs them.
       for (const op of ['layernorm', 'attention', 'gather-rows', 'l2norm']) expect(cases.some((c) => c.op === op)).toBe(true);
       expect(cases.filter((c) => c.role === 'fc1').every((c) => c.shape.endsWith('+quick_gelu'))).toBe(true);
@@ -85,7 +96,29 @@ describe('harness helpers', () => {
     for (const s of SHAPES.filter((x) => x.tower === 'vision')) expect(s.tokens).toBe(1 + (s.image! / s.patch!) ** 2);
     expect(() => selectShapes(['nope'])).toThrow(/unknown shape "nope"/);
   });
+
+  it('skips the versions an adapter rules out, and says which versions no adapter chooses', () => {
+    const cpu = towerCases(TINY_SHAPES[0], adapterOf('llvmpipe'));
+    expect(cpu.filter((c) => c.op === 'layernorm').map((c) => c.version)).toEqual(['v1', 'v2']); // v3, v4 need subgroups
+    expect(cpu.filter((c) => c.op === 'patch-embed').map((c) => c.version)).toEqual(['v1', 'v2', 'v3', 'v5', 'v6']);
+    const byVersion = Object.fromEntries(cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv').map((c) => [c.version, c.chosenBy]));
+    expect(byVersion).toEqual({ v1: [], v2: [], v3: ['llvmpipe'], v4: ['swiftshader'], v5: ['gpu', 'gpu-subgroups'] });
+    expect(cpu.find((c) => c.op === 'softmax')!.chosenBy).toBeUndefined();
+    const qkv = cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv');
+    const rows = kernelRows(qkv.map((c) => ({ ...emptyResult(c), chosen_by: c.chosenBy ? [...c.chosenBy] : undefined })));
+    expect(rows[0].slice(0, 3)).toEqual(['op', 'version', 'shape']);
+    expect(rows[0].at(-1)).toBe('chosen by');
+    expect(rows.slice(1).map((r) => r.at(-1))).toEqual(['bench only', 'bench only', 'llvmpipe', 'swiftshader', 'gpu, gpu-subgroups']);
+    expect(ADAPTER_KINDS.map((k) => MATMUL.choice[k])).toEqual(['v3', 'v4', 'v5', 'v5']);
+  });
 });
+
+function emptyResult(c: BenchCase) {
+  return {
+    op: c.op, version: c.version, shape: c.shape, valid: false, max_abs_diff: null, tolerance: null, ms: null, ms_min: null, ms_max: null,
+    samples: 0, reps: 0, method: 'wall' as const, flops: c.flops, bytes: c.bytes, gflops: null, gbps: null, peak_share: null,
+  };
+}
 
 for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
   let ctx: GpuContext;
@@ -130,7 +163,7 @@ for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
     expect(peak.copy.valid).toBe(true);
     expect(peak.gflops).toBeGreaterThan(0);
     expect(peak.gbps).toBeGreaterThan(0);
-    const cases = TINY_SHAPES.flatMap((s) => towerCases(s));
+    const cases = TINY_SHAPES.flatMap((s) => towerCases(s, ctx.adapter));
     const results = await runCases(ctx, cases, FAST, peak);
     const method = ctx.device.features.has('timestamp-query') ? 'timestamp-query' : 'wall';
     for (const r of results) {
@@ -169,7 +202,7 @@ describe('clip-webgpu bench --json', () => {
     expect(doc.adapter.description).toEqual(expect.any(String));
     expect(['timestamp-query', 'wall']).toContain(doc.adapter.timing);
     expect(doc.adapter.peak.gflops).toBeGreaterThan(0);
-    expect(doc.kernels.length).toBe(towerCases(TINY_SHAPES[1], { adapter: doc.adapter }).length); // versions the adapter takes
+    expect(doc.kernels.length).toBe(towerCases(TINY_SHAPES[1], doc.adapter).length); // versions the adapter takes
     for (const k of doc.kernels) {
       for (const key of ['op', 'version', 'shape', 'ms', 'gflops', 'gbps', 'peak_share']) expect(k).toHaveProperty(key);
       expect(k.valid).toBe(true);

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TINY_SHAPES } from '../../bench/shapes.ts';
-import type { BenchReport } from '../../bench/report.ts';
+import { TINY_SHAPES } from '../../src/bench/shapes.ts';
+import type { BenchReport } from '../../src/bench/report.ts';
 import { usePlayground } from './helpers/playground.ts';
 
 const SHOTS = 'test-results/screenshots';

@@ -22,7 +22,7 @@ export function gpu(adapter: AdapterChoice | 'default' = 'default'): Promise<Gpu
 export const TEST_ADAPTERS = (process.env.CLIP_WEBGPU_TEST_ADAPTERS ?? 'gles,swiftshader').split(',') as AdapterChoice[];
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32): the benchmark harness's, so cases and tests draw the same data. */
-export { rand } from '../../bench/harness.ts';
+export { rand } from '../../src/bench/harness.ts';
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);

@@ -5,7 +5,13 @@ import { rand } from './gpu.ts';
 export const f64 = (n: number, seed: number, scale = 1) => Float64Array.from(rand(n, seed, scale));
 
 /** Relative error (max-norm) of `analytic` against the central differences of Σ r ⊙ f(x) in x. */
-export function gradError(f: (x: Float64Array) => ArrayLike<number>, x: Float64Array, r: ArrayLike<number>, analytic: ArrayLike<number>, h = 1e-5): number {
+export function gradError(
+  f: (x: Float64Array) => ArrayLike<number>,
+  x: Float64Array,
+  r: ArrayLike<number>,
+  analytic: ArrayLike<number>,
+  h = 1e-5,
+): number {
   const loss = (v: Float64Array) => {
     const y = f(v);
     let s = 0;
@@ -13,9 +19,11 @@ export function gradError(f: (x: Float64Array) => ArrayLike<number>, x: Float64A
     return s;
   };
   expect(analytic.length).toBe(x.length);
-  let worst = 0, scale = 0;
+  let worst = 0,
+    scale = 0;
   for (let i = 0; i < x.length; i++) {
-    const xp = Float64Array.from(x), xm = Float64Array.from(x);
+    const xp = Float64Array.from(x),
+      xm = Float64Array.from(x);
     xp[i] += h;
     xm[i] -= h;
     const numeric = (loss(xp) - loss(xm)) / (2 * h);
@@ -27,6 +35,5 @@ export function gradError(f: (x: Float64Array) => ArrayLike<number>, x: Float64A
 }
 
 export function check(name: string, err: number): void {
-  console.log(`gradcheck ${name}: relative error ${err.toExponential(2)}`);
-  expect(err, name).toBeLessThan(1e-6);
+  expect(err, `${name}: relative error ${err.toExponential(2)}`).toBeLessThan(1e-6);
 }

@@ -6,9 +6,8 @@
 import { describe, it, beforeAll, expect } from 'vitest';
 import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import type { AdapterSummary, GpuContext } from '../../src/kernels/runtime.ts';
-import {
-  attention, attentionSupports, chooseAttentionVersion, ATTENTION_VERSIONS, type AttentionVersion,
-} from '../../src/kernels/attention/attention.ts';
+import { attention, ATTENTION, ATTENTION_VERSIONS, type AttentionVersion } from '../../src/kernels/attention/attention.ts';
+import { ADAPTER_KINDS, supports } from '../../src/kernels/versions.ts';
 import { attentionRef } from '../../src/kernels/attention/reference.ts';
 
 const VERSIONS = Object.keys(ATTENTION_VERSIONS) as AttentionVersion[];
@@ -27,13 +26,14 @@ function reference(B: number, T: number, H: number, hd: number, causal: boolean)
   return r;
 }
 
-describe('chooseAttentionVersion', () => {
-  const adapter = (family: AdapterSummary['family'], features: string[]): AdapterSummary =>
-    ({ description: family, vendor: '', architecture: '', backend: 'test', features, isCpu: family !== 'gpu', family });
-  it('picks an existing version for every family, with or without subgroups', () => {
-    for (const family of ['llvmpipe', 'swiftshader', 'gpu'] as const) {
-      for (const features of [[], ['subgroups']]) expect(VERSIONS).toContain(chooseAttentionVersion(adapter(family, features)));
-    }
+const anyAdapter: AdapterSummary = { description: 'gpu', vendor: '', architecture: '', backend: 'test', features: [], isCpu: false, family: 'gpu' };
+/** Attention's `supports` depends on the head size only. */
+const attentionSupports = (version: AttentionVersion, hd: number) =>
+  supports(ATTENTION, version, { B: 1, T: 1, heads: 1, hd, causal: false }, anyAdapter);
+
+describe('the per-adapter choice', () => {
+  it('is an existing version for every kind of adapter', () => {
+    for (const kind of ADAPTER_KINDS) expect(VERSIONS).toContain(ATTENTION.choice[kind]);
   });
 });
 

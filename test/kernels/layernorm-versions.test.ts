@@ -1,12 +1,13 @@
 /**
  * Every layernorm version against the CPU reference on each test adapter: CLIP's row lengths and
  * odd ones, an offset mean (checks the two-pass variance). A version the adapter or D rules out
- * (`layernormSupports`) runs v1 instead, which is checked too.
+ * (its descriptor's `supports`) runs v1 instead, which is checked too.
  */
 import { describe, it, beforeAll, expect } from 'vitest';
 import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import type { GpuContext } from '../../src/kernels/runtime.ts';
-import { layernorm, layernormSupports, chooseLayernormVersion, LAYERNORM_VERSIONS, type LayernormVersion } from '../../src/kernels/layernorm/layernorm.ts';
+import { layernorm, LAYERNORM, LAYERNORM_VERSIONS, type LayernormVersion } from '../../src/kernels/layernorm/layernorm.ts';
+import { adapterKind, supports } from '../../src/kernels/versions.ts';
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 
 const VERSIONS = Object.keys(LAYERNORM_VERSIONS) as LayernormVersion[];
@@ -18,9 +19,9 @@ for (const adapter of TEST_ADAPTERS) describe(`layernorm versions on ${adapter}`
   });
 
   it('the chosen version runs here', () => {
-    const v = chooseLayernormVersion(ctx.adapter);
+    const v = LAYERNORM.choice[adapterKind(ctx.adapter)];
     expect(VERSIONS).toContain(v);
-    expect(layernormSupports(v, ctx.adapter, 768)).toBe(true);
+    expect(supports(LAYERNORM, v, { rows: 50, D: 768, eps: 1e-5 }, ctx.adapter)).toBe(true);
   });
 
   for (const version of VERSIONS) {

@@ -9,7 +9,8 @@ import type { GpuContext } from '../../src/kernels/runtime.ts';
 import { activation, add, matmul } from '../../src/kernels/index.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
 import { activationRef } from '../../src/kernels/activation/reference.ts';
-import { MATMUL_VERSIONS, chooseMatmulVersion, type MatmulVersion } from '../../src/kernels/matmul/matmul.ts';
+import { MATMUL, MATMUL_VERSIONS, type MatmulVersion } from '../../src/kernels/matmul/matmul.ts';
+import { adapterKind } from '../../src/kernels/versions.ts';
 import type { Activation } from '../../src/kernels/activation/activation.ts';
 
 const VERSIONS = Object.keys(MATMUL_VERSIONS) as MatmulVersion[];
@@ -42,7 +43,7 @@ for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
   });
 
   it('chooses a known version for this adapter', () => {
-    expect(VERSIONS).toContain(chooseMatmulVersion(ctx.adapter));
+    expect(VERSIONS).toContain(MATMUL.choice[adapterKind(ctx.adapter)]);
   });
 
   for (const version of VERSIONS) {

@@ -6,7 +6,8 @@
 import { describe, it, beforeAll, expect } from 'vitest';
 import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import type { GpuContext } from '../../src/kernels/runtime.ts';
-import { patchEmbed, patchEmbedSupports, choosePatchEmbedVersion, PATCH_EMBED_VERSIONS, type PatchEmbedVersion } from '../../src/kernels/patch-embed/patch-embed.ts';
+import { patchEmbed, PATCH_EMBED, PATCH_EMBED_VERSIONS, type PatchEmbedVersion } from '../../src/kernels/patch-embed/patch-embed.ts';
+import { adapterKind, supports } from '../../src/kernels/versions.ts';
 import { patchEmbedRef } from '../../src/kernels/patch-embed/reference.ts';
 
 const VERSIONS = Object.keys(PATCH_EMBED_VERSIONS) as PatchEmbedVersion[];
@@ -18,7 +19,9 @@ for (const adapter of TEST_ADAPTERS) describe(`patch-embed versions on ${adapter
   });
 
   it('the chosen version runs CLIP\'s shapes', () => {
-    const v = choosePatchEmbedVersion(ctx.adapter);
+    const patchEmbedSupports = (v: PatchEmbedVersion, a: GpuContext['adapter'], S: number, P: number, D: number) =>
+      supports(PATCH_EMBED, v, { B: 1, C: 3, S, P, D }, a);
+    const v = PATCH_EMBED.choice[adapterKind(ctx.adapter)];
     expect(VERSIONS).toContain(v);
     expect(patchEmbedSupports(v, ctx.adapter, 224, 32, 768)).toBe(true);
     for (const v of ['v1', 'v3'] as const) expect(patchEmbedSupports(v, ctx.adapter, 224, 14, 1024)).toBe(true);

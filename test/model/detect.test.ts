@@ -3,20 +3,17 @@
  * against a CPU reference, the 7x7 grid of a ViT-B/32-shaped model, crop mode on a synthetic image.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ClipModel, writeRandomClipModel } from '../../src/node/index.ts';
-import { clipPreset } from '../../src/model/config.ts';
+import { resolve } from 'node:path';
+import { ClipModel } from '../../src/node/index.ts';
 import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
-import { activationRef } from '../../src/kernels/activation/reference.ts';
-import { addRef } from '../../src/kernels/add/reference.ts';
 import { l2normRef } from '../../src/kernels/l2norm/reference.ts';
 import { cropWindows } from '../../src/model/detect/index.ts';
+import { encoderLayerRef } from '../../src/model/encoder-reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
+import { cpuLayer, narrowB32 } from '../helpers/models.ts';
 
 describe('detect on tiny-clip (F32)', () => {
   const g = golden('f32');
@@ -69,19 +66,13 @@ describe('detect on tiny-clip (F32)', () => {
     const d = await model.detect(TINY_IMAGES[0], queries, { mode: 'values' });
     expect(d.grid).toEqual([4, 4]);
     const c = model.config.vision;
-    const D = c.hiddenSize, T = 17, M = c.intermediateSize, P = model.config.projectionDim;
+    const D = c.hiddenSize, T = 17, P = model.config.projectionDim;
     const L = c.numLayers;
     const w = async (n: string) => model.readWeight(n);
-    const p = `vision_model.encoder.layers.${L - 1}`;
-    // x = hidden_states[L-1]: the last layer's input.
-    const x = flat(g.vision_image0.hidden_states[L - 1]);
-    const h = layernormRef(x, await w(`${p}.layer_norm1.weight`), await w(`${p}.layer_norm1.bias`), D, c.layerNormEps);
-    const v = matmulRef(h, await w(`${p}.self_attn.v_proj.weight`), await w(`${p}.self_attn.v_proj.bias`), T, D, D);
-    const o = matmulRef(v, await w(`${p}.self_attn.out_proj.weight`), await w(`${p}.self_attn.out_proj.bias`), T, D, D);
-    const x1 = addRef(o, x);
-    const h2 = layernormRef(x1, await w(`${p}.layer_norm2.weight`), await w(`${p}.layer_norm2.bias`), D, c.layerNormEps);
-    const f = activationRef(matmulRef(h2, await w(`${p}.mlp.fc1.weight`), await w(`${p}.mlp.fc1.bias`), T, M, D), c.hiddenAct);
-    const x2 = addRef(x1, matmulRef(f, await w(`${p}.mlp.fc2.weight`), await w(`${p}.mlp.fc2.bias`), T, D, M));
+    const layer = await cpuLayer(model, `vision_model.encoder.layers.${L - 1}`);
+    // x = hidden_states[L-1]: the last layer's input; the layer's CPU oracle with the value path.
+    const x = Float64Array.from(flat(g.vision_image0.hidden_states[L - 1]));
+    const { y: x2 } = encoderLayerRef(x, layer, { B: 1, T, heads: c.numHeads, eps: c.layerNormEps, act: c.hiddenAct, causal: false, attention: 'values' });
     const post = layernormRef(x2, await w('vision_model.post_layernorm.weight'), await w('vision_model.post_layernorm.bias'), D, c.layerNormEps);
     const unit = l2normRef(matmulRef(post, await w('visual_projection.weight'), null, T, P, D), P);
     const text = l2normRef(flat(queries.map((q) => Array.from(q.embedding))), P);
@@ -151,21 +142,12 @@ describe('detect on tiny-clip (F32)', () => {
 });
 
 describe('detect on a ViT-B/32-shaped model (224 px, patch 32, small widths)', () => {
-  let dir: string;
   let model: ClipModel;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'clip-detect-b32-'));
-    const cfg = clipPreset('ViT-B/32');
-    Object.assign(cfg.vision, { hiddenSize: 64, intermediateSize: 128, numLayers: 1, numHeads: 2 });
-    Object.assign(cfg.text, { hiddenSize: 32, intermediateSize: 64, numLayers: 1, numHeads: 2 });
-    cfg.projectionDim = 16;
-    await writeRandomClipModel(dir, cfg, { seed: 5, tokenizerDir: TINY });
-    model = await ClipModel.load(dir, { gpu: await gpu() });
+    ({ model, cleanup } = await narrowB32(1, 5));
   });
-  afterAll(async () => {
-    model?.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanup?.());
 
   it('grid [7, 7] in both dense modes (values with a 1-layer tower starts at hidden_states[0])', async () => {
     const image = syntheticImage(224, 224, { x: 96, y: 96, size: 32 });

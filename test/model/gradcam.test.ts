@@ -7,45 +7,19 @@
  * ViT-B/32-shaped model (7x7 grid, non-square image).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { mat3 } from 'wgpu-matrix';
-import { ClipModel, isClipError, modelToImage, writeRandomClipModel } from '../../src/node/index.ts';
-import { clipPreset } from '../../src/model/config.ts';
+import { ClipModel, isClipError, modelToImage } from '../../src/node/index.ts';
 import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { channelWeights, normalizeCam, weightedActivations } from '../../src/model/explain/gradcam.ts';
 import { blendHeatmap, camExtent, cellAt, colourOf } from '../../src/model/explain/overlay.ts';
-import { explainRef, type CpuVision } from '../../src/model/explain/reference.ts';
+import { explainRef } from '../../src/model/explain/reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
+import { cpuVision, narrowB32 } from '../helpers/models.ts';
 
 interface Pair { image: number; prompt: number; score: number; cam: number[][]; cam_norm: number[][]; A?: number[][]; G?: number[][]; weights?: number[] }
 const TARGETS = { last_layer: -1, first_layer: 0 } as const;
-
-async function cpuWeights(model: ClipModel): Promise<CpuVision> {
-  const r = (n: string) => model.readWeight(`vision_model.${n}`);
-  const pair = async (p: string): Promise<[Float32Array, Float32Array]> => [await r(`${p}.weight`), await r(`${p}.bias`)];
-  const cat = (parts: Float32Array[]) => {
-    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
-    return out;
-  };
-  const layers = [];
-  for (let i = 0; i < model.config.vision.numLayers; i++) {
-    const p = `encoder.layers.${i}`;
-    const qkv = await Promise.all(['q', 'k', 'v'].map((x) => pair(`${p}.self_attn.${x}_proj`)));
-    layers.push({
-      ln1: await pair(`${p}.layer_norm1`), qkv: [cat(qkv.map((q) => q[0])), cat(qkv.map((q) => q[1]))] as [Float32Array, Float32Array],
-      out: await pair(`${p}.self_attn.out_proj`), ln2: await pair(`${p}.layer_norm2`), fc1: await pair(`${p}.mlp.fc1`), fc2: await pair(`${p}.mlp.fc2`),
-    });
-  }
-  return {
-    patch: await r('embeddings.patch_embedding.weight'), cls: await r('embeddings.class_embedding'),
-    pos: await r('embeddings.position_embedding.weight'), preLn: await pair('pre_layrnorm'), layers,
-    postLn: await pair('post_layernorm'), proj: await model.readWeight('visual_projection.weight'),
-  };
-}
 
 for (const adapter of TEST_ADAPTERS) {
   describe(`Grad-CAM on tiny-clip f32, ${adapter}`, () => {
@@ -101,7 +75,7 @@ for (const adapter of TEST_ADAPTERS) {
     });
 
     it('relevance and G against the float64 CPU oracle of the whole explanation, from both start layers', async () => {
-      const w = await cpuWeights(model);
+      const w = await cpuVision(model);
       const [prepared] = await model.prepareImages([TINY_IMAGES[1]]);
       const [text] = await model.encodeText([g.prompts[2]]);
       for (const layer of [1, 0]) {
@@ -134,25 +108,16 @@ for (const adapter of TEST_ADAPTERS) {
 }
 
 describe('Grad-CAM on a ViT-B/32-shaped model (224 px, patch 32, small widths, 2 layers)', () => {
-  let dir: string;
   let model: ClipModel;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'clip-gradcam-b32-'));
-    const cfg = clipPreset('ViT-B/32');
-    Object.assign(cfg.vision, { hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 2 });
-    Object.assign(cfg.text, { hiddenSize: 32, intermediateSize: 64, numLayers: 1, numHeads: 2 });
-    cfg.projectionDim = 16;
-    await writeRandomClipModel(dir, cfg, { seed: 7, tokenizerDir: TINY });
-    model = await ClipModel.load(dir, { gpu: await gpu() });
+    ({ model, cleanup } = await narrowB32(2, 7));
   });
-  afterAll(async () => {
-    model?.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanup?.());
 
   it('7x7 maps of all three methods, for the last layer and layer 0, against the float64 CPU oracle', async () => {
     const image = noise(448, 300);
-    const w = await cpuWeights(model);
+    const w = await cpuVision(model);
     const [prepared] = await model.prepareImages([image]);
     const [text] = await model.encodeText(['a photo of a dog.']);
     for (const layer of [1, 0]) {

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('the trainer in a page', () => {
-  it('reproduces golden_train.json', async () => {
+  it('reproduces golden_train.json', async ({ annotate }) => {
     const g = goldenTrain();
     const { page } = browser;
     await page.goto(`${server.url}/test/train/train-page.html?model=/${TINY_ID}/resolve/main/`);
@@ -32,7 +32,9 @@ describe('the trainer in a page', () => {
     const r = await page.evaluate(() => (window as any).trainResults);
     expect(r.message).toBeUndefined();
     expect(r.adapter.isCpu).toBe(true);
-    r.loss.forEach((l: number, i: number) => expect(Math.abs(l - g.loss[i]) / g.loss[i], `loss ${i}`).toBeLessThan(1e-5));
+    r.loss.forEach((l: number, i: number) =>
+      expect(Math.abs(l - g.loss[i]) / g.loss[i], `loss ${i}`).toBeLessThan(1e-5),
+    );
     let worst = 0;
     for (const [name, d] of Object.entries(r.grads) as [string, { max: number; scale: number }][]) {
       if (name.endsWith('k_proj.bias')) expect(d.max, name).toBeLessThan(1e-4);
@@ -47,8 +49,10 @@ describe('the trainer in a page', () => {
       expect(d, name).toBeLessThan(5e-5);
       params = Math.max(params, d);
     }
-    console.log(`chromium (${r.adapter.description}): loss rel ${r.loss.map((l: number, i: number) => (Math.abs(l - g.loss[i]) / g.loss[i]).toExponential(2))}, ` +
-      `grads ${worst.toExponential(2)} of max, params after 2 steps ${params.toExponential(2)}`);
+    await annotate(
+      `chromium (${r.adapter.description}): loss rel ${r.loss.map((l: number, i: number) => (Math.abs(l - g.loss[i]) / g.loss[i]).toExponential(2))}, ` +
+        `grads ${worst.toExponential(2)} of max, params after 2 steps ${params.toExponential(2)}`,
+    );
     expect(browser.errors).toEqual([]);
   }, 600_000);
 });

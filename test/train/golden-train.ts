@@ -7,11 +7,21 @@ import { FileSource } from '../../src/node/file-source.ts';
 import type { ParamsRef } from '../../src/model/train/reference.ts';
 import { TINY, json } from '../helpers/fixtures.ts';
 
-interface TensorJson { shape: number[]; data: number[] }
+interface TensorJson {
+  shape: number[];
+  data: number[];
+}
 
 export interface GoldenTrain {
   batch: { prompts: string[]; input_ids: number[][] };
-  optimizer: { lr: number; betas: [number, number]; eps: number; weight_decay: number; decay: string[]; logit_scale_max: number };
+  optimizer: {
+    lr: number;
+    betas: [number, number];
+    eps: number;
+    weight_decay: number;
+    decay: string[];
+    logit_scale_max: number;
+  };
   loss: [number, number, number];
   logits_per_image: number[][];
   grad_norms: Record<string, number>;
@@ -22,7 +32,8 @@ export interface GoldenTrain {
 }
 
 export const goldenTrain = () => json<GoldenTrain>(resolve(TINY, 'golden_train.json'));
-export const tinyConfig = (): ClipConfig => parseClipConfig(JSON.parse(readFileSync(resolve(TINY, 'config.json'), 'utf8')));
+export const tinyConfig = (): ClipConfig =>
+  parseClipConfig(JSON.parse(readFileSync(resolve(TINY, 'config.json'), 'utf8')));
 export const TOKEN_TABLE = 'text_model.embeddings.token_embedding.weight';
 
 /** The four fixture images' pixels [4, 3, 64, 64]. */
@@ -45,7 +56,8 @@ export async function tinyParams64(): Promise<ParamsRef> {
 /** max |a − b|, and the largest |b|. */
 export function diff(a: ArrayLike<number>, b: ArrayLike<number>): { max: number; scale: number } {
   if (a.length !== b.length) throw new Error(`diff: lengths ${a.length} and ${b.length}`);
-  let max = 0, scale = 0;
+  let max = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i] - b[i]);
     max = Number.isNaN(d) ? Infinity : Math.max(max, d);

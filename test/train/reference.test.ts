@@ -24,8 +24,11 @@ describe('training step oracle (float64) vs golden_train.json', () => {
     first = lossAndGradsRef(params, cfg, batch);
   });
 
-  it('the decay mask is the golden optimizer\'s', () => {
-    const decayed = expectedClipTensors(cfg).filter((t) => isDecayed(t.name, t.shape)).map((t) => t.name).sort();
+  it("the decay mask is the golden optimizer's", () => {
+    const decayed = expectedClipTensors(cfg)
+      .filter((t) => isDecayed(t.name, t.shape))
+      .map((t) => t.name)
+      .sort();
     expect(decayed).toEqual([...g.optimizer.decay].sort());
     expect(LOGIT_SCALE_MAX).toBeCloseTo(g.optimizer.logit_scale_max, 15);
   });
@@ -47,17 +50,20 @@ describe('training step oracle (float64) vs golden_train.json', () => {
     }
   });
 
-  it('token embedding gradient: the batch\'s rows, repeated ids summed, all others zero', () => {
+  it("token embedding gradient: the batch's rows, repeated ids summed, all others zero", () => {
     const table = first.grads.get(TOKEN_TABLE)!;
     const rows = g.token_embedding_grad_rows;
     let scale = 0;
     for (const r of Object.values(rows)) for (const v of r) scale = Math.max(scale, Math.abs(v));
     for (const [id, want] of Object.entries(rows)) {
-      expect(diff(table.subarray(Number(id) * D, (Number(id) + 1) * D), want).max / scale, `row ${id}`).toBeLessThan(REL);
+      expect(diff(table.subarray(Number(id) * D, (Number(id) + 1) * D), want).max / scale, `row ${id}`).toBeLessThan(
+        REL,
+      );
     }
     let elsewhere = 0;
     for (let id = 0; id < cfg.text.vocabSize; id++) {
-      if (rows[id] === undefined) for (let d = 0; d < D; d++) elsewhere = Math.max(elsewhere, Math.abs(table[id * D + d]));
+      if (rows[id] === undefined)
+        for (let d = 0; d < D; d++) elsewhere = Math.max(elsewhere, Math.abs(table[id * D + d]));
     }
     expect(elsewhere).toBe(0);
   });
@@ -74,10 +80,13 @@ describe('training step oracle (float64) vs golden_train.json', () => {
     expect(dl.max / dl.scale).toBeLessThan(REL);
     adamwStepRef(p, second.grads, state, cfg, opt);
     expect(Math.abs(lossAndGradsRef(p, cfg, batch).loss - g.loss[2]) / g.loss[2]).toBeLessThan(REL);
-    for (const [name, want] of Object.entries(g.after_2_steps)) expect(diff(p.get(name)!, want.data).max, name).toBeLessThan(1e-8);
+    for (const [name, want] of Object.entries(g.after_2_steps))
+      expect(diff(p.get(name)!, want.data).max, name).toBeLessThan(1e-8);
     const table = p.get(TOKEN_TABLE)!;
     for (const [id, want] of Object.entries(g.token_embedding_rows_after_2_steps)) {
-      expect(diff(table.subarray(Number(id) * D, (Number(id) + 1) * D), want).max, `token row ${id}`).toBeLessThan(1e-8);
+      expect(diff(table.subarray(Number(id) * D, (Number(id) + 1) * D), want).max, `token row ${id}`).toBeLessThan(
+        1e-8,
+      );
     }
     expect(diff(table, params.get(TOKEN_TABLE)!).max).toBeGreaterThan(0);
   });

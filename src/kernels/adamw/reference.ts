@@ -29,7 +29,7 @@ export function adamwRef(p: Float64Array, g: ArrayLike<number>, m: Float64Array,
     let x = p[i] * (1 - h.lr * h.weightDecay);
     m[i] = h.beta1 * m[i] + (1 - h.beta1) * gi;
     v[i] = h.beta2 * v[i] + (1 - h.beta2) * gi * gi;
-    x -= (h.lr / bc1) * m[i] / (Math.sqrt(v[i]) / bc2 + h.eps);
+    x -= ((h.lr / bc1) * m[i]) / (Math.sqrt(v[i]) / bc2 + h.eps);
     p[i] = Math.min(x, max);
   }
 }

@@ -1,5 +1,6 @@
 import { ClipError } from '../../errors.ts';
-import { type AdapterSummary, type Pass, type Tensor } from '../runtime.ts';
+import type { Pass, Tensor } from '../runtime.ts';
+import { runKernel, type KernelOp, type KernelVersion } from '../versions.ts';
 import v1 from './attention.wgsl?raw';
 import v2 from './attention-v2.wgsl?raw';
 import v3 from './attention-v3.wgsl?raw';
@@ -9,33 +10,72 @@ import v5 from './attention-v5.wgsl?raw';
 export const ATTENTION_MAX_TOKENS = 1024;
 export const ATTENTION_MAX_HEAD_DIM = 256;
 
+/** Batch, tokens, heads, head size, causal mask. */
+export interface AttentionShape {
+  B: number;
+  T: number;
+  heads: number;
+  hd: number;
+  causal: boolean;
+}
+
+export type AttentionVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
+
+const params = (s: AttentionShape) => {
+  const D = s.heads * s.hd;
+  return [s.T, s.heads, s.hd, 3 * D, 0, D, 2 * D, s.causal ? 1 : 0, s.hd ** -0.5];
+};
+
+/** The barrier-free versions keep q and the output in 16 unrolled vec4 registers: head sizes 4k <= 64, else v1. */
+function barrierFree(
+  code: string, note: string, rowsPerInvocation: number, wg: (family: string) => number, benchOnly = false,
+): KernelVersion<AttentionShape, AttentionVersion> {
+  return {
+    note, code, params, floats: [8],
+    supports: (s) => s.hd % 4 === 0 && s.hd <= 64,
+    fallback: 'v1',
+    constants: (s, ctx) => ({ HD4: s.hd / 4, WG: wg(ctx.adapter.family) }),
+    workgroups: (s, ctx) => [Math.ceil(s.T / (wg(ctx.adapter.family) * rowsPerInvocation)), s.heads, s.B],
+    ...(benchOnly ? { benchOnly: true as const } : {}),
+  };
+}
+
 /**
- * Every version, oldest first; the harness validates and times each against the CPU reference.
- * v1: one workgroup per query row, scores in workgroup memory, tree reductions (any head size).
- * v2: barrier-free, one invocation per query row, online softmax, vec4 registers (head size 4k <= 64).
- * v3, v4: as v2 with 4 / 8 query rows per invocation (each k/v load feeds 4 / 8 rows): the CPU adapters.
- * v5: as v2 with k/v tiles staged in workgroup memory (flash-attention style): GPUs.
- * Versions other than v1 fall back to v1 for head sizes they do not support (`attentionSupports`).
+ * v3/v4: one SIMD row of invocations per workgroup on the CPU adapters (llvmpipe 8 lanes, SwiftShader 4),
+ * so a workgroup spans few query rows: less padding past T, and causal rows need few more keys than
+ * their workgroup's last row (on SwiftShader, WG 4 beat WG 8 for the causal text shapes).
  */
-export const ATTENTION_VERSIONS = { v1, v2, v3, v4, v5 } as const;
-export type AttentionVersion = keyof typeof ATTENTION_VERSIONS;
+const simdRow = (family: string) => ({ llvmpipe: 8, swiftshader: 4 } as Record<string, number>)[family] ?? 32;
 
-/** Query rows per invocation of the barrier-free versions. */
-const ROWS: Record<AttentionVersion, number> = { v1: 1, v2: 1, v3: 4, v4: 8, v5: 1 };
+/**
+ * Multi-head attention versions, oldest first (the WGSL headers say more); the benchmark times each
+ * against the CPU reference.
+ */
+export const ATTENTION: KernelOp<AttentionShape, AttentionVersion> = {
+  op: 'attention',
+  versions: {
+    v1: {
+      note: 'one workgroup per query row, scores in workgroup memory, tree reductions (any head size)',
+      code: v1, params, floats: [8], benchOnly: true,
+      workgroups: (s) => [s.T, s.heads, s.B],
+    },
+    v2: barrierFree(v2, 'barrier-free: one invocation per query row, online softmax, vec4 registers (head size 4k <= 64)', 1, () => 64, true),
+    v3: barrierFree(v3, 'as v2 with 4 query rows per invocation: each k/v load feeds 4 rows (CPU adapters)', 4, simdRow, true),
+    v4: barrierFree(v4, 'as v3 with 8 query rows per invocation', 8, simdRow),
+    v5: {
+      note: 'as v2 with 32-key k/v tiles staged in workgroup memory (flash-attention style, GPUs)',
+      code: v5, params, floats: [8],
+      supports: (s) => s.hd % 4 === 0 && s.hd <= 64,
+      fallback: 'v1',
+      constants: (s) => ({ HD4: s.hd / 4 }),
+      workgroups: (s) => [Math.ceil(s.T / 64), s.heads, s.B],
+    },
+  },
+  /** The fastest version measured on each kind of adapter (BENCHMARKS.md). */
+  choice: { llvmpipe: 'v4', swiftshader: 'v4', gpu: 'v5', 'gpu-subgroups': 'v5' },
+};
 
-/** The fastest version measured on each kind of adapter (BENCHMARKS.md). */
-export function chooseAttentionVersion(adapter: AdapterSummary): AttentionVersion {
-  switch (adapter.family) {
-    case 'llvmpipe': return 'v4';
-    case 'swiftshader': return 'v4';
-    default: return 'v5';
-  }
-}
-
-/** Whether `version` runs heads of size `hd` itself; otherwise the dispatcher runs v1. */
-export function attentionSupports(version: AttentionVersion, hd: number): boolean {
-  return version === 'v1' || (hd % 4 === 0 && hd <= 64); // 16 unrolled vec4 registers
-}
+export const ATTENTION_VERSIONS = ATTENTION.versions;
 
 /**
  * Multi-head attention on a fused projection: qkv [B, T, 3D] holds q | k | v per token
@@ -51,22 +91,6 @@ export function attention(
   if (T > ATTENTION_MAX_TOKENS) throw new ClipError('input', `attention supports at most ${ATTENTION_MAX_TOKENS} tokens, got ${T}`);
   if (hd > ATTENTION_MAX_HEAD_DIM) throw new ClipError('input', `attention supports head size at most ${ATTENTION_MAX_HEAD_DIM}, got ${hd}`);
   const y = opts.out ?? pass.tmp([B, T, D]);
-  const ctx = pass.ctx;
-  let version = opts.version ?? ctx.kernelVersion('attention', ATTENTION_VERSIONS, chooseAttentionVersion);
-  if (!attentionSupports(version, hd)) version = 'v1';
-  const params = ctx.uniform([T, heads, hd, 3 * D, 0, D, 2 * D, opts.causal ? 1 : 0, hd ** -0.5], [8]);
-  if (version === 'v1') {
-    pass.dispatch(ctx.pipeline('attention', v1), params, [qkv, y], [T, heads, B]);
-  } else if (version === 'v5') {
-    pass.dispatch(ctx.pipeline('attention-v5', v5, { HD4: hd / 4 }), params, [qkv, y], [Math.ceil(T / 64), heads, B]);
-  } else {
-    // v3/v4: one SIMD row of invocations per workgroup on the CPU adapters (llvmpipe 8 lanes, SwiftShader 4),
-    // so a workgroup spans few query rows: less padding past T, and causal rows need few more keys than
-    // their workgroup's last row (on SwiftShader, WG 4 beat WG 8 for the causal text shapes).
-    const WG = version === 'v2' ? 64 : ({ llvmpipe: 8, swiftshader: 4, gpu: 32 } as const)[ctx.adapter.family];
-    const rows = WG * ROWS[version];
-    pass.dispatch(ctx.pipeline(`attention-${version}`, ATTENTION_VERSIONS[version], { HD4: hd / 4, WG }), params, [qkv, y],
-      [Math.ceil(T / rows), heads, B]);
-  }
+  runKernel(pass, ATTENTION, { B, T, heads, hd, causal: !!opts.causal }, [qkv, y], opts.version);
   return y;
 }

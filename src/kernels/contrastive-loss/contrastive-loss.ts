@@ -22,7 +22,12 @@ export function contrastiveLoss(pass: Pass, S: Tensor, logitScale: Tensor): Cont
   const lse = pass.tmp([2 * B, 2]);
   const lossAndDScale = pass.tmp([2]);
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('contrastive-loss', source), ctx.uniform([B]), [S, logitScale, logits, dS, lse, lossAndDScale], [1]);
+  pass.dispatch(
+    ctx.pipeline('contrastive-loss', source),
+    ctx.uniform([B]),
+    [S, logitScale, logits, dS, lse, lossAndDScale],
+    [1],
+  );
   pass.free(lse);
   return { lossAndDScale, logits, dS };
 }

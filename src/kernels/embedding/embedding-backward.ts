@@ -33,10 +33,17 @@ export function tokenSegments(ids: ArrayLike<number>): Uint32Array {
 export function embeddingBackward(pass: Pass, dy: Tensor, segments: Tensor, table: Tensor, pos: Tensor): void {
   const [B, T, D] = dy.shape;
   const U = (segments.size - 1 - B * T) / 2;
-  if (!Number.isInteger(U) || U < 1) throw new Error(`embeddingBackward: ${segments.size} segment words for ${B * T} positions`);
-  if (table.shape[1] !== D || pos.size < T * D) throw new Error(`embeddingBackward: table [${table.shape}], pos [${pos.shape}] for dY [${dy.shape}]`);
+  if (!Number.isInteger(U) || U < 1)
+    throw new Error(`embeddingBackward: ${segments.size} segment words for ${B * T} positions`);
+  if (table.shape[1] !== D || pos.size < T * D)
+    throw new Error(`embeddingBackward: table [${table.shape}], pos [${pos.shape}] for dY [${dy.shape}]`);
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('embedding-backward', source), ctx.uniform([U, D]), [dy, segments, table], grid(Math.ceil((U * D) / 256)));
+  pass.dispatch(
+    ctx.pipeline('embedding-backward', source),
+    ctx.uniform([U, D]),
+    [dy, segments, table],
+    grid(Math.ceil((U * D) / 256)),
+  );
   positionsBackward(pass, dy, pos);
 }
 
@@ -47,8 +54,13 @@ export function embeddingBackward(pass: Pass, dy: Tensor, segments: Tensor, tabl
 export function positionsBackward(pass: Pass, dy: Tensor, pos: Tensor, rows?: number): void {
   const [B, T, D] = dy.shape;
   const n = rows ?? T;
-  if (n > T || pos.size < n * D) throw new Error(`positionsBackward: ${n} rows of dY [${dy.shape}] into [${pos.shape}]`);
+  if (n > T || pos.size < n * D)
+    throw new Error(`positionsBackward: ${n} rows of dY [${dy.shape}] into [${pos.shape}]`);
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('embedding-backward-positions', positionsSource), ctx.uniform([B, n, D, T * D]), [dy, pos],
-    grid(Math.ceil((n * D) / 256)));
+  pass.dispatch(
+    ctx.pipeline('embedding-backward-positions', positionsSource),
+    ctx.uniform([B, n, D, T * D]),
+    [dy, pos],
+    grid(Math.ceil((n * D) / 256)),
+  );
 }

@@ -13,8 +13,12 @@ export function gradNorm(pass: Pass, grads: readonly Tensor[], maxNorm?: number)
   grads.forEach((g, slot) => pass.dispatch(partial, ctx.uniform([g.size, slot]), [g, sums], [1]));
   const out = pass.tmp([2]);
   const clip = maxNorm !== undefined;
-  pass.dispatch(ctx.pipeline('grad-norm-finish', finishSource), ctx.uniform([grads.length, clip ? 1 : 0, clip ? maxNorm : 0], [2]),
-    [sums, out], [1]);
+  pass.dispatch(
+    ctx.pipeline('grad-norm-finish', finishSource),
+    ctx.uniform([grads.length, clip ? 1 : 0, clip ? maxNorm : 0], [2]),
+    [sums, out],
+    [1],
+  );
   pass.free(sums);
   return out;
 }

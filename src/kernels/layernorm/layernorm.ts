@@ -1,35 +1,65 @@
-import { grid, Tensor, type AdapterSummary, type Pass } from '../runtime.ts';
+import { grid, type Pass, type Tensor } from '../runtime.ts';
+import { runKernel, type KernelOp } from '../versions.ts';
 import v1 from './layernorm.wgsl?raw';
 import v2 from './layernorm-v2.wgsl?raw';
 import v3 from './layernorm-v3.wgsl?raw';
 import v4 from './layernorm-v4.wgsl?raw';
 
-/** Every version, oldest first; the harness validates and times each against the CPU reference. */
-export const LAYERNORM_VERSIONS = { v1, v2, v3, v4 } as const;
-export type LayernormVersion = keyof typeof LAYERNORM_VERSIONS;
-
-/** Whether `version` runs rows of length D on this adapter (else `layernorm` runs v1). */
-export function layernormSupports(version: LayernormVersion, adapter: AdapterSummary, D: number): boolean {
-  switch (version) {
-    case 'v1': return true;
-    case 'v2': return D % 4 === 0;
-    case 'v3': case 'v4': return adapter.features.includes('subgroups');
-  }
+/** Rows of length D, and eps. */
+export interface LayernormShape {
+  rows: number;
+  D: number;
+  eps: number;
 }
 
-/**
- * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators an
- * invocation per row (v2: 3-7x faster than v1 on llvmpipe, 20-40x on SwiftShader, whose barriers are
- * slow; v3 is 1.4-3x slower than v2 there). On GPUs a workgroup per row with subgroup sums (v4: on
- * an H100 within 4% of v1 at batch 1 and 6-16% faster at 1,600-6,160 rows; v3 15-30% and v2 2-3x
- * slower), v1 without subgroups.
- */
-export function chooseLayernormVersion(adapter: AdapterSummary): LayernormVersion {
-  switch (adapter.family) {
-    case 'llvmpipe': case 'swiftshader': return 'v2';
-    default: return adapter.features.includes('subgroups') ? 'v4' : 'v1';
-  }
-}
+export type LayernormVersion = 'v1' | 'v2' | 'v3' | 'v4';
+
+const params = (s: LayernormShape) => [s.rows, s.D, s.eps];
+const hasSubgroups = (_: LayernormShape, adapter: { features: readonly string[] }) => adapter.features.includes('subgroups');
+
+/** Every version, oldest first (the WGSL headers say more); the benchmark times each against the CPU reference. */
+export const LAYERNORM: KernelOp<LayernormShape, LayernormVersion> = {
+  op: 'layernorm',
+  versions: {
+    v1: {
+      note: 'a workgroup per row, tree reductions in workgroup memory',
+      code: v1, params, floats: [2],
+      workgroups: (s) => grid(s.rows),
+    },
+    v2: {
+      note: 'an invocation per row (16 rows a workgroup), vec4 loads, no barriers (CPU adapters)',
+      code: v2, params, floats: [2],
+      supports: (s) => s.D % 4 === 0, fallback: 'v1',
+      constants: () => ({ WG: 16 }),
+      workgroups: (s) => grid(Math.ceil(s.rows / 16)),
+    },
+    v3: {
+      note: 'a subgroup per row (WG / subgroup size rows a workgroup), subgroup sums',
+      code: v3, params, floats: [2], benchOnly: true,
+      supports: hasSubgroups, fallback: 'v1',
+      // The largest possible subgroup size bounds the dispatch.
+      constants: (_, ctx) => ({ WG: ctx.subgroupGeometry().workgroupSize }),
+      workgroups: (s, ctx) => grid(Math.ceil(s.rows / ctx.subgroupGeometry().itemsPerGroup)),
+    },
+    v4: {
+      note: 'a workgroup of 128 per row with subgroup sums (GPUs)',
+      code: v4, params, floats: [2],
+      supports: hasSubgroups, fallback: 'v1',
+      constants: () => ({ WG: 128 }),
+      workgroups: (s) => grid(s.rows),
+    },
+  },
+  /**
+   * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators an
+   * invocation per row (v2: 3-7x faster than v1 on llvmpipe, 20-40x on SwiftShader, whose barriers are
+   * slow; v3 is 1.4-3x slower than v2 there). On GPUs a workgroup per row with subgroup sums (v4: on
+   * an H100 within 4% of v1 at batch 1 and 6-16% faster at 1,600-6,160 rows; v3 15-30% and v2 2-3x
+   * slower), v1 without subgroups.
+   */
+  choice: { llvmpipe: 'v2', swiftshader: 'v2', gpu: 'v1', 'gpu-subgroups': 'v4' },
+};
+
+export const LAYERNORM_VERSIONS = LAYERNORM.versions;
 
 export interface LayernormOptions {
   out?: Tensor;
@@ -38,29 +68,12 @@ export interface LayernormOptions {
 
 /**
  * LayerNorm over the last dimension: x [..., D], gamma/beta [D] -> y [..., D].
- * A version the adapter or D rules out (`layernormSupports`) falls back to v1.
+ * A version the adapter or D rules out falls back to v1.
  */
-export function layernorm(
-  pass: Pass, x: Tensor, gamma: Tensor, beta: Tensor, eps: number, opts: LayernormOptions | Tensor = {},
-): Tensor {
-  const { out, version: asked } = opts instanceof Tensor ? { out: opts, version: undefined } : opts;
+export function layernorm(pass: Pass, x: Tensor, gamma: Tensor, beta: Tensor, eps: number, opts: LayernormOptions = {}): Tensor {
   const D = x.shape[x.shape.length - 1];
   if (gamma.size !== D || beta.size !== D) throw new Error(`layernorm: weights [${gamma.shape}] for D=${D}`);
-  const rows = x.size / D;
-  const y = out ?? pass.tmp(x.shape);
-  const ctx = pass.ctx;
-  let version = asked ?? ctx.kernelVersion('layernorm', LAYERNORM_VERSIONS, chooseLayernormVersion);
-  if (!layernormSupports(version, ctx.adapter, D)) version = 'v1';
-  const params = ctx.uniform([rows, D, eps], [2]);
-  if (version === 'v1') { // a workgroup per row
-    pass.dispatch(ctx.pipeline('layernorm-v1', v1), params, [x, gamma, beta, y], grid(rows));
-  } else if (version === 'v2') { // an invocation per row
-    pass.dispatch(ctx.pipeline('layernorm-v2', v2, { WG: 16 }), params, [x, gamma, beta, y], grid(Math.ceil(rows / 16)));
-  } else if (version === 'v4') { // a workgroup per row, subgroup sums
-    pass.dispatch(ctx.pipeline('layernorm-v4', v4, { WG: 128 }), params, [x, gamma, beta, y], grid(rows));
-  } else { // a subgroup per row: WG / subgroup size rows per workgroup; the largest possible size bounds the dispatch
-    const { workgroupSize, itemsPerGroup } = ctx.subgroupGeometry();
-    pass.dispatch(ctx.pipeline('layernorm-v3', v3, { WG: workgroupSize }), params, [x, gamma, beta, y], grid(Math.ceil(rows / itemsPerGroup)));
-  }
+  const y = opts.out ?? pass.tmp(x.shape);
+  runKernel(pass, LAYERNORM, { rows: x.size / D, D, eps }, [x, gamma, beta, y], opts.version);
   return y;
 }

@@ -1,34 +1,8 @@
 // matmul v1: y[M,N] = alpha * x[M,K] · W[N,K]ᵀ (+ bias[N]), the Hugging Face Linear layout.
 // 64x64 output tile per workgroup, 16-deep K slices staged in workgroup memory, 4x4 outputs per thread.
-struct Params { M: u32, N: u32, K: u32, alpha: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
+// Params p, bias, y, res and fn epilogue(r, c, acc): epilogue.wgsl, appended by matmul.ts.
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read> res: array<f32>;
-
-override HAS_BIAS: bool = true;
-override ACT: u32 = 0u;        // fused epilogue (added with v3): 0 none, 1 quick_gelu, 2 gelu, formulas of activation.wgsl
-override HAS_RES: bool = false; // y = res + (alpha·acc + bias), the order of the add kernel
-
-fn erf_approx(z: f32) -> f32 {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.3275911 * a);
-  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign(z) * (1.0 - poly * exp(-a * a));
-}
-
-fn epilogue(r: u32, c: u32, acc: f32) {
-  var v = p.alpha * acc;
-  if (HAS_BIAS) { v += bias[c]; }
-  if (ACT == 1u) { v = v / (1.0 + exp(-1.702 * v)); }
-  if (ACT == 2u) { v = 0.5 * v * (1.0 + erf_approx(v * 0.70710678118654752)); }
-  let i = r * p.N + c;
-  if (HAS_RES) { v = res[i] + v; }
-  y[i] = v;
-}
 
 const BM = 64u;
 const BN = 64u;

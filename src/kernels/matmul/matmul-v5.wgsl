@@ -1,17 +1,8 @@
 // matmul v5 (for real GPUs): as v2 a workgroup-memory tile, but 32x32 (64 threads, 4x4 outputs each) so that M=50..77 still
 // gives N/32 x 2..3 workgroups, and 32-deep K slices staged with coalesced vec4 loads along K (needs K % 4 == 0). Fused epilogue.
-struct Params { M: u32, N: u32, K: u32, alpha: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
+// Params p, bias, y, res and fn epilogue(r, c, acc): epilogue.wgsl, appended by matmul.ts.
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read> res: array<f32>;
-
-override HAS_BIAS: bool = true;
-override ACT: u32 = 0u;        // 0 none, 1 quick_gelu, 2 gelu (formulas of activation.wgsl)
-override HAS_RES: bool = false; // y = res + (alpha·acc + bias), the order of the add kernel
 
 const BM = 32u;
 const BN = 32u;
@@ -20,25 +11,11 @@ const BK = 32u;
 var<workgroup> xs: array<f32, 1024>; // [BK][BM]
 var<workgroup> ws: array<f32, 1024>; // [BK][BN]
 
-fn erf_approx(z: f32) -> f32 {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.3275911 * a);
-  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign(z) * (1.0 - poly * exp(-a * a));
-}
-
 fn store(r: u32, c0: u32, v: vec4<f32>) {
   if (r >= p.M) { return; }
   for (var j = 0u; j < 4u; j++) {
     let c = c0 + j * 8u;
-    if (c >= p.N) { continue; }
-    var o = p.alpha * v[j];
-    if (HAS_BIAS) { o += bias[c]; }
-    if (ACT == 1u) { o = o / (1.0 + exp(-1.702 * o)); }
-    if (ACT == 2u) { o = 0.5 * o * (1.0 + erf_approx(o * 0.70710678118654752)); }
-    let i = r * p.N + c;
-    if (HAS_RES) { o = res[i] + o; }
-    y[i] = o;
+    if (c < p.N) { epilogue(r, c, v[j]); }
   }
 }
 

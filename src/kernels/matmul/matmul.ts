@@ -1,45 +1,74 @@
-import { type AdapterSummary, type Pass, type Tensor } from '../runtime.ts';
-import type { Activation } from '../activation/activation.ts';
+import type { Pass, Tensor } from '../runtime.ts';
+import { runKernel, type KernelOp, type KernelVersion } from '../versions.ts';
+import { ACTIVATE_CODE, ACTIVATION_FORMULAS_WGSL, type Activation } from '../activation/activation.ts';
+import epilogue from './epilogue.wgsl?raw';
 import v1 from './matmul-v1.wgsl?raw';
 import v2 from './matmul-v2.wgsl?raw';
 import v3 from './matmul-v3.wgsl?raw';
 import v4 from './matmul-v4.wgsl?raw';
 import v5 from './matmul-v5.wgsl?raw';
 
-/** Every version, oldest first; the harness validates and times each against the CPU reference. */
-export const MATMUL_VERSIONS = { v1, v2, v3, v4, v5 } as const;
-export type MatmulVersion = keyof typeof MATMUL_VERSIONS;
-
-/**
- * How each version covers y: the output tile one workgroup writes ([rows, cols]) and whether it
- * reads x and W as vec4 along K (then K % 4 must be 0; otherwise the dispatcher runs `fallback`).
- */
-const GEOMETRY: Record<MatmulVersion, { rows: number; cols: number; vec4: boolean; fallback?: MatmulVersion }> = {
-  v1: { rows: 64, cols: 64, vec4: false },
-  v2: { rows: 64, cols: 64, vec4: false },
-  v3: { rows: 12, cols: 256, vec4: true, fallback: 'v2' },
-  v4: { rows: 16, cols: 256, vec4: true, fallback: 'v2' },
-  v5: { rows: 32, cols: 32, vec4: true, fallback: 'v2' },
-};
-
-/**
- * The fastest version measured on each kind of adapter (bench, B/32 shapes, 2026-11-27): the
- * register-blocked v3/v4 on the CPU emulators, where workgroup memory buys nothing (llvmpipe loads it
- * lane by lane like storage) and barriers are expensive: 6-8x v1/v2 on llvmpipe, 3-5x v2 on SwiftShader.
- * v3 and v4 are within ~10% of each other; v3 (12 rows) pads M=50 less and wins the image shapes on
- * llvmpipe, v4 (16 rows) wins the text shapes on SwiftShader by 10-30%. On real GPUs the 32x32-tiled
- * v5: on an H200 (Dawn/Vulkan) the fastest at every B/32 shape up to 1,600 rows (e.g. fc2 at M=50:
- * 0.20 ms vs 0.31 for v1), v3/v4 only at 6,160 rows (80 prompts, by 10-25%) — not worth a per-shape rule.
- */
-export function chooseMatmulVersion(adapter: AdapterSummary): MatmulVersion {
-  switch (adapter.family) {
-    case 'llvmpipe': return 'v3';
-    case 'swiftshader': return 'v4';
-    default: return 'v5';
-  }
+/** What a matmul dispatch depends on: y [M, N] = x [M, K] · W [N, K]ᵀ with its fused epilogue. */
+export interface MatmulShape {
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  bias: boolean;
+  act: Activation | undefined;
+  residual: boolean;
 }
 
-const ACT_CODE: Record<Activation, number> = { quick_gelu: 1, gelu: 2 };
+export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
+type MatmulDescriptor = KernelVersion<MatmulShape, MatmulVersion>;
+
+/**
+ * What every version shares: the params, the fused-epilogue constants, and the WGSL after each
+ * version's own (epilogue.wgsl + the activation formulas). `rows` x `cols` is the output tile one
+ * workgroup writes.
+ */
+function matmulVersion(
+  code: string, note: string, rows: number, cols: number, vec4: boolean, more: Partial<MatmulDescriptor> = {},
+): MatmulDescriptor {
+  return {
+    note,
+    code: `${code}\n${epilogue}\n${ACTIVATION_FORMULAS_WGSL}`,
+    // vec4 versions read x and W as vec4 rows along K.
+    ...(vec4 ? { supports: (s: MatmulShape) => s.K % 4 === 0, fallback: 'v2' as const } : {}),
+    constants: (s) => ({ HAS_BIAS: s.bias ? 1 : 0, ACT: s.act ? ACTIVATE_CODE[s.act] : 0, HAS_RES: s.residual ? 1 : 0 }),
+    params: (s) => [s.M, s.N, s.K, s.alpha],
+    floats: [3],
+    workgroups: (s) => [Math.ceil(s.N / cols), Math.ceil(s.M / rows)],
+    ...more,
+  };
+}
+
+
+/** Every version, oldest first (the WGSL headers say more); the benchmark times each against the CPU reference. */
+export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
+  op: 'matmul',
+  versions: {
+    v1: matmulVersion(v1, '64x64 tile per workgroup, 16-deep K slices in workgroup memory, 4x4 outputs per thread', 64, 64, false, { benchOnly: true }),
+    v2: matmulVersion(v2, 'as v1, the 16 accumulators in four vec4 registers (SwiftShader kept the array in memory)', 64, 64, false, { benchOnly: true }),
+    v3: matmulVersion(v3, 'no workgroup memory: a 12x8 register block per invocation, vec4 loads along K (CPU adapters)', 12, 256, true),
+    v4: matmulVersion(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true),
+    v5: matmulVersion(v5, '32x32 workgroup tile, 32-deep K slices with coalesced vec4 loads (GPUs)', 32, 32, true),
+  },
+  /**
+   * The fastest version measured on each kind of adapter (bench, B/32 shapes, 2026-11-27): the
+   * register-blocked v3/v4 on the CPU emulators, where workgroup memory buys nothing (llvmpipe loads it
+   * lane by lane like storage) and barriers are expensive: 6-8x v1/v2 on llvmpipe, 3-5x v2 on SwiftShader.
+   * v3 and v4 are within ~10% of each other; v3 (12 rows) pads M=50 less and wins the image shapes on
+   * llvmpipe, v4 (16 rows) wins the text shapes on SwiftShader by 10-30%. On real GPUs the 32x32-tiled
+   * v5: on an H200 (Dawn/Vulkan) the fastest at every B/32 shape up to 1,600 rows (e.g. fc2 at M=50:
+   * 0.20 ms vs 0.31 for v1), v3/v4 only at 6,160 rows (80 prompts, by 10-25%) — not worth a per-shape rule.
+   * v2 stays as the fallback for K % 4 != 0.
+   */
+  choice: { llvmpipe: 'v3', swiftshader: 'v4', gpu: 'v5', 'gpu-subgroups': 'v5' },
+};
+
+/** The descriptors by version name. */
+export const MATMUL_VERSIONS = MATMUL.versions;
 
 export interface MatmulOptions {
   alpha?: number;
@@ -65,16 +94,8 @@ export function matmul(pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null, op
   if (res && res.size !== M * N) throw new Error(`matmul: residual [${res.shape}] for a [${M}, ${N}] output`);
   const y = opts.out ?? pass.tmp([...x.shape.slice(0, -1), N]);
   if (res && res.buffer === y.buffer) throw new Error('matmul: the residual cannot be the output buffer');
-  const ctx = pass.ctx;
-  let version = opts.version ?? ctx.kernelVersion('matmul', MATMUL_VERSIONS, chooseMatmulVersion);
-  // vec4 versions need K % 4 == 0 (the activations and weights are read as vec4 rows).
-  if (GEOMETRY[version].vec4 && K % 4 !== 0) version = GEOMETRY[version].fallback!;
-  const g = GEOMETRY[version];
-  const pipeline = ctx.pipeline(`matmul-${version}`, MATMUL_VERSIONS[version], {
-    HAS_BIAS: bias ? 1 : 0, ACT: opts.act ? ACT_CODE[opts.act] : 0, HAS_RES: res ? 1 : 0,
-  });
-  const params = ctx.uniform([M, N, K, opts.alpha ?? 1], [3]);
-  const placeholder = ctx.placeholder();
-  pass.dispatch(pipeline, params, [x, w, bias ?? placeholder, y, res ?? placeholder], [Math.ceil(N / g.cols), Math.ceil(M / g.rows)]);
+  const shape: MatmulShape = { M, N, K, alpha: opts.alpha ?? 1, bias: !!bias, act: opts.act, residual: !!res };
+  const placeholder = pass.ctx.placeholder();
+  runKernel(pass, MATMUL, shape, [x, w, bias ?? placeholder, y, res ?? placeholder], opts.version);
   return y;
 }

@@ -1,5 +1,6 @@
-import { grid, type AdapterSummary, type Pass, type Tensor } from '../runtime.ts';
+import { grid, type Pass, type Tensor } from '../runtime.ts';
 import { matmul } from '../matmul/matmul.ts';
+import { runKernel, type KernelOp, type KernelVersion } from '../versions.ts';
 import v1 from './patch-embed.wgsl?raw';
 import v2 from './patch-embed-v2.wgsl?raw';
 import v3 from './patch-embed-v3.wgsl?raw';
@@ -8,37 +9,96 @@ import v5 from './patch-embed-v5.wgsl?raw';
 import v6 from './patch-embed-v6.wgsl?raw';
 import finish from './patch-embed-finish.wgsl?raw';
 
-/** Every version, oldest first; the harness validates and times each against the CPU reference. */
-export const PATCH_EMBED_VERSIONS = { v1, v2, v3, v4, v5, v6 } as const;
-export type PatchEmbedVersion = keyof typeof PATCH_EMBED_VERSIONS;
-
-/**
- * Whether `version` runs this shape (image S, patch P, width D) on this adapter; else `patchEmbed`
- * runs v4 where the adapter has subgroups, v3 elsewhere (both run any shape, and both beat v1).
- */
-export function patchEmbedSupports(version: PatchEmbedVersion, adapter: AdapterSummary, S: number, P: number, D: number): boolean {
-  switch (version) {
-    case 'v1': case 'v3': return true;
-    case 'v2': case 'v5': return P % 4 === 0 && S % 4 === 0 && D % 4 === 0;
-    case 'v6': return P % 4 === 0 && S % 4 === 0 && D % 8 === 0;
-    case 'v4': return adapter.features.includes('subgroups');
-  }
+/** Batch, channels, image size S, patch size P, width D (G = S/P patches a side, T = 1 + G² tokens). */
+export interface PatchEmbedShape {
+  B: number;
+  C: number;
+  S: number;
+  P: number;
+  D: number;
 }
 
+export type PatchEmbedVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'v6';
+
+const patches = (s: PatchEmbedShape) => Math.floor(s.S / s.P);
+const tokens = (s: PatchEmbedShape) => 1 + patches(s) ** 2;
+
 /**
- * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators im2col
- * + matmul (v3), since matmul v3/v4 landed: B/32 batch 1 in 15.3 ms vs 19.1 for v6 (the largest direct
- * register block) and 147 for v1 on llvmpipe, 99 vs 106 vs 1016 ms on SwiftShader (same runs, 14:04 and
- * 14:10 UTC); v3 also takes any shape (L/14's 14-pixel patches). On GPUs a subgroup per
- * 4x4 block (v4: coalesced loads, thousands of subgroups even at batch 1; on an H100 2.4-20x faster
- * than v1 and 1.1-4x faster than every other version, L/14 included), v6 without subgroups.
+ * v2, v5, v6: register blocks of `ch` channels x `pt` patches, 64 invocations a workgroup, then one
+ * invocation per vec4 of the B class-token rows.
  */
-export function choosePatchEmbedVersion(adapter: AdapterSummary): PatchEmbedVersion {
-  switch (adapter.family) {
-    case 'llvmpipe': case 'swiftshader': return 'v3';
-    default: return adapter.features.includes('subgroups') ? 'v4' : 'v6';
-  }
+function registerBlocked(code: string, note: string, ch: number, pt: number, benchOnly = true): KernelVersion<PatchEmbedShape, PatchEmbedVersion> {
+  return {
+    note, code,
+    supports: (s) => s.P % 4 === 0 && s.S % 4 === 0 && s.D % ch === 0 && s.D % 4 === 0,
+    fallback: 'v4',
+    constants: (s) => ({ C: s.C, P: s.P }),
+    params: (s) => [s.B, s.S, patches(s), s.D],
+    workgroups: (s) => grid(Math.ceil((Math.ceil((s.B * patches(s) ** 2) / pt) * (s.D / ch) + s.B * (s.D / 4)) / 64)),
+    ...(benchOnly ? { benchOnly: true as const } : {}),
+  };
 }
+
+/** Every version, oldest first (the WGSL headers say more); the benchmark times each against the CPU reference. */
+export const PATCH_EMBED: KernelOp<PatchEmbedShape, PatchEmbedVersion> = {
+  op: 'patch-embed',
+  versions: {
+    v1: {
+      note: 'one invocation per output value (any shape)',
+      code: v1, benchOnly: true,
+      params: (s) => [s.B, s.C, s.S, s.P, patches(s), s.D],
+      workgroups: (s) => grid(Math.ceil((s.B * tokens(s) * s.D) / 256)),
+    },
+    v2: registerBlocked(v2, 'register blocks of 4 channels x 4 patches per invocation', 4, 4),
+    v3: {
+      note: 'im2col, then matmul (its per-adapter version), then class token + positions (any shape; CPU adapters)',
+      code: v3,
+      params: (s) => [s.B, s.S, patches(s), s.B * patches(s) ** 2 * s.C * s.P * s.P],
+      constants: (s) => ({ C: s.C, P: s.P }),
+      workgroups: (s) => grid(Math.ceil((s.B * patches(s) ** 2 * s.C * s.P * s.P) / 256)),
+      record(pass, s, [pixels, w, cls, pos, y]) {
+        const ctx = pass.ctx;
+        const G = patches(s), T = tokens(s), K = s.C * s.P * s.P;
+        const cols = pass.tmp([s.B * G * G, K]);
+        const im2col = PATCH_EMBED.versions.v3;
+        pass.dispatch(ctx.pipeline('patch-embed-v3', v3, im2col.constants!(s, ctx)), ctx.uniform(im2col.params(s)), [pixels, cols], im2col.workgroups(s, ctx));
+        const conv = matmul(pass, cols, w.view([s.D, K]), null);
+        pass.free(cols);
+        pass.dispatch(ctx.pipeline('patch-embed-finish', finish), ctx.uniform([s.B, T, s.D]), [conv, cls, pos, y], grid(Math.ceil((s.B * T * s.D) / 256)));
+        pass.free(conv);
+      },
+    },
+    v4: {
+      note: 'a subgroup per 4 channels x 4 patches: coalesced loads, thousands of subgroups at batch 1 (GPUs)',
+      code: v4,
+      supports: (_, adapter) => adapter.features.includes('subgroups'),
+      fallback: 'v3',
+      // The largest possible subgroup size bounds the dispatch.
+      constants: (s, ctx) => ({ C: s.C, P: s.P, WG: ctx.subgroupGeometry().workgroupSize }),
+      params: (s) => [s.B, s.S, patches(s), s.D, tiles(s)],
+      workgroups: (s, ctx) => grid(Math.ceil(tiles(s) / ctx.subgroupGeometry().itemsPerGroup)),
+    },
+    v5: registerBlocked(v5, 'as v2 with 4 channels x 8 patches per invocation', 4, 8),
+    v6: registerBlocked(v6, 'as v5 with 8 channels x 8 patches per invocation (GPUs without subgroups)', 8, 8, false),
+  },
+  /**
+   * The fastest version measured on each kind of adapter (BENCHMARKS.md): on the CPU emulators im2col
+   * + matmul (v3), since matmul v3/v4 landed: B/32 batch 1 in 15.3 ms vs 19.1 for v6 (the largest direct
+   * register block) and 147 for v1 on llvmpipe, 99 vs 106 vs 1016 ms on SwiftShader (same runs, 14:04 and
+   * 14:10 UTC); v3 also takes any shape (L/14's 14-pixel patches). On GPUs a subgroup per
+   * 4x4 block (v4: coalesced loads, thousands of subgroups even at batch 1; on an H100 2.4-20x faster
+   * than v1 and 1.1-4x faster than every other version, L/14 included), v6 without subgroups.
+   * Shapes a version cannot take fall back to v4 where the adapter has subgroups, else v3.
+   */
+  choice: { llvmpipe: 'v3', swiftshader: 'v3', gpu: 'v6', 'gpu-subgroups': 'v4' },
+};
+
+/** v4's work items: 4 channels x 4 patches each. */
+function tiles(s: PatchEmbedShape): number {
+  return Math.ceil(s.D / 4) * Math.ceil((s.B * patches(s) ** 2) / 4);
+}
+
+export const PATCH_EMBED_VERSIONS = PATCH_EMBED.versions;
 
 /**
  * pixels [B, C, S, S], W [D, C, P, P], cls [D], pos [1 + (S/P)², D] -> embeddings [B, 1 + (S/P)², D].
@@ -51,34 +111,7 @@ export function patchEmbed(
   const G = Math.floor(S / P);
   if (C !== Cw) throw new Error(`patchEmbed: ${C} channels, weights for ${Cw}`);
   if (pos.size !== (1 + G * G) * D) throw new Error(`patchEmbed: positions [${pos.shape}] for ${G}x${G} patches`);
-  const T = 1 + G * G;
-  const y = pass.tmp([B, T, D]);
-  const ctx = pass.ctx;
-  let version = opts.version ?? ctx.kernelVersion('patch-embed', PATCH_EMBED_VERSIONS, choosePatchEmbedVersion);
-  if (!patchEmbedSupports(version, ctx.adapter, S, P, D)) version = ctx.adapter.features.includes('subgroups') ? 'v4' : 'v3';
-  if (version === 'v1') { // one invocation per output value
-    pass.dispatch(ctx.pipeline('patch-embed-v1', v1), ctx.uniform([B, C, S, P, G, D]), [pixels, w, cls, pos, y], grid(Math.ceil((B * T * D) / 256)));
-  } else if (version === 'v2' || version === 'v5' || version === 'v6') {
-    // Register blocks of `ch` channels x `pt` patches, 64 invocations a workgroup, then one
-    // invocation per vec4 of the B class-token rows.
-    const [ch, pt] = { v2: [4, 4], v5: [4, 8], v6: [8, 8] }[version];
-    const n = Math.ceil((B * G * G) / pt) * (D / ch) + B * (D / 4);
-    const code = PATCH_EMBED_VERSIONS[version];
-    pass.dispatch(ctx.pipeline(`patch-embed-${version}`, code, { C, P }), ctx.uniform([B, S, G, D]), [pixels, w, cls, pos, y], grid(Math.ceil(n / 64)));
-  } else if (version === 'v4') { // a subgroup per 4 channels x 4 patches; the largest possible subgroup size bounds the dispatch
-    const { workgroupSize, itemsPerGroup } = ctx.subgroupGeometry();
-    const tiles = Math.ceil(D / 4) * Math.ceil((B * G * G) / 4);
-    pass.dispatch(ctx.pipeline('patch-embed-v4', v4, { C, P, WG: workgroupSize }), ctx.uniform([B, S, G, D, tiles]), [pixels, w, cls, pos, y],
-      grid(Math.ceil(tiles / itemsPerGroup)));
-  } else { // v3: im2col, matmul, class token + positions
-    const K = C * P * P;
-    const cols = pass.tmp([B * G * G, K]);
-    const n = B * G * G * K;
-    pass.dispatch(ctx.pipeline('patch-embed-v3', v3, { C, P }), ctx.uniform([B, S, G, n]), [pixels, cols], grid(Math.ceil(n / 256)));
-    const conv = matmul(pass, cols, w.view([D, K]), null);
-    pass.free(cols);
-    pass.dispatch(ctx.pipeline('patch-embed-finish', finish), ctx.uniform([B, T, D]), [conv, cls, pos, y], grid(Math.ceil((B * T * D) / 256)));
-    pass.free(conv);
-  }
+  const y = pass.tmp([B, 1 + G * G, D]);
+  runKernel(pass, PATCH_EMBED, { B, C, S, P, D }, [pixels, w, cls, pos, y], opts.version);
   return y;
 }

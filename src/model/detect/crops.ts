@@ -8,13 +8,11 @@
  * the cell, of the window's probability for that query (softmax over queries + background).
  */
 import { l2norm, matmul, softmax } from '../../kernels/index.ts';
-import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
-import type { ClipConfig } from '../config.ts';
 import { ClipError } from '../../errors.ts';
 import { cropPixels } from '../preprocess/crop.ts';
 import { preprocessImage, type RawImage } from '../preprocess/preprocess.ts';
 import { visionTower } from '../vision.ts';
-import type { ClipWeights } from '../weights.ts';
+import type { ClipInternals } from '../internals.ts';
 
 /** A window in original image pixels, covering cells [col, col + span) x [row, row + span). */
 export interface CropWindow {
@@ -56,22 +54,12 @@ export function cropImage(image: RawImage, win: { x: number; y: number; w: numbe
   return { width: win.w, height: win.h, data, channels: image.channels, indexed: image.indexed };
 }
 
-export interface CropAccess {
-  ctx: GpuContext;
-  weights: ClipWeights;
-  config: ClipConfig;
-  /** exp(logit_scale). */
-  logitScale: number;
-  /** A cached [n] u32 tensor of zeros (CLS pooling indices). */
-  zeros(n: number): Tensor;
-}
-
 /**
  * Encodes every window in one pass and returns, per window, the softmax over
  * [queries..., background] of exp(logit_scale) · cos(window, text): [windows][Q + 1].
  */
 export async function classifyCrops(
-  access: CropAccess, image: RawImage, windows: readonly CropWindow[], texts: readonly Float32Array[],
+  access: ClipInternals, image: RawImage, windows: readonly CropWindow[], texts: readonly Float32Array[],
 ): Promise<Float32Array[]> {
   const { ctx, weights, config } = access;
   const S = config.vision.imageSize;

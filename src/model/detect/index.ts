@@ -13,13 +13,10 @@
  * inside it, non-maximum suppression, then mapped into the original image's pixels.
  */
 import { mat3, type Mat3 } from 'wgpu-matrix';
-import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
-import type { ClipModel } from '../clip.ts';
-import type { ClipConfig } from '../config.ts';
 import { ClipError } from '../../errors.ts';
 import { platform, type ImageInput } from '../platform.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
-import type { ClipWeights } from '../weights.ts';
+import type { ClipInternals } from '../internals.ts';
 import { boxToImage, boxesFromGrid, type Connectivity } from './boxes.ts';
 import { cellScores, classifyCrops, cropWindows } from './crops.ts';
 import { patchRows, recordDenseSimilarity } from './patches.ts';
@@ -101,22 +98,10 @@ export interface Detection {
   mapToImage: Mat3;
 }
 
-/**
- * @internal What `ClipModel.detect` hands this module: the model's GPU context and live weights
- * (private to ClipModel), for GPU paths that are not part of its public API.
- */
-export interface DetectAccess {
-  ctx: GpuContext;
-  weights: ClipWeights;
-  config: ClipConfig;
-  /** exp(logit_scale). */
-  logitScale: number;
-  zeros(n: number): Tensor;
-}
-
 export async function detect(
-  model: ClipModel, access: DetectAccess, image: ImageInput, queries: readonly DetectQuery[], options: DetectOptions = {},
+  access: ClipInternals, image: ImageInput, queries: readonly DetectQuery[], options: DetectOptions = {},
 ): Promise<Detection> {
+  const { model } = access;
   const mode = options.mode ?? 'patches';
   if (!DETECT_MODES.includes(mode)) {
     throw new ClipError('input', `Unknown detection mode "${mode}" (known: ${DETECT_MODES.join(', ')}).`);

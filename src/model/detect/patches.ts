@@ -7,11 +7,12 @@
  *
  * T = 1 + G² (CLS first): the head runs on every token and the CLS row is dropped on readback.
  */
-import { activation, add, gatherRows, l2norm, layernorm, matmul } from '../../kernels/index.ts';
+import { gatherRows, l2norm, layernorm, matmul } from '../../kernels/index.ts';
 import type { Pass, Tensor } from '../../kernels/runtime.ts';
 import type { ClipVisionConfig } from '../config.ts';
 import { visionTokens } from '../vision.ts';
-import type { LayerWeights, VisionWeights } from '../weights.ts';
+import type { LayerHooks } from '../encoder.ts';
+import type { VisionWeights } from '../weights.ts';
 
 export type DenseMode = 'patches' | 'values';
 
@@ -33,25 +34,20 @@ export type DenseMode = 'patches' | 'values';
  * L2-normalizes and takes the dot product with the normalized text embeddings (`cls_seg`):
  * exactly the head of `patches` mode, which follows.
  *
- * x: the last layer's input [B, T, D] (hidden_states[L-1]); returns [B, T, D].
+ * As a hook of the encoder layer: the attention of the last layer becomes qkv [B, T, 3D] -> v [B, T, D];
+ * the rest of the block (out_proj with the residual, the MLP) is the layer's own fused path.
  */
-export function maskclipValues(pass: Pass, x: Tensor, w: LayerWeights, cfg: ClipVisionConfig): Tensor {
-  const [B, T, D] = x.shape;
-  const h = layernorm(pass, x, w.ln1.w, w.ln1.b, cfg.layerNormEps);    // [B, T, D]
-  const qkv = matmul(pass, h, w.qkv.w, w.qkv.b);                         // [B, T, 3D] = q | k | v per token
-  // v rows: seen as [B·T, 3, D], take row 2 of every token.
-  const index = pass.input([B * T], new Uint32Array(B * T).fill(2));
-  const v = gatherRows(pass, qkv.view([B * T, 3, D]), index);            // [B·T, D]
-  const o = matmul(pass, v, w.out.w, w.out.b);                           // [B·T, D]
-  const x1 = add(pass, o.view([B, T, D]), x);                            // [B, T, D]
-  const h2 = layernorm(pass, x1, w.ln2.w, w.ln2.b, cfg.layerNormEps);
-  const f = matmul(pass, h2, w.fc1.w, w.fc1.b);                          // [B, T, M]
-  const g = activation(pass, f, cfg.hiddenAct);
-  const m = matmul(pass, g, w.fc2.w, w.fc2.b);                           // [B, T, D]
-  const x2 = add(pass, x1, m);
-  pass.free(h, qkv, v, o, x1, h2, f, g, m);
-  return x2;
-}
+export const maskclipValues: LayerHooks = {
+  attention: (pass, qkv) => {
+    const [B, T, D3] = qkv.shape;
+    const D = D3 / 3;
+    // v rows: qkv seen as [B·T, 3, D], take row 2 of every token.
+    const index = pass.input([B * T], new Uint32Array(B * T).fill(2));
+    const v = gatherRows(pass, qkv.view([B * T, 3, D]), index);           // [B·T, D]
+    pass.free(index);
+    return v.view([B, T, D]);
+  },
+};
 
 /**
  * Records pixels [B, 3, S, S] -> cosine similarity of every token with every query: [B, T, Q]
@@ -60,15 +56,9 @@ export function maskclipValues(pass: Pass, x: Tensor, w: LayerWeights, cfg: Clip
 export function recordDenseSimilarity(
   pass: Pass, pixels: Tensor, queries: Tensor, w: VisionWeights, cfg: ClipVisionConfig, mode: DenseMode,
 ): Tensor {
-  const L = w.layers.length;
-  let tokens: Tensor;                                                     // [B, T, D]
-  if (mode === 'values') {
-    const x = visionTokens(pass, pixels, w, cfg, { layers: L - 1 });     // hidden_states[L-1]
-    tokens = maskclipValues(pass, x, w.layers[L - 1], cfg);
-    pass.free(x);
-  } else {
-    tokens = visionTokens(pass, pixels, w, cfg);                          // hidden_states[L]
-  }
+  const last = w.layers.length - 1;
+  const hooks = mode === 'values' ? (i: number) => (i === last ? maskclipValues : undefined) : undefined;
+  const tokens = visionTokens(pass, pixels, w, cfg, { hooks });           // [B, T, D]
   const normed = layernorm(pass, tokens, w.postLn.w, w.postLn.b, cfg.layerNormEps);
   const proj = matmul(pass, normed, w.proj, null);                        // [B, T, P]
   const unit = l2norm(pass, proj);

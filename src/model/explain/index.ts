@@ -8,12 +8,9 @@
  * G = dScore/dA (exact, as autograd: see test/model/gradcam.test.ts against PyTorch's goldens).
  */
 import { mat3, type Mat3 } from 'wgpu-matrix';
-import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
-import type { ClipModel } from '../clip.ts';
-import type { ClipConfig } from '../config.ts';
 import { ClipError } from '../../errors.ts';
 import type { ImageInput } from '../platform.ts';
-import type { ClipWeights } from '../weights.ts';
+import type { ClipInternals } from '../internals.ts';
 import { GRADCAM_METHODS, channelWeights, normalizeCam, relevanceMap, weightedActivations, type GradCamMethod } from './gradcam.ts';
 import { recordExplanation } from './record.ts';
 
@@ -59,23 +56,10 @@ export interface GradCam {
   };
 }
 
-/**
- * @internal What `ClipModel.gradcam` hands this module: the model's GPU context and live weights
- * (private to ClipModel), as for detection.
- */
-export interface ExplainAccess {
-  ctx: GpuContext;
-  weights: ClipWeights;
-  config: ClipConfig;
-  /** exp(logit_scale). */
-  logitScale: number;
-  zeros(n: number): Tensor;
-}
-
 export async function gradcam(
-  model: ClipModel, access: ExplainAccess, image: ImageInput, text: string | Float32Array, options: GradCamOptions = {},
+  access: ClipInternals, image: ImageInput, text: string | Float32Array, options: GradCamOptions = {},
 ): Promise<GradCam> {
-  const { config } = access;
+  const { model, config } = access;
   const L = config.vision.numLayers;
   const method = options.method ?? 'gradcam';
   if (!GRADCAM_METHODS.includes(method)) {

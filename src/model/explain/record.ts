@@ -2,11 +2,11 @@
  * The vision forward with the activations the backward needs, then the backward from the score to
  * the target layer's `layer_norm1` output: recorded in ONE pass, all on the GPU.
  *
- * Forward: layers before the target run as plain inference (`visionTokens`, nothing kept); from the
- * target on, each layer keeps its input x, qkv, x1 = x + attn and the fc1 output f (the target also
- * keeps A = layer_norm1(x)). The kernels and their order are those of `encoderLayer`, so the
- * activations equal `encodeImage`'s exactly. Plain inference is not touched: nothing here runs
- * unless an explanation is asked for.
+ * Forward: the vision tower's own layers (`encoderLayer`, fused path), so the activations equal
+ * `encodeImage`'s; hooks keep, from the target layer on, each layer's input x, qkv, x1 = x + attn
+ * and the fc1 pre-activation f (the target also keeps A = layer_norm1(x)). Keeping f is what makes
+ * those layers run fc1 and the activation as two dispatches (the activation's backward needs f);
+ * layers before the target keep nothing. Plain inference is not touched.
  *
  * Score: logits_per_image[0, 0] = exp(logit_scale) · l2norm(img) · l2norm(txt)ᵀ, as `similarity`.
  *
@@ -22,7 +22,7 @@
  * Relevance (Chefer et al.): per layer from the target up, mean_h relu(dP ⊙ P) [T, T]; the rollout
  * R = I; R += cam·R (ascending layers) runs as Sᵀ = Rᵀ: S += S·camᵀ with the forward matmul.
  */
-import { activation, add, attention, gatherRows, l2norm, layernorm, matmul } from '../../kernels/index.ts';
+import { add, gatherRows, l2norm, layernorm, matmul } from '../../kernels/index.ts';
 import { activationBackward } from '../../kernels/activation/activation-backward.ts';
 import { attentionBackward } from '../../kernels/attention/attention-backward.ts';
 import { attentionRelevance } from '../../kernels/attention/attention-relevance.ts';
@@ -31,6 +31,7 @@ import { l2normBackward } from '../../kernels/l2norm/l2norm-backward.ts';
 import { layernormBackward } from '../../kernels/layernorm/layernorm-backward.ts';
 import { matmulBackwardInput } from '../../kernels/matmul/matmul-backward.ts';
 import type { Pass, Tensor } from '../../kernels/runtime.ts';
+import type { LayerHooks, LayerTensorName, LayerTensors } from '../encoder.ts';
 import type { ClipVisionConfig } from '../config.ts';
 import { visionTokens } from '../vision.ts';
 import type { VisionWeights } from '../weights.ts';
@@ -63,7 +64,8 @@ export interface ExplainRecord {
   relevanceT?: Tensor;
 }
 
-interface Saved { x: Tensor; qkv: Tensor; x1: Tensor; f: Tensor }
+type Saved = Pick<LayerTensors, 'x' | 'qkv' | 'x1' | 'f'>;
+const SAVED: readonly LayerTensorName[] = ['x', 'qkv', 'x1', 'f'];
 
 export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord {
   const { w, cfg, layer: l } = inp;
@@ -72,29 +74,19 @@ export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord
   const eps = cfg.layerNormEps;
 
   // ---- forward ---------------------------------------------------------------------------------
-  let x = visionTokens(pass, inp.pixels, w, cfg, { layers: l });            // hidden_states[l] [1, T, D]
+  const saved: Saved[] = [];                                                // layers l..L-1
+  let A: Tensor | undefined;
+  const keep: LayerHooks = { keep: SAVED, kept: (_, t) => saved.push(t as Saved) };
+  const target: LayerHooks = {
+    keep: [...SAVED, 'h'],
+    kept: (_, { h, ...t }) => {
+      A = h;
+      saved.push(t as Saved);
+    },
+  };
+  const x = visionTokens(pass, inp.pixels, w, cfg, { hooks: (i) => (i < l ? undefined : i === l ? target : keep) }); // [1, T, D]
   const [B, T] = x.shape;
   if (B !== 1) throw new Error('recordExplanation: one image at a time');
-  const saved: Saved[] = [];
-  let A: Tensor | null = null;
-  for (let i = l; i < L; i++) {
-    const lw = w.layers[i];
-    const h = layernorm(pass, x, lw.ln1.w, lw.ln1.b, eps);
-    const qkv = matmul(pass, h, lw.qkv.w, lw.qkv.b);
-    const a = attention(pass, qkv, cfg.numHeads);
-    const o = matmul(pass, a, lw.out.w, lw.out.b);
-    const x1 = add(pass, x, o);
-    const h2 = layernorm(pass, x1, lw.ln2.w, lw.ln2.b, eps);
-    const f = matmul(pass, h2, lw.fc1.w, lw.fc1.b);
-    const g = activation(pass, f, cfg.hiddenAct);
-    const m = matmul(pass, g, lw.fc2.w, lw.fc2.b);
-    const x2 = add(pass, x1, m);
-    pass.free(a, o, h2, g, m);
-    if (i === l) A = h;
-    else pass.free(h);
-    saved.push({ x, qkv, x1, f });
-    x = x2;
-  }
   const cls = gatherRows(pass, x, inp.zeroIndex);                           // [1, D]
   const pooled = layernorm(pass, cls, w.postLn.w, w.postLn.b, eps);
   const img = matmul(pass, pooled, w.proj, null);                           // [1, P]

@@ -4,17 +4,19 @@
  * with every layer's attention probabilities and their gradients for the relevance rollout.
  * Slow (tests use it on the tiny model); the GPU path is record.ts.
  */
-import { activationBackwardRef, activationRef } from '../../kernels/activation/reference.ts';
-import { attentionBackwardRef, attentionRef, attentionRelevanceRef } from '../../kernels/attention/reference.ts';
+import { activationBackwardRef } from '../../kernels/activation/reference.ts';
+import { addRef } from '../../kernels/add/reference.ts';
+import { attentionBackwardRef, attentionRelevanceRef } from '../../kernels/attention/reference.ts';
 import { gatherRowsBackwardRef, gatherRowsRef } from '../../kernels/gather-rows/reference.ts';
 import { l2normBackwardRef, l2normRef } from '../../kernels/l2norm/reference.ts';
 import { layernormBackwardRef, layernormRef } from '../../kernels/layernorm/reference.ts';
 import { matmulBackwardInputRef, matmulRef } from '../../kernels/matmul/reference.ts';
 import { patchEmbedRef } from '../../kernels/patch-embed/reference.ts';
 import type { ClipVisionConfig } from '../config.ts';
+import { encoderLayerRef, type CpuLayer, type LayerRef } from '../encoder-reference.ts';
 
 type F = Float32Array;
-export interface CpuLayer { ln1: [F, F]; qkv: [F, F]; out: [F, F]; ln2: [F, F]; fc1: [F, F]; fc2: [F, F] }
+export type { CpuLayer };
 export interface CpuVision { patch: F; cls: F; pos: F; preLn: [F, F]; layers: CpuLayer[]; postLn: [F, F]; proj: F }
 
 export interface ExplainRef {
@@ -24,8 +26,6 @@ export interface ExplainRef {
   /** R[CLS, patches] of the relevance rolled out from `layer` to the last layer. */
   relevance: Float64Array;
 }
-
-const addRef = (a: Float64Array, b: ArrayLike<number>) => a.map((v, i) => v + b[i]);
 
 export function explainRef(
   w: CpuVision, cfg: ClipVisionConfig, pixels: F, text: ArrayLike<number>, logitScale: number, layer: number,
@@ -37,18 +37,12 @@ export function explainRef(
   const P = w.proj.length / D;
   const L = w.layers.length;
   const emb = Float64Array.from(patchEmbedRef(pixels, w.patch, w.cls, w.pos, 1, 3, S, Pz, D));
-  let x = layernormRef(emb, w.preLn[0], w.preLn[1], D, eps);
-  const saved: { x: Float64Array; h: Float64Array; qkv: Float64Array; x1: Float64Array; f: Float64Array }[] = [];
-  for (let i = 0; i < L; i++) {
-    const lw = w.layers[i];
-    const h = layernormRef(x, lw.ln1[0], lw.ln1[1], D, eps);
-    const qkv = matmulRef(h, lw.qkv[0], lw.qkv[1], T, 3 * D, D);
-    const a = attentionRef(qkv, 1, T, D, H, false);
-    const x1 = addRef(x, matmulRef(a, lw.out[0], lw.out[1], T, D, D));
-    const f = matmulRef(layernormRef(x1, lw.ln2[0], lw.ln2[1], D, eps), lw.fc1[0], lw.fc1[1], T, M, D);
-    const x2 = addRef(x1, matmulRef(activationRef(f, act), lw.fc2[0], lw.fc2[1], T, D, M));
-    saved.push({ x, h, qkv, x1, f });
-    x = x2;
+  let x: Float64Array = layernormRef(emb, w.preLn[0], w.preLn[1], D, eps);
+  const saved: LayerRef[] = [];
+  for (const lw of w.layers) {
+    const s = encoderLayerRef(x, lw, { B: 1, T, heads: H, eps, act, causal: false });
+    saved.push(s);
+    x = s.y;
   }
   const cls = gatherRowsRef(x, [0], 1, T, D);
   const img = matmulRef(layernormRef(cls, w.postLn[0], w.postLn[1], D, eps), w.proj, null, 1, P, D);

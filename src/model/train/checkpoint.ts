@@ -27,7 +27,9 @@ export function modelTensors(t: Trainer): CheckpointTensors {
 
 /** AdamW's moments (`m.NAME`, `v.NAME` per trainable tensor, q/k/v packed) and the step. */
 export function optimizerTensors(t: Trainer): CheckpointTensors {
-  const byName = new Map<string, Tensor>(t.params.list.flatMap((p) => (['m', 'v'] as const).map((w) => [`${w}.${p.name}`, p[w]] as const)));
+  const byName = new Map<string, Tensor>(
+    t.params.list.flatMap((p) => (['m', 'v'] as const).map((w) => [`${w}.${p.name}`, p[w]] as const)),
+  );
   return {
     specs: [...byName].map(([name, tensor]) => ({ name, shape: [...tensor.shape], dtype: 'F32' as const })),
     read: (name) => t.ctx.read(byName.get(name)!),
@@ -46,9 +48,11 @@ export async function loadOptimizerState(t: Trainer, file: SafetensorsFile): Pro
   for (const p of t.params.list) {
     for (const what of ['m', 'v'] as const) {
       const name = `${what}.${p.name}`;
-      if (!file.tensors.has(name)) throw new ClipError('input', `${file.name} has no ${name}: it belongs to another model.`);
+      if (!file.tensors.has(name))
+        throw new ClipError('input', `${file.name} has no ${name}: it belongs to another model.`);
       const data = await file.readF32(name);
-      if (data.length !== p.param.size) throw new ClipError('input', `${file.name}: ${name} has ${data.length} values, the model ${p.param.size}.`);
+      if (data.length !== p.param.size)
+        throw new ClipError('input', `${file.name}: ${name} has ${data.length} values, the model ${p.param.size}.`);
       t.ctx.write(p[what], data);
     }
   }

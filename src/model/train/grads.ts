@@ -24,31 +24,38 @@ export class TrainableParams {
   private readonly byTensor = new Map<Tensor, TrainableParam>();
   readonly logitScale: Tensor;
 
-  constructor(private readonly ctx: GpuContext, readonly weights: ClipWeights) {
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly weights: ClipWeights,
+  ) {
     const { vision: v, text: t } = weights;
     if (!t.tokens) {
-      throw new ClipError('input', 'Training needs the token embedding table on the GPU (this adapter cannot bind it): use an adapter with larger buffers.');
+      throw new ClipError(
+        'input',
+        'Training needs the token embedding table on the GPU (this adapter cannot bind it): use an adapter with larger buffers.',
+      );
     }
     const logit = weights.slices.get('logit_scale');
     if (!logit) throw new ClipError('weights', 'The model has no logit_scale tensor to train.');
     this.logitScale = logit.tensor;
     const add = (name: string, param: Tensor, clampMax?: number) =>
       this.add({ name, param, decay: isDecayed(name, param.shape), clampMax });
-    const layers = (prefix: string, ls: LayerWeights[]) => ls.forEach((l, i) => {
-      const p = `${prefix}.encoder.layers.${i}`;
-      add(`${p}.layer_norm1.weight`, l.ln1.w);
-      add(`${p}.layer_norm1.bias`, l.ln1.b);
-      add(`${p}.self_attn.qkv.weight`, l.qkv.w);
-      add(`${p}.self_attn.qkv.bias`, l.qkv.b!);
-      add(`${p}.self_attn.out_proj.weight`, l.out.w);
-      add(`${p}.self_attn.out_proj.bias`, l.out.b!);
-      add(`${p}.layer_norm2.weight`, l.ln2.w);
-      add(`${p}.layer_norm2.bias`, l.ln2.b);
-      add(`${p}.mlp.fc1.weight`, l.fc1.w);
-      add(`${p}.mlp.fc1.bias`, l.fc1.b!);
-      add(`${p}.mlp.fc2.weight`, l.fc2.w);
-      add(`${p}.mlp.fc2.bias`, l.fc2.b!);
-    });
+    const layers = (prefix: string, ls: LayerWeights[]) =>
+      ls.forEach((l, i) => {
+        const p = `${prefix}.encoder.layers.${i}`;
+        add(`${p}.layer_norm1.weight`, l.ln1.w);
+        add(`${p}.layer_norm1.bias`, l.ln1.b);
+        add(`${p}.self_attn.qkv.weight`, l.qkv.w);
+        add(`${p}.self_attn.qkv.bias`, l.qkv.b!);
+        add(`${p}.self_attn.out_proj.weight`, l.out.w);
+        add(`${p}.self_attn.out_proj.bias`, l.out.b!);
+        add(`${p}.layer_norm2.weight`, l.ln2.w);
+        add(`${p}.layer_norm2.bias`, l.ln2.b);
+        add(`${p}.mlp.fc1.weight`, l.fc1.w);
+        add(`${p}.mlp.fc1.bias`, l.fc1.b!);
+        add(`${p}.mlp.fc2.weight`, l.fc2.w);
+        add(`${p}.mlp.fc2.bias`, l.fc2.b!);
+      });
     add('vision_model.embeddings.patch_embedding.weight', v.patch);
     add('vision_model.embeddings.class_embedding', v.cls);
     add('vision_model.embeddings.position_embedding.weight', v.pos);

@@ -18,17 +18,30 @@ import type { TrainableParams } from './grads.ts';
 export type LayerOptions = Omit<EncoderOptions, 'onLayer'>;
 
 /** The layer's input x, layer_norm1(x), qkv, the attention output, x1 = x + attn, layer_norm2(x1), fc1's output. */
-export interface KeptLayer { x: Tensor; h: Tensor; qkv: Tensor; a: Tensor; x1: Tensor; h2: Tensor; f: Tensor }
+export interface KeptLayer {
+  x: Tensor;
+  h: Tensor;
+  qkv: Tensor;
+  a: Tensor;
+  x1: Tensor;
+  h2: Tensor;
+  f: Tensor;
+}
 
-export function layerForwardKeep(pass: Pass, x: Tensor, w: LayerWeights, o: LayerOptions): { y: Tensor; kept: KeptLayer } {
-  const h = layernorm(pass, x, w.ln1.w, w.ln1.b, o.eps);                    // [B, T, D]
-  const qkv = matmul(pass, h, w.qkv.w, w.qkv.b);                              // [B, T, 3D]
-  const a = attention(pass, qkv, o.heads, { causal: o.causal });              // [B, T, D]
-  const x1 = matmul(pass, a, w.out.w, w.out.b, { residual: x });              // x + out_proj(a)
+export function layerForwardKeep(
+  pass: Pass,
+  x: Tensor,
+  w: LayerWeights,
+  o: LayerOptions,
+): { y: Tensor; kept: KeptLayer } {
+  const h = layernorm(pass, x, w.ln1.w, w.ln1.b, o.eps); // [B, T, D]
+  const qkv = matmul(pass, h, w.qkv.w, w.qkv.b); // [B, T, 3D]
+  const a = attention(pass, qkv, o.heads, { causal: o.causal }); // [B, T, D]
+  const x1 = matmul(pass, a, w.out.w, w.out.b, { residual: x }); // x + out_proj(a)
   const h2 = layernorm(pass, x1, w.ln2.w, w.ln2.b, o.eps);
-  const f = matmul(pass, h2, w.fc1.w, w.fc1.b);                               // [B, T, M]
+  const f = matmul(pass, h2, w.fc1.w, w.fc1.b); // [B, T, M]
   const g = activation(pass, f, o.act);
-  const y = matmul(pass, g, w.fc2.w, w.fc2.b, { residual: x1 });              // x1 + fc2(g)
+  const y = matmul(pass, g, w.fc2.w, w.fc2.b, { residual: x1 }); // x1 + fc2(g)
   pass.free(g);
   return { y, kept: { x, h, qkv, a, x1, h2, f } };
 }
@@ -41,7 +54,14 @@ export function linearBackward(pass: Pass, dy: Tensor, x: Tensor, l: Linear, gra
 }
 
 /** LayerNorm backward with its γ, β gradients accumulated; returns dX. */
-export function layernormBackwardInto(pass: Pass, x: Tensor, n: { w: Tensor; b: Tensor }, dy: Tensor, eps: number, grads: TrainableParams): Tensor {
+export function layernormBackwardInto(
+  pass: Pass,
+  x: Tensor,
+  n: { w: Tensor; b: Tensor },
+  dy: Tensor,
+  eps: number,
+  grads: TrainableParams,
+): Tensor {
   const r = layernormBackward(pass, x, n.w, dy, eps, { params: true });
   grads.accumulate(pass, n.w, r.dgamma!);
   grads.accumulate(pass, n.b, r.dbeta!);
@@ -49,21 +69,28 @@ export function layernormBackwardInto(pass: Pass, x: Tensor, n: { w: Tensor; b: 
 }
 
 /** Backward of one layer from dY: accumulates its parameters' gradients, returns dX, frees `kept`. */
-export function layerBackward(pass: Pass, dy: Tensor, k: KeptLayer, w: LayerWeights, o: LayerOptions, grads: TrainableParams): Tensor {
-  const g = activation(pass, k.f, o.act);                                     // recomputed, not kept
-  const dg = linearBackward(pass, dy, g, w.fc2, grads);                       // [B, T, M]
+export function layerBackward(
+  pass: Pass,
+  dy: Tensor,
+  k: KeptLayer,
+  w: LayerWeights,
+  o: LayerOptions,
+  grads: TrainableParams,
+): Tensor {
+  const g = activation(pass, k.f, o.act); // recomputed, not kept
+  const dg = linearBackward(pass, dy, g, w.fc2, grads); // [B, T, M]
   const df = activationBackward(pass, k.f, dg, o.act);
   pass.free(g, dg, k.f);
-  const dh2 = linearBackward(pass, df, k.h2, w.fc1, grads);                   // [B, T, D]
+  const dh2 = linearBackward(pass, df, k.h2, w.fc1, grads); // [B, T, D]
   const dx1b = layernormBackwardInto(pass, k.x1, w.ln2, dh2, o.eps, grads);
-  const dx1 = add(pass, dy, dx1b);                                            // residual + MLP path
+  const dx1 = add(pass, dy, dx1b); // residual + MLP path
   pass.free(df, dh2, dx1b, k.h2, k.x1);
-  const da = linearBackward(pass, dx1, k.a, w.out, grads);                    // [B, T, D]
+  const da = linearBackward(pass, dx1, k.a, w.out, grads); // [B, T, D]
   const att = attentionBackward(pass, k.qkv, da, o.heads, { causal: o.causal });
   pass.free(da, att.probs, k.a, k.qkv);
-  const dh = linearBackward(pass, att.dqkv, k.h, w.qkv, grads);               // [B, T, D]
+  const dh = linearBackward(pass, att.dqkv, k.h, w.qkv, grads); // [B, T, D]
   const dxb = layernormBackwardInto(pass, k.x, w.ln1, dh, o.eps, grads);
-  const dx = add(pass, dx1, dxb);                                             // residual + attention path
+  const dx = add(pass, dx1, dxb); // residual + attention path
   pass.free(att.dqkv, dh, dxb, dx1, k.h);
   return dx;
 }

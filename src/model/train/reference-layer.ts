@@ -7,7 +7,10 @@ import { activationBackwardRef, activationRef } from '../../kernels/activation/r
 import { attentionBackwardRef, attentionRef } from '../../kernels/attention/reference.ts';
 import { layernormBackwardRef, layernormRef } from '../../kernels/layernorm/reference.ts';
 import {
-  matmulBackwardBiasRef, matmulBackwardInputRef, matmulBackwardWeightRef, matmulRef,
+  matmulBackwardBiasRef,
+  matmulBackwardInputRef,
+  matmulBackwardWeightRef,
+  matmulRef,
 } from '../../kernels/matmul/reference.ts';
 import type { HiddenAct } from '../config.ts';
 
@@ -15,12 +18,41 @@ type F = Float64Array;
 
 /** One layer's parameters (or their gradients), keyed like `LayerWeights`. */
 export interface LayerParamsRef {
-  ln1w: F; ln1b: F; qkvw: F; qkvb: F; outw: F; outb: F; ln2w: F; ln2b: F; fc1w: F; fc1b: F; fc2w: F; fc2b: F;
+  ln1w: F;
+  ln1b: F;
+  qkvw: F;
+  qkvb: F;
+  outw: F;
+  outb: F;
+  ln2w: F;
+  ln2b: F;
+  fc1w: F;
+  fc1b: F;
+  fc2w: F;
+  fc2b: F;
 }
 
-export interface LayerShape { B: number; T: number; D: number; M: number; heads: number; eps: number; act: HiddenAct; causal: boolean }
+export interface LayerShape {
+  B: number;
+  T: number;
+  D: number;
+  M: number;
+  heads: number;
+  eps: number;
+  act: HiddenAct;
+  causal: boolean;
+}
 
-export interface LayerSavedRef { x: F; h: F; qkv: F; a: F; x1: F; h2: F; f: F; g: F }
+export interface LayerSavedRef {
+  x: F;
+  h: F;
+  qkv: F;
+  a: F;
+  x1: F;
+  h2: F;
+  f: F;
+  g: F;
+}
 
 export const addRef = (a: F, b: ArrayLike<number>): F => a.map((v, i) => v + b[i]);
 
@@ -38,7 +70,12 @@ export function layerForwardRef(x: F, p: LayerParamsRef, s: LayerShape): { y: F;
   return { y, saved: { x, h, qkv, a, x1, h2, f, g } };
 }
 
-export function layerBackwardRef(dy: F, sv: LayerSavedRef, p: LayerParamsRef, s: LayerShape): { dx: F; grads: LayerParamsRef } {
+export function layerBackwardRef(
+  dy: F,
+  sv: LayerSavedRef,
+  p: LayerParamsRef,
+  s: LayerShape,
+): { dx: F; grads: LayerParamsRef } {
   const { B, T, D, M, heads, eps, act, causal } = s;
   const n = B * T;
   const dg = matmulBackwardInputRef(dy, p.fc2w, n, D, M);
@@ -61,8 +98,18 @@ export function layerBackwardRef(dy: F, sv: LayerSavedRef, p: LayerParamsRef, s:
   return {
     dx: addRef(dx1, ln1.dx),
     grads: {
-      ln1w: ln1.dgamma, ln1b: ln1.dbeta, qkvw, qkvb, outw, outb,
-      ln2w: ln2.dgamma, ln2b: ln2.dbeta, fc1w, fc1b, fc2w, fc2b,
+      ln1w: ln1.dgamma,
+      ln1b: ln1.dbeta,
+      qkvw,
+      qkvb,
+      outw,
+      outb,
+      ln2w: ln2.dgamma,
+      ln2b: ln2.dbeta,
+      fc1w,
+      fc1b,
+      fc2w,
+      fc2b,
     },
   };
 }

@@ -18,7 +18,11 @@ import { expectedClipTensors, type ClipConfig } from '../config.ts';
 import { batchTextLength, poolingIndex } from '../text.ts';
 import { isDecayed, LOGIT_SCALE_MAX } from './decay.ts';
 import {
-  addRef, layerBackwardRef, layerForwardRef, type LayerParamsRef, type LayerSavedRef, type LayerShape,
+  layerBackwardRef,
+  layerForwardRef,
+  type LayerParamsRef,
+  type LayerSavedRef,
+  type LayerShape,
 } from './reference-layer.ts';
 
 type F = Float64Array;
@@ -41,9 +45,16 @@ export interface LossAndGradsRef {
 }
 
 const LAYER_PARTS: [keyof LayerParamsRef, string][] = [
-  ['ln1w', 'layer_norm1.weight'], ['ln1b', 'layer_norm1.bias'], ['outw', 'self_attn.out_proj.weight'],
-  ['outb', 'self_attn.out_proj.bias'], ['ln2w', 'layer_norm2.weight'], ['ln2b', 'layer_norm2.bias'],
-  ['fc1w', 'mlp.fc1.weight'], ['fc1b', 'mlp.fc1.bias'], ['fc2w', 'mlp.fc2.weight'], ['fc2b', 'mlp.fc2.bias'],
+  ['ln1w', 'layer_norm1.weight'],
+  ['ln1b', 'layer_norm1.bias'],
+  ['outw', 'self_attn.out_proj.weight'],
+  ['outb', 'self_attn.out_proj.bias'],
+  ['ln2w', 'layer_norm2.weight'],
+  ['ln2b', 'layer_norm2.bias'],
+  ['fc1w', 'mlp.fc1.weight'],
+  ['fc1b', 'mlp.fc1.bias'],
+  ['fc2w', 'mlp.fc2.weight'],
+  ['fc2b', 'mlp.fc2.bias'],
 ];
 const QKV = ['q', 'k', 'v'];
 
@@ -59,7 +70,11 @@ function layerParams(p: ParamsRef, prefix: string): LayerParamsRef {
   const cat = (suffix: string) => {
     const parts = QKV.map((x) => get(p, `${prefix}.self_attn.${x}_proj.${suffix}`));
     const all = new Float64Array(parts.reduce((s, a) => s + a.length, 0));
-    parts.reduce((off, a) => (all.set(a, off), off + a.length), 0);
+    let off = 0;
+    for (const a of parts) {
+      all.set(a, off);
+      off += a.length;
+    }
     return all;
   };
   out.qkvw = cat('weight');
@@ -69,13 +84,22 @@ function layerParams(p: ParamsRef, prefix: string): LayerParamsRef {
 
 function setLayerGrads(g: ParamsRef, prefix: string, lg: LayerParamsRef): void {
   for (const [key, part] of LAYER_PARTS) g.set(`${prefix}.${part}`, lg[key]);
-  for (const [suffix, all] of [['weight', lg.qkvw], ['bias', lg.qkvb]] as const) {
+  for (const [suffix, all] of [
+    ['weight', lg.qkvw],
+    ['bias', lg.qkvb],
+  ] as const) {
     const n = all.length / 3;
     QKV.forEach((x, i) => g.set(`${prefix}.self_attn.${x}_proj.${suffix}`, all.slice(i * n, (i + 1) * n)));
   }
 }
 
-function encoderForward(p: ParamsRef, prefix: string, layers: number, x: F, s: LayerShape): { y: F; saved: LayerSavedRef[] } {
+function encoderForward(
+  p: ParamsRef,
+  prefix: string,
+  layers: number,
+  x: F,
+  s: LayerShape,
+): { y: F; saved: LayerSavedRef[] } {
   const saved: LayerSavedRef[] = [];
   for (let i = 0; i < layers; i++) {
     const r = layerForwardRef(x, layerParams(p, `${prefix}.encoder.layers.${i}`), s);
@@ -106,10 +130,27 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
   const Dv = vc.hiddenSize;
   const G = Math.floor(vc.imageSize / vc.patchSize);
   const Tv = 1 + G * G;
-  const vs: LayerShape = { B, T: Tv, D: Dv, M: vc.intermediateSize, heads: vc.numHeads, eps: vc.layerNormEps, act: vc.hiddenAct, causal: false };
-  const emb = patchEmbedRef(batch.pixels, get(p, 'vision_model.embeddings.patch_embedding.weight'),
-    get(p, 'vision_model.embeddings.class_embedding'), get(p, 'vision_model.embeddings.position_embedding.weight'),
-    B, vc.numChannels, vc.imageSize, vc.patchSize, Dv);
+  const vs: LayerShape = {
+    B,
+    T: Tv,
+    D: Dv,
+    M: vc.intermediateSize,
+    heads: vc.numHeads,
+    eps: vc.layerNormEps,
+    act: vc.hiddenAct,
+    causal: false,
+  };
+  const emb = patchEmbedRef(
+    batch.pixels,
+    get(p, 'vision_model.embeddings.patch_embedding.weight'),
+    get(p, 'vision_model.embeddings.class_embedding'),
+    get(p, 'vision_model.embeddings.position_embedding.weight'),
+    B,
+    vc.numChannels,
+    vc.imageSize,
+    vc.patchSize,
+    Dv,
+  );
   const preW = get(p, 'vision_model.pre_layrnorm.weight');
   const x0 = layernormRef(emb, preW, get(p, 'vision_model.pre_layrnorm.bias'), Dv, vc.layerNormEps);
   const venc = encoderForward(p, 'vision_model', vc.numLayers, x0, vs);
@@ -125,8 +166,24 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
   const Tt = batchTextLength(batch.ids, tc.eosTokenId); // the causal mask: later positions cannot matter
   const ids = batch.ids.flatMap((row) => Array.from(row).slice(0, Tt));
   const eot = batch.ids.map((row) => poolingIndex(row, tc.eosTokenId));
-  const ts: LayerShape = { B, T: Tt, D: Dt, M: tc.intermediateSize, heads: tc.numHeads, eps: tc.layerNormEps, act: tc.hiddenAct, causal: true };
-  const t0 = embeddingRef(ids, get(p, 'text_model.embeddings.token_embedding.weight'), get(p, 'text_model.embeddings.position_embedding.weight'), B, Tt, Dt);
+  const ts: LayerShape = {
+    B,
+    T: Tt,
+    D: Dt,
+    M: tc.intermediateSize,
+    heads: tc.numHeads,
+    eps: tc.layerNormEps,
+    act: tc.hiddenAct,
+    causal: true,
+  };
+  const t0 = embeddingRef(
+    ids,
+    get(p, 'text_model.embeddings.token_embedding.weight'),
+    get(p, 'text_model.embeddings.position_embedding.weight'),
+    B,
+    Tt,
+    Dt,
+  );
   const tenc = encoderForward(p, 'text_model', tc.numLayers, t0, ts);
   const eotRows = gatherRowsRef(tenc.y, eot, B, Tt, Dt); // final_layer_norm is per row: gather first
   const finW = get(p, 'text_model.final_layer_norm.weight');
@@ -149,7 +206,14 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
   const post = layernormBackwardRef(cls, postW, matmulBackwardInputRef(dImg, vProj, B, P, Dv), Dv, vc.layerNormEps);
   grads.set('vision_model.post_layernorm.weight', post.dgamma);
   grads.set('vision_model.post_layernorm.bias', post.dbeta);
-  const dx0 = encoderBackward(p, grads, 'vision_model', gatherRowsBackwardRef(post.dx, zeros, B, Tv, Dv), venc.saved, vs);
+  const dx0 = encoderBackward(
+    p,
+    grads,
+    'vision_model',
+    gatherRowsBackwardRef(post.dx, zeros, B, Tv, Dv),
+    venc.saved,
+    vs,
+  );
   const pre = layernormBackwardRef(emb, preW, dx0, Dv, vc.layerNormEps);
   grads.set('vision_model.pre_layrnorm.weight', pre.dgamma);
   grads.set('vision_model.pre_layrnorm.bias', pre.dbeta);
@@ -176,22 +240,37 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
 }
 
 export interface OptimizerRef {
-  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
   /** Clip gradients to this global L2 norm first (none when absent). */
   gradClipNorm?: number;
 }
 
 /** AdamW's moments per parameter and the step count. */
-export interface AdamStateRef { step: number; m: ParamsRef; v: ParamsRef }
+export interface AdamStateRef {
+  step: number;
+  m: ParamsRef;
+  v: ParamsRef;
+}
 
 export function newAdamStateRef(): AdamStateRef {
   return { step: 0, m: new Map(), v: new Map() };
 }
 
 /** One AdamW step over every parameter (in place), with the decay mask and the logit-scale clamp. */
-export function adamwStepRef(p: ParamsRef, grads: ParamsRef, state: AdamStateRef, cfg: ClipConfig, o: OptimizerRef): void {
+export function adamwStepRef(
+  p: ParamsRef,
+  grads: ParamsRef,
+  state: AdamStateRef,
+  cfg: ClipConfig,
+  o: OptimizerRef,
+): void {
   state.step++;
-  const gradScale = o.gradClipNorm === undefined ? 1 : clipCoefficientRef(globalGradNormRef([...grads.values()]), o.gradClipNorm);
+  const gradScale =
+    o.gradClipNorm === undefined ? 1 : clipCoefficientRef(globalGradNormRef([...grads.values()]), o.gradClipNorm);
   for (const { name, shape } of expectedClipTensors(cfg)) {
     const x = get(p, name);
     if (!state.m.has(name)) {
@@ -199,11 +278,15 @@ export function adamwStepRef(p: ParamsRef, grads: ParamsRef, state: AdamStateRef
       state.v.set(name, new Float64Array(x.length));
     }
     const h: AdamwHyper = {
-      lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, step: state.step, gradScale,
+      lr: o.lr,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      eps: o.eps,
+      step: state.step,
+      gradScale,
       weightDecay: isDecayed(name, shape) ? o.weightDecay : 0,
       clampMax: name === 'logit_scale' ? LOGIT_SCALE_MAX : undefined,
     };
     adamwRef(x, get(grads, name), state.m.get(name)!, state.v.get(name)!, h);
   }
 }
-

@@ -8,6 +8,7 @@ export type LrScheduler = 'cosine' | 'const';
 export function learningRate(kind: LrScheduler, baseLr: number, warmup: number, steps: number, step: number): number {
   if (step < warmup) return (baseLr * (step + 1)) / warmup;
   if (kind === 'const') return baseLr;
-  const e = step - warmup, es = steps - warmup;
+  const e = step - warmup,
+    es = steps - warmup;
   return es > 0 ? 0.5 * (1 + Math.cos((Math.PI * e) / es)) * baseLr : baseLr;
 }

@@ -42,7 +42,14 @@ export interface OptimizerHyper {
 }
 
 /** A micro-batch as the GPU passes take it. */
-interface Inputs { B: number; pixels: Float32Array; ids: Uint32Array; T: number; pool: Uint32Array; segments: Uint32Array }
+interface Inputs {
+  B: number;
+  pixels: Float32Array;
+  ids: Uint32Array;
+  T: number;
+  pool: Uint32Array;
+  segments: Uint32Array;
+}
 
 function inputs(batch: TrainBatch, cfg: ClipConfig, from: number, to: number): Inputs {
   const S = cfg.vision.imageSize;
@@ -66,17 +73,31 @@ export function checkBatch(batch: TrainBatch, cfg: ClipConfig): void {
   const S = cfg.vision.imageSize;
   if (B < 2) throw new ClipError('input', `A contrastive batch needs at least 2 image-caption pairs, got ${B}.`);
   if (batch.pixels.length !== B * 3 * S * S) {
-    throw new ClipError('input', `The batch has ${B} captions but ${batch.pixels.length / (3 * S * S)} images of [3, ${S}, ${S}].`);
+    throw new ClipError(
+      'input',
+      `The batch has ${B} captions but ${batch.pixels.length / (3 * S * S)} images of [3, ${S}, ${S}].`,
+    );
   }
   batch.ids.forEach((row, b) => {
-    if (row.length > cfg.text.maxPositions) throw new ClipError('input', `Caption ${b} has ${row.length} tokens; the model takes ${cfg.text.maxPositions}.`);
+    if (row.length > cfg.text.maxPositions)
+      throw new ClipError('input', `Caption ${b} has ${row.length} tokens; the model takes ${cfg.text.maxPositions}.`);
     for (let i = 0; i < row.length; i++) {
-      if (!(row[i] >= 0 && row[i] < cfg.text.vocabSize)) throw new ClipError('input', `Caption ${b}: token id ${row[i]} is outside the vocabulary (${cfg.text.vocabSize}).`);
+      if (!(row[i] >= 0 && row[i] < cfg.text.vocabSize))
+        throw new ClipError(
+          'input',
+          `Caption ${b}: token id ${row[i]} is outside the vocabulary (${cfg.text.vocabSize}).`,
+        );
     }
   });
 }
 
-interface Upload { pixels: Tensor; ids: Tensor; pool: Tensor; zeros: Tensor; segments: Tensor }
+interface Upload {
+  pixels: Tensor;
+  ids: Tensor;
+  pool: Tensor;
+  zeros: Tensor;
+  segments: Tensor;
+}
 
 function upload(pass: Pass, x: Inputs, cfg: ClipConfig): Upload {
   const S = cfg.vision.imageSize;
@@ -93,7 +114,7 @@ function upload(pass: Pass, x: Inputs, cfg: ClipConfig): Upload {
 function contrastiveHead(pass: Pass, img: Tensor, txt: Tensor, params: TrainableParams) {
   const imgU = l2norm(pass, img);
   const txtU = l2norm(pass, txt);
-  const S = matmul(pass, imgU, txtU, null);                                 // [B, B] cosines
+  const S = matmul(pass, imgU, txtU, null); // [B, B] cosines
   const cl = contrastiveLoss(pass, S, params.logitScale);
   accumulate(pass, params.gradOf(params.logitScale), cl.lossAndDScale, { n: 1, srcOffset: 1 });
   const dImg = l2normBackward(pass, img, matmulBackwardInput(pass, cl.dS, txtU));
@@ -109,7 +130,12 @@ export interface GradientResult {
 
 /** Forward and backward of one batch: every parameter's gradient accumulated into `params`. */
 export async function computeGradients(
-  ctx: GpuContext, cfg: ClipConfig, w: ClipWeights, params: TrainableParams, batch: TrainBatch, accumFreq = 1,
+  ctx: GpuContext,
+  cfg: ClipConfig,
+  w: ClipWeights,
+  params: TrainableParams,
+  batch: TrainBatch,
+  accumFreq = 1,
 ): Promise<GradientResult> {
   checkBatch(batch, cfg);
   const B = batch.ids.length;
@@ -136,7 +162,8 @@ export async function computeGradients(
 
   // 1. every micro-batch's embeddings (the same forward as below, activations dropped)
   const P = cfg.projectionDim;
-  const img = new Float32Array(B * P), txt = new Float32Array(B * P);
+  const img = new Float32Array(B * P),
+    txt = new Float32Array(B * P);
   for (let i = 0; i < k; i++) {
     const pass = ctx.pass();
     const u = upload(pass, micro[i], cfg);
@@ -168,9 +195,18 @@ export interface OptimizerResult {
 }
 
 /** One AdamW step over every parameter (gradients zeroed afterwards); `step` is 1-based. */
-export async function applyGradients(ctx: GpuContext, params: TrainableParams, hyper: OptimizerHyper, step: number): Promise<OptimizerResult> {
+export async function applyGradients(
+  ctx: GpuContext,
+  params: TrainableParams,
+  hyper: OptimizerHyper,
+  step: number,
+): Promise<OptimizerResult> {
   const pass = ctx.pass();
-  const norm = gradNorm(pass, params.list.map((p) => p.grad), hyper.gradClipNorm);
+  const norm = gradNorm(
+    pass,
+    params.list.map((p) => p.grad),
+    hyper.gradClipNorm,
+  );
   const h = pass.input([7], adamwHyper({ ...hyper, step }));
   for (const p of params.list) adamw(pass, p, h, norm, { decay: p.decay, clampMax: p.clampMax });
   const [n, scale] = await pass.run([norm, params.logitScale]);

@@ -8,7 +8,14 @@ import type { GpuContext } from '../../kernels/runtime.ts';
 import type { ClipConfig } from '../config.ts';
 import type { ClipWeights } from '../weights.ts';
 import { TrainableParams } from './grads.ts';
-import { applyGradients, computeGradients, type GradientResult, type OptimizerHyper, type OptimizerResult, type TrainBatch } from './step.ts';
+import {
+  applyGradients,
+  computeGradients,
+  type GradientResult,
+  type OptimizerHyper,
+  type OptimizerResult,
+  type TrainBatch,
+} from './step.ts';
 
 export interface TrainerOptions extends Partial<OptimizerHyper> {
   /** Micro-batches per batch (open_clip's --accum-freq): memory holds one micro-batch's activations. */
@@ -43,11 +50,20 @@ export class Trainer {
   /** Optimizer steps taken (AdamW's t). */
   step = 0;
 
-  constructor(readonly ctx: GpuContext, readonly config: ClipConfig, readonly weights: ClipWeights, options: TrainerOptions = {}) {
+  constructor(
+    readonly ctx: GpuContext,
+    readonly config: ClipConfig,
+    readonly weights: ClipWeights,
+    options: TrainerOptions = {},
+  ) {
     const { accumFreq, ...hyper } = options;
-    this.hyper = { ...TRAINER_DEFAULTS, ...Object.fromEntries(Object.entries(hyper).filter(([, v]) => v !== undefined)) };
+    this.hyper = {
+      ...TRAINER_DEFAULTS,
+      ...Object.fromEntries(Object.entries(hyper).filter(([, v]) => v !== undefined)),
+    };
     this.accumFreq = accumFreq ?? 1;
-    if (!(Number.isInteger(this.accumFreq) && this.accumFreq >= 1)) throw new ClipError('input', `accumFreq must be a whole number >= 1, got ${accumFreq}.`);
+    if (!(Number.isInteger(this.accumFreq) && this.accumFreq >= 1))
+      throw new ClipError('input', `accumFreq must be a whole number >= 1, got ${accumFreq}.`);
     this.params = new TrainableParams(ctx, weights);
   }
 

@@ -1,11 +1,11 @@
 /** <clip-benchmark>: the kernel benchmark of `clip-webgpu bench` in the playground, on the loaded model's device. */
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { e2eChart, kernelChart, type BarChartLayout } from '../../../../bench/chart.ts';
-import { measureE2e } from '../../../../bench/e2e.ts';
-import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport } from '../../../../bench/report.ts';
-import { QUICK_HARNESS, addE2e, bestVersions, runKernelBench } from '../../../../bench/run.ts';
-import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../../../../bench/shapes.ts';
+import { e2eChart, kernelChart, type BarChartLayout } from '../../../bench/chart.ts';
+import { measureE2e } from '../../../bench/e2e.ts';
+import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport } from '../../../bench/report.ts';
+import { QUICK_HARNESS, addE2e, bestVersions, runKernelBench } from '../../../bench/run.ts';
+import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../../../bench/shapes.ts';
 import { ClipError } from '../../../errors.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { emit } from '../../shared-model.ts';

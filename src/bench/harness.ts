@@ -13,7 +13,7 @@
  *
  * No result here is asserted on: these are benchmarks, not timed tests.
  */
-import type { GpuContext, Pass, Tensor } from '../src/kernels/runtime.ts';
+import type { GpuContext, Pass, Tensor } from '../kernels/runtime.ts';
 
 export type TimingMethod = 'timestamp-query' | 'wall';
 
@@ -28,6 +28,8 @@ export interface BenchCase {
   role?: string;
   /** How many times one forward pass of `group` runs it (for the per-op breakdown). */
   calls?: number;
+  /** Ops with several versions: the adapter kinds that run this one ([] = bench only; src/kernels/versions.ts). */
+  chosenBy?: readonly string[];
   /** Floating-point operations of one run (a fused multiply-add counts 2). */
   flops: number;
   /** Bytes one run must move at least: every input read once, every output written once. */
@@ -58,6 +60,8 @@ export interface BenchResult {
   group?: string;
   role?: string;
   calls?: number;
+  /** Ops with several versions: the adapter kinds that run this version when nothing is forced ([] = kept for the benchmark only). */
+  chosen_by?: string[];
   /** False when the output disagreed with the CPU reference (then nothing was timed) or the run failed. */
   valid: boolean;
   error?: string;
@@ -200,6 +204,7 @@ function submitRuns(ctx: GpuContext, inst: CaseInstance, reps: number): Promise<
 function emptyResult(c: BenchCase, method: TimingMethod): BenchResult {
   return {
     op: c.op, version: c.version, shape: c.shape, group: c.group, role: c.role, calls: c.calls,
+    ...(c.chosenBy ? { chosen_by: [...c.chosenBy] } : {}),
     valid: false, max_abs_diff: null, tolerance: null, ms: null, ms_min: null, ms_max: null,
     samples: 0, reps: 0, method, flops: c.flops, bytes: c.bytes, gflops: null, gbps: null, peak_share: null,
   };

@@ -2,10 +2,9 @@
  * The benchmark document (`clip-webgpu bench --json`, the page) and its tables, shared by the CLI
  * and the page so both say the same thing.
  */
-import type { AdapterSummary } from '../src/kernels/runtime.ts';
+import type { AdapterSummary } from '../kernels/runtime.ts';
 import type { BenchResult, Peak, TimingMethod } from './harness.ts';
 import type { E2eResult } from './e2e.ts';
-import type { PeerResult } from './peer-ort.ts';
 
 export interface BenchReport {
   adapter: AdapterSummary & { timing: TimingMethod; peak: Peak | null };
@@ -19,6 +18,29 @@ export interface BenchReport {
   peer: PeerSummary | null;
   /** Things the reader should know (skipped parts, extrapolations, ops with unbenchmarked versions). */
   notes: string[];
+}
+
+/** onnxruntime-web's providers the peer runs (bench/peer-ort.ts, a dev-only module outside src/). */
+export type PeerProvider = 'webgpu' | 'wasm';
+
+/** One provider's results from bench/peer-ort.ts (defined here so the report never imports bench/). */
+export interface PeerResult {
+  provider: PeerProvider;
+  /** Session creation for both models, ms (includes the first graph optimization). */
+  session_ms: number;
+  image_ms: number;
+  image_batch: number;
+  image_batch_ms: number | null;
+  text_batch: number;
+  /** Median ms of one text batch. */
+  text_ms: number;
+  /** Positions per prompt the peer ran (the batch's longest prompt). */
+  text_tokens: number;
+  text_prompts_per_s: number;
+  samples: number;
+  /** Max |ours - peer| on the batch-1 image embedding and on the text batch's embeddings. */
+  image_max_abs_diff: number;
+  text_max_abs_diff: number;
 }
 
 export interface PeerSummary {
@@ -73,7 +95,7 @@ export function pct(x: number | null | undefined): string {
 
 /** Rows (header first) of the kernel table. */
 export function kernelRows(results: readonly BenchResult[]): string[][] {
-  const rows = [['op', 'version', 'shape', 'where', 'ms', 'GFLOP/s', 'GB/s', 'of peak', 'samples', 'max |diff|']];
+  const rows = [['op', 'version', 'shape', 'where', 'ms', 'GFLOP/s', 'GB/s', 'of peak', 'samples', 'max |diff|', 'chosen by']];
   for (const r of results) {
     rows.push([
       r.op, r.version, r.shape, [r.group, r.role].filter(Boolean).join(' '),
@@ -81,9 +103,16 @@ export function kernelRows(results: readonly BenchResult[]): string[][] {
       r.valid ? fmt(r.gflops) : '–', r.valid ? fmt(r.gbps) : '–', pct(r.peak_share),
       r.valid ? `${r.samples}x${r.reps}` : (r.error ?? '').slice(0, 60),
       r.max_abs_diff === null ? '–' : r.max_abs_diff.toExponential(1),
+      chosenBy(r),
     ]);
   }
   return rows;
+}
+
+/** Which adapter kinds run this version ('bench only' when none does; '' for single-version ops). */
+export function chosenBy(r: Pick<BenchResult, 'chosen_by'>): string {
+  if (!r.chosen_by) return '';
+  return r.chosen_by.length ? r.chosen_by.join(', ') : 'bench only';
 }
 
 export function breakdownRows(b: Breakdown): string[][] {

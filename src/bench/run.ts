@@ -6,10 +6,10 @@
  * Engine-generic: nothing here touches the peer (onnxruntime-web), so the playground imports it
  * without pulling an ML runtime into its bundle.
  */
-import type { GpuContext } from '../src/kernels/runtime.ts';
+import type { GpuContext } from '../kernels/runtime.ts';
 import type { E2eInputs, E2eResult } from './e2e.ts';
 import { runCases, type BenchCase, type BenchResult, type HarnessOptions } from './harness.ts';
-import { towerCases, unwiredVersions } from './kernels.ts';
+import { towerCases } from './cases.ts';
 import { probePeak } from './peak.ts';
 import { breakdown, fmt, type BenchReport } from './report.ts';
 import type { TowerShape } from './shapes.ts';
@@ -38,11 +38,9 @@ export async function runKernelBench(ctx: GpuContext, shapes: readonly TowerShap
   const harness = options.harness ?? QUICK_HARNESS;
   const status = options.onStatus ?? (() => {});
   const notes: string[] = [];
-  const unwired = unwiredVersions();
-  if (unwired.length) notes.push(`versions not benchmarked yet (bench/kernels.ts passes no version to these ops): ${unwired.join('; ')}`);
   status(`adapter ${ctx.adapter.description}; probing peak FMA throughput and copy bandwidth`);
   const peak = await probePeak(ctx, harness, options.peakSize);
-  const cases = shapes.flatMap((s) => towerCases(s, { adapter: ctx.adapter }));
+  const cases = shapes.flatMap((s) => towerCases(s, ctx.adapter));
   const kernels = await runCases(ctx, cases, {
     ...harness,
     onCase: (c, i, n) => status(`kernel ${i + 1}/${n}: ${caseLabel(c)}`, i, n),

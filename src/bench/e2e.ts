@@ -7,9 +7,9 @@
  * Each time is wall time around the public API call (upload, every dispatch, readback), after a
  * warm-up call that compiles the pipelines; the median of the samples is reported.
  */
-import { batchTextLength } from '../src/model/text.ts';
-import type { ClipModel } from '../src/model/clip.ts';
-import { IMAGENET_TEMPLATES } from '../src/model/templates.ts';
+import { batchTextLength } from '../model/text.ts';
+import type { ClipModel } from '../model/clip.ts';
+import { IMAGENET_TEMPLATES } from '../model/templates.ts';
 import { median, rand } from './harness.ts';
 
 export interface E2eOptions {

@@ -1,71 +1,45 @@
 /**
- * The table of benchmark cases: every forward op CLIP runs, at the shapes of shapes.ts, in every
- * version its folder exports, each with its CPU reference, its FLOP count and its minimum traffic.
- *
- * Versions follow matmul's pattern: a kernel folder exports `<OP>_VERSIONS = { v1, v2, ... }` and
- * its dispatcher takes `{ version }`. `versionsOf` finds that export; a new version of matmul is
- * benchmarked with no change here. An op whose dispatcher gains a version option needs its
- * `record` below to pass it on (`unwiredVersions` names any op where that is missing).
+ * The table of benchmark cases: every forward op CLIP runs, at the shapes of shapes.ts, each with its
+ * CPU reference, its FLOP count and its minimum traffic. Ops with several versions are enumerated from
+ * their version tables (src/kernels/versions.ts: `MATMUL`, `ATTENTION`, `LAYERNORM`, `PATCH_EMBED`),
+ * skipping the versions whose `supports` rules out the shape or the adapter (they would time their
+ * fallback under another name): a new version in a table is benchmarked with no change here.
  */
-import type { AdapterSummary, GpuContext, Pass, Tensor } from '../src/kernels/runtime.ts';
-import type { LayernormVersion } from '../src/kernels/layernorm/layernorm.ts';
-import type { PatchEmbedVersion } from '../src/kernels/patch-embed/patch-embed.ts';
-import type { AttentionVersion } from '../src/kernels/attention/attention.ts';
-import * as matmulModule from '../src/kernels/matmul/matmul.ts';
-import * as layernormModule from '../src/kernels/layernorm/layernorm.ts';
-import * as softmaxModule from '../src/kernels/softmax/softmax.ts';
-import * as attentionModule from '../src/kernels/attention/attention.ts';
-import * as activationModule from '../src/kernels/activation/activation.ts';
-import * as addModule from '../src/kernels/add/add.ts';
-import * as patchEmbedModule from '../src/kernels/patch-embed/patch-embed.ts';
-import * as embeddingModule from '../src/kernels/embedding/embedding.ts';
-import * as l2normModule from '../src/kernels/l2norm/l2norm.ts';
-import * as gatherRowsModule from '../src/kernels/gather-rows/gather-rows.ts';
-import { matmulRef } from '../src/kernels/matmul/reference.ts';
-import { layernormRef } from '../src/kernels/layernorm/reference.ts';
-import { softmaxRef } from '../src/kernels/softmax/reference.ts';
-import { attentionRef } from '../src/kernels/attention/reference.ts';
-import { activationRef } from '../src/kernels/activation/reference.ts';
-import { addRef } from '../src/kernels/add/reference.ts';
-import { patchEmbedRef } from '../src/kernels/patch-embed/reference.ts';
-import { embeddingRef } from '../src/kernels/embedding/reference.ts';
-import { l2normRef } from '../src/kernels/l2norm/reference.ts';
-import { gatherRowsRef } from '../src/kernels/gather-rows/reference.ts';
-import type { Activation } from '../src/kernels/activation/activation.ts';
+import type { AdapterSummary, GpuContext, Pass, Tensor } from '../kernels/runtime.ts';
+import { chosenBy, supports, versionNames, type KernelOp } from '../kernels/versions.ts';
+import { matmul, MATMUL, type MatmulShape, type MatmulVersion } from '../kernels/matmul/matmul.ts';
+import { layernorm, LAYERNORM, type LayernormVersion } from '../kernels/layernorm/layernorm.ts';
+import { softmax } from '../kernels/softmax/softmax.ts';
+import { attention, ATTENTION, type AttentionVersion } from '../kernels/attention/attention.ts';
+import { activation, type Activation } from '../kernels/activation/activation.ts';
+import { add } from '../kernels/add/add.ts';
+import { patchEmbed, PATCH_EMBED, type PatchEmbedVersion } from '../kernels/patch-embed/patch-embed.ts';
+import { embedding } from '../kernels/embedding/embedding.ts';
+import { l2norm } from '../kernels/l2norm/l2norm.ts';
+import { gatherRows } from '../kernels/gather-rows/gather-rows.ts';
+import { matmulRef } from '../kernels/matmul/reference.ts';
+import { layernormRef } from '../kernels/layernorm/reference.ts';
+import { softmaxRef } from '../kernels/softmax/reference.ts';
+import { attentionRef } from '../kernels/attention/reference.ts';
+import { activationRef } from '../kernels/activation/reference.ts';
+import { addRef } from '../kernels/add/reference.ts';
+import { patchEmbedRef } from '../kernels/patch-embed/reference.ts';
+import { embeddingRef } from '../kernels/embedding/reference.ts';
+import { l2normRef } from '../kernels/l2norm/reference.ts';
+import { gatherRowsRef } from '../kernels/gather-rows/reference.ts';
 import { checkRows, maxAbsDiff, pickRows, rand, sampleRows, type BenchCase, type CaseInstance, type Check } from './harness.ts';
 import type { TowerShape } from './shapes.ts';
 
 /** CPU reference work allowed per validation (multiply-adds): larger outputs are checked on sampled rows. */
 const CHECK_BUDGET = 40e6;
 
-type Module = Record<string, unknown>;
+/** The ops with several versions, as the benchmark enumerates them. */
+export const VERSIONED_OPS: readonly KernelOp<any, string>[] = [MATMUL, ATTENTION, LAYERNORM, PATCH_EMBED];
 
-/** The keys of the module's `*_VERSIONS` export, or ['v1'] when it has none. */
-export function versionsOf(module: Module): string[] {
-  const entry = Object.entries(module).find(([k, v]) => k.endsWith('_VERSIONS') && v && typeof v === 'object');
-  return entry ? Object.keys(entry[1] as object) : ['v1'];
+/** The versions of `op` that run `shape` on `adapter` themselves (no fallback). */
+export function versionsFor<S, V extends string>(op: KernelOp<S, V>, shape: S, adapter: AdapterSummary): V[] {
+  return versionNames(op).filter((v) => supports(op, v, shape, adapter));
 }
-
-/** Ops whose folder exports several versions the case builders below cannot select yet. */
-export function unwiredVersions(): string[] {
-  const out: string[] = [];
-  for (const [op, m] of Object.entries(UNVERSIONED)) {
-    const v = versionsOf(m);
-    if (v.length > 1) out.push(`${op} (${v.join(', ')})`);
-  }
-  return out;
-}
-
-/** Folders whose dispatcher takes no version yet (timed as 'v1'). */
-const UNVERSIONED: Record<string, Module> = {
-  softmax: softmaxModule, activation: activationModule,
-  add: addModule, embedding: embeddingModule, l2norm: l2normModule, 'gather-rows': gatherRowsModule,
-};
-
-export const MATMUL_VERSION_NAMES: string[] = versionsOf(matmulModule);
-export const ATTENTION_VERSION_NAMES: string[] = versionsOf(attentionModule);
-export const LAYERNORM_VERSION_NAMES: string[] = versionsOf(layernormModule);
-export const PATCH_EMBED_VERSION_NAMES: string[] = versionsOf(patchEmbedModule);
 
 interface Inputs {
   ctx: GpuContext;
@@ -94,7 +68,8 @@ export function matmulCase(M: number, N: number, K: number, opts: {
   const { act, residual } = opts;
   const epilogue = `${act ? ` +${act}` : ''}${residual ? ' +residual' : ''}`;
   return {
-    op: 'matmul', version, shape: `M=${M} N=${N} K=${K}${epilogue}`, group: opts.group, role: opts.role, calls: opts.calls,
+    op: 'matmul', version, chosenBy: chosenBy(MATMUL, version as MatmulVersion), shape: `M=${M} N=${N} K=${K}${epilogue}`,
+    group: opts.group, role: opts.role, calls: opts.calls,
     flops: 2 * M * N * K + (bias ? M * N : 0) + (residual ? M * N : 0),
     bytes: 4 * (M * K + N * K + M * N + (bias ? N : 0) + (residual ? M * N : 0)),
     setup(ctx) {
@@ -102,9 +77,7 @@ export function matmulCase(M: number, N: number, K: number, opts: {
       const inputs = upload(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]], [r, residual ? [M, N] : [1]]]);
       const [tx, tw, tb, tr] = inputs.tensors;
       return instance(inputs,
-        (pass) => matmulModule.matmul(pass, tx, tw, bias ? tb : null, {
-          version: version as matmulModule.MatmulVersion, act, residual: residual ? tr : undefined,
-        }),
+        (pass) => matmul(pass, tx, tw, bias ? tb : null, { version: version as MatmulVersion, act, residual: residual ? tr : undefined }),
         (out) => {
           const rows = sampleRows(M, CHECK_BUDGET / (N * K));
           let ref = matmulRef(pickRows(x, K, rows), w, bias ? b : null, rows.length, N, K);
@@ -119,14 +92,14 @@ export function matmulCase(M: number, N: number, K: number, opts: {
 export function layernormCase(rows: number, D: number, meta: CaseMeta & { version?: string } = {}): BenchCase {
   const version = meta.version ?? 'v1';
   return {
-    op: 'layernorm', version, shape: `rows=${rows} D=${D}`, ...meta,
+    op: 'layernorm', version, chosenBy: chosenBy(LAYERNORM, version as LayernormVersion), shape: `rows=${rows} D=${D}`, ...meta,
     flops: 8 * rows * D,
     bytes: 4 * (2 * rows * D + 2 * D),
     setup(ctx) {
       const x = rand(rows * D, 4, 3).map((v) => v + 10), g = rand(D, 5), b = rand(D, 6);
       const inputs = upload(ctx, [[x, [rows, D]], [g, [D]], [b, [D]]]);
       const [tx, tg, tb] = inputs.tensors;
-      return instance(inputs, (pass) => layernormModule.layernorm(pass, tx, tg, tb, 1e-5, { version: version as layernormModule.LayernormVersion }), (out) => {
+      return instance(inputs, (pass) => layernorm(pass, tx, tg, tb, 1e-5, { version: version as LayernormVersion }), (out) => {
         const r = sampleRows(rows, CHECK_BUDGET / (4 * D));
         return checkRows(out, D, r, layernormRef(pickRows(x, D, r), g, b, D, 1e-5), 2e-5);
       });
@@ -143,7 +116,7 @@ export function softmaxCase(rows: number, N: number, meta: CaseMeta = {}): Bench
       const x = rand(rows * N, 7, 5);
       const inputs = upload(ctx, [[x, [rows, N]]]);
       const [tx] = inputs.tensors;
-      return instance(inputs, (pass) => softmaxModule.softmax(pass, tx), (out) => {
+      return instance(inputs, (pass) => softmax(pass, tx), (out) => {
         const r = sampleRows(rows, CHECK_BUDGET / (4 * N));
         return checkRows(out, N, r, softmaxRef(pickRows(x, N, r), N), 1e-6);
       });
@@ -161,14 +134,15 @@ export function attentionFlops(B: number, T: number, D: number, heads: number, c
 export function attentionCase(B: number, T: number, D: number, heads: number, causal: boolean, meta: CaseMeta & { version?: string } = {}): BenchCase {
   const version = meta.version ?? 'v1';
   return {
-    op: 'attention', ...meta, version, shape: `B=${B} T=${T} D=${D} heads=${heads}${causal ? ' causal' : ''}`,
+    op: 'attention', ...meta, version, chosenBy: chosenBy(ATTENTION, version as AttentionVersion),
+    shape: `B=${B} T=${T} D=${D} heads=${heads}${causal ? ' causal' : ''}`,
     flops: attentionFlops(B, T, D, heads, causal),
     bytes: 4 * (B * T * 3 * D + B * T * D),
     setup(ctx) {
       const qkv = rand(B * T * 3 * D, 8, 2);
       const inputs = upload(ctx, [[qkv, [B, T, 3 * D]]]);
       const [t] = inputs.tensors;
-      return instance(inputs, (pass) => attentionModule.attention(pass, t, heads, { causal, version: version as attentionModule.AttentionVersion }), (out) => {
+      return instance(inputs, (pass) => attention(pass, t, heads, { causal, version: version as AttentionVersion }), (out) => {
         const bs = sampleRows(B, CHECK_BUDGET / (2 * T * T * D));
         const ref = attentionRef(pickRows(qkv, T * 3 * D, bs), bs.length, T, D, heads, causal);
         return checkRows(out, T * D, bs, ref, 2e-6 * D);
@@ -186,7 +160,7 @@ export function activationCase(n: number, act: Activation, meta: CaseMeta = {}):
       const x = rand(n, 9, 12);
       const inputs = upload(ctx, [[x, [n]]]);
       const [t] = inputs.tensors;
-      return instance(inputs, (pass) => activationModule.activation(pass, t, act),
+      return instance(inputs, (pass) => activation(pass, t, act),
         (out) => ({ maxAbsDiff: maxAbsDiff(out, activationRef(x, act)), tolerance: 3e-6, compared: n }));
     },
   };
@@ -201,7 +175,7 @@ export function addCase(n: number, meta: CaseMeta = {}): BenchCase {
       const a = rand(n, 10), b = rand(n, 11);
       const inputs = upload(ctx, [[a, [n]], [b, [n]]]);
       const [ta, tb] = inputs.tensors;
-      return instance(inputs, (pass) => addModule.add(pass, ta, tb),
+      return instance(inputs, (pass) => add(pass, ta, tb),
         (out) => ({ maxAbsDiff: maxAbsDiff(out, addRef(a, b)), tolerance: 0, compared: n }));
     },
   };
@@ -213,14 +187,14 @@ export function patchEmbedCase(B: number, S: number, P: number, D: number, meta:
   const G = Math.floor(S / P);
   const T = 1 + G * G;
   return {
-    op: 'patch-embed', version, shape: `B=${B} image=${S} patch=${P} D=${D}`, ...meta,
+    op: 'patch-embed', version, chosenBy: chosenBy(PATCH_EMBED, version as PatchEmbedVersion), shape: `B=${B} image=${S} patch=${P} D=${D}`, ...meta,
     flops: 2 * B * G * G * D * C * P * P + B * T * D,
     bytes: 4 * (B * C * S * S + D * C * P * P + D + T * D + B * T * D),
     setup(ctx) {
       const pix = rand(B * C * S * S, 12), w = rand(D * C * P * P, 13), cls = rand(D, 14), pos = rand(T * D, 15);
       const inputs = upload(ctx, [[pix, [B, C, S, S]], [w, [D, C, P, P]], [cls, [D]], [pos, [T, D]]]);
       const [tp, tw, tc, tpos] = inputs.tensors;
-      return instance(inputs, (pass) => patchEmbedModule.patchEmbed(pass, tp, tw, tc, tpos, { version: version as patchEmbedModule.PatchEmbedVersion }), (out) => {
+      return instance(inputs, (pass) => patchEmbed(pass, tp, tw, tc, tpos, { version: version as PatchEmbedVersion }), (out) => {
         const bs = sampleRows(B, CHECK_BUDGET / (G * G * D * C * P * P));
         const ref = patchEmbedRef(pickRows(pix, C * S * S, bs), w, cls, pos, bs.length, C, S, P, D);
         return checkRows(out, T * D, bs, ref, 2e-6 * C * P * P);
@@ -239,7 +213,7 @@ export function embeddingCase(B: number, T: number, V: number, D: number, meta: 
       const table = rand(V * D, 16), pos = rand(T * D, 17);
       const inputs = upload(ctx, [[ids, [B, T]], [table, [V, D]], [pos, [T, D]]]);
       const [ti, tt, tp] = inputs.tensors;
-      return instance(inputs, (pass) => embeddingModule.embedding(pass, ti, tt, tp),
+      return instance(inputs, (pass) => embedding(pass, ti, tt, tp),
         (out) => ({ maxAbsDiff: maxAbsDiff(out, embeddingRef(ids, table, pos, B, T, D)), tolerance: 0, compared: out.length }));
     },
   };
@@ -254,7 +228,7 @@ export function l2normCase(rows: number, D: number, meta: CaseMeta = {}): BenchC
       const x = rand(rows * D, 18, 5);
       const inputs = upload(ctx, [[x, [rows, D]]]);
       const [t] = inputs.tensors;
-      return instance(inputs, (pass) => l2normModule.l2norm(pass, t),
+      return instance(inputs, (pass) => l2norm(pass, t),
         (out) => ({ maxAbsDiff: maxAbsDiff(out, l2normRef(x, D)), tolerance: 1e-6, compared: out.length }));
     },
   };
@@ -269,7 +243,7 @@ export function gatherRowsCase(B: number, T: number, D: number, meta: CaseMeta =
       const x = rand(B * T * D, 19), idx = Uint32Array.from({ length: B }, (_, b) => (b * 5 + 3) % T);
       const inputs = upload(ctx, [[x, [B, T, D]], [idx, [B]]]);
       const [tx, ti] = inputs.tensors;
-      return instance(inputs, (pass) => gatherRowsModule.gatherRows(pass, tx, ti),
+      return instance(inputs, (pass) => gatherRows(pass, tx, ti),
         (out) => ({ maxAbsDiff: maxAbsDiff(out, gatherRowsRef(x, idx, B, T, D)), tolerance: 0, compared: out.length }));
     },
   };
@@ -294,15 +268,13 @@ export function layersOf(s: TowerShape): number {
  * matmuls, as the model runs them), pooling and projection, and the zero-shot head's
  * l2norm and softmax over 1,000 classes.
  */
-export function towerCases(s: TowerShape, options: { matmulVersions?: readonly string[]; adapter?: AdapterSummary } = {}): BenchCase[] {
-  const versions = options.matmulVersions ?? MATMUL_VERSION_NAMES;
+export function towerCases(s: TowerShape, adapter: AdapterSummary): BenchCase[] {
   const { batch: B, tokens: T, hidden: D, mlp, heads } = s;
-  // Versions this adapter or shape rules out would silently time their fallback under another name.
-  const a = options.adapter;
-  const lnVersions = LAYERNORM_VERSION_NAMES.filter((v) => !a || layernormModule.layernormSupports(v as LayernormVersion, a, D));
-  const peVersions = PATCH_EMBED_VERSION_NAMES.filter((v) => !a || s.tower !== 'vision' ||
-    patchEmbedModule.patchEmbedSupports(v as PatchEmbedVersion, a, s.image!, s.patch!, D));
-  const attnVersions = ATTENTION_VERSION_NAMES.filter((v) => attentionModule.attentionSupports(v as AttentionVersion, D / heads));
+  const mmVersions = (M: number, N: number, K: number, bias: boolean, act: Activation | undefined, residual: boolean) =>
+    versionsFor<MatmulShape, MatmulVersion>(MATMUL, { M, N, K, alpha: 1, bias, act, residual }, adapter);
+  const lnVersions = versionsFor(LAYERNORM, { rows: B * T, D, eps: 1e-5 }, adapter);
+  const peVersions = s.tower === 'vision' ? versionsFor(PATCH_EMBED, { B, C: 3, S: s.image!, P: s.patch!, D }, adapter) : [];
+  const attnVersions = versionsFor(ATTENTION, { B, T, heads, hd: D / heads, causal: s.causal }, adapter);
   const L = layersOf(s);
   const M = B * T;
   const g = s.id;
@@ -316,11 +288,13 @@ export function towerCases(s: TowerShape, options: { matmulVersions?: readonly s
     ['qkv', 3 * D, D, undefined, false], ['out', D, D, undefined, true], ['fc1', mlp, D, 'quick_gelu', false], ['fc2', D, mlp, undefined, true],
   ];
   for (const [role, N, K, act, residual] of mm) {
-    for (const version of versions) cases.push(matmulCase(M, N, K, { version, group: g, role, calls: L, act, residual }));
+    for (const version of mmVersions(M, N, K, true, act, residual)) cases.push(matmulCase(M, N, K, { version, group: g, role, calls: L, act, residual }));
   }
   for (const version of attnVersions) cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
   cases.push(gatherRowsCase(B, T, D, { group: g, role: 'pool', calls: 1 }));
-  for (const version of versions) cases.push(matmulCase(B, s.projection, D, { bias: false, version, group: g, role: 'proj', calls: 1 }));
+  for (const version of mmVersions(B, s.projection, D, false, undefined, false)) {
+    cases.push(matmulCase(B, s.projection, D, { bias: false, version, group: g, role: 'proj', calls: 1 }));
+  }
   cases.push(l2normCase(B, s.projection, { group: g, role: 'head', calls: 1 }));
   if (s.tower === 'vision') cases.push(softmaxCase(B, 1000, { group: g, role: 'head', calls: 1 }));
   return cases;

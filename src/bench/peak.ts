@@ -3,7 +3,7 @@
  * roofline (GFLOP/s, GB/s). They are benchmark cases like any other: validated against a CPU
  * computation first, then timed by the same harness.
  */
-import { grid, type GpuContext } from '../src/kernels/runtime.ts';
+import { grid, type GpuContext } from '../kernels/runtime.ts';
 import { maxAbsDiff, rand, runCases, sampleRows, type BenchCase, type BenchResult, type HarnessOptions, type Peak } from './harness.ts';
 import source from './peak.wgsl?raw';
 

@@ -1,0 +1,33 @@
+// The unrolled body of the register-blocked matmuls (v3: 12x8, v4: 16x8 per invocation): R rows x C cols
+// of y per invocation in vec4 registers, x and W read as vec4 along K, no workgroup memory. Returns the WGSL
+// after the header comment lines, which gen-wgsl.mjs writes; matmul.ts appends epilogue.wgsl.
+export function matmulRegisterBlocked(R, C, WG) {
+  const G = C / 4;
+  const L = [];
+  const p = (s) => L.push(s);
+  p('// Params p, bias, y, res and fn epilogue(r, c, acc): epilogue.wgsl, appended by matmul.ts.');
+  p('@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;');
+  p('@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;');
+  p('');
+  p('fn store(r: u32, c: u32, acc: f32) {');
+  p('  if (r < p.M && c < p.N) { epilogue(r, c, acc); }');
+  p('}');
+  p('');
+  p(`@compute @workgroup_size(${WG})`);
+  p('fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {');
+  p('  let K4 = p.K / 4u;');
+  p(`  let row0 = wg.y * ${R}u;`);
+  p(`  let col0 = wg.x * ${WG * C}u + li;`);
+  for (let i = 0; i < R; i++) p(`  let xb${i} = min(row0 + ${i}u, p.M - 1u) * K4;`);
+  for (let j = 0; j < C; j++) p(`  let wb${j} = min(col0 + ${WG * j}u, p.N - 1u) * K4;`);
+  for (let i = 0; i < R; i++) for (let g = 0; g < G; g++) p(`  var a${i}_${g} = vec4<f32>(0.0);`);
+  p('  for (var k = 0u; k < K4; k++) {');
+  for (let i = 0; i < R; i++) p(`    let x${i} = x[xb${i} + k];`);
+  for (let j = 0; j < C; j++) p(`    let w${j} = w[wb${j} + k];`);
+  for (let g = 0; g < G; g++) for (const e of 'xyzw') p(`    let t${g}${e} = vec4<f32>(w${4 * g}.${e}, w${4 * g + 1}.${e}, w${4 * g + 2}.${e}, w${4 * g + 3}.${e});`);
+  for (const e of 'xyzw') for (let i = 0; i < R; i++) for (let g = 0; g < G; g++) p(`    a${i}_${g} = fma(vec4<f32>(x${i}.${e}), t${g}${e}, a${i}_${g});`);
+  p('  }');
+  for (let i = 0; i < R; i++) for (let g = 0; g < G; g++) for (let e = 0; e < 4; e++) p(`  store(row0 + ${i}u, col0 + ${WG * (4 * g + e)}u, a${i}_${g}[${e}]);`);
+  p('}');
+  return L.join('\n') + '\n';
+}
