@@ -1,21 +1,19 @@
 /**
- * One encoder layer for training: the forward keeps what its backward needs, and the backward
- * accumulates every parameter's gradient. The forward runs the kernels of `encoderLayer` in its order
- * (fused residual epilogues), except that fc1 and its activation run apart: the backward needs the
- * pre-activation f (the activation kernel is the same arithmetic as the fused epilogue).
- * TODO(encoder hooks): when encoder.ts records activations through hooks, take them from there.
+ * One encoder layer for training: the forward is `encoderLayer` itself, keeping what the backward
+ * needs (fc1 and its activation then run apart: the backward needs the pre-activation f), and the
+ * backward accumulates every parameter's gradient.
  */
-import { activation, add, attention, layernorm, matmul } from '../../kernels/index.ts';
+import { activation, add } from '../../kernels/index.ts';
 import { activationBackward } from '../../kernels/activation/activation-backward.ts';
 import { attentionBackward } from '../../kernels/attention/attention-backward.ts';
 import { layernormBackward } from '../../kernels/layernorm/layernorm-backward.ts';
 import { matmulBackwardBias, matmulBackwardInput, matmulBackwardWeight } from '../../kernels/matmul/matmul-backward.ts';
 import type { Pass, Tensor } from '../../kernels/runtime.ts';
-import type { EncoderOptions } from '../encoder.ts';
+import { encoderLayer, type EncoderOptions, type LayerTensorName } from '../encoder.ts';
 import type { LayerWeights, Linear } from '../weights.ts';
 import type { TrainableParams } from './grads.ts';
 
-export type LayerOptions = Omit<EncoderOptions, 'onLayer'>;
+export type LayerOptions = Omit<EncoderOptions, 'hooks'>;
 
 /** The layer's input x, layer_norm1(x), qkv, the attention output, x1 = x + attn, layer_norm2(x1), fc1's output. */
 export interface KeptLayer {
@@ -28,22 +26,18 @@ export interface KeptLayer {
   f: Tensor;
 }
 
+/** What the backward reads of each layer: every intermediate but act(f), which it recomputes. */
+const KEEP: readonly LayerTensorName[] = ['x', 'h', 'qkv', 'a', 'x1', 'h2', 'f'];
+
+/** The inference layer (`encoderLayer`), keeping what `layerBackward` needs. */
 export function layerForwardKeep(
   pass: Pass,
   x: Tensor,
   w: LayerWeights,
   o: LayerOptions,
 ): { y: Tensor; kept: KeptLayer } {
-  const h = layernorm(pass, x, w.ln1.w, w.ln1.b, o.eps); // [B, T, D]
-  const qkv = matmul(pass, h, w.qkv.w, w.qkv.b); // [B, T, 3D]
-  const a = attention(pass, qkv, o.heads, { causal: o.causal }); // [B, T, D]
-  const x1 = matmul(pass, a, w.out.w, w.out.b, { residual: x }); // x + out_proj(a)
-  const h2 = layernorm(pass, x1, w.ln2.w, w.ln2.b, o.eps);
-  const f = matmul(pass, h2, w.fc1.w, w.fc1.b); // [B, T, M]
-  const g = activation(pass, f, o.act);
-  const y = matmul(pass, g, w.fc2.w, w.fc2.b, { residual: x1 }); // x1 + fc2(g)
-  pass.free(g);
-  return { y, kept: { x, h, qkv, a, x1, h2, f } };
+  const { y, kept } = encoderLayer(pass, x, w, o, { keep: KEEP });
+  return { y, kept: kept as KeptLayer };
 }
 
 /** dW and db of a Linear from its input x and dY, into the gradients; returns dX. */
