@@ -31,3 +31,7 @@ export type {
 } from './model/bias/index.ts';
 export { GRADCAM_METHODS, normalizeCam } from './model/explain/index.ts';
 export type { GradCam, GradCamMethod, GradCamOptions } from './model/explain/index.ts';
+export { Trainer, TRAINER_DEFAULTS } from './model/train/trainer.ts';
+export type { TrainerOptions, StepReport, RunOptions } from './model/train/trainer.ts';
+export type { TrainBatch, OptimizerHyper } from './model/train/step.ts';
+export { learningRate, type LrScheduler } from './model/train/schedule.ts';

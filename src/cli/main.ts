@@ -18,6 +18,7 @@ import * as gradcam from './gradcam.ts';
 import * as info from './info.ts';
 import * as randomModel from './random-model.ts';
 import * as tokenize from './tokenize.ts';
+import * as train from './train.ts';
 import * as world from './world.ts';
 
 export type { CliIo, CliStream } from './common.ts';
@@ -27,7 +28,7 @@ interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, tokenize, info, download, randomModel, world, bench];
+const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, train, tokenize, info, download, randomModel, world, bench];
 
 export const VERSION: string = version;
 

@@ -22,6 +22,7 @@ import { batchTextLength, poolingIndex, textTower, type TextTrace } from './text
 import type { ClipTokenizer } from './tokenizer/bpe.ts';
 import { visionTower, type VisionTrace } from './vision.ts';
 import { loadClipWeights, releaseClipWeights, type ClipWeights } from './weights.ts';
+import { Trainer, type TrainerOptions } from './train/trainer.ts';
 import type { ClipInternals } from './internals.ts';
 
 export interface LoadProgress {
@@ -368,6 +369,14 @@ export class ClipModel {
     if (!slice) throw new ClipError('weights', `No loaded tensor named ${name}`);
     const all = await this.ctx.read(slice.tensor);
     return all.slice(slice.offset, slice.offset + slice.size);
+  }
+
+  /**
+   * A contrastive trainer over this model's own weights: each step updates them in place, so the
+   * model's embeddings follow the training. Dispose the trainer (its gradients and moments) first.
+   */
+  trainer(options: TrainerOptions = {}): Trainer {
+    return new Trainer(this.ctx, this.config, this.live(), options);
   }
 
   /** Names of the tensors held on the GPU. */

@@ -4,7 +4,7 @@
  * (L(x + h·e_i) − L(x − h·e_i)) / 2h for every input value, relative error (max-norm) < 1e-6.
  */
 import { describe, it, expect } from 'vitest';
-import { rand } from '../helpers/gpu.ts';
+import { check, f64, gradError } from '../helpers/gradcheck.ts';
 import {
   matmulRef, matmulBackwardInputRef, matmulBackwardWeightRef, matmulBackwardBiasRef,
 } from '../../src/kernels/matmul/reference.ts';
@@ -14,36 +14,6 @@ import { attentionRef, attentionBackwardRef } from '../../src/kernels/attention/
 import { activationRef, activationBackwardRef } from '../../src/kernels/activation/reference.ts';
 import { l2normRef, l2normBackwardRef } from '../../src/kernels/l2norm/reference.ts';
 import { gatherRowsRef, gatherRowsBackwardRef } from '../../src/kernels/gather-rows/reference.ts';
-import { measured } from '../helpers/measurements.ts';
-
-const f64 = (n: number, seed: number, scale = 1) => Float64Array.from(rand(n, seed, scale));
-
-/** Relative error (max-norm) of `analytic` against the central differences of Σ r ⊙ f(x) in x. */
-function gradError(f: (x: Float64Array) => ArrayLike<number>, x: Float64Array, r: ArrayLike<number>, analytic: ArrayLike<number>, h = 1e-5): number {
-  const loss = (v: Float64Array) => {
-    const y = f(v);
-    let s = 0;
-    for (let i = 0; i < y.length; i++) s += r[i] * y[i];
-    return s;
-  };
-  expect(analytic.length).toBe(x.length);
-  let worst = 0, scale = 0;
-  for (let i = 0; i < x.length; i++) {
-    const xp = Float64Array.from(x), xm = Float64Array.from(x);
-    xp[i] += h;
-    xm[i] -= h;
-    const numeric = (loss(xp) - loss(xm)) / (2 * h);
-    worst = Math.max(worst, Math.abs(numeric - analytic[i]));
-    scale = Math.max(scale, Math.abs(numeric));
-  }
-  expect(scale).toBeGreaterThan(0);
-  return worst / scale;
-}
-
-function check(name: string, err: number): void {
-  measured(`gradcheck ${name}: relative error ${err.toExponential(2)}`);
-  expect(err, name).toBeLessThan(1e-6);
-}
 
 describe('CPU backward oracles vs central finite differences (float64)', () => {
   it('matmul: dX, dW, db (with alpha)', () => {

@@ -1,0 +1,164 @@
+/**
+ * Training data as open_clip reads it: a CSV/TSV with an image-path column and a caption column
+ * (--csv-img-key, --csv-caption-key, --csv-separator; defaults filepath, title, tab), or an
+ * img2dataset "files" folder (NNNN.jpg|png beside NNNN.txt, in shard sub-folders or not). Relative
+ * image paths in a CSV are taken from the CSV's folder. Every problem names its row or file.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ClipError } from '../errors.ts';
+import { isImageFile } from './image-folder.ts';
+
+export interface CaptionedImage {
+  image: string;
+  caption: string;
+  /** Where it came from, for messages: "captions.csv row 12" or the image file. */
+  where: string;
+}
+
+export interface CsvKeys {
+  imgKey?: string;
+  captionKey?: string;
+  separator?: string;
+}
+
+export async function readTrainData(path: string, keys: CsvKeys = {}): Promise<CaptionedImage[]> {
+  const s = await stat(path).catch(() => {
+    throw new ClipError('not-found', `No such file or folder: ${path}`);
+  });
+  const items = s.isDirectory() ? await filesFolder(path) : await csvRows(path, keys);
+  if (items.length === 0) throw new ClipError('input', `${path} holds no image-caption pairs.`);
+  for (const it of items) {
+    if (!it.caption.trim()) throw new ClipError('input', `${it.where}: empty caption.`);
+    const exists = await stat(it.image).then(
+      (x) => x.isFile(),
+      () => false,
+    );
+    if (!exists) throw new ClipError('input', `${it.where}: image ${it.image} does not exist.`);
+  }
+  return items;
+}
+
+async function csvRows(
+  file: string,
+  { imgKey = 'filepath', captionKey = 'title', separator = '\t' }: CsvKeys,
+): Promise<CaptionedImage[]> {
+  const rows = parseDelimited(await readFile(file, 'utf8'), separator);
+  const header = rows.shift() ?? [];
+  const col = (key: string, flag: string) => {
+    const i = header.indexOf(key);
+    if (i < 0) {
+      throw new ClipError(
+        'input',
+        `${file} has no column "${key}" (${flag}); its columns are ${header.map((h) => `"${h}"`).join(', ') || 'none'} (separator ${JSON.stringify(separator)}).`,
+      );
+    }
+    return i;
+  };
+  const ic = col(imgKey, '--csv-img-key'),
+    cc = col(captionKey, '--csv-caption-key');
+  const dir = dirname(file);
+  return rows
+    .map((r, i) => ({ r, where: `${file} row ${i + 2}` }))
+    .filter(({ r }) => r.length > 1 || r[0] !== '')
+    .map(({ r, where }) => {
+      if (r.length !== header.length)
+        throw new ClipError('input', `${where}: ${r.length} fields, the header has ${header.length}.`);
+      return { image: resolve(dir, r[ic]), caption: r[cc], where };
+    });
+}
+
+/** Rows of a delimited file; fields may be double-quoted ("" inside is a quote), as pandas writes them. */
+export function parseDelimited(text: string, sep: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [],
+    field = '',
+    quoted = false,
+    i = 0;
+  const t = text.replace(/^\uFEFF/, '');
+  while (i < t.length) {
+    const c = t[i];
+    if (quoted) {
+      if (c === '"' && t[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && field === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (t.startsWith(sep, i)) {
+      row.push(field);
+      field = '';
+      i += sep.length;
+      continue;
+    }
+    if (c === '\n' || c === '\r') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += c === '\r' && t[i + 1] === '\n' ? 2 : 1;
+      continue;
+    }
+    field += c;
+    i++;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+async function filesFolder(root: string): Promise<CaptionedImage[]> {
+  const out: CaptionedImage[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (isImageFile(e.name)) {
+        const txt = join(dir, `${basename(e.name, extname(e.name))}.txt`);
+        const caption = await readFile(txt, 'utf8').catch(() => {
+          throw new ClipError(
+            'input',
+            `${p}: no caption file ${txt} beside it (img2dataset folders pair NNNN.jpg with NNNN.txt).`,
+          );
+        });
+        out.push({ image: p, caption: caption.trim(), where: p });
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+/** mulberry32 of (seed, epoch): a deterministic shuffle per epoch. */
+export function epochOrder(n: number, seed: number, epoch: number, shuffle: boolean): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (!shuffle) return order;
+  let a = (seed * 0x9e3779b1 + epoch * 0x85ebca6b) >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
