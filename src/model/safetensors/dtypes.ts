@@ -3,10 +3,11 @@
  * Float32Array (±0, ±inf, NaN and subnormals survive because we build f32 bit patterns directly).
  */
 
-export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64';
+/** I8: the quantized weight matrices of converted folders (`<name>_scale` F32 beside each, see README). */
+export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I8';
 export type FloatDtype = 'F32' | 'F16' | 'BF16' | 'F64';
 
-export const ITEM_SIZE: Readonly<Record<Dtype, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8 };
+export const ITEM_SIZE: Readonly<Record<Dtype, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I8: 1 };
 
 export function isKnownDtype(d: unknown): d is Dtype {
   return typeof d === 'string' && Object.prototype.hasOwnProperty.call(ITEM_SIZE, d);
