@@ -4,7 +4,7 @@ import { writeConvertedModel } from '../node/convert.ts';
 import type { FileSource } from '../node/file-source.ts';
 import { computeProbe } from '../model/compact/probe.ts';
 import type { WeightFormat } from '../kernels/matmul/weight-formats.ts';
-import { type CommandSpec, type ParsedArgs } from './args.ts';
+import type { CommandSpec, ParsedArgs } from './args.ts';
 import { GPU_OPTIONS, JSON_OPTION, closeGpu, openGpu, type CliIo } from './common.ts';
 import { megabytes } from './format.ts';
 
