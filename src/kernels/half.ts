@@ -23,7 +23,11 @@ const u32Scratch = new Uint32Array(f32Scratch.buffer);
 /** f32 value -> f16 bits, round to nearest even (as torch's `.half()`). */
 export function f32ToF16Bits(v: number): number {
   f32Scratch[0] = v;
-  const x = u32Scratch[0];
+  return f32BitsToF16Bits(u32Scratch[0]);
+}
+
+/** f32 bits -> f16 bits (f32ToF16Bits on bits: converting a whole matrix needs no scratch write per value). */
+export function f32BitsToF16Bits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   const man = x & 0x7fffff;

@@ -7,7 +7,7 @@
  *   the loads give q as f32 and the epilogue multiplies the F32 accumulator by s[n].
  */
 import type { DType } from '../runtime.ts';
-import { f16BitsToF32Bits, f32ToBf16Bits, f32ToF16Bits } from '../half.ts';
+import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBf16Bits } from '../half.ts';
 
 export type WeightFormat = 'f32' | 'f16' | 'bf16' | 'int8';
 export const WEIGHT_FORMATS: readonly WeightFormat[] = ['f32', 'f16', 'bf16', 'int8'];
@@ -40,8 +40,8 @@ export function packMatrix(w: Float32Array, rows: number, cols: number, format: 
   if (format === 'f32') return { format, rows, cols, words: Uint32Array.from(f32Bits(w)), scale: null };
   if (format === 'f16' || format === 'bf16') {
     const half = new Uint16Array(2 * Math.ceil(n / 2));
-    const conv = format === 'f16' ? f32ToF16Bits : f32ToBf16Bits;
-    for (let i = 0; i < n; i++) half[i] = conv(w[i]);
+    if (format === 'bf16') for (let i = 0; i < n; i++) half[i] = f32ToBf16Bits(w[i]);
+    else for (let i = 0, bits = f32Bits(w); i < n; i++) half[i] = f32BitsToF16Bits(bits[i]);
     return { format, rows, cols, words: new Uint32Array(half.buffer), scale: null };
   }
   const q = new Int8Array(4 * Math.ceil(n / 4));
