@@ -393,6 +393,9 @@ export class ClipModel {
   async readWeight(name: string): Promise<Float32Array> {
     const slice = this.live().slices.get(name);
     if (!slice) throw new ClipError('weights', `No loaded tensor named ${name}`);
+    if (slice.tensor.dtype !== 'f32') {
+      throw new ClipError('input', `${name} is held as ${this.weightFormat} on the GPU: load the model with { weights: 'f32' } to read it back.`);
+    }
     const all = await this.ctx.read(slice.tensor);
     return all.slice(slice.offset, slice.offset + slice.size);
   }

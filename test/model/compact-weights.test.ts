@@ -91,10 +91,14 @@ for (const adapter of TEST_ADAPTERS) describe(`compact weights on ${adapter}`, (
     expect((err as Error).message).toMatch(/too far from the F32 ones recorded at conversion \(cosine image [\d.-]+, text [\d.]+; at least 0\.999 required\)/);
   });
 
-  it('refuses gradients on compact weights with a clear error', async () => {
+  it('refuses gradients and readback of compact matrices with a clear error', async () => {
     const { model } = await loadMeasured(join(dir, 'int8'));
     const err = await model.gradcam(TINY_IMAGES[0], 'a cat').catch((e: unknown) => e);
+    const read = await model.readWeight('text_projection.weight').catch((e: unknown) => e);
+    expect(await model.readWeight('logit_scale')).toBeInstanceOf(Float32Array); // F32 tensors still read back
     model.dispose();
+    expect(isClipError(read) && read.code).toBe('input');
+    expect((read as Error).message).toMatch(/held as int8 on the GPU/);
     expect(isClipError(err) && err.code).toBe('input');
     expect((err as Error).message).toMatch(/Gradients need F32 weights/);
   });
