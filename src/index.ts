@@ -16,6 +16,8 @@ export { ClipTokenizer } from './model/tokenizer/bpe.ts';
 export { modelToImage } from './model/preprocess/preprocess.ts';
 export { hubFileUrl } from './model/hub.ts';
 export type { AdapterSummary } from './kernels/runtime.ts';
+export type { WeightFormat } from './kernels/matmul/weight-formats.ts';
+export { PROBE_THRESHOLD } from './model/compact/probe.ts';
 /** A WebGPU adapter's plain description (`describeAdapter(adapter, 'browser')`): what ClipModel.adapter reports. */
 export { summarize as describeAdapter } from './kernels/device.ts';
 export { detectionBoxes, DETECT_MODES } from './model/detect/index.ts';

@@ -170,7 +170,7 @@ describe('writer', () => {
     const f = await SafetensorsFile.open(new MemorySource(bytes));
     expect(f.metadata).toEqual({ format: 'pt' });
     expect([...f.tensors.keys()].sort()).toEqual(tensors.map((t) => t.name).sort());
-    for (const [, t] of f.tensors) expect(t.begin % { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8 }[t.dtype]).toBe(0);
+    for (const [, t] of f.tensors) expect(t.begin % { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I8: 1 }[t.dtype]).toBe(0);
     const f32 = await f.readF32('f32');
     edge.forEach((x, i) => expect(Number.isNaN(x) ? Number.isNaN(f32[i]) : Object.is(f32[i], Math.fround(x))).toBe(true));
     expect(Array.from(await f.readF32('f16'))).toEqual([0.333251953125, Infinity, -0]);

@@ -26,6 +26,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     const tensors = model.weightNames().length;
     print(io, args.flag('json'), model.adapter, {
       name: model.name, config: model.config, tensors, gpuBytes: model.gpuStats.liveBytes, logitScale: model.logitScale,
+      weightDtype: model.weightFormat, probeCosine: model.probeCosine,
     });
   });
   return 0;
@@ -37,13 +38,17 @@ interface ModelInfo {
   tensors: number;
   gpuBytes: number;
   logitScale: { raw: number; exp: number };
+  /** The big matrices' format on the GPU, and the probe check of a converted file (null: none). */
+  weightDtype: string;
+  probeCosine: { image: number; text: number } | null;
 }
 
 function print(io: CliIo, json: boolean, adapter: AdapterSummary, model?: ModelInfo): void {
   if (json) {
     io.stdout.write(JSON.stringify({
       adapter,
-      ...(model ? { model: { name: model.name, tensors: model.tensors, gpu_bytes: model.gpuBytes, logit_scale: model.logitScale, config: model.config } } : {}),
+      ...(model ? { model: { name: model.name, tensors: model.tensors, gpu_bytes: model.gpuBytes, logit_scale: model.logitScale,
+        weight_dtype: model.weightDtype, probe_cosine: model.probeCosine, config: model.config } } : {}),
     }) + '\n');
     return;
   }
@@ -62,7 +67,8 @@ function print(io: CliIo, json: boolean, adapter: AdapterSummary, model?: ModelI
         `${t.numHeads} heads, MLP ${t.intermediateSize}, ${t.hiddenAct}, eos ${t.eosTokenId}`],
       ['projection', String(model.config.projectionDim)],
       ['logit scale', `${model.logitScale.raw.toFixed(6)} (exp ${model.logitScale.exp.toFixed(4)})`],
-      ['weights', `${model.tensors} tensors, ${megabytes(model.gpuBytes)} on the GPU`],
+      ['weights', `${model.tensors} tensors, ${megabytes(model.gpuBytes)} on the GPU, matrices ${model.weightDtype}` +
+        (model.probeCosine ? ` (probe cosine to F32: image ${model.probeCosine.image.toFixed(6)}, text ${model.probeCosine.text.toFixed(6)})` : '')],
     );
   }
   io.stdout.write(table(lines, { header: false }));

@@ -10,6 +10,7 @@ import type { CliIo } from './common.ts';
 import * as bench from './bench.ts';
 import * as bias from './bias.ts';
 import * as classify from './classify.ts';
+import * as convert from './convert.ts';
 import * as detect from './detect.ts';
 import * as download from './download.ts';
 import * as embed from './embed.ts';
@@ -28,7 +29,7 @@ interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, train, tokenize, info, download, randomModel, world, bench];
+const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, train, tokenize, info, convert, download, randomModel, world, bench];
 
 export const VERSION: string = version;
 

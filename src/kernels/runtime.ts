@@ -9,25 +9,33 @@
  */
 import { ClipError } from '../errors.ts';
 
-export type DType = 'f32' | 'i32' | 'u32';
+/**
+ * Element types. The 16- and 8-bit ones are compact weight matrices only: packed little-endian in u32
+ * words (WGSL has no narrower storage without extensions), unpacked by matmul's loads; `i8` comes with
+ * one f32 scale per row (`Tensor.scale`).
+ */
+export type DType = 'f32' | 'i32' | 'u32' | 'f16' | 'bf16' | 'i8';
+export const DTYPE_BYTES: Readonly<Record<DType, number>> = { f32: 4, i32: 4, u32: 4, f16: 2, bf16: 2, i8: 1 };
 
 export class Tensor {
   constructor(
     readonly buffer: GPUBuffer,
     readonly shape: readonly number[],
     readonly dtype: DType = 'f32',
+    /** Per-row dequantization scales of an `i8` matrix [rows]. */
+    readonly scale: Tensor | null = null,
   ) {}
   get size(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
   get byteLength(): number {
-    return this.size * 4;
+    return this.size * DTYPE_BYTES[this.dtype];
   }
   /** The same buffer seen with another shape of equal size (no copy). */
   view(shape: readonly number[]): Tensor {
     const n = shape.reduce((a, b) => a * b, 1);
     if (n !== this.size) throw new Error(`view: [${shape}] does not match [${this.shape}]`);
-    return new Tensor(this.buffer, shape, this.dtype);
+    return new Tensor(this.buffer, shape, this.dtype, this.scale);
   }
 }
 
@@ -163,7 +171,7 @@ export class GpuContext {
   /** A long-lived tensor (weights, caches). Free it with `release`. */
   tensor(shape: readonly number[], data?: TypedArray, dtype: DType = 'f32', label?: string): Tensor {
     this.check();
-    const t = new Tensor(this.createBuffer(padded(shapeSize(shape) * 4), STORAGE, label), shape, dtype);
+    const t = new Tensor(this.createBuffer(padded(shapeSize(shape) * DTYPE_BYTES[dtype]), STORAGE, label), shape, dtype);
     if (data) this.write(t, data);
     return t;
   }
@@ -179,7 +187,7 @@ export class GpuContext {
     const oom = await this.device.popErrorScope();
     if (oom || validation) {
       this.release(t);
-      const bytes = (shapeSize(shape) * 4 / 2 ** 20).toFixed(1);
+      const bytes = (shapeSize(shape) * DTYPE_BYTES[dtype] / 2 ** 20).toFixed(1);
       throw new ClipError(
         'gpu',
         oom
@@ -190,15 +198,18 @@ export class GpuContext {
     return t;
   }
 
+  /** Write 32-bit values; a packed (16/8-bit) tensor takes its u32 words, from element `elementOffset`. */
   write(t: Tensor, data: TypedArray, elementOffset = 0): void {
-    if (data.length + elementOffset > t.size) {
-      throw new Error(`write: ${data.length} values into [${t.shape}] at ${elementOffset}`);
-    }
-    this.device.queue.writeBuffer(t.buffer, elementOffset * 4, data.buffer, data.byteOffset, data.byteLength);
+    const at = elementOffset * DTYPE_BYTES[t.dtype];
+    const fits = DTYPE_BYTES[t.dtype] === 4 ? data.length + elementOffset <= t.size : at % 4 === 0 && at + data.byteLength <= t.buffer.size;
+    if (!fits) throw new Error(`write: ${data.length} words into [${t.shape}] ${t.dtype} at ${elementOffset}`);
+    this.device.queue.writeBuffer(t.buffer, at, data.buffer, data.byteOffset, data.byteLength);
   }
 
   release(t: Tensor | undefined | null): void {
-    if (t) this.destroyBuffer(t.buffer);
+    if (!t) return;
+    this.destroyBuffer(t.buffer);
+    if (t.scale) this.destroyBuffer(t.scale.buffer);
   }
 
   private placeholderTensor: Tensor | null = null;
@@ -337,6 +348,7 @@ export class GpuContext {
   /** Copy tensors into staging buffers with `encoder`, submit it, and return their contents. */
   async submitAndRead(encoder: GPUCommandEncoder, tensors: readonly Tensor[]): Promise<Float32Array[]> {
     const staging = tensors.map((t) => {
+      if (DTYPE_BYTES[t.dtype] !== 4) throw new Error(`read: a packed ${t.dtype} tensor [${t.shape}] reads back only through matmul`);
       const s = this.acquireStaging(sizeClass(t.byteLength));
       encoder.copyBufferToBuffer(t.buffer, 0, s, 0, padded(t.byteLength));
       return s;

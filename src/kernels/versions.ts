@@ -23,6 +23,11 @@ export interface KernelVersion<S, V extends string = string> {
   note: string;
   /** The assembled WGSL (entry point `main`; bindings: params at 0, the op's tensors from 1). */
   code: string;
+  /**
+   * Where the shape selects other WGSL for this version (matmul's compact weight formats): the
+   * variant's name (part of the pipeline's name) and its code; undefined runs `code`.
+   */
+  variant?(shape: S): { name: string; code: string } | undefined;
   /** Whether it runs this shape on this adapter (default: always). */
   supports?(shape: S, adapter: AdapterSummary): boolean;
   /** Where the dispatcher goes when `supports` says no (followed until a version supports the shape). */
@@ -92,7 +97,9 @@ export function runKernel<S, V extends string>(pass: Pass, op: KernelOp<S, V>, s
   if (v.record) {
     v.record(pass, shape, tensors);
   } else {
-    const pipeline = ctx.pipeline(`${op.op}-${version}`, v.code, v.constants?.(shape, ctx) ?? {});
+    const variant = v.variant?.(shape);
+    const name = variant ? `${op.op}-${version}-${variant.name}` : `${op.op}-${version}`;
+    const pipeline = ctx.pipeline(name, variant?.code ?? v.code, v.constants?.(shape, ctx) ?? {});
     pass.dispatch(pipeline, ctx.uniform(v.params(shape), v.floats), tensors, v.workgroups(shape, ctx));
   }
   return version;

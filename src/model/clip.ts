@@ -24,6 +24,8 @@ import { visionTower, type VisionTrace } from './vision.ts';
 import { loadClipWeights, releaseClipWeights, type ClipWeights } from './weights.ts';
 import { Trainer, type TrainerOptions } from './train/trainer.ts';
 import type { ClipInternals } from './internals.ts';
+import { WEIGHT_FORMATS, type WeightFormat } from '../kernels/matmul/weight-formats.ts';
+import { checkProbe, META_WEIGHTS, PROBE_THRESHOLD, readProbe } from './compact/probe.ts';
 
 export interface LoadProgress {
   phase: 'config' | 'tokenizer' | 'weights' | 'compile' | 'ready';
@@ -47,6 +49,12 @@ export interface LoadOptions {
    * buffer pool for batch 1 (default true), so the first call runs at full speed.
    */
   precompile?: boolean;
+  /**
+   * The format of the big matrices on the GPU (q/k/v, out, fc1, fc2, projections; the rest stays F32):
+   * 'f16' and 'bf16' halve their memory, 'int8' (per-row scales) quarters it, converted while loading.
+   * Default: the format a `clip-webgpu convert` folder was written in, else 'f32'.
+   */
+  weights?: WeightFormat;
 }
 
 export interface EncodeOptions {
@@ -82,6 +90,8 @@ export interface Classification {
 
 export class ClipModel {
   private weights: ClipWeights | null;
+  /** Cosines of the probe embeddings to the F32 ones a converted file records (null: the file has none). */
+  probeCosine: { image: number; text: number } | null = null;
   private readonly zeroIndex: Tensor[] = []; // cached [B] zero tensors for CLS pooling
 
   private constructor(
@@ -108,16 +118,33 @@ export class ClipModel {
     const file = await SafetensorsFile.open(files.weights);
     const config = files.config ? parseClipConfig(files.config) : inferClipConfig(file.tensors, file.name);
     checkConfigAgainstTensors(config, file.tensors, file.name); // before any GPU work: bad files fail fast
+    const stored = file.metadata[META_WEIGHTS] as WeightFormat | undefined;
+    const format = options.weights ?? (stored && WEIGHT_FORMATS.includes(stored) ? stored : 'f32');
+    if (!WEIGHT_FORMATS.includes(format)) {
+      throw new ClipError('input', `Unknown weights format "${format}" (have ${WEIGHT_FORMATS.join(', ')}).`);
+    }
+    const probe = readProbe(file.metadata, file.name);
     report({ phase: 'tokenizer', loaded: 0, total: 0, message: 'Loading the tokenizer' });
     const tokenizer = await files.tokenizer();
     const ctx = options.gpu ?? (await platform().requestContext());
     try {
       const weights = await loadClipWeights(ctx, file, config, (p) =>
-        report({ phase: 'weights', loaded: p.loaded, total: p.total, message: p.tensor }), { tokenTableOnCpu: options.tokenTableOnCpu });
+        report({ phase: 'weights', loaded: p.loaded, total: p.total, message: p.tensor }),
+        { tokenTableOnCpu: options.tokenTableOnCpu, weights: format });
       const model = new ClipModel(files.name, config, tokenizer, ctx, weights, !options.gpu);
-      if (options.precompile ?? true) {
-        report({ phase: 'compile', loaded: file.size, total: file.size, message: 'Compiling the GPU kernels' });
-        await model.precompile();
+      try {
+        if (options.precompile ?? true) {
+          report({ phase: 'compile', loaded: file.size, total: file.size, message: 'Compiling the GPU kernels' });
+          await model.precompile();
+        }
+        if (probe) {
+          // The looser threshold of the two formats: an int8 file loaded as f32 computes with the int8 values.
+          const checked = stored && PROBE_THRESHOLD[stored] < PROBE_THRESHOLD[format] ? stored : format;
+          model.probeCosine = await checkProbe(model, probe, checked, file.name);
+        }
+      } catch (e) {
+        model.dispose();
+        throw e;
       }
       report({ phase: 'ready', loaded: file.size, total: file.size, message: 'Ready' });
       return model;
@@ -367,6 +394,9 @@ export class ClipModel {
   async readWeight(name: string): Promise<Float32Array> {
     const slice = this.live().slices.get(name);
     if (!slice) throw new ClipError('weights', `No loaded tensor named ${name}`);
+    if (slice.tensor.dtype !== 'f32') {
+      throw new ClipError('input', `${name} is held as ${this.weightFormat} on the GPU: load the model with { weights: 'f32' } to read it back.`);
+    }
     const all = await this.ctx.read(slice.tensor);
     return all.slice(slice.offset, slice.offset + slice.size);
   }
@@ -382,6 +412,11 @@ export class ClipModel {
   /** Names of the tensors held on the GPU. */
   weightNames(): string[] {
     return [...this.live().slices.keys()];
+  }
+
+  /** The format of the big matrices on the GPU ('f32', or compact: 'f16', 'bf16', 'int8'). */
+  get weightFormat(): WeightFormat {
+    return this.live().format;
   }
 
   /** Free every GPU buffer; the model cannot be used afterwards. */

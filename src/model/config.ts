@@ -256,7 +256,9 @@ export function checkConfigAgainstTensors(c: ClipConfig, tensors: TensorShapes, 
     if (!t) problems.push(`missing tensor ${e.name} (expected shape ${fmt(e.shape)}) in ${file}`);
     else if (t.shape.length !== e.shape.length || t.shape.some((x, i) => x !== e.shape[i])) {
       problems.push(`tensor ${e.name} in ${file} has shape ${fmt(t.shape)}, expected ${fmt(e.shape)} from the config`);
-    } else if (t.dtype !== undefined && !['F32', 'F16', 'BF16', 'F64'].includes(t.dtype)) {
+    } else if (t.dtype === 'I8' && !tensors.has(`${e.name}_scale`)) {
+      problems.push(`tensor ${e.name} in ${file} is I8 without its scales ${e.name}_scale (a converted folder keeps them beside it)`);
+    } else if (t.dtype !== undefined && !['F32', 'F16', 'BF16', 'F64', 'I8'].includes(t.dtype)) {
       problems.push(`tensor ${e.name} in ${file} is ${t.dtype}, expected a float dtype`);
     }
   }

@@ -7,7 +7,9 @@
 import type { ClipConfig } from './config.ts';
 import { ClipError } from '../errors.ts';
 import type { SafetensorsFile } from './safetensors/reader.ts';
-import type { GpuContext, Tensor } from '../kernels/runtime.ts';
+import { Tensor, type GpuContext } from '../kernels/runtime.ts';
+import { WEIGHT_DTYPE, type WeightFormat } from '../kernels/matmul/weight-formats.ts';
+import { isCompactMatrix, readMatrix, readMatrixF32, stackMatrices } from './compact/matrices.ts';
 
 export interface Linear { w: Tensor; b: Tensor | null }
 export interface Norm { w: Tensor; b: Tensor }
@@ -50,6 +52,8 @@ export interface ClipWeights {
   /** HF name -> where its values live on the GPU. */
   slices: Map<string, { tensor: Tensor; offset: number; size: number }>;
   bytes: number;
+  /** The format of the big matrices (compact/matrices.ts); everything else is F32. */
+  format: WeightFormat;
 }
 
 /** Tensors uploaded so far (ClipModel.load reports it as its LoadProgress 'weights' phase). */
@@ -66,19 +70,23 @@ export async function loadClipWeights(
   file: SafetensorsFile,
   config: ClipConfig,
   onProgress?: (p: WeightsUploadProgress) => void,
-  options: { tokenTableOnCpu?: boolean } = {},
+  options: { tokenTableOnCpu?: boolean; weights?: WeightFormat } = {},
 ): Promise<ClipWeights> {
+  const format = options.weights ?? 'f32';
   // The caller has checked names and shapes (checkConfigAgainstTensors) before requesting a GPU.
   const slices: ClipWeights['slices'] = new Map();
   const owned: Tensor[] = [];
   const total = [...file.tensors.values()].reduce((s, t) => s + (t.end - t.begin), 0);
   let loaded = 0;
 
-  const read = async (name: string): Promise<Float32Array> => {
-    const data = await file.readF32(name);
+  const progress = (name: string) => {
     const info = file.info(name);
     loaded += info.end - info.begin;
     onProgress?.({ phase: 'weights', loaded, total, tensor: name });
+  };
+  const read = async (name: string): Promise<Float32Array> => {
+    const data = await (isCompactMatrix(name) ? readMatrixF32(file, name) : file.readF32(name));
+    progress(name);
     return data;
   };
   const uploadData = async (name: string): Promise<[Tensor, Float32Array]> => {
@@ -103,10 +111,33 @@ export async function loadClipWeights(
     return t;
   };
 
+  /** Matrices (stacked along rows when several) in a compact format: 16-bit pairs or int8 + scales. */
+  const compact = async (names: string[], shape: number[]): Promise<Tensor> => {
+    const parts = [];
+    for (const name of names) {
+      parts.push(await readMatrix(file, name, format));
+      progress(name);
+    }
+    const m = parts.length > 1 ? stackMatrices(parts) : parts[0];
+    const label = names.join(' + ');
+    const words = await ctx.tensorChecked(shape, m.words, label, WEIGHT_DTYPE[format]);
+    owned.push(words);
+    const scale = m.scale && (await ctx.tensorChecked([m.rows], m.scale, `${label} scales`));
+    const t = scale ? new Tensor(words.buffer, shape, words.dtype, scale) : words;
+    if (scale) owned[owned.length - 1] = t; // released with its scales
+    let offset = 0;
+    parts.forEach((p, i) => {
+      slices.set(names[i], { tensor: t, offset, size: p.rows * p.cols });
+      offset += p.rows * p.cols;
+    });
+    return t;
+  };
+  const matrix = (names: string[], shape: number[]) => (format === 'f32' ? (names.length > 1 ? stack(names, shape) : upload(names[0])) : compact(names, shape));
+
   try {
     const norm = async (p: string): Promise<Norm> => ({ w: await upload(`${p}.weight`), b: await upload(`${p}.bias`) });
-    const linear = async (p: string): Promise<Linear> => ({ w: await upload(`${p}.weight`), b: await upload(`${p}.bias`) });
-    const layers = async (prefix: string, n: number, D: number): Promise<LayerWeights[]> => {
+    const linear = async (p: string, shape: number[]): Promise<Linear> => ({ w: await matrix([`${p}.weight`], shape), b: await upload(`${p}.bias`) });
+    const layers = async (prefix: string, n: number, D: number, M: number): Promise<LayerWeights[]> => {
       const out: LayerWeights[] = [];
       for (let i = 0; i < n; i++) {
         const p = `${prefix}.encoder.layers.${i}`;
@@ -114,13 +145,13 @@ export async function loadClipWeights(
         out.push({
           ln1: await norm(`${p}.layer_norm1`),
           qkv: {
-            w: await stack(qkvNames.map((n) => `${n}.weight`), [3 * D, D]),
+            w: await matrix(qkvNames.map((n) => `${n}.weight`), [3 * D, D]),
             b: await stack(qkvNames.map((n) => `${n}.bias`), [3 * D]),
           },
-          out: await linear(`${p}.self_attn.out_proj`),
+          out: await linear(`${p}.self_attn.out_proj`, [D, D]),
           ln2: await norm(`${p}.layer_norm2`),
-          fc1: await linear(`${p}.mlp.fc1`),
-          fc2: await linear(`${p}.mlp.fc2`),
+          fc1: await linear(`${p}.mlp.fc1`, [M, D]),
+          fc2: await linear(`${p}.mlp.fc2`, [D, M]),
         });
       }
       return out;
@@ -132,9 +163,9 @@ export async function loadClipWeights(
       cls: await upload('vision_model.embeddings.class_embedding'),
       pos: await upload('vision_model.embeddings.position_embedding.weight'),
       preLn: await norm('vision_model.pre_layrnorm'),
-      layers: await layers('vision_model', v.numLayers, v.hiddenSize),
+      layers: await layers('vision_model', v.numLayers, v.hiddenSize, v.intermediateSize),
       postLn: await norm('vision_model.post_layernorm'),
-      proj: await upload('visual_projection.weight'),
+      proj: await matrix(['visual_projection.weight'], [config.projectionDim, v.hiddenSize]),
     };
 
     const t = config.text;
@@ -146,13 +177,14 @@ export async function loadClipWeights(
       tokensCpu: tokensOnGpu ? null : await read(tokenName),
       pos: await upload('text_model.embeddings.position_embedding.weight'),
       posCpu: tokensOnGpu ? null : await file.readF32('text_model.embeddings.position_embedding.weight'),
-      layers: await layers('text_model', t.numLayers, t.hiddenSize),
+      layers: await layers('text_model', t.numLayers, t.hiddenSize, t.intermediateSize),
       finalLn: await norm('text_model.final_layer_norm'),
-      proj: await upload('text_projection.weight'),
+      proj: await matrix(['text_projection.weight'], [config.projectionDim, t.hiddenSize]),
     };
     // Kept on the GPU too, so that every tensor of the file can be read back and checked.
     const logitScale = (await uploadData('logit_scale'))[1][0];
-    return { vision, text, logitScale, slices, bytes: owned.reduce((s, x) => s + x.byteLength, 0) };
+    const bytes = owned.reduce((s, x) => s + x.byteLength + (x.scale?.byteLength ?? 0), 0);
+    return { vision, text, logitScale, slices, bytes, format };
   } catch (e) {
     owned.forEach((t) => ctx.release(t));
     if (e instanceof ClipError) throw e;

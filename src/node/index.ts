@@ -12,4 +12,5 @@ export { requestNodeContext, type AdapterChoice } from './gpu.ts';
 export { filesFromPath, nodePlatform } from './platform.ts';
 export { downloadHubModel } from './download.ts';
 export { writeRandomClipModel } from './random-model.ts';
+export { writeConvertedModel } from './convert.ts';
 export { imageFolder, classFolders, fileImageItem, isImageFile, IMAGE_EXTENSIONS, type FolderImages } from './image-folder.ts';

@@ -1,3 +1,4 @@
+import { ClipError } from '../../errors.ts';
 import { grid, type Pass, type Tensor } from '../runtime.ts';
 import source from './matmul-backward.wgsl?raw';
 import biasSource from './matmul-backward-bias.wgsl?raw';
@@ -8,6 +9,9 @@ import biasSource from './matmul-backward-bias.wgsl?raw';
  */
 export function matmulBackwardInput(pass: Pass, dy: Tensor, w: Tensor, opts: { alpha?: number; out?: Tensor } = {}): Tensor {
   const [N, K] = w.shape;
+  if (w.dtype !== 'f32') {
+    throw new ClipError('input', `Gradients need F32 weights, and W [${w.shape}] is ${w.dtype}: load the model with { weights: 'f32' } for Grad-CAM and training.`);
+  }
   if (dy.shape[dy.shape.length - 1] !== N) throw new Error(`matmulBackwardInput: dY [${dy.shape}] and W [${w.shape}] disagree on N`);
   const M = dy.size / N;
   const dx = opts.out ?? pass.tmp([...dy.shape.slice(0, -1), K]);

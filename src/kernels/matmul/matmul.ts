@@ -7,6 +7,8 @@ import v2 from './matmul-v2.wgsl?raw';
 import v3 from './matmul-v3.wgsl?raw';
 import v4 from './matmul-v4.wgsl?raw';
 import v5 from './matmul-v5.wgsl?raw';
+import { compactWeightsCode } from './compact-loads.ts';
+import { weightFormatOf, type WeightFormat } from './weight-formats.ts';
 
 /** What a matmul dispatch depends on: y [M, N] = x [M, K] · W [N, K]ᵀ with its fused epilogue. */
 export interface MatmulShape {
@@ -17,6 +19,8 @@ export interface MatmulShape {
   bias: boolean;
   act: Activation | undefined;
   residual: boolean;
+  /** W's format (absent: f32): compact formats are unpacked in the loads (compact-loads.ts). */
+  weights?: WeightFormat;
 }
 
 export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
@@ -30,9 +34,17 @@ type MatmulDescriptor = KernelVersion<MatmulShape, MatmulVersion>;
 function matmulVersion(
   code: string, note: string, rows: number, cols: number, vec4: boolean, more: Partial<MatmulDescriptor> = {},
 ): MatmulDescriptor {
+  const assembled = `${code}\n${epilogue}\n${ACTIVATION_FORMULAS_WGSL}`;
+  const compact = new Map<WeightFormat, string>();
   return {
     note,
-    code: `${code}\n${epilogue}\n${ACTIVATION_FORMULAS_WGSL}`,
+    code: assembled,
+    variant: (s) => {
+      const format = s.weights ?? 'f32';
+      if (format === 'f32') return undefined;
+      if (!compact.has(format)) compact.set(format, compactWeightsCode(assembled, format));
+      return { name: format, code: compact.get(format)! };
+    },
     // vec4 versions read x and W as vec4 rows along K.
     ...(vec4 ? { supports: (s: MatmulShape) => s.K % 4 === 0, fallback: 'v2' as const } : {}),
     constants: (s) => ({ HAS_BIAS: s.bias ? 1 : 0, ACT: s.act ? ACTIVATE_CODE[s.act] : 0, HAS_RES: s.residual ? 1 : 0 }),
@@ -82,7 +94,7 @@ export interface MatmulOptions {
 
 /**
  * y = residual + act(alpha · x·Wᵀ (+ b)): x [..., K], W [N, K] (PyTorch Linear layout), b [N] -> y [..., N];
- * `act` and `residual` are optional fused epilogues.
+ * `act` and `residual` are optional fused epilogues. W may be compact (f16, bf16, i8 with its scales).
  */
 export function matmul(pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null, opts: MatmulOptions = {}): Tensor {
   const K = x.shape[x.shape.length - 1];
@@ -94,8 +106,11 @@ export function matmul(pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null, op
   if (res && res.size !== M * N) throw new Error(`matmul: residual [${res.shape}] for a [${M}, ${N}] output`);
   const y = opts.out ?? pass.tmp([...x.shape.slice(0, -1), N]);
   if (res && res.buffer === y.buffer) throw new Error('matmul: the residual cannot be the output buffer');
-  const shape: MatmulShape = { M, N, K, alpha: opts.alpha ?? 1, bias: !!bias, act: opts.act, residual: !!res };
+  const weights = weightFormatOf(w.dtype);
+  if (weights === 'int8' && w.scale?.size !== N) throw new Error(`matmul: an int8 W [${w.shape}] needs ${N} scales`);
+  const shape: MatmulShape = { M, N, K, alpha: opts.alpha ?? 1, bias: !!bias, act: opts.act, residual: !!res, ...(weights === 'f32' ? {} : { weights }) };
   const placeholder = pass.ctx.placeholder();
-  runKernel(pass, MATMUL, shape, [x, w, bias ?? placeholder, y, res ?? placeholder], opts.version);
+  const tensors = [x, w, bias ?? placeholder, y, res ?? placeholder, ...(weights === 'int8' ? [w.scale!] : [])];
+  runKernel(pass, MATMUL, shape, tensors, opts.version);
   return y;
 }

@@ -3,10 +3,11 @@
  * Float32Array (±0, ±inf, NaN and subnormals survive because we build f32 bit patterns directly).
  */
 
-export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64';
+/** I8: the quantized weight matrices of converted folders (`<name>_scale` F32 beside each, see README). */
+export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I8';
 export type FloatDtype = 'F32' | 'F16' | 'BF16' | 'F64';
 
-export const ITEM_SIZE: Readonly<Record<Dtype, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8 };
+export const ITEM_SIZE: Readonly<Record<Dtype, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I8: 1 };
 
 export function isKnownDtype(d: unknown): d is Dtype {
   return typeof d === 'string' && Object.prototype.hasOwnProperty.call(ITEM_SIZE, d);
@@ -16,21 +17,12 @@ export function isFloatDtype(d: string): d is FloatDtype {
   return d === 'F32' || d === 'F16' || d === 'BF16' || d === 'F64';
 }
 
-export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+// The half-float bit conversions live with the kernels (matmul's compact weights use them too).
+import { f16BitsToF32Bits } from '../../kernels/half.ts';
 
-/** f16 bits -> f32 bits. */
-export function f16BitsToF32Bits(h: number): number {
-  const sign = (h & 0x8000) << 16;
-  const exp = (h >> 10) & 0x1f;
-  let man = h & 0x3ff;
-  if (exp === 0x1f) return (sign | 0x7f800000 | (man << 13)) >>> 0; // inf / NaN (payload kept)
-  if (exp !== 0) return (sign | ((exp + 112) << 23) | (man << 13)) >>> 0; // rebias 15 -> 127
-  if (man === 0) return sign >>> 0; // ±0
-  // Subnormal f16 = man * 2^-24: normalize into an f32 normal.
-  let e = 113;
-  while ((man & 0x400) === 0) { man <<= 1; e--; }
-  return (sign | (e << 23) | ((man & 0x3ff) << 13)) >>> 0;
-}
+export { f16BitsToF32Bits, f32ToBf16Bits, f32ToF16Bits } from '../../kernels/half.ts';
+
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 let f16Table: Uint32Array | undefined;
 /** 256 KiB lookup table: converting a 300 MB F16 checkpoint is then one load per element. */
@@ -91,42 +83,4 @@ export function bytesToI64(bytes: Uint8Array, count: number): BigInt64Array {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < count; i++) out[i] = dv.getBigInt64(8 * i, true);
   return out;
-}
-
-// --- encoding (for the writer) ---
-
-const f32Scratch = new Float32Array(1);
-const u32Scratch = new Uint32Array(f32Scratch.buffer);
-
-/** f32 value -> f16 bits, round to nearest even (as torch's `.half()`). */
-export function f32ToF16Bits(v: number): number {
-  f32Scratch[0] = v;
-  const x = u32Scratch[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  const man = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (man ? 0x200 | (man >>> 13) : 0); // inf / quiet NaN
-  const e = exp - 112; // rebias 127 -> 15
-  if (e >= 0x1f) return sign | 0x7c00; // overflow -> inf
-  if (e <= 0) {
-    if (e < -10) return sign; // underflows to ±0
-    // Subnormal: shift the implicit-1 mantissa into place, rounding to nearest even.
-    const m = man | 0x800000, shift = 14 - e;
-    const half = 1 << (shift - 1), rest = m & ((1 << shift) - 1);
-    let r = m >>> shift;
-    if (rest > half || (rest === half && (r & 1))) r++;
-    return sign | r;
-  }
-  let r = (e << 10) | (man >>> 13);
-  const rest = man & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (r & 1))) r++; // may carry into exp: still correct
-  return sign | r;
-}
-
-/** f32 value -> bf16 bits, round to nearest even (NaN stays a quiet NaN). */
-export function f32ToBf16Bits(v: number): number {
-  f32Scratch[0] = v;
-  const x = u32Scratch[0];
-  if ((x & 0x7fffffff) > 0x7f800000) return ((x >>> 16) | 0x40) & 0xffff;
-  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }

@@ -6,13 +6,13 @@ import { ClipError } from '../../errors.ts';
 import { ITEM_SIZE, LITTLE_ENDIAN, f32ToBf16Bits, f32ToF16Bits } from './dtypes.ts';
 import { numElements } from './reader.ts';
 
-export type WritableDtype = 'F32' | 'F16' | 'BF16' | 'I64';
-const WRITABLE: ReadonlySet<string> = new Set(['F32', 'F16', 'BF16', 'I64']);
+export type WritableDtype = 'F32' | 'F16' | 'BF16' | 'I64' | 'I8';
+const WRITABLE: ReadonlySet<string> = new Set(['F32', 'F16', 'BF16', 'I64', 'I8']);
 
 /**
  * Tensor data: float values (Float32Array / Float64Array / number[]; converted to F16/BF16 with
  * round-to-nearest-even), raw F16/BF16 bits as a Uint16Array, I64 as BigInt64Array or number[],
- * or the already-encoded little-endian bytes as a Uint8Array.
+ * or the already-encoded little-endian bytes as a Uint8Array (the only form I8 takes).
  */
 export type TensorData = Float32Array | Float64Array | Uint16Array | BigInt64Array | Uint8Array | readonly number[];
 
@@ -100,6 +100,9 @@ export function encodeTensor(spec: TensorSpec, data: TensorData): Uint8Array {
       else for (let i = 0; i < count; i++) dv.setUint16(2 * i, conv(Number(data[i])), true);
       break;
     }
+    case 'I8':
+      bad('values: I8 is written from its bytes (a Uint8Array)');
+      break;
     case 'I64':
       for (let i = 0; i < count; i++) dv.setBigInt64(8 * i, BigInt(data[i] as number | bigint), true);
       break;
