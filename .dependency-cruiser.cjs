@@ -44,7 +44,8 @@ module.exports = {
     {
       name: 'model-not-above-itself',
       severity: 'error',
-      comment: 'The model (and the tasks in model/*) runs the same in a page and in Node: no Node, CLI, UI or benchmark code.',
+      comment:
+        'The model (and the tasks in model/*) runs the same in a page and in Node: no Node, CLI, UI or benchmark code.',
       from: { path: '^src/model/' },
       to: { path: '^(src/(node|cli|playground|bench)/|src/(index|bundle)\\.ts$|bench/)' },
     },
@@ -79,14 +80,16 @@ module.exports = {
     {
       name: 'components-not-to-siblings',
       severity: 'error',
-      comment: 'A component folder is its room: it imports its own files and components/shared, never another component\'s folder.',
+      comment:
+        "A component folder is its room: it imports its own files and components/shared, never another component's folder.",
       from: { path: '^src/playground/components/([^/]+)/' },
       to: { path: '^src/playground/components/[^/]+/', pathNot: '^src/playground/components/($1|shared)/' },
     },
     {
       name: 'src-not-to-bench',
       severity: 'error',
-      comment: 'bench/ holds the onnxruntime peer and the standalone benchmark page; the benchmark API lives in src/bench.',
+      comment:
+        'bench/ holds the onnxruntime peer and the standalone benchmark page; the benchmark API lives in src/bench.',
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: '^bench/' },
     },
@@ -95,7 +98,8 @@ module.exports = {
     {
       name: 'cli-to-bench-only-the-peer',
       severity: 'error',
-      comment: 'src/cli may reach bench/ only for the onnxruntime peer (bench/peer-ort*); the benchmark API is src/bench.',
+      comment:
+        'src/cli may reach bench/ only for the onnxruntime peer (bench/peer-ort*); the benchmark API is src/bench.',
       from: { path: '^src/cli/' },
       to: { path: '^bench/', pathNot: '^bench/peer-ort[^/]*$' },
     },
@@ -137,7 +141,8 @@ module.exports = {
     {
       name: 'src-not-to-dev-deps',
       severity: 'error',
-      comment: 'The installed package has only its dependencies: src may not need a devDependency (onnxruntime-web, vite, ...).',
+      comment:
+        'The installed package has only its dependencies: src may not need a devDependency (onnxruntime-web, vite, ...).',
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
@@ -148,7 +153,11 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // `?raw` WGSL imports: resolved through the file part.
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], mainFields: ['module', 'main', 'types', 'typings'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

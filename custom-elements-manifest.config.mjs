@@ -11,5 +11,7 @@ export default {
   // The glob lists files in whatever order the file system answers: sort them, so that the manifest
   // is the same on every run (a test compares it byte for byte).
   overrideModuleCreation: ({ ts, globs }) =>
-    [...globs].sort().map((path) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2015, true)),
+    [...globs]
+      .sort()
+      .map((path) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2015, true)),
 };

@@ -10,7 +10,15 @@ import { e2eChart, kernelChart } from '../src/bench/chart.ts';
 import { QUICK_SHAPE_IDS, SHAPES, TINY_SHAPES, selectShapes } from '../src/bench/shapes.ts';
 import { measureE2e } from '../src/bench/e2e.ts';
 import { runPeer, type OrtModule, type PeerProvider } from './peer-ort.ts';
-import { breakdownRows, e2eRows, fmt, kernelRows, markdownReport, type BenchReport, type PeerSummary } from '../src/bench/report.ts';
+import {
+  breakdownRows,
+  e2eRows,
+  fmt,
+  kernelRows,
+  markdownReport,
+  type BenchReport,
+  type PeerSummary,
+} from '../src/bench/report.ts';
 import { FULL_HARNESS, QUICK_HARNESS, addE2e, runKernelBench } from '../src/bench/run.ts';
 
 declare global {
@@ -30,7 +38,11 @@ function status(text: string, error = false): void {
   statusEl.classList.toggle('error', error);
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
@@ -56,9 +68,18 @@ function tableOf(rows: string[][], numeric: (col: number) => boolean = () => fal
 function render(r: BenchReport): void {
   results.replaceChildren();
   results.append(el('h2', {}, 'Adapter'));
-  results.append(el('p', {}, `${r.adapter.description} [${r.adapter.backend}${r.adapter.isCpu ? ', CPU' : ''}] · timing: ${r.adapter.timing} · ` +
-    Object.entries(r.environment).map(([k, v]) => `${k} ${v}`).join(' · ')));
-  if (r.peak) results.append(el('p', {}, `Probed peak: ${fmt(r.peak.gflops)} GFLOP/s (FMA), ${fmt(r.peak.gbps)} GB/s (copy)`));
+  results.append(
+    el(
+      'p',
+      {},
+      `${r.adapter.description} [${r.adapter.backend}${r.adapter.isCpu ? ', CPU' : ''}] · timing: ${r.adapter.timing} · ` +
+        Object.entries(r.environment)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(' · '),
+    ),
+  );
+  if (r.peak)
+    results.append(el('p', {}, `Probed peak: ${fmt(r.peak.gflops)} GFLOP/s (FMA), ${fmt(r.peak.gbps)} GB/s (copy)`));
   if (r.kernels.length) {
     results.append(el('h2', {}, 'Kernels'));
     results.append(kernelChart(r.kernels));
@@ -127,7 +148,11 @@ async function run(): Promise<void> {
   try {
     report = await runKernelBench(ctx, selectShapes(shapeIds), {
       harness,
-      environment: { runtime: navigator.userAgent, date: new Date().toISOString(), cores: navigator.hardwareConcurrency ?? null },
+      environment: {
+        runtime: navigator.userAgent,
+        date: new Date().toISOString(),
+        cores: navigator.hardwareConcurrency ?? null,
+      },
       onStatus: (m) => status(m[0].toUpperCase() + m.slice(1)),
     });
     render(report);
@@ -139,12 +164,19 @@ async function run(): Promise<void> {
   if (modelUrl) {
     status(`Loading ${modelUrl}…`);
     const gpu = await requestBrowserContext();
-    const model = await ClipModel.load(new URL(modelUrl, location.href).href, { gpu, onProgress: (p) => status(`Loading: ${p.message}`) });
+    const model = await ClipModel.load(new URL(modelUrl, location.href).href, {
+      gpu,
+      onProgress: (p) => status(`Loading: ${p.message}`),
+    });
     try {
-      const inputs = addE2e(report, await measureE2e(model, { samples, imageBatch, textBatch, onStep: (m) => status(`Ours: ${m}`) }));
+      const inputs = addE2e(
+        report,
+        await measureE2e(model, { samples, imageBatch, textBatch, onStep: (m) => status(`Ours: ${m}`) }),
+      );
       if (peerUrl) {
         const base = new URL(peerUrl.endsWith('/') ? peerUrl : `${peerUrl}/`, location.href);
-        const fetchBytes = async (path: string) => new Uint8Array(await (await fetch(new URL(path, base))).arrayBuffer());
+        const fetchBytes = async (path: string) =>
+          new Uint8Array(await (await fetch(new URL(path, base))).arrayBuffer());
         status('Peer: downloading the ONNX models…');
         const vision = await fetchBytes('onnx/vision_model.onnx');
         const text = await fetchBytes('onnx/text_model.onnx');
@@ -153,7 +185,17 @@ async function run(): Promise<void> {
         for (const provider of ['webgpu', 'wasm'] as PeerProvider[]) {
           peer.description[provider] = `onnxruntime-web ${ort.env.versions?.web ?? '?'} ${provider} (in this page)`;
           try {
-            peer[provider] = await runPeer(ort, { provider, vision, text, inputs, samples, imageBatch, textBatch, eosTokenId: model.config.text.eosTokenId, onStep: (m) => status(`Peer: ${m}`) });
+            peer[provider] = await runPeer(ort, {
+              provider,
+              vision,
+              text,
+              inputs,
+              samples,
+              imageBatch,
+              textBatch,
+              eosTokenId: model.config.text.eosTokenId,
+              onStep: (m) => status(`Peer: ${m}`),
+            });
           } catch (e) {
             peer[provider] = { error: (e as Error).message ?? String(e) };
           }

@@ -38,10 +38,17 @@ function patchWriteBuffer(dawn: DawnModule): void {
   const Queue = dawn.globals.GPUQueue as { prototype: GPUQueue } | undefined;
   if (!Queue) return;
   const original = Queue.prototype.writeBuffer;
-  Queue.prototype.writeBuffer = function (this: GPUQueue, buffer: GPUBuffer, offset: number, data: BufferSource | SharedArrayBuffer, dataOffset?: number, size?: number) {
+  Queue.prototype.writeBuffer = function (
+    this: GPUQueue,
+    buffer: GPUBuffer,
+    offset: number,
+    data: BufferSource | SharedArrayBuffer,
+    dataOffset?: number,
+    size?: number,
+  ) {
     if (ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer) {
       const bpe = (data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
-      const count = size ?? (data.byteLength / bpe - (dataOffset ?? 0));
+      const count = size ?? data.byteLength / bpe - (dataOffset ?? 0);
       const copy = new Uint8Array(count * bpe);
       copy.set(new Uint8Array(data.buffer, data.byteOffset + (dataOffset ?? 0) * bpe, count * bpe));
       return original.call(this, buffer, offset, copy, 0, count * bpe);
@@ -61,7 +68,8 @@ async function dawnGpu(backend: string): Promise<GPU> {
     process.env.EGL_PLATFORM ??= 'surfaceless';
     gpu = dawn.create(['backend=opengles']);
     const requestAdapter = gpu.requestAdapter.bind(gpu);
-    gpu.requestAdapter = (o: GPURequestAdapterOptions = {}) => requestAdapter({ ...o, featureLevel: 'compatibility' } as GPURequestAdapterOptions);
+    gpu.requestAdapter = (o: GPURequestAdapterOptions = {}) =>
+      requestAdapter({ ...o, featureLevel: 'compatibility' } as GPURequestAdapterOptions);
   } else if (backend === 'dawn-swiftshader') {
     gpu = dawn.create(['backend=vulkan']); // VK_ICD_FILENAMES already points at SwiftShader (src/node/gpu.ts)
   } else {
@@ -80,20 +88,29 @@ export interface NodePeer {
 }
 
 /** onnxruntime-web for `provider` in this Node process; for WebGPU, on the same Dawn backend as `backend`. */
-export async function loadOrtNode(provider: 'webgpu' | 'wasm', backend: string, options: { threads?: number } = {}): Promise<NodePeer> {
+export async function loadOrtNode(
+  provider: 'webgpu' | 'wasm',
+  backend: string,
+  options: { threads?: number } = {},
+): Promise<NodePeer> {
   const keepAlive = setInterval(() => {}, 2);
   const g = globalThis as Record<string, unknown>;
   const hadNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
   try {
     if (provider === 'webgpu') {
       const gpu = await dawnGpu(backend);
-      const nav = { ...(typeof g.navigator === 'object' ? (g.navigator as object) : {}), gpu, userAgent: `Node.js/${process.versions.node}` };
+      const nav = {
+        ...(typeof g.navigator === 'object' ? (g.navigator as object) : {}),
+        gpu,
+        userAgent: `Node.js/${process.versions.node}`,
+      };
       Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true, writable: true });
     }
     const ort = (await import(/* @vite-ignore */ provider === 'webgpu' ? ORT_WEBGPU : ORT_NODE)) as OrtModule;
     ort.env.wasm.numThreads = options.threads ?? 1;
     ort.env.logLevel = 'error';
-    const module = provider === 'webgpu' ? 'onnxruntime-web/webgpu (browser build) on Dawn' : 'onnxruntime-web (Node build)';
+    const module =
+      provider === 'webgpu' ? 'onnxruntime-web/webgpu (browser build) on Dawn' : 'onnxruntime-web (Node build)';
     return {
       ort,
       description: `onnxruntime-web ${ort.env.versions?.web ?? '?'} ${provider} (${module}, ${ort.env.wasm.numThreads} wasm thread${ort.env.wasm.numThreads === 1 ? '' : 's'})`,

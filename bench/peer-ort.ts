@@ -54,12 +54,18 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
   // Pad the batch to its longest prompt, as transformers.js's CLIP pipelines do (`padding: true`);
   // our engine runs the same positions (clip.ts recordText). The ONNX text model has a dynamic length.
   const T = batchTextLength(ids.slice(0, textBatch), o.eosTokenId ?? 2);
-  const sessionOptions: Ort.InferenceSession.SessionOptions = { executionProviders: [o.provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {
+    executionProviders: [o.provider],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  };
 
   step(`${o.provider}: creating sessions`);
   const t0 = performance.now();
   const create = (m: Uint8Array | string) =>
-    typeof m === 'string' ? ort.InferenceSession.create(m, sessionOptions) : ort.InferenceSession.create(m, sessionOptions);
+    typeof m === 'string'
+      ? ort.InferenceSession.create(m, sessionOptions)
+      : ort.InferenceSession.create(m, sessionOptions);
   const vision = await create(o.vision);
   const text = await create(o.text);
   const sessionMs = performance.now() - t0;

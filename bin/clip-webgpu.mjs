@@ -41,7 +41,11 @@ function stale() {
   if (!existsSync(src) || !existsSync(configFile)) return false; // an installed package: the bundle is all there is
   const built = statSync(bundle).mtimeMs;
   // The bundle also holds bench/ (the bench command): a change there rebuilds it too.
-  return Math.max(newest(src), newest(join(root, 'bench'))) > built || statSync(configFile).mtimeMs > built || statSync(join(root, 'package.json')).mtimeMs > built;
+  return (
+    Math.max(newest(src), newest(join(root, 'bench'))) > built ||
+    statSync(configFile).mtimeMs > built ||
+    statSync(join(root, 'package.json')).mtimeMs > built
+  );
 }
 
 async function rebuild() {
@@ -50,7 +54,9 @@ async function rebuild() {
     vite = await import('vite');
   } catch {
     if (existsSync(bundle)) return; // no Vite (production install): run what is there
-    process.stderr.write('clip-webgpu: dist/cli/clip-webgpu.mjs is missing and Vite is not installed: run `npm install && npm run build:cli`\n');
+    process.stderr.write(
+      'clip-webgpu: dist/cli/clip-webgpu.mjs is missing and Vite is not installed: run `npm install && npm run build:cli`\n',
+    );
     process.exit(1);
   }
   // Build into a private folder, then rename: concurrent runs never import a half-written bundle.

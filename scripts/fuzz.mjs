@@ -28,12 +28,30 @@ if (!existsSync(report)) {
 }
 const { classes } = JSON.parse(readFileSync(report, 'utf8'));
 const rows = Object.entries(classes).map(([name, c]) => ({
-  class: name, cases: c.cases, results: c.results,
-  errors: Object.entries(c.errors).sort().map(([code, k]) => `${code} ${k}`).join(', ') || '-',
-  crashes: c.crashes.length, hangs: c.hangs.length, unhandled: c.unhandledRejections.length, 'slowest ms': Math.round(c.slowestMs),
+  class: name,
+  cases: c.cases,
+  results: c.results,
+  errors:
+    Object.entries(c.errors)
+      .sort()
+      .map(([code, k]) => `${code} ${k}`)
+      .join(', ') || '-',
+  crashes: c.crashes.length,
+  hangs: c.hangs.length,
+  unhandled: c.unhandledRejections.length,
+  'slowest ms': Math.round(c.slowestMs),
 }));
 const total = (k) => rows.reduce((a, r) => a + r[k], 0);
-rows.push({ class: 'all', cases: total('cases'), results: total('results'), errors: '', crashes: total('crashes'), hangs: total('hangs'), unhandled: total('unhandled'), 'slowest ms': Math.max(...rows.map((r) => r['slowest ms'])) });
+rows.push({
+  class: 'all',
+  cases: total('cases'),
+  results: total('results'),
+  errors: '',
+  crashes: total('crashes'),
+  hangs: total('hangs'),
+  unhandled: total('unhandled'),
+  'slowest ms': Math.max(...rows.map((r) => r['slowest ms'])),
+});
 console.table(rows);
 for (const [name, c] of Object.entries(classes)) {
   for (const x of c.crashes.slice(0, 5)) console.log(`crash in ${name}: ${x.label}: ${x.error}`);

@@ -30,37 +30,61 @@ const ATTENTION_COMMON = [
 /** Every generated file: path (from the repository root) -> contents. */
 export function generatedFiles() {
   return {
-    'src/kernels/matmul/matmul-v3.wgsl': file(MATMUL, [
-      'matmul v3: no workgroup memory and no barriers: each invocation keeps a 12x8 block of y in vec4 registers and reads x and W',
-      'straight from storage as vec4 along K (needs K % 4 == 0; the dispatcher falls back otherwise), relying on CPU caches for reuse.',
-      '32 invocations side by side along N (12 rows x 256 cols per workgroup): a SIMD row shares its x rows. Fused act/residual epilogue',
-      '(added to v1/v2 as well). On llvmpipe a storage load costs a loop over the lanes, so FMAs per loaded vec4 is what counts.',
-    ], matmulRegisterBlocked(12, 8, 32)),
-    'src/kernels/matmul/matmul-v4.wgsl': file(MATMUL, [
-      'matmul v4: as v3 (no workgroup memory, vec4 loads along K, 32 invocations along N), but a 16x8 block per invocation:',
-      '16 rows share each W load (fewer gathers per FMA on SwiftShader) at the price of more registers/spills and of padding',
-      'small M to 16 rows. Needs K % 4 == 0 (the dispatcher falls back otherwise). Fused epilogue.',
-    ], matmulRegisterBlocked(16, 8, 32)),
-    'src/kernels/attention/attention-v2.wgsl': file(ATTENTION, [
-      'attention v2: vs v1, no workgroup memory and no barriers: one invocation per (query row, head, batch)',
-      '(64 per workgroup) loops over the keys in chunks of 4 with an online softmax.',
-      ...ATTENTION_COMMON,
-    ], attentionRows(1, 4)),
-    'src/kernels/attention/attention-v3.wgsl': file(ATTENTION, [
-      'attention v3: as v2, but each invocation computes 4 query rows (i, i+WG, i+2WG, i+3WG) in chunks of 2 keys,',
-      "so each k/v vec4 loaded feeds 4 rows (the CPU adapters' loads, not their FMAs, bound v2); WG = the CPU's SIMD width.",
-      ...ATTENTION_COMMON,
-    ], attentionRows(4, 2)),
-    'src/kernels/attention/attention-v4.wgsl': file(ATTENTION, [
-      'attention v4: as v3 with 8 query rows per invocation (i + r·WG, r < 8): each k/v vec4 load feeds 8 rows.',
-      ...ATTENTION_COMMON,
-    ], attentionRows(8, 2)),
-    'src/kernels/attention/attention-v5.wgsl': file(ATTENTION, [
-      'attention v5 (for GPUs): as v2 (one query row per invocation, 64 per workgroup, online softmax in chunks of',
-      '4 keys), but the workgroup stages tiles of 32 keys\' k and v in workgroup memory (flash-attention style),',
-      'two barriers per tile, so global k/v traffic is once per 64 query rows. q and the accumulator are 16',
-      'unrolled vec4 registers (hd = 4·HD4 <= 64, else v1). Causal: tiles up to the workgroup\'s last row.',
-    ], attentionTiled()),
+    'src/kernels/matmul/matmul-v3.wgsl': file(
+      MATMUL,
+      [
+        'matmul v3: no workgroup memory and no barriers: each invocation keeps a 12x8 block of y in vec4 registers and reads x and W',
+        'straight from storage as vec4 along K (needs K % 4 == 0; the dispatcher falls back otherwise), relying on CPU caches for reuse.',
+        '32 invocations side by side along N (12 rows x 256 cols per workgroup): a SIMD row shares its x rows. Fused act/residual epilogue',
+        '(added to v1/v2 as well). On llvmpipe a storage load costs a loop over the lanes, so FMAs per loaded vec4 is what counts.',
+      ],
+      matmulRegisterBlocked(12, 8, 32),
+    ),
+    'src/kernels/matmul/matmul-v4.wgsl': file(
+      MATMUL,
+      [
+        'matmul v4: as v3 (no workgroup memory, vec4 loads along K, 32 invocations along N), but a 16x8 block per invocation:',
+        '16 rows share each W load (fewer gathers per FMA on SwiftShader) at the price of more registers/spills and of padding',
+        'small M to 16 rows. Needs K % 4 == 0 (the dispatcher falls back otherwise). Fused epilogue.',
+      ],
+      matmulRegisterBlocked(16, 8, 32),
+    ),
+    'src/kernels/attention/attention-v2.wgsl': file(
+      ATTENTION,
+      [
+        'attention v2: vs v1, no workgroup memory and no barriers: one invocation per (query row, head, batch)',
+        '(64 per workgroup) loops over the keys in chunks of 4 with an online softmax.',
+        ...ATTENTION_COMMON,
+      ],
+      attentionRows(1, 4),
+    ),
+    'src/kernels/attention/attention-v3.wgsl': file(
+      ATTENTION,
+      [
+        'attention v3: as v2, but each invocation computes 4 query rows (i, i+WG, i+2WG, i+3WG) in chunks of 2 keys,',
+        "so each k/v vec4 loaded feeds 4 rows (the CPU adapters' loads, not their FMAs, bound v2); WG = the CPU's SIMD width.",
+        ...ATTENTION_COMMON,
+      ],
+      attentionRows(4, 2),
+    ),
+    'src/kernels/attention/attention-v4.wgsl': file(
+      ATTENTION,
+      [
+        'attention v4: as v3 with 8 query rows per invocation (i + r·WG, r < 8): each k/v vec4 load feeds 8 rows.',
+        ...ATTENTION_COMMON,
+      ],
+      attentionRows(8, 2),
+    ),
+    'src/kernels/attention/attention-v5.wgsl': file(
+      ATTENTION,
+      [
+        'attention v5 (for GPUs): as v2 (one query row per invocation, 64 per workgroup, online softmax in chunks of',
+        "4 keys), but the workgroup stages tiles of 32 keys' k and v in workgroup memory (flash-attention style),",
+        'two barriers per tile, so global k/v traffic is once per 64 query rows. q and the accumulator are 16',
+        "unrolled vec4 registers (hd = 4·HD4 <= 64, else v1). Causal: tiles up to the workgroup's last row.",
+      ],
+      attentionTiled(),
+    ),
   };
 }
 
@@ -71,8 +95,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const full = join(ROOT, path);
     if (check) {
       let old = null;
-      try { old = readFileSync(full, 'utf8'); } catch { /* missing: stale */ }
-      if (old !== text) { console.error(`${path} differs from what scripts/gen-wgsl.mjs writes`); stale++; }
+      try {
+        old = readFileSync(full, 'utf8');
+      } catch {
+        /* missing: stale */
+      }
+      if (old !== text) {
+        console.error(`${path} differs from what scripts/gen-wgsl.mjs writes`);
+        stale++;
+      }
     } else {
       writeFileSync(full, text);
       console.log(`wrote ${path}`);

@@ -4,17 +4,17 @@
  * without parsing the message.
  */
 export type ClipErrorCode =
-  | 'safetensors'      // malformed / truncated file, bad header, unknown dtype
-  | 'weights'          // missing or misshapen tensor, config/tensor mismatch
-  | 'config'           // bad or missing config.json
-  | 'tokenizer'        // missing or bad vocab/merges
-  | 'image'            // not an image, undecodable
-  | 'input'            // bad API/CLI input: empty label list, over-long prompt, ...
-  | 'not-found'        // a path or URL that does not exist
-  | 'network'          // a download failed
-  | 'gpu'              // no adapter, device lost, out of memory
-  | 'aborted'          // the caller's AbortSignal cancelled the run (the model stays usable)
-  | 'disposed';        // the model was used after dispose()
+  | 'safetensors' // malformed / truncated file, bad header, unknown dtype
+  | 'weights' // missing or misshapen tensor, config/tensor mismatch
+  | 'config' // bad or missing config.json
+  | 'tokenizer' // missing or bad vocab/merges
+  | 'image' // not an image, undecodable
+  | 'input' // bad API/CLI input: empty label list, over-long prompt, ...
+  | 'not-found' // a path or URL that does not exist
+  | 'network' // a download failed
+  | 'gpu' // no adapter, device lost, out of memory
+  | 'aborted' // the caller's AbortSignal cancelled the run (the model stays usable)
+  | 'disposed'; // the model was used after dispose()
 
 export class ClipError extends Error {
   readonly code: ClipErrorCode;
@@ -35,6 +35,7 @@ export function isClipError(e: unknown): e is ClipError {
  */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (!signal?.aborted) return;
-  const reason = signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? `: ${signal.reason.message}` : '';
+  const reason =
+    signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? `: ${signal.reason.message}` : '';
   throw new ClipError('aborted', `The ${what} was cancelled${reason}.`, { cause: signal.reason });
 }

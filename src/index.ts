@@ -5,7 +5,13 @@
 /// <reference types="@webgpu/types" preserve="true" />
 export { ClipModel } from './model/clip.ts';
 export type {
-  Classification, ClassifyOptions, EncodeOptions, LoadOptions, LoadProgress, Similarity, TextOptions,
+  Classification,
+  ClassifyOptions,
+  EncodeOptions,
+  LoadOptions,
+  LoadProgress,
+  Similarity,
+  TextOptions,
 } from './model/clip.ts';
 export { ClipError, isClipError, type ClipErrorCode } from './errors.ts';
 export type { ClipConfig } from './model/config.ts';
@@ -23,13 +29,49 @@ export { summarize as describeAdapter } from './kernels/device.ts';
 export { detectionBoxes, DETECT_MODES } from './model/detect/index.ts';
 export type { Detection, DetectionBox, DetectMode, DetectOptions, DetectQuery } from './model/detect/index.ts';
 export {
-  BiasProbe, runBiasProbe, biasReport, evaluateDataset, evaluateEmbedded, evaluation, embedImages, EmbeddingCache, sha256Hex,
-  BIAS_PRESETS, BIAS_PRESET_NAMES, wilsonInterval, rate, maxMinRatio, skews, maxSkew, minSkew, disparity, Z_95,
-  topPredictions, biasReportJson, biasCsv, evaluationJson, evaluationCsv,
+  BiasProbe,
+  runBiasProbe,
+  biasReport,
+  evaluateDataset,
+  evaluateEmbedded,
+  evaluation,
+  embedImages,
+  EmbeddingCache,
+  sha256Hex,
+  BIAS_PRESETS,
+  BIAS_PRESET_NAMES,
+  wilsonInterval,
+  rate,
+  maxMinRatio,
+  skews,
+  maxSkew,
+  minSkew,
+  disparity,
+  Z_95,
+  topPredictions,
+  biasReportJson,
+  biasCsv,
+  evaluationJson,
+  evaluationCsv,
 } from './model/bias/index.ts';
 export type {
-  BiasReport, GroupResult, ImageResult, CategoryResult, ProbeOptions, ScoreOptions, Disparity, Evaluation, EvaluateOptions,
-  ClassResult, EvaluatedImage, ImageItem, ImageItems, EncodeProgress, EmbedImagesOptions, EmbeddedImage, LabelPreset,
+  BiasReport,
+  GroupResult,
+  ImageResult,
+  CategoryResult,
+  ProbeOptions,
+  ScoreOptions,
+  Disparity,
+  Evaluation,
+  EvaluateOptions,
+  ClassResult,
+  EvaluatedImage,
+  ImageItem,
+  ImageItems,
+  EncodeProgress,
+  EmbedImagesOptions,
+  EmbeddedImage,
+  LabelPreset,
 } from './model/bias/index.ts';
 export { GRADCAM_METHODS, normalizeCam } from './model/explain/index.ts';
 export type { GradCam, GradCamMethod, GradCamOptions } from './model/explain/index.ts';

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,18 +16,26 @@ import type { WeightsServer, WeightsServerOptions } from './helpers/weights-serv
 
 const TINY = path.resolve(__dirname, '../../shared/fixtures/tiny-clip');
 const REPO = 'test-org/tiny-clip';
-const hubFiles = new Map(CLIP_REQUIRED_FILES.map((f) => [`/${REPO}/resolve/main/${f}`, new Uint8Array(readFileSync(path.join(TINY, f)))]));
+const hubFiles = new Map(
+  CLIP_REQUIRED_FILES.map((f) => [`/${REPO}/resolve/main/${f}`, new Uint8Array(readFileSync(path.join(TINY, f)))]),
+);
 const MODEL_PATH = `/${REPO}/resolve/main/model.safetensors`;
 
 let tmp: string;
-beforeAll(() => { tmp = mkdtempSync(path.join(tmpdir(), 'clip-dl-')); });
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'clip-dl-'));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 let n = 0;
 const freshDir = () => path.join(tmp, `out${n++}`);
 
 async function withServer<T>(opts: Partial<WeightsServerOptions>, fn: (s: WeightsServer) => Promise<T>): Promise<T> {
-  const server = await startWeightsServer({ files: hubFiles, notFoundHeaders: { 'x-error-code': 'EntryNotFound' }, ...opts });
+  const server = await startWeightsServer({
+    files: hubFiles,
+    notFoundHeaders: { 'x-error-code': 'EntryNotFound' },
+    ...opts,
+  });
   try {
     return await fn(server);
   } finally {
@@ -43,21 +51,40 @@ function expectSameFiles(dir: string) {
 }
 
 async function rejection(p: Promise<unknown>): Promise<ClipError> {
-  const e = await p.then(() => { throw new Error('expected a rejection'); }, (err: unknown) => err);
+  const e = await p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ClipError);
   return e as ClipError;
 }
 
 describe('hub URLs', () => {
   it('builds resolve URLs and validates repo ids', () => {
-    expect(hubFileUrl('openai/clip-vit-base-patch32', 'config.json'))
-      .toBe('https://huggingface.co/openai/clip-vit-base-patch32/resolve/main/config.json');
-    expect(hubFileUrl('a/b', 'x y.json', { revision: 'refs/pr/1', endpoint: 'http://127.0.0.1:9/' }))
-      .toBe('http://127.0.0.1:9/a/b/resolve/refs%2Fpr%2F1/x%20y.json');
-    expect(Object.keys(clipFileUrls('a/b'))).toEqual(['config.json', 'model.safetensors', 'vocab.json', 'merges.txt', 'tokenizer.json']);
+    expect(hubFileUrl('openai/clip-vit-base-patch32', 'config.json')).toBe(
+      'https://huggingface.co/openai/clip-vit-base-patch32/resolve/main/config.json',
+    );
+    expect(hubFileUrl('a/b', 'x y.json', { revision: 'refs/pr/1', endpoint: 'http://127.0.0.1:9/' })).toBe(
+      'http://127.0.0.1:9/a/b/resolve/refs%2Fpr%2F1/x%20y.json',
+    );
+    expect(Object.keys(clipFileUrls('a/b'))).toEqual([
+      'config.json',
+      'model.safetensors',
+      'vocab.json',
+      'merges.txt',
+      'tokenizer.json',
+    ]);
     expect(validateRepoId('gpt2')).toBe('gpt2');
     for (const bad of ['', 'a/b/c', 'https://huggingface.co/openai/clip', 'a b/c', 'a--b/c', '-a/b', 'x'.repeat(97)]) {
-      const e = (() => { try { validateRepoId(bad); } catch (err) { return err as ClipError; } })();
+      const e = (() => {
+        try {
+          validateRepoId(bad);
+        } catch (err) {
+          return err as ClipError;
+        }
+      })();
       expect(e, bad).toBeInstanceOf(ClipError);
       expect(e!.code).toBe('input');
       expect(e!.message).toContain('Invalid Hugging Face repo id');
@@ -74,13 +101,20 @@ describe('downloadHubModel', () => {
       const result = await downloadHubModel(REPO, dir, { endpoint: server.url, onProgress: (p) => events.push(p) });
       expectSameFiles(dir);
       expect(result.files.map((f) => [f.file, f.status])).toEqual([
-        ['config.json', 'downloaded'], ['model.safetensors', 'downloaded'], ['vocab.json', 'downloaded'],
-        ['merges.txt', 'downloaded'], ['tokenizer.json', 'missing-optional'],
+        ['config.json', 'downloaded'],
+        ['model.safetensors', 'downloaded'],
+        ['vocab.json', 'downloaded'],
+        ['merges.txt', 'downloaded'],
+        ['tokenizer.json', 'missing-optional'],
       ]);
       const modelSize = statSync(path.join(TINY, 'model.safetensors')).size;
       const last = events.filter((e) => e.file === 'model.safetensors').at(-1)!;
       expect(last).toMatchObject({ bytes: modelSize, total: modelSize, done: true, skipped: false });
-      expect(events.filter((e) => e.file === 'model.safetensors' && !e.done).every((e) => e.total === modelSize && e.speed >= 0)).toBe(true);
+      expect(
+        events
+          .filter((e) => e.file === 'model.safetensors' && !e.done)
+          .every((e) => e.total === modelSize && e.speed >= 0),
+      ).toBe(true);
 
       server.requests.length = 0;
       const again = await downloadHubModel(REPO, dir, { endpoint: server.url });
@@ -131,9 +165,12 @@ describe('downloadHubModel', () => {
       try {
         const dir = freshDir();
         await downloadHubModel(REPO, dir, { files: ['config.json'], optionalFiles: [] });
-        expect(readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(readFileSync(path.join(TINY, 'config.json'), 'utf8'));
+        expect(readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(
+          readFileSync(path.join(TINY, 'config.json'), 'utf8'),
+        );
       } finally {
-        if (saved === undefined) delete process.env.HF_ENDPOINT; else process.env.HF_ENDPOINT = saved;
+        if (saved === undefined) delete process.env.HF_ENDPOINT;
+        else process.env.HF_ENDPOINT = saved;
       }
     });
   });
@@ -145,7 +182,9 @@ describe('downloadHubModel', () => {
       expect(e.message).toContain('config.json not found in Hugging Face repo nobody/no-such-clip');
       expect(e.message).toContain('HTTP 404: the repo does not exist');
     });
-    const e = await rejection(downloadHubModel(REPO, freshDir(), { endpoint: `http://127.0.0.1:${await closedPort()}`, retries: 0 }));
+    const e = await rejection(
+      downloadHubModel(REPO, freshDir(), { endpoint: `http://127.0.0.1:${await closedPort()}`, retries: 0 }),
+    );
     expect(e.code).toBe('network');
     expect(e.message).toContain('config.json from test-org/tiny-clip');
     expect((await rejection(downloadHubModel('not a repo', freshDir()))).code).toBe('input');
@@ -153,21 +192,30 @@ describe('downloadHubModel', () => {
 });
 
 describe('progress rendering', () => {
-  const p: HubDownloadProgress = { file: 'model.safetensors', bytes: 270.1e6, total: 600e6, speed: 35.2e6, done: false, skipped: false };
+  const p: HubDownloadProgress = {
+    file: 'model.safetensors',
+    bytes: 270.1e6,
+    total: 600e6,
+    speed: 35.2e6,
+    done: false,
+    skipped: false,
+  };
 
   it('formats percent, MB, MB/s and ETA', () => {
     expect(formatProgress(p)).toBe('model.safetensors   45%  270.1/600.0 MB  35.2 MB/s  ETA 0:09');
     expect(formatProgress({ ...p, total: undefined })).toBe('model.safetensors     ?  270.1 MB  35.2 MB/s  ETA --:--');
-    expect(formatProgress({ ...p, bytes: 600e6, done: true })).toMatch(/100%  600\.0\/600\.0 MB .* done$/);
+    expect(formatProgress({ ...p, bytes: 600e6, done: true })).toMatch(/100% {2}600\.0\/600\.0 MB .* done$/);
   });
 
   it('rewrites one line on a TTY and prints plain lines otherwise', () => {
-    const tty: string[] = [], log: string[] = [];
+    const tty: string[] = [],
+      log: string[] = [];
     const onTty = createProgressRenderer({ isTTY: true, columns: 120, write: (s) => tty.push(s) });
     const onLog = createProgressRenderer({ isTTY: false, write: (s) => log.push(s) });
     for (let b = 0; b <= 600e6; b += 30e6) {
       const ev = { ...p, bytes: b, done: b === 600e6 };
-      onTty(ev); onLog(ev);
+      onTty(ev);
+      onLog(ev);
     }
     expect(tty[0].startsWith('\r')).toBe(true);
     expect(tty.at(-1)!.endsWith('\n')).toBe(true);

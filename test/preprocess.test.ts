@@ -7,8 +7,14 @@ import { ClipError } from '../src/errors.ts';
 import { decodeImage, decodeImageBytes, decodeImageFile } from '../src/node/decode-image.ts';
 import type { DecodedImage } from '../src/node/decode-image.ts';
 import {
-  centerCropOffsets, clipResizeSize, cropPixels, modelToImage, normalizationTable, preprocessImage,
-  resizeLikePIL, roundHalfEven,
+  centerCropOffsets,
+  clipResizeSize,
+  cropPixels,
+  modelToImage,
+  normalizationTable,
+  preprocessImage,
+  resizeLikePIL,
+  roundHalfEven,
 } from '../src/model/preprocess/index.ts';
 import { measured } from './helpers/measurements.ts';
 
@@ -16,9 +22,14 @@ const FIXTURES = path.resolve(__dirname, 'fixtures/preprocess');
 const TINY_CLIP = path.resolve(__dirname, '../../shared/fixtures/tiny-clip');
 
 interface GoldenCase {
-  file: string; image_size: number; pil_mode: string; size: [number, number];
-  resized_size: [number, number]; crop: [number, number];
-  resized: string | null; resized_channels: 3 | 4;
+  file: string;
+  image_size: number;
+  pil_mode: string;
+  size: [number, number];
+  resized_size: [number, number];
+  crop: [number, number];
+  resized: string | null;
+  resized_channels: 3 | 4;
   max_u8_diff_if_converted_to_rgb_first: number;
 }
 interface Goldens {
@@ -60,7 +71,8 @@ function channelsOf(data: ArrayLike<number>, channels: number, keep: number): Ui
 function expectedPixels(rgb: Uint8Array, size: number): Float32Array {
   const lut = new Float32Array(unpack(goldens.normalize_lut_f32).buffer);
   const out = new Float32Array(3 * size * size);
-  for (let c = 0; c < 3; c++) for (let i = 0; i < size * size; i++) out[c * size * size + i] = lut[c * 256 + rgb[i * 3 + c]];
+  for (let c = 0; c < 3; c++)
+    for (let i = 0; i < size * size; i++) out[c * size * size + i] = lut[c * 256 + rgb[i * 3 + c]];
   return out;
 }
 
@@ -91,7 +103,8 @@ describe('normalization', () => {
 
   it('reproduces shared/fixtures/tiny-clip/pixel_values.json for img0..3 at 64 px', async () => {
     const golden = JSON.parse(readFileSync(path.join(TINY_CLIP, 'pixel_values.json'), 'utf8')) as {
-      images: string[]; pixel_values: number[][][][];
+      images: string[];
+      pixel_values: number[][][][];
     };
     for (let n = 0; n < golden.images.length; n++) {
       const image = await decodeImageFile(path.join(TINY_CLIP, golden.images[n]));
@@ -142,7 +155,9 @@ describe('decoding (PIL pixel values)', () => {
     const { pixels } = preprocessImage(ours, goldens.jpeg.image_size);
     const ref = expectedPixels(unpack(goldens.jpeg.cropped_rgb), goldens.jpeg.image_size);
     const d = maxAbsDiff(pixels, ref);
-    measured(`JPEG through the whole pipeline: max |diff| ${d.toFixed(4)} normalized (= ${(d * 0.2613 * 255).toFixed(1)} u8)`);
+    measured(
+      `JPEG through the whole pipeline: max |diff| ${d.toFixed(4)} normalized (= ${(d * 0.2613 * 255).toFixed(1)} u8)`,
+    );
     expect(d).toBeLessThan(1);
   });
 });
@@ -173,12 +188,23 @@ describe('full pipeline', () => {
 
       const [rw, rh] = g.resized_size;
       const resized = g.resized === null ? channelsOf(img.data, 4, g.resized_channels) : unpack(g.resized);
-      const rgb = channelsOf(cropPixels(resized, rw, rh, g.resized_channels, g.crop[0], g.crop[1], S, S), g.resized_channels, 3);
+      const rgb = channelsOf(
+        cropPixels(resized, rw, rh, g.resized_channels, g.crop[0], g.crop[1], S, S),
+        g.resized_channels,
+        3,
+      );
       expect(bitsEqual(out.pixels, expectedPixels(rgb, S))).toBe(true);
 
       // Corners of the model input land on the crop window's corners in original pixels.
-      const sx = g.size[0] / rw, sy = g.size[1] / rh;
-      for (const [x, y] of [[0, 0], [S, 0], [0, S], [S, S], [S / 2, S / 2]]) {
+      const sx = g.size[0] / rw,
+        sy = g.size[1] / rh;
+      for (const [x, y] of [
+        [0, 0],
+        [S, 0],
+        [0, S],
+        [S, S],
+        [S / 2, S / 2],
+      ]) {
         const [ox, oy] = modelToImage(out.transform, x, y);
         expect(ox).toBeCloseTo((g.crop[0] + x) * sx, 3);
         expect(oy).toBeCloseTo((g.crop[1] + y) * sy, 3);
@@ -233,11 +259,18 @@ describe('bad input', () => {
 
   it('text file', async () => {
     const p = file('cat.txt', 'hello world, I am not a picture');
-    await expectClipError(() => decodeImageFile(p), 'image', `${p} is not a PNG or JPEG image (starts with 'hello world, I a...')`);
+    await expectClipError(
+      () => decodeImageFile(p),
+      'image',
+      `${p} is not a PNG or JPEG image (starts with 'hello world, I a...')`,
+    );
   });
   it('binary junk', async () => {
-    await expectClipError(() => decodeImageBytes(new Uint8Array([0, 1, 2, 250]), 'junk.bin'), 'image',
-      'junk.bin is not a PNG or JPEG image (starts with bytes 00 01 02 fa)');
+    await expectClipError(
+      () => decodeImageBytes(new Uint8Array([0, 1, 2, 250]), 'junk.bin'),
+      'image',
+      'junk.bin is not a PNG or JPEG image (starts with bytes 00 01 02 fa)',
+    );
   });
   it('zero bytes', async () => {
     const p = file('empty.png', new Uint8Array(0));
@@ -252,39 +285,75 @@ describe('bad input', () => {
   it('corrupt PNG (bad checksum, missing IEND)', async () => {
     const bad = Uint8Array.from(png);
     bad[60] ^= 0xff; // inside the IDAT data
-    await expectClipError(() => decodeImageBytes(bad, 'bad.png'), 'image', 'bad.png is a corrupt PNG (checksum mismatch in the IDAT chunk)');
-    await expectClipError(() => decodeImageBytes(png.subarray(0, png.length - 12), 'noend.png'), 'image',
-      'noend.png is a truncated PNG (the data ends before the IEND chunk)');
+    await expectClipError(
+      () => decodeImageBytes(bad, 'bad.png'),
+      'image',
+      'bad.png is a corrupt PNG (checksum mismatch in the IDAT chunk)',
+    );
+    await expectClipError(
+      () => decodeImageBytes(png.subarray(0, png.length - 12), 'noend.png'),
+      'image',
+      'noend.png is a truncated PNG (the data ends before the IEND chunk)',
+    );
   });
   it('truncated and corrupt JPEG', async () => {
     const p = file('cut.jpg', jpg.subarray(0, 2000));
     await expectClipError(() => decodeImageFile(p), 'image', `${p} is a truncated JPEG`);
-    await expectClipError(() => decodeImageBytes(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), 'x.jpg'), 'image',
-      'x.jpg is a truncated or corrupt JPEG (no frame header)');
+    await expectClipError(
+      () => decodeImageBytes(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), 'x.jpg'),
+      'image',
+      'x.jpg is a truncated or corrupt JPEG (no frame header)',
+    );
   });
   it('unsupported formats are named', async () => {
     const gif = file('anim.gif', 'GIF89a\x01\x00\x01\x00');
-    await expectClipError(() => decodeImageFile(gif), 'image', `${gif} is a GIF image; only PNG and JPEG are supported`);
+    await expectClipError(
+      () => decodeImageFile(gif),
+      'image',
+      `${gif} is a GIF image; only PNG and JPEG are supported`,
+    );
     const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]);
     await expectClipError(() => decodeImageBytes(webp, 'photo.webp'), 'image', 'photo.webp is a WebP image');
   });
   it('absurd dimensions', async () => {
-    await expectClipError(() => decodeImageFile(fixture('huge_20000x10.png')), 'image',
-      'huge_20000x10.png is 20000x10 pixels; the largest supported side is 16384 px');
-    await expectClipError(() => decodeImageFile(fixture('huge_10x20000.jpg')), 'image',
-      'huge_10x20000.jpg is 10x20000 pixels; the largest supported side is 16384 px');
+    await expectClipError(
+      () => decodeImageFile(fixture('huge_20000x10.png')),
+      'image',
+      'huge_20000x10.png is 20000x10 pixels; the largest supported side is 16384 px',
+    );
+    await expectClipError(
+      () => decodeImageFile(fixture('huge_10x20000.jpg')),
+      'image',
+      'huge_10x20000.jpg is 10x20000 pixels; the largest supported side is 16384 px',
+    );
   });
   it('missing path and directory', async () => {
-    await expectClipError(() => decodeImageFile(path.join(dir, 'nope.png')), 'not-found', `image file not found: ${path.join(dir, 'nope.png')}`);
+    await expectClipError(
+      () => decodeImageFile(path.join(dir, 'nope.png')),
+      'not-found',
+      `image file not found: ${path.join(dir, 'nope.png')}`,
+    );
     const sub = path.join(dir, 'folder.png');
     mkdirSync(sub);
     await expectClipError(() => decodeImageFile(sub), 'image', `${sub} is a directory`);
   });
   it('preprocessImage validates its input', async () => {
     const data = new Uint8Array(12);
-    await expectClipError(() => preprocessImage({ width: 2, height: 2, data, channels: 4 }, 8), 'input', 'image data has 12 bytes; 2x2x4 needs 16');
+    await expectClipError(
+      () => preprocessImage({ width: 2, height: 2, data, channels: 4 }, 8),
+      'input',
+      'image data has 12 bytes; 2x2x4 needs 16',
+    );
     await expectClipError(() => preprocessImage({ width: 2, height: 2, data, channels: 2 as 3 }, 8), 'input', 'got 2');
-    await expectClipError(() => preprocessImage({ width: 2, height: 2, data, channels: 3 }, 0), 'input', 'imageSize must be an integer');
-    await expectClipError(() => preprocessImage({ width: 0, height: 2, data, channels: 3 }, 8), 'input', 'positive integers');
+    await expectClipError(
+      () => preprocessImage({ width: 2, height: 2, data, channels: 3 }, 0),
+      'input',
+      'imageSize must be an integer',
+    );
+    await expectClipError(
+      () => preprocessImage({ width: 0, height: 2, data, channels: 3 }, 8),
+      'input',
+      'positive integers',
+    );
   });
 });

@@ -19,10 +19,13 @@ const TINY = path.join(FIXTURES, 'tiny-clip');
 const TINY_F32 = path.join(TINY, 'model.safetensors');
 
 let tmp: string;
-beforeAll(() => { tmp = mkdtempSync(path.join(tmpdir(), 'clip-st-')); });
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'clip-st-'));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const parseValue = (s: string) => (s === 'NaN' ? NaN : s === 'Infinity' ? Infinity : s === '-Infinity' ? -Infinity : Number(s));
+const parseValue = (s: string) =>
+  s === 'NaN' ? NaN : s === 'Infinity' ? Infinity : s === '-Infinity' ? -Infinity : Number(s);
 
 function hexWords(raw: Uint8Array, size: number): string[] {
   const out: string[] = [];
@@ -35,8 +38,17 @@ function hexWords(raw: Uint8Array, size: number): string[] {
 }
 
 /** Asserts a rejected ClipError of `code` whose message matches every pattern. */
-async function expectClipError(p: Promise<unknown>, code: string, ...patterns: (RegExp | string)[]): Promise<ClipError> {
-  const e = await p.then(() => { throw new Error('expected a rejection'); }, (err: unknown) => err);
+async function expectClipError(
+  p: Promise<unknown>,
+  code: string,
+  ...patterns: (RegExp | string)[]
+): Promise<ClipError> {
+  const e = await p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ClipError);
   const ce = e as ClipError;
   expect(ce.code).toBe(code);
@@ -67,8 +79,12 @@ class CountingSource implements ByteSource {
   bytesRead = 0;
   reads: [number, number][] = [];
   constructor(private readonly inner: ByteSource) {}
-  get name() { return this.inner.name; }
-  size() { return this.inner.size(); }
+  get name() {
+    return this.inner.name;
+  }
+  size() {
+    return this.inner.size();
+  }
   async read(offset: number, length: number) {
     this.bytesRead += length;
     this.reads.push([offset, length]);
@@ -127,13 +143,21 @@ describe('tiny-clip files against tensor_stats.json', () => {
       expect([...f.tensors.keys()].sort()).toEqual(names.sort());
       expect(f.metadata).toEqual(st.__metadata__);
       for (const name of names) {
-        const s = st[name], t = f.tensors.get(name)!;
+        const s = st[name],
+          t = f.tensors.get(name)!;
         expect(t.dtype, name).toBe(s.dtype);
         expect(t.shape, name).toEqual(s.shape);
-        const v: ArrayLike<number> = t.dtype === 'I64' ? Array.from(await f.readI64(name), Number) : await f.readF32(name);
+        const v: ArrayLike<number> =
+          t.dtype === 'I64' ? Array.from(await f.readI64(name), Number) : await f.readF32(name);
         expect(Array.from(v).slice(0, 8), name).toEqual(s.first8);
-        let sum = 0, sumsq = 0, abs = 0;
-        for (let i = 0; i < v.length; i++) { sum += v[i]; sumsq += v[i] * v[i]; abs += Math.abs(v[i]); }
+        let sum = 0,
+          sumsq = 0,
+          abs = 0;
+        for (let i = 0; i < v.length; i++) {
+          sum += v[i];
+          sumsq += v[i] * v[i];
+          abs += Math.abs(v[i]);
+        }
         expect(Math.abs(sum - s.sum), `${name} sum`).toBeLessThanOrEqual(1e-9 * abs + 1e-12);
         expect(Math.abs(sumsq - s.sumsq), `${name} sumsq`).toBeLessThanOrEqual(1e-9 * s.sumsq + 1e-12);
       }
@@ -144,7 +168,8 @@ describe('tiny-clip files against tensor_stats.json', () => {
     const src = new CountingSource(new FileSource(TINY_F32));
     const f = await SafetensorsFile.open(src);
     expect(src.bytesRead).toBe(f.dataStart);
-    const name = 'text_model.encoder.layers.1.mlp.fc1.weight', t = f.tensors.get(name)!;
+    const name = 'text_model.encoder.layers.1.mlp.fc1.weight',
+      t = f.tensors.get(name)!;
     src.reads = [];
     await f.readF32(name);
     expect(src.reads).toEqual([[t.begin, t.end - t.begin]]);
@@ -152,7 +177,19 @@ describe('tiny-clip files against tensor_stats.json', () => {
 });
 
 describe('writer', () => {
-  const edge = [0, -0, 1, -1.5, 0.1, 3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45, Infinity, -Infinity, NaN];
+  const edge = [
+    0,
+    -0,
+    1,
+    -1.5,
+    0.1,
+    3.4028234663852886e38,
+    1.1754943508222875e-38,
+    1.401298464324817e-45,
+    Infinity,
+    -Infinity,
+    NaN,
+  ];
 
   it('round-trips F32, F16, BF16 and I64, 0-d and empty tensors', async () => {
     const tensors: TensorToWrite[] = [
@@ -170,9 +207,12 @@ describe('writer', () => {
     const f = await SafetensorsFile.open(new MemorySource(bytes));
     expect(f.metadata).toEqual({ format: 'pt' });
     expect([...f.tensors.keys()].sort()).toEqual(tensors.map((t) => t.name).sort());
-    for (const [, t] of f.tensors) expect(t.begin % { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I8: 1 }[t.dtype]).toBe(0);
+    for (const [, t] of f.tensors)
+      expect(t.begin % { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I8: 1 }[t.dtype]).toBe(0);
     const f32 = await f.readF32('f32');
-    edge.forEach((x, i) => expect(Number.isNaN(x) ? Number.isNaN(f32[i]) : Object.is(f32[i], Math.fround(x))).toBe(true));
+    edge.forEach((x, i) =>
+      expect(Number.isNaN(x) ? Number.isNaN(f32[i]) : Object.is(f32[i], Math.fround(x))).toBe(true),
+    );
     expect(Array.from(await f.readF32('f16'))).toEqual([0.333251953125, Infinity, -0]);
     expect(hexWords(await f.readRaw('f16'), 2)).toEqual(['3555', '7c00', '8000']);
     expect(hexWords(await f.readRaw('f16_raw'), 2)).toEqual(['3c00', '8000', '0001', '7e00']);
@@ -184,11 +224,12 @@ describe('writer', () => {
   });
 
   it('f16 conversion is exact both ways for all 65536 bit patterns', () => {
-    const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+    const f = new Float32Array(1),
+      u = new Uint32Array(f.buffer);
     for (let h = 0; h < 65536; h++) {
       u[0] = f16BitsToF32Bits(h);
-      const isNaN = (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0;
-      expect(f32ToF16Bits(f[0])).toBe(isNaN ? h | 0x200 : h);
+      const nan = (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0;
+      expect(f32ToF16Bits(f[0])).toBe(nan ? h | 0x200 : h);
     }
     // Rounding to nearest even, with subnormals and overflow.
     expect(f32ToF16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie -> even
@@ -211,14 +252,21 @@ describe('writer', () => {
       { name: 'c', dtype: 'I64', shape: [2], data: [7, 8] },
     ];
     const p = path.join(tmp, 'streamed.safetensors');
-    const { bytes } = await writeSafetensorsFile(p, tensors, (spec) => tensors.find((t) => t.name === spec.name)!.data, { format: 'pt' });
+    const { bytes } = await writeSafetensorsFile(
+      p,
+      tensors,
+      (spec) => tensors.find((t) => t.name === spec.name)!.data,
+      { format: 'pt' },
+    );
     const disk = readFileSync(p);
     expect(disk.byteLength).toBe(bytes);
     expect(new Uint8Array(disk)).toEqual(writeSafetensors(tensors, { format: 'pt' }));
   });
 
   it('rejects data of the wrong length', () => {
-    expect(() => writeSafetensors([{ name: 'x', dtype: 'F32', shape: [2, 2], data: [1, 2, 3] }])).toThrow(/"x" F32 \[2, 2\] needs 4 elements/);
+    expect(() => writeSafetensors([{ name: 'x', dtype: 'F32', shape: [2, 2], data: [1, 2, 3] }])).toThrow(
+      /"x" F32 \[2, 2\] needs 4 elements/,
+    );
   });
 });
 
@@ -230,7 +278,10 @@ describe('unaligned offsets', () => {
     [0x3c00, 0xc000, 0x7c00].forEach((h, i) => dv.setUint16(2 * i, h, true));
     dv.setFloat32(6, 1.5, true);
     dv.setFloat32(10, -2.25, true);
-    const header = { h: { dtype: 'F16', shape: [3], data_offsets: [0, 6] }, f: { dtype: 'F32', shape: [2], data_offsets: [6, 14] } };
+    const header = {
+      h: { dtype: 'F16', shape: [3], data_offsets: [0, 6] },
+      f: { dtype: 'F32', shape: [2], data_offsets: [6, 14] },
+    };
     const text = JSON.stringify(header) + (JSON.stringify(header).length % 2 ? '' : ' ');
     const p = rawFile('unaligned.safetensors', text, data);
     const f = await openPath(p);
@@ -244,7 +295,11 @@ describe('malformed files', () => {
   const fixture = readFileSync(TINY_F32);
   const headerLen = Number(fixture.readBigUInt64LE(0));
   const header = JSON.parse(fixture.subarray(8, 8 + headerLen).toString('utf8'));
-  const write = (name: string, bytes: Uint8Array) => { const p = path.join(tmp, name); writeFileSync(p, bytes); return p; };
+  const write = (name: string, bytes: Uint8Array) => {
+    const p = path.join(tmp, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
   const f32 = (shape: number[], offsets: unknown) => ({ dtype: 'F32', shape, data_offsets: offsets });
 
   it('file shorter than 8 bytes', async () => {
@@ -261,30 +316,52 @@ describe('malformed files', () => {
 
   it('truncated inside the header', async () => {
     const p = write('trunc-header.safetensors', fixture.subarray(0, 100));
-    await expectClipError(openPath(p), 'safetensors', p, `truncated: the header needs bytes 8..${8 + headerLen} but the file has 100`);
+    await expectClipError(
+      openPath(p),
+      'safetensors',
+      p,
+      `truncated: the header needs bytes 8..${8 + headerLen} but the file has 100`,
+    );
   });
 
-  for (const [label, cut] of [['half-way', fixture.byteLength >> 1], ['by one byte', fixture.byteLength - 1]] as const) {
+  for (const [label, cut] of [
+    ['half-way', fixture.byteLength >> 1],
+    ['by one byte', fixture.byteLength - 1],
+  ] as const) {
     it(`truncated ${label} through the data`, async () => {
       const p = write(`trunc-${cut}.safetensors`, fixture.subarray(0, cut));
       // The tensor that straddles the cut is the first one that does not fit.
       const base = 8 + headerLen;
-      const [name, e] = Object.entries<any>(header).find(([k, v]) => k !== '__metadata__' &&
-        base + v.data_offsets[0] < cut && base + v.data_offsets[1] > cut)!;
+      const [name, e] = Object.entries<any>(header).find(
+        ([k, v]) => k !== '__metadata__' && base + v.data_offsets[0] < cut && base + v.data_offsets[1] > cut,
+      )!;
       const [a, b] = e.data_offsets.map((o: number) => base + o);
-      await expectClipError(openPath(p), 'safetensors', p, `truncated: tensor "${name}" needs bytes ${a}..${b} but the file has ${cut}`);
+      await expectClipError(
+        openPath(p),
+        'safetensors',
+        p,
+        `truncated: tensor "${name}" needs bytes ${a}..${b} but the file has ${cut}`,
+      );
     });
   }
 
   it('garbage, non-UTF-8 and non-object headers', async () => {
-    await expectClipError(openPath(rawFile('garbage.safetensors', '{"a": [1, 2,, }')), 'safetensors', 'garbage.safetensors', 'not valid JSON');
+    await expectClipError(
+      openPath(rawFile('garbage.safetensors', '{"a": [1, 2,, }')),
+      'safetensors',
+      'garbage.safetensors',
+      'not valid JSON',
+    );
     const bad = rawFile('latin1.safetensors', 'xx');
-    const bytes = readFileSync(bad); bytes[8] = 0xff; bytes[9] = 0xfe; writeFileSync(bad, bytes);
+    const bytes = readFileSync(bad);
+    bytes[8] = 0xff;
+    bytes[9] = 0xfe;
+    writeFileSync(bad, bytes);
     await expectClipError(openPath(bad), 'safetensors', 'latin1.safetensors', 'not valid UTF-8');
     await expectClipError(openPath(rawFile('array.safetensors', '[1, 2]')), 'safetensors', 'not a JSON object');
   });
 
-  it('an HTML page (a dev server\'s answer for a missing file)', async () => {
+  it("an HTML page (a dev server's answer for a missing file)", async () => {
     const p = write('page.safetensors', new TextEncoder().encode('<!DOCTYPE html><html><body>app</body></html>'));
     await expectClipError(openPath(p), 'safetensors', 'is an HTML page, not a safetensors file');
   });
@@ -309,14 +386,24 @@ describe('malformed files', () => {
 
   it('unknown dtypes, named', async () => {
     for (const dtype of ['F8_E4M3', 'Q4']) {
-      const p = rawFile(`dtype-${dtype}.safetensors`, { __metadata__: { format: 'pt' }, 'layer.w': { dtype, shape: [4], data_offsets: [0, 4] } }, 4);
+      const p = rawFile(
+        `dtype-${dtype}.safetensors`,
+        { __metadata__: { format: 'pt' }, 'layer.w': { dtype, shape: [4], data_offsets: [0, 4] } },
+        4,
+      );
       await expectClipError(openPath(p), 'safetensors', p, 'tensor "layer.w"', `unsupported dtype "${dtype}"`);
     }
   });
 
   it('byte length that does not match the shape', async () => {
     const p = rawFile('wronglen.safetensors', { w: f32([3], [0, 8]) }, 8);
-    await expectClipError(openPath(p), 'safetensors', p, 'tensor "w"', 'F32 [3] needs 12 bytes but data_offsets [0, 8] span 8');
+    await expectClipError(
+      openPath(p),
+      'safetensors',
+      p,
+      'tensor "w"',
+      'F32 [3] needs 12 bytes but data_offsets [0, 8] span 8',
+    );
   });
 
   it('overlapping, out-of-order, negative and non-integer offsets; bad shapes', async () => {
@@ -371,7 +458,10 @@ describe('byte sources', () => {
   });
 
   describe('URL', () => {
-    const files = new Map([['/m/dtypes.safetensors', bytes], ['/m/model.safetensors', new Uint8Array(readFileSync(TINY_F32))]]);
+    const files = new Map([
+      ['/m/dtypes.safetensors', bytes],
+      ['/m/model.safetensors', new Uint8Array(readFileSync(TINY_F32))],
+    ]);
 
     it('with Range support: only ranges are fetched', async () => {
       const server = await startWeightsServer({ files });

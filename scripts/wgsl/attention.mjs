@@ -53,18 +53,26 @@ export function attentionRows(QR, KC) {
   for (const r of range(QR)) for (const k of range(KC)) w(`    var t${r}_${k} = vec4<f32>(0.0);`);
   for (const n of range(N)) {
     const parts = range(KC).map((k) => `let k${k} = qkv[kBase + r${k} + ${n}u];`);
-    for (const r of range(QR)) for (const k of range(KC)) parts.push(`t${r}_${k} = fma(q${r}_${n}, k${k}, t${r}_${k});`);
+    for (const r of range(QR))
+      for (const k of range(KC)) parts.push(`t${r}_${k} = fma(q${r}_${n}, k${k}, t${r}_${k});`);
     w(`    if (HD4 > ${n}u) { ${parts.join(' ')} }`);
   }
   for (const r of range(QR)) {
-    for (const k of range(KC)) w(`    let s${r}_${k} = select(NEG, t${r}_${k}.x + t${r}_${k}.y + t${r}_${k}.z + t${r}_${k}.w, j0 + ${k}u < n${r});`);
+    for (const k of range(KC))
+      w(
+        `    let s${r}_${k} = select(NEG, t${r}_${k}.x + t${r}_${k}.y + t${r}_${k}.z + t${r}_${k}.w, j0 + ${k}u < n${r});`,
+      );
     let mx = `s${r}_0`;
     for (const k of range(KC, 1)) mx = `max(${mx}, s${r}_${k})`;
     w(`    let mNew${r} = max(m${r}, ${mx});`);
     w(`    let c${r} = exp2(m${r} - mNew${r});`);
     w(`    m${r} = mNew${r};`);
     for (const k of range(KC)) w(`    let p${r}_${k} = select(0.0, exp2(s${r}_${k} - mNew${r}), j0 + ${k}u < n${r});`);
-    w(`    l${r} = l${r} * c${r} + ${range(KC).map((k) => `p${r}_${k}`).join(' + ')};`);
+    w(
+      `    l${r} = l${r} * c${r} + ${range(KC)
+        .map((k) => `p${r}_${k}`)
+        .join(' + ')};`,
+    );
   }
   for (const n of range(N)) {
     const parts = range(KC).map((k) => `let v${k} = qkv[vBase + r${k} + ${n}u];`);
@@ -139,7 +147,11 @@ export function attentionTiled() {
     w(`      var t${k} = vec4<f32>(0.0);`);
   }
   for (const n of range(N)) {
-    w(`      if (HD4 > ${n}u) { ${range(KC).map((k) => `t${k} = fma(q${n}, ks[r${k} + ${n}u], t${k});`).join(' ')} }`);
+    w(
+      `      if (HD4 > ${n}u) { ${range(KC)
+        .map((k) => `t${k} = fma(q${n}, ks[r${k} + ${n}u], t${k});`)
+        .join(' ')} }`,
+    );
   }
   for (const k of range(KC)) w(`      let s${k} = select(NEG, t${k}.x + t${k}.y + t${k}.z + t${k}.w, j + ${k}u < nt);`);
   w('      let mNew = max(max(m, max(s0, s1)), max(s2, s3));');
@@ -148,7 +160,11 @@ export function attentionTiled() {
   for (const k of range(KC)) w(`      let p${k} = select(0.0, exp2(s${k} - mNew), j + ${k}u < nt);`);
   w('      l = l * c + ((p0 + p1) + (p2 + p3));');
   for (const n of range(N)) {
-    w(`      if (HD4 > ${n}u) { a${n} = a${n} * c; ${range(KC).map((k) => `a${n} = fma(vec4<f32>(p${k}), vs[r${k} + ${n}u], a${n});`).join(' ')} }`);
+    w(
+      `      if (HD4 > ${n}u) { a${n} = a${n} * c; ${range(KC)
+        .map((k) => `a${n} = fma(vec4<f32>(p${k}), vs[r${k} + ${n}u], a${n});`)
+        .join(' ')} }`,
+    );
   }
   w('    }');
   w('    workgroupBarrier();');

@@ -24,10 +24,16 @@ export function matmulRegisterBlocked(R, C, WG) {
   p('  for (var k = 0u; k < K4; k++) {');
   for (let i = 0; i < R; i++) p(`    let x${i} = x[xb${i} + k];`);
   for (let j = 0; j < C; j++) p(`    let w${j} = w[wb${j} + k];`);
-  for (let g = 0; g < G; g++) for (const e of 'xyzw') p(`    let t${g}${e} = vec4<f32>(w${4 * g}.${e}, w${4 * g + 1}.${e}, w${4 * g + 2}.${e}, w${4 * g + 3}.${e});`);
-  for (const e of 'xyzw') for (let i = 0; i < R; i++) for (let g = 0; g < G; g++) p(`    a${i}_${g} = fma(vec4<f32>(x${i}.${e}), t${g}${e}, a${i}_${g});`);
+  for (let g = 0; g < G; g++)
+    for (const e of 'xyzw')
+      p(`    let t${g}${e} = vec4<f32>(w${4 * g}.${e}, w${4 * g + 1}.${e}, w${4 * g + 2}.${e}, w${4 * g + 3}.${e});`);
+  for (const e of 'xyzw')
+    for (let i = 0; i < R; i++)
+      for (let g = 0; g < G; g++) p(`    a${i}_${g} = fma(vec4<f32>(x${i}.${e}), t${g}${e}, a${i}_${g});`);
   p('  }');
-  for (let i = 0; i < R; i++) for (let g = 0; g < G; g++) for (let e = 0; e < 4; e++) p(`  store(row0 + ${i}u, col0 + ${WG * (4 * g + e)}u, a${i}_${g}[${e}]);`);
+  for (let i = 0; i < R; i++)
+    for (let g = 0; g < G; g++)
+      for (let e = 0; e < 4; e++) p(`  store(row0 + ${i}u, col0 + ${WG * (4 * g + e)}u, a${i}_${g}[${e}]);`);
   p('}');
   return L.join('\n') + '\n';
 }

@@ -27,13 +27,23 @@ import { patchEmbedRef } from '../kernels/patch-embed/reference.ts';
 import { embeddingRef } from '../kernels/embedding/reference.ts';
 import { l2normRef } from '../kernels/l2norm/reference.ts';
 import { gatherRowsRef } from '../kernels/gather-rows/reference.ts';
-import { checkRows, maxAbsDiff, pickRows, rand, sampleRows, type BenchCase, type CaseInstance, type Check } from './harness.ts';
+import {
+  checkRows,
+  maxAbsDiff,
+  pickRows,
+  rand,
+  sampleRows,
+  type BenchCase,
+  type CaseInstance,
+  type Check,
+} from './harness.ts';
 import type { TowerShape } from './shapes.ts';
 
 /** CPU reference work allowed per validation (multiply-adds): larger outputs are checked on sampled rows. */
 const CHECK_BUDGET = 40e6;
 
 /** The ops with several versions, as the benchmark enumerates them. */
+// biome-ignore lint/suspicious/noExplicitAny: each op has its own shape type; the list only enumerates them
 export const VERSIONED_OPS: readonly KernelOp<any, string>[] = [MATMUL, ATTENTION, LAYERNORM, PATCH_EMBED];
 
 /** The versions of `op` that run `shape` on `adapter` themselves (no fallback). */
@@ -47,7 +57,9 @@ interface Inputs {
 }
 
 function upload(ctx: GpuContext, parts: [Float32Array | Uint32Array, number[]][]): Inputs {
-  const tensors = parts.map(([data, shape]) => ctx.tensor(shape, data, data instanceof Uint32Array ? 'u32' : 'f32', 'bench-input'));
+  const tensors = parts.map(([data, shape]) =>
+    ctx.tensor(shape, data, data instanceof Uint32Array ? 'u32' : 'f32', 'bench-input'),
+  );
   return { ctx, tensors };
 }
 
@@ -57,34 +69,65 @@ function instance(inputs: Inputs, record: (pass: Pass) => Tensor, check: (out: F
 
 // ---- one builder per op ----------------------------------------------------------------------
 
-export function matmulCase(M: number, N: number, K: number, opts: {
-  bias?: boolean; version?: string; group?: string; role?: string; calls?: number; seed?: number;
-  /** Fused epilogues, as the encoder runs them (fc1 + quick_gelu; out_proj and fc2 + residual). */
-  act?: Activation; residual?: boolean;
-} = {}): BenchCase {
+export function matmulCase(
+  M: number,
+  N: number,
+  K: number,
+  opts: {
+    bias?: boolean;
+    version?: string;
+    group?: string;
+    role?: string;
+    calls?: number;
+    seed?: number;
+    /** Fused epilogues, as the encoder runs them (fc1 + quick_gelu; out_proj and fc2 + residual). */
+    act?: Activation;
+    residual?: boolean;
+  } = {},
+): BenchCase {
   const bias = opts.bias ?? true;
   const version = opts.version ?? 'v2';
   const seed = opts.seed ?? 1;
   const { act, residual } = opts;
   const epilogue = `${act ? ` +${act}` : ''}${residual ? ' +residual' : ''}`;
   return {
-    op: 'matmul', version, chosenBy: chosenBy(MATMUL, version as MatmulVersion), shape: `M=${M} N=${N} K=${K}${epilogue}`,
-    group: opts.group, role: opts.role, calls: opts.calls,
+    op: 'matmul',
+    version,
+    chosenBy: chosenBy(MATMUL, version as MatmulVersion),
+    shape: `M=${M} N=${N} K=${K}${epilogue}`,
+    group: opts.group,
+    role: opts.role,
+    calls: opts.calls,
     flops: 2 * M * N * K + (bias ? M * N : 0) + (residual ? M * N : 0),
     bytes: 4 * (M * K + N * K + M * N + (bias ? N : 0) + (residual ? M * N : 0)),
     setup(ctx) {
-      const x = rand(M * K, seed), w = rand(N * K, seed + 1), b = rand(N, seed + 2), r = rand(residual ? M * N : 1, seed + 3);
-      const inputs = upload(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]], [r, residual ? [M, N] : [1]]]);
+      const x = rand(M * K, seed),
+        w = rand(N * K, seed + 1),
+        b = rand(N, seed + 2),
+        r = rand(residual ? M * N : 1, seed + 3);
+      const inputs = upload(ctx, [
+        [x, [M, K]],
+        [w, [N, K]],
+        [b, [N]],
+        [r, residual ? [M, N] : [1]],
+      ]);
       const [tx, tw, tb, tr] = inputs.tensors;
-      return instance(inputs,
-        (pass) => matmul(pass, tx, tw, bias ? tb : null, { version: version as MatmulVersion, act, residual: residual ? tr : undefined }),
+      return instance(
+        inputs,
+        (pass) =>
+          matmul(pass, tx, tw, bias ? tb : null, {
+            version: version as MatmulVersion,
+            act,
+            residual: residual ? tr : undefined,
+          }),
         (out) => {
           const rows = sampleRows(M, CHECK_BUDGET / (N * K));
           let ref = matmulRef(pickRows(x, K, rows), w, bias ? b : null, rows.length, N, K);
           if (act) ref = activationRef(ref, act);
           if (residual) ref = addRef(pickRows(r, N, rows), ref);
           return checkRows(out, N, rows, ref, 2e-6 * K);
-        });
+        },
+      );
     },
   };
 }
@@ -92,34 +135,55 @@ export function matmulCase(M: number, N: number, K: number, opts: {
 export function layernormCase(rows: number, D: number, meta: CaseMeta & { version?: string } = {}): BenchCase {
   const version = meta.version ?? 'v1';
   return {
-    op: 'layernorm', version, chosenBy: chosenBy(LAYERNORM, version as LayernormVersion), shape: `rows=${rows} D=${D}`, ...meta,
+    op: 'layernorm',
+    version,
+    chosenBy: chosenBy(LAYERNORM, version as LayernormVersion),
+    shape: `rows=${rows} D=${D}`,
+    ...meta,
     flops: 8 * rows * D,
     bytes: 4 * (2 * rows * D + 2 * D),
     setup(ctx) {
-      const x = rand(rows * D, 4, 3).map((v) => v + 10), g = rand(D, 5), b = rand(D, 6);
-      const inputs = upload(ctx, [[x, [rows, D]], [g, [D]], [b, [D]]]);
+      const x = rand(rows * D, 4, 3).map((v) => v + 10),
+        g = rand(D, 5),
+        b = rand(D, 6);
+      const inputs = upload(ctx, [
+        [x, [rows, D]],
+        [g, [D]],
+        [b, [D]],
+      ]);
       const [tx, tg, tb] = inputs.tensors;
-      return instance(inputs, (pass) => layernorm(pass, tx, tg, tb, 1e-5, { version: version as LayernormVersion }), (out) => {
-        const r = sampleRows(rows, CHECK_BUDGET / (4 * D));
-        return checkRows(out, D, r, layernormRef(pickRows(x, D, r), g, b, D, 1e-5), 2e-5);
-      });
+      return instance(
+        inputs,
+        (pass) => layernorm(pass, tx, tg, tb, 1e-5, { version: version as LayernormVersion }),
+        (out) => {
+          const r = sampleRows(rows, CHECK_BUDGET / (4 * D));
+          return checkRows(out, D, r, layernormRef(pickRows(x, D, r), g, b, D, 1e-5), 2e-5);
+        },
+      );
     },
   };
 }
 
 export function softmaxCase(rows: number, N: number, meta: CaseMeta = {}): BenchCase {
   return {
-    op: 'softmax', version: 'v1', shape: `rows=${rows} N=${N}`, ...meta,
+    op: 'softmax',
+    version: 'v1',
+    shape: `rows=${rows} N=${N}`,
+    ...meta,
     flops: 5 * rows * N,
     bytes: 4 * 2 * rows * N,
     setup(ctx) {
       const x = rand(rows * N, 7, 5);
       const inputs = upload(ctx, [[x, [rows, N]]]);
       const [tx] = inputs.tensors;
-      return instance(inputs, (pass) => softmax(pass, tx), (out) => {
-        const r = sampleRows(rows, CHECK_BUDGET / (4 * N));
-        return checkRows(out, N, r, softmaxRef(pickRows(x, N, r), N), 1e-6);
-      });
+      return instance(
+        inputs,
+        (pass) => softmax(pass, tx),
+        (out) => {
+          const r = sampleRows(rows, CHECK_BUDGET / (4 * N));
+          return checkRows(out, N, r, softmaxRef(pickRows(x, N, r), N), 1e-6);
+        },
+      );
     },
   };
 }
@@ -131,10 +195,20 @@ export function attentionFlops(B: number, T: number, D: number, heads: number, c
   return B * heads * scores * (4 * hd + 5);
 }
 
-export function attentionCase(B: number, T: number, D: number, heads: number, causal: boolean, meta: CaseMeta & { version?: string } = {}): BenchCase {
+export function attentionCase(
+  B: number,
+  T: number,
+  D: number,
+  heads: number,
+  causal: boolean,
+  meta: CaseMeta & { version?: string } = {},
+): BenchCase {
   const version = meta.version ?? 'v1';
   return {
-    op: 'attention', ...meta, version, chosenBy: chosenBy(ATTENTION, version as AttentionVersion),
+    op: 'attention',
+    ...meta,
+    version,
+    chosenBy: chosenBy(ATTENTION, version as AttentionVersion),
     shape: `B=${B} T=${T} D=${D} heads=${heads}${causal ? ' causal' : ''}`,
     flops: attentionFlops(B, T, D, heads, causal),
     bytes: 4 * (B * T * 3 * D + B * T * D),
@@ -142,109 +216,182 @@ export function attentionCase(B: number, T: number, D: number, heads: number, ca
       const qkv = rand(B * T * 3 * D, 8, 2);
       const inputs = upload(ctx, [[qkv, [B, T, 3 * D]]]);
       const [t] = inputs.tensors;
-      return instance(inputs, (pass) => attention(pass, t, heads, { causal, version: version as AttentionVersion }), (out) => {
-        const bs = sampleRows(B, CHECK_BUDGET / (2 * T * T * D));
-        const ref = attentionRef(pickRows(qkv, T * 3 * D, bs), bs.length, T, D, heads, causal);
-        return checkRows(out, T * D, bs, ref, 2e-6 * D);
-      });
+      return instance(
+        inputs,
+        (pass) => attention(pass, t, heads, { causal, version: version as AttentionVersion }),
+        (out) => {
+          const bs = sampleRows(B, CHECK_BUDGET / (2 * T * T * D));
+          const ref = attentionRef(pickRows(qkv, T * 3 * D, bs), bs.length, T, D, heads, causal);
+          return checkRows(out, T * D, bs, ref, 2e-6 * D);
+        },
+      );
     },
   };
 }
 
 export function activationCase(n: number, act: Activation, meta: CaseMeta = {}): BenchCase {
   return {
-    op: 'activation', version: 'v1', shape: `n=${n} ${act}`, ...meta,
+    op: 'activation',
+    version: 'v1',
+    shape: `n=${n} ${act}`,
+    ...meta,
     flops: (act === 'quick_gelu' ? 5 : 14) * n,
     bytes: 4 * 2 * n,
     setup(ctx) {
       const x = rand(n, 9, 12);
       const inputs = upload(ctx, [[x, [n]]]);
       const [t] = inputs.tensors;
-      return instance(inputs, (pass) => activation(pass, t, act),
-        (out) => ({ maxAbsDiff: maxAbsDiff(out, activationRef(x, act)), tolerance: 3e-6, compared: n }));
+      return instance(
+        inputs,
+        (pass) => activation(pass, t, act),
+        (out) => ({ maxAbsDiff: maxAbsDiff(out, activationRef(x, act)), tolerance: 3e-6, compared: n }),
+      );
     },
   };
 }
 
 export function addCase(n: number, meta: CaseMeta = {}): BenchCase {
   return {
-    op: 'add', version: 'v1', shape: `n=${n}`, ...meta,
+    op: 'add',
+    version: 'v1',
+    shape: `n=${n}`,
+    ...meta,
     flops: n,
     bytes: 4 * 3 * n,
     setup(ctx) {
-      const a = rand(n, 10), b = rand(n, 11);
-      const inputs = upload(ctx, [[a, [n]], [b, [n]]]);
+      const a = rand(n, 10),
+        b = rand(n, 11);
+      const inputs = upload(ctx, [
+        [a, [n]],
+        [b, [n]],
+      ]);
       const [ta, tb] = inputs.tensors;
-      return instance(inputs, (pass) => add(pass, ta, tb),
-        (out) => ({ maxAbsDiff: maxAbsDiff(out, addRef(a, b)), tolerance: 0, compared: n }));
+      return instance(
+        inputs,
+        (pass) => add(pass, ta, tb),
+        (out) => ({ maxAbsDiff: maxAbsDiff(out, addRef(a, b)), tolerance: 0, compared: n }),
+      );
     },
   };
 }
 
-export function patchEmbedCase(B: number, S: number, P: number, D: number, meta: CaseMeta & { version?: string } = {}): BenchCase {
+export function patchEmbedCase(
+  B: number,
+  S: number,
+  P: number,
+  D: number,
+  meta: CaseMeta & { version?: string } = {},
+): BenchCase {
   const version = meta.version ?? 'v1';
   const C = 3;
   const G = Math.floor(S / P);
   const T = 1 + G * G;
   return {
-    op: 'patch-embed', version, chosenBy: chosenBy(PATCH_EMBED, version as PatchEmbedVersion), shape: `B=${B} image=${S} patch=${P} D=${D}`, ...meta,
+    op: 'patch-embed',
+    version,
+    chosenBy: chosenBy(PATCH_EMBED, version as PatchEmbedVersion),
+    shape: `B=${B} image=${S} patch=${P} D=${D}`,
+    ...meta,
     flops: 2 * B * G * G * D * C * P * P + B * T * D,
     bytes: 4 * (B * C * S * S + D * C * P * P + D + T * D + B * T * D),
     setup(ctx) {
-      const pix = rand(B * C * S * S, 12), w = rand(D * C * P * P, 13), cls = rand(D, 14), pos = rand(T * D, 15);
-      const inputs = upload(ctx, [[pix, [B, C, S, S]], [w, [D, C, P, P]], [cls, [D]], [pos, [T, D]]]);
+      const pix = rand(B * C * S * S, 12),
+        w = rand(D * C * P * P, 13),
+        cls = rand(D, 14),
+        pos = rand(T * D, 15);
+      const inputs = upload(ctx, [
+        [pix, [B, C, S, S]],
+        [w, [D, C, P, P]],
+        [cls, [D]],
+        [pos, [T, D]],
+      ]);
       const [tp, tw, tc, tpos] = inputs.tensors;
-      return instance(inputs, (pass) => patchEmbed(pass, tp, tw, tc, tpos, { version: version as PatchEmbedVersion }), (out) => {
-        const bs = sampleRows(B, CHECK_BUDGET / (G * G * D * C * P * P));
-        const ref = patchEmbedRef(pickRows(pix, C * S * S, bs), w, cls, pos, bs.length, C, S, P, D);
-        return checkRows(out, T * D, bs, ref, 2e-6 * C * P * P);
-      });
+      return instance(
+        inputs,
+        (pass) => patchEmbed(pass, tp, tw, tc, tpos, { version: version as PatchEmbedVersion }),
+        (out) => {
+          const bs = sampleRows(B, CHECK_BUDGET / (G * G * D * C * P * P));
+          const ref = patchEmbedRef(pickRows(pix, C * S * S, bs), w, cls, pos, bs.length, C, S, P, D);
+          return checkRows(out, T * D, bs, ref, 2e-6 * C * P * P);
+        },
+      );
     },
   };
 }
 
 export function embeddingCase(B: number, T: number, V: number, D: number, meta: CaseMeta = {}): BenchCase {
   return {
-    op: 'embedding', version: 'v1', shape: `B=${B} T=${T} vocab=${V} D=${D}`, ...meta,
+    op: 'embedding',
+    version: 'v1',
+    shape: `B=${B} T=${T} vocab=${V} D=${D}`,
+    ...meta,
     flops: B * T * D,
     bytes: 4 * (B * T + B * T * D + T * D + B * T * D),
     setup(ctx) {
       const ids = Uint32Array.from({ length: B * T }, (_, i) => (i * 7919 + 13) % V);
-      const table = rand(V * D, 16), pos = rand(T * D, 17);
-      const inputs = upload(ctx, [[ids, [B, T]], [table, [V, D]], [pos, [T, D]]]);
+      const table = rand(V * D, 16),
+        pos = rand(T * D, 17);
+      const inputs = upload(ctx, [
+        [ids, [B, T]],
+        [table, [V, D]],
+        [pos, [T, D]],
+      ]);
       const [ti, tt, tp] = inputs.tensors;
-      return instance(inputs, (pass) => embedding(pass, ti, tt, tp),
-        (out) => ({ maxAbsDiff: maxAbsDiff(out, embeddingRef(ids, table, pos, B, T, D)), tolerance: 0, compared: out.length }));
+      return instance(
+        inputs,
+        (pass) => embedding(pass, ti, tt, tp),
+        (out) => ({
+          maxAbsDiff: maxAbsDiff(out, embeddingRef(ids, table, pos, B, T, D)),
+          tolerance: 0,
+          compared: out.length,
+        }),
+      );
     },
   };
 }
 
 export function l2normCase(rows: number, D: number, meta: CaseMeta = {}): BenchCase {
   return {
-    op: 'l2norm', version: 'v1', shape: `rows=${rows} D=${D}`, ...meta,
+    op: 'l2norm',
+    version: 'v1',
+    shape: `rows=${rows} D=${D}`,
+    ...meta,
     flops: 3 * rows * D,
     bytes: 4 * 2 * rows * D,
     setup(ctx) {
       const x = rand(rows * D, 18, 5);
       const inputs = upload(ctx, [[x, [rows, D]]]);
       const [t] = inputs.tensors;
-      return instance(inputs, (pass) => l2norm(pass, t),
-        (out) => ({ maxAbsDiff: maxAbsDiff(out, l2normRef(x, D)), tolerance: 1e-6, compared: out.length }));
+      return instance(
+        inputs,
+        (pass) => l2norm(pass, t),
+        (out) => ({ maxAbsDiff: maxAbsDiff(out, l2normRef(x, D)), tolerance: 1e-6, compared: out.length }),
+      );
     },
   };
 }
 
 export function gatherRowsCase(B: number, T: number, D: number, meta: CaseMeta = {}): BenchCase {
   return {
-    op: 'gather-rows', version: 'v1', shape: `B=${B} T=${T} D=${D}`, ...meta,
+    op: 'gather-rows',
+    version: 'v1',
+    shape: `B=${B} T=${T} D=${D}`,
+    ...meta,
     flops: 0,
     bytes: 4 * (B + 2 * B * D),
     setup(ctx) {
-      const x = rand(B * T * D, 19), idx = Uint32Array.from({ length: B }, (_, b) => (b * 5 + 3) % T);
-      const inputs = upload(ctx, [[x, [B, T, D]], [idx, [B]]]);
+      const x = rand(B * T * D, 19),
+        idx = Uint32Array.from({ length: B }, (_, b) => (b * 5 + 3) % T);
+      const inputs = upload(ctx, [
+        [x, [B, T, D]],
+        [idx, [B]],
+      ]);
       const [tx, ti] = inputs.tensors;
-      return instance(inputs, (pass) => gatherRows(pass, tx, ti),
-        (out) => ({ maxAbsDiff: maxAbsDiff(out, gatherRowsRef(x, idx, B, T, D)), tolerance: 0, compared: out.length }));
+      return instance(
+        inputs,
+        (pass) => gatherRows(pass, tx, ti),
+        (out) => ({ maxAbsDiff: maxAbsDiff(out, gatherRowsRef(x, idx, B, T, D)), tolerance: 0, compared: out.length }),
+      );
     },
   };
 }
@@ -273,24 +420,32 @@ export function towerCases(s: TowerShape, adapter: AdapterSummary): BenchCase[] 
   const mmVersions = (M: number, N: number, K: number, bias: boolean, act: Activation | undefined, residual: boolean) =>
     versionsFor<MatmulShape, MatmulVersion>(MATMUL, { M, N, K, alpha: 1, bias, act, residual }, adapter);
   const lnVersions = versionsFor(LAYERNORM, { rows: B * T, D, eps: 1e-5 }, adapter);
-  const peVersions = s.tower === 'vision' ? versionsFor(PATCH_EMBED, { B, C: 3, S: s.image!, P: s.patch!, D }, adapter) : [];
+  const peVersions =
+    s.tower === 'vision' ? versionsFor(PATCH_EMBED, { B, C: 3, S: s.image!, P: s.patch!, D }, adapter) : [];
   const attnVersions = versionsFor(ATTENTION, { B, T, heads, hd: D / heads, causal: s.causal }, adapter);
   const L = layersOf(s);
   const M = B * T;
   const g = s.id;
   const cases: BenchCase[] = [];
   if (s.tower === 'vision') {
-    for (const version of peVersions) cases.push(patchEmbedCase(B, s.image!, s.patch!, D, { group: g, role: 'stem', calls: 1, version }));
+    for (const version of peVersions)
+      cases.push(patchEmbedCase(B, s.image!, s.patch!, D, { group: g, role: 'stem', calls: 1, version }));
   } else cases.push(embeddingCase(B, T, s.vocab!, D, { group: g, role: 'stem', calls: 1 }));
-  for (const version of lnVersions) cases.push(layernormCase(M, D, { group: g, role: 'ln', calls: 2 * L + 1, version }));
+  for (const version of lnVersions)
+    cases.push(layernormCase(M, D, { group: g, role: 'ln', calls: 2 * L + 1, version }));
   // The encoder's four matmuls with their fused epilogues (src/model/encoder.ts).
   const mm: [string, number, number, Activation | undefined, boolean][] = [
-    ['qkv', 3 * D, D, undefined, false], ['out', D, D, undefined, true], ['fc1', mlp, D, 'quick_gelu', false], ['fc2', D, mlp, undefined, true],
+    ['qkv', 3 * D, D, undefined, false],
+    ['out', D, D, undefined, true],
+    ['fc1', mlp, D, 'quick_gelu', false],
+    ['fc2', D, mlp, undefined, true],
   ];
   for (const [role, N, K, act, residual] of mm) {
-    for (const version of mmVersions(M, N, K, true, act, residual)) cases.push(matmulCase(M, N, K, { version, group: g, role, calls: L, act, residual }));
+    for (const version of mmVersions(M, N, K, true, act, residual))
+      cases.push(matmulCase(M, N, K, { version, group: g, role, calls: L, act, residual }));
   }
-  for (const version of attnVersions) cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
+  for (const version of attnVersions)
+    cases.push(attentionCase(B, T, D, heads, s.causal, { group: g, role: 'attn', calls: L, version }));
   cases.push(gatherRowsCase(B, T, D, { group: g, role: 'pool', calls: 1 }));
   for (const version of mmVersions(B, s.projection, D, false, undefined, false)) {
     cases.push(matmulCase(B, s.projection, D, { bias: false, version, group: g, role: 'proj', calls: 1 }));

@@ -68,7 +68,12 @@ export interface E2eInputs {
 export function imagenetPrompts(n: number): string[] {
   const out: string[] = [];
   for (let i = 0; out.length < n; i++) {
-    out.push(IMAGENET_TEMPLATES[i % IMAGENET_TEMPLATES.length].replaceAll('{}', `class number ${Math.floor(i / IMAGENET_TEMPLATES.length)}`));
+    out.push(
+      IMAGENET_TEMPLATES[i % IMAGENET_TEMPLATES.length].replaceAll(
+        '{}',
+        `class number ${Math.floor(i / IMAGENET_TEMPLATES.length)}`,
+      ),
+    );
   }
   return out;
 }
@@ -122,9 +127,11 @@ export async function measureE2e(model: ClipModel, options: E2eOptions = {}): Pr
   const textTimes: number[] = [];
   for (let i = 0; i < samples; i++) {
     step(`text encode, ${textBatches} x ${textBatch} prompts (${i + 1}/${samples})`);
-    textTimes.push(await timeIt(async () => {
-      for (let b = 0; b < textBatches; b++) await model.encodeIds(ids);
-    }) / textBatches);
+    textTimes.push(
+      (await timeIt(async () => {
+        for (let b = 0; b < textBatches; b++) await model.encodeIds(ids);
+      })) / textBatches,
+    );
   }
   const textMs = median(textTimes);
   const promptsPerS = textBatch / (textMs / 1000);

@@ -148,7 +148,11 @@ class TimestampTimer implements GpuTimer {
   constructor(private readonly ctx: GpuContext) {
     const device = ctx.device;
     this.querySet = device.createQuerySet({ type: 'timestamp', count: 2, label: 'bench-timestamps' });
-    this.resolve = device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC, label: 'bench-timestamps-resolve' });
+    this.resolve = device.createBuffer({
+      size: 16,
+      usage: QUERY_RESOLVE | COPY_SRC,
+      label: 'bench-timestamps-resolve',
+    });
     this.readback = device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST, label: 'bench-timestamps-read' });
   }
 
@@ -203,10 +207,27 @@ function submitRuns(ctx: GpuContext, inst: CaseInstance, reps: number): Promise<
 
 function emptyResult(c: BenchCase, method: TimingMethod): BenchResult {
   return {
-    op: c.op, version: c.version, shape: c.shape, group: c.group, role: c.role, calls: c.calls,
+    op: c.op,
+    version: c.version,
+    shape: c.shape,
+    group: c.group,
+    role: c.role,
+    calls: c.calls,
     ...(c.chosenBy ? { chosen_by: [...c.chosenBy] } : {}),
-    valid: false, max_abs_diff: null, tolerance: null, ms: null, ms_min: null, ms_max: null,
-    samples: 0, reps: 0, method, flops: c.flops, bytes: c.bytes, gflops: null, gbps: null, peak_share: null,
+    valid: false,
+    max_abs_diff: null,
+    tolerance: null,
+    ms: null,
+    ms_min: null,
+    ms_max: null,
+    samples: 0,
+    reps: 0,
+    method,
+    flops: c.flops,
+    bytes: c.bytes,
+    gflops: null,
+    gbps: null,
+    peak_share: null,
   };
 }
 
@@ -221,7 +242,15 @@ interface Prepared {
 type Resolved = Required<Omit<HarnessOptions, 'onCase' | 'forceWall'>>;
 
 function resolve(options: HarnessOptions): Resolved {
-  return { warmup: 1, samples: 10, budgetMs: 4000, minSamples: 3, minSampleMs: 20, maxReps: 50, ...options } as Resolved;
+  return {
+    warmup: 1,
+    samples: 10,
+    budgetMs: 4000,
+    minSamples: 3,
+    minSampleMs: 20,
+    maxReps: 50,
+    ...options,
+  } as Resolved;
 }
 
 function fail(p: Prepared, e: unknown): void {
@@ -242,7 +271,12 @@ async function prepare(ctx: GpuContext, c: BenchCase, timer: GpuTimer, o: Resolv
     p.result.max_abs_diff = check.maxAbsDiff;
     p.result.tolerance = check.tolerance;
     if (!(check.maxAbsDiff <= check.tolerance)) {
-      fail(p, new Error(`output differs from the CPU reference: max |diff| ${check.maxAbsDiff} > ${check.tolerance} over ${check.compared} values`));
+      fail(
+        p,
+        new Error(
+          `output differs from the CPU reference: max |diff| ${check.maxAbsDiff} > ${check.tolerance} over ${check.compared} values`,
+        ),
+      );
       return p;
     }
     let one = 0;
@@ -270,7 +304,12 @@ function finish(p: Prepared): BenchResult {
   if (!result.error && times.length) {
     const ms = median(times);
     Object.assign(result, {
-      valid: true, ms, ms_min: Math.min(...times), ms_max: Math.max(...times), samples: times.length, reps: p.reps,
+      valid: true,
+      ms,
+      ms_min: Math.min(...times),
+      ms_max: Math.max(...times),
+      samples: times.length,
+      reps: p.reps,
       gflops: c.flops ? c.flops / (ms * 1e6) : 0,
       gbps: c.bytes / (ms * 1e6),
     });
@@ -283,7 +322,12 @@ function finish(p: Prepared): BenchResult {
  * up, then their samples alternate (A B, B A, A B, ...) so a change of machine load during the
  * measurement hits every version alike. Never throws for a bad kernel: see `valid`/`error`.
  */
-export async function runInterleaved(ctx: GpuContext, cases: readonly BenchCase[], timer: GpuTimer, options: HarnessOptions = {}): Promise<BenchResult[]> {
+export async function runInterleaved(
+  ctx: GpuContext,
+  cases: readonly BenchCase[],
+  timer: GpuTimer,
+  options: HarnessOptions = {},
+): Promise<BenchResult[]> {
   const o = resolve(options);
   const prepared: Prepared[] = [];
   try {
@@ -302,7 +346,12 @@ export async function runInterleaved(ctx: GpuContext, cases: readonly BenchCase[
 }
 
 /** Validate one case against its CPU reference, then time it. Never throws for a bad kernel: see `valid`/`error`. */
-export async function runCase(ctx: GpuContext, c: BenchCase, timer: GpuTimer, options: HarnessOptions = {}): Promise<BenchResult> {
+export async function runCase(
+  ctx: GpuContext,
+  c: BenchCase,
+  timer: GpuTimer,
+  options: HarnessOptions = {},
+): Promise<BenchResult> {
   const [r] = await runInterleaved(ctx, [c], timer, options);
   return r;
 }
@@ -327,11 +376,16 @@ function sameExceptVersion(a: BenchCase, b: BenchCase): boolean {
 }
 
 /** Run every case in order (one at a time: they share the GPU); versions of one op at one shape interleaved. */
-export async function runCases(ctx: GpuContext, cases: readonly BenchCase[], options: HarnessOptions = {}, peak?: Peak): Promise<BenchResult[]> {
+export async function runCases(
+  ctx: GpuContext,
+  cases: readonly BenchCase[],
+  options: HarnessOptions = {},
+  peak?: Peak,
+): Promise<BenchResult[]> {
   const timer = createTimer(ctx, options.forceWall);
   try {
     const results: BenchResult[] = [];
-    for (let i = 0; i < cases.length;) {
+    for (let i = 0; i < cases.length; ) {
       let j = i + 1;
       while (j < cases.length && cases.slice(i, j).every((c) => sameExceptVersion(c, cases[j]))) j++;
       for (let k = i; k < j; k++) options.onCase?.(cases[k], k, cases.length);
@@ -390,6 +444,12 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Compare sampled rows of a row-major output with the reference computed for those rows only. */
-export function checkRows(out: Float32Array, width: number, rows: readonly number[], expected: Float32Array, tolerance: number): Check {
+export function checkRows(
+  out: Float32Array,
+  width: number,
+  rows: readonly number[],
+  expected: Float32Array,
+  tolerance: number,
+): Check {
   return { maxAbsDiff: maxAbsDiff(pickRows(out, width, rows), expected), tolerance, compared: expected.length };
 }

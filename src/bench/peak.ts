@@ -4,7 +4,16 @@
  * computation first, then timed by the same harness.
  */
 import { grid, type GpuContext } from '../kernels/runtime.ts';
-import { maxAbsDiff, rand, runCases, sampleRows, type BenchCase, type BenchResult, type HarnessOptions, type Peak } from './harness.ts';
+import {
+  maxAbsDiff,
+  rand,
+  runCases,
+  sampleRows,
+  type BenchCase,
+  type BenchResult,
+  type HarnessOptions,
+  type Peak,
+} from './harness.ts';
 import source from './peak.wgsl?raw';
 
 const ACCUMULATORS = 8;
@@ -15,7 +24,9 @@ const FMA_C = 0.001;
 /** FMA probe: `n` invocations x `iters` rounds x 8 vec4 chains (2 FLOP per lane per FMA). */
 export function fmaCase(n: number, iters: number): BenchCase {
   return {
-    op: 'peak-fma', version: 'v1', shape: `invocations=${n} iters=${iters}`,
+    op: 'peak-fma',
+    version: 'v1',
+    shape: `invocations=${n} iters=${iters}`,
     flops: 2 * n * iters * ACCUMULATORS * LANES,
     bytes: 4 * LANES * 2 * n,
     setup(ctx) {
@@ -32,7 +43,8 @@ export function fmaCase(n: number, iters: number): BenchCase {
         check(out) {
           // The same chains on the CPU in float64, for sampled invocations.
           const idx = sampleRows(n, 512);
-          const got: number[] = [], want: number[] = [];
+          const got: number[] = [],
+            want: number[] = [];
           for (const i of idx) {
             for (let l = 0; l < LANES; l++) {
               let sum = 0;
@@ -59,7 +71,9 @@ export function fmaCase(n: number, iters: number): BenchCase {
 /** Copy probe: `n` vec4s read and written once. */
 export function copyCase(n: number): BenchCase {
   return {
-    op: 'peak-copy', version: 'v1', shape: `${((n * 16) / 2 ** 20).toFixed(0)} MiB`,
+    op: 'peak-copy',
+    version: 'v1',
+    shape: `${((n * 16) / 2 ** 20).toFixed(0)} MiB`,
     flops: 0,
     bytes: 2 * n * 16,
     setup(ctx) {
@@ -100,7 +114,11 @@ export interface PeakResult extends Peak {
 }
 
 /** Run both probes; a probe that fails validation leaves its peak at NaN (shares are then null). */
-export async function probePeak(ctx: GpuContext, options: HarnessOptions = {}, size: 'tiny' | 'normal' = 'normal'): Promise<PeakResult> {
+export async function probePeak(
+  ctx: GpuContext,
+  options: HarnessOptions = {},
+  size: 'tiny' | 'normal' = 'normal',
+): Promise<PeakResult> {
   const [fma, copy] = await runCases(ctx, peakCases(ctx, size), options);
   const peak: Peak = { gflops: fma.valid ? fma.gflops! : NaN, gbps: copy.valid ? copy.gbps! : NaN };
   fma.peak_share = peak.gflops > 0 ? 1 : null;

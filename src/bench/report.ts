@@ -70,7 +70,14 @@ export function breakdown(results: readonly BenchResult[]): Breakdown[] {
     if (!best || r.ms < best.ms!) roles.set(r.role, r);
   }
   return [...groups].map(([group, roles]) => {
-    const parts = [...roles.values()].map((r) => ({ role: r.role!, op: r.op, version: r.version, calls: r.calls ?? 1, ms: (r.calls ?? 1) * r.ms!, share: 0 }));
+    const parts = [...roles.values()].map((r) => ({
+      role: r.role!,
+      op: r.op,
+      version: r.version,
+      calls: r.calls ?? 1,
+      ms: (r.calls ?? 1) * r.ms!,
+      share: 0,
+    }));
     const ms = parts.reduce((s, p) => s + p.ms, 0);
     parts.forEach((p) => (p.share = ms > 0 ? p.ms / ms : 0));
     parts.sort((a, b) => b.ms - a.ms);
@@ -95,12 +102,19 @@ export function pct(x: number | null | undefined): string {
 
 /** Rows (header first) of the kernel table. */
 export function kernelRows(results: readonly BenchResult[]): string[][] {
-  const rows = [['op', 'version', 'shape', 'where', 'ms', 'GFLOP/s', 'GB/s', 'of peak', 'samples', 'max |diff|', 'chosen by']];
+  const rows = [
+    ['op', 'version', 'shape', 'where', 'ms', 'GFLOP/s', 'GB/s', 'of peak', 'samples', 'max |diff|', 'chosen by'],
+  ];
   for (const r of results) {
     rows.push([
-      r.op, r.version, r.shape, [r.group, r.role].filter(Boolean).join(' '),
+      r.op,
+      r.version,
+      r.shape,
+      [r.group, r.role].filter(Boolean).join(' '),
       r.valid ? fmt(r.ms) : 'INVALID',
-      r.valid ? fmt(r.gflops) : '–', r.valid ? fmt(r.gbps) : '–', pct(r.peak_share),
+      r.valid ? fmt(r.gflops) : '–',
+      r.valid ? fmt(r.gbps) : '–',
+      pct(r.peak_share),
       r.valid ? `${r.samples}x${r.reps}` : (r.error ?? '').slice(0, 60),
       r.max_abs_diff === null ? '–' : r.max_abs_diff.toExponential(1),
       chosenBy(r),
@@ -116,16 +130,34 @@ export function chosenBy(r: Pick<BenchResult, 'chosen_by'>): string {
 }
 
 export function breakdownRows(b: Breakdown): string[][] {
-  return [['role', 'op', 'version', 'calls', 'ms (calls x ms)', 'share'], ...b.parts.map((p) => [p.role, p.op, p.version, String(p.calls), fmt(p.ms), pct(p.share)])];
+  return [
+    ['role', 'op', 'version', 'calls', 'ms (calls x ms)', 'share'],
+    ...b.parts.map((p) => [p.role, p.op, p.version, String(p.calls), fmt(p.ms), pct(p.share)]),
+  ];
 }
 
 /** Rows of the end-to-end comparison: ours, the peer's WebGPU and WASM providers. */
 export function e2eRows(report: Pick<BenchReport, 'e2e' | 'peer'>): string[][] {
   const e = report.e2e;
-  const rows = [['engine', 'image, batch 1 (ms)', 'image batch (ms)', 'text batch (ms)', 'prompts/s', 'max |diff| vs ours (image / text)']];
+  const rows = [
+    [
+      'engine',
+      'image, batch 1 (ms)',
+      'image batch (ms)',
+      'text batch (ms)',
+      'prompts/s',
+      'max |diff| vs ours (image / text)',
+    ],
+  ];
   if (e) {
-    rows.push(['clip-webgpu (ours)', fmt(e.image_ms), e.image_batch_ms === null ? '–' : `${fmt(e.image_batch_ms)} (${e.image_batch})`,
-      `${fmt(e.text_ms)} (${e.text_batch})`, fmt(e.text_prompts_per_s), '–']);
+    rows.push([
+      'clip-webgpu (ours)',
+      fmt(e.image_ms),
+      e.image_batch_ms === null ? '–' : `${fmt(e.image_batch_ms)} (${e.image_batch})`,
+      `${fmt(e.text_ms)} (${e.text_batch})`,
+      fmt(e.text_prompts_per_s),
+      '–',
+    ]);
   }
   for (const key of ['webgpu', 'wasm'] as const) {
     const p = report.peer?.[key];
@@ -134,8 +166,14 @@ export function e2eRows(report: Pick<BenchReport, 'e2e' | 'peer'>): string[][] {
       rows.push([`onnxruntime-web ${key}`, `failed: ${p.error.slice(0, 80)}`, '', '', '', '']);
       continue;
     }
-    rows.push([`onnxruntime-web ${key}`, fmt(p.image_ms), p.image_batch_ms === null ? '–' : `${fmt(p.image_batch_ms)} (${p.image_batch})`,
-      `${fmt(p.text_ms)} (${p.text_batch})`, fmt(p.text_prompts_per_s), `${p.image_max_abs_diff.toExponential(1)} / ${p.text_max_abs_diff.toExponential(1)}`]);
+    rows.push([
+      `onnxruntime-web ${key}`,
+      fmt(p.image_ms),
+      p.image_batch_ms === null ? '–' : `${fmt(p.image_batch_ms)} (${p.image_batch})`,
+      `${fmt(p.text_ms)} (${p.text_batch})`,
+      fmt(p.text_prompts_per_s),
+      `${p.image_max_abs_diff.toExponential(1)} / ${p.text_max_abs_diff.toExponential(1)}`,
+    ]);
   }
   return rows;
 }
@@ -143,17 +181,28 @@ export function e2eRows(report: Pick<BenchReport, 'e2e' | 'peer'>): string[][] {
 export function markdownTable(rows: readonly (readonly string[])[]): string {
   const esc = (s: string) => s.replaceAll('|', '\\|');
   const [head, ...body] = rows;
-  return [`| ${head.map(esc).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n') + '\n';
+  return (
+    [
+      `| ${head.map(esc).join(' | ')} |`,
+      `|${head.map(() => '---').join('|')}|`,
+      ...body.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ].join('\n') + '\n'
+  );
 }
 
 /** The whole report as Markdown (what BENCHMARKS.md records). */
 export function markdownReport(r: BenchReport): string {
   const out: string[] = [];
-  const env = Object.entries(r.environment).map(([k, v]) => `${k} ${v}`).join(', ');
-  out.push(`Adapter: ${r.adapter.description} [${r.adapter.backend}${r.adapter.isCpu ? ', CPU' : ''}], timing: ${r.adapter.timing}; ${env}\n`);
+  const env = Object.entries(r.environment)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  out.push(
+    `Adapter: ${r.adapter.description} [${r.adapter.backend}${r.adapter.isCpu ? ', CPU' : ''}], timing: ${r.adapter.timing}; ${env}\n`,
+  );
   if (r.peak) out.push(`Probed peak: ${fmt(r.peak.gflops)} GFLOP/s (FMA), ${fmt(r.peak.gbps)} GB/s (copy)\n`);
   out.push('\n' + markdownTable(kernelRows(r.kernels)));
-  for (const b of r.breakdown) out.push(`\nEstimated forward pass ${b.group}: ${fmt(b.ms)} ms\n\n` + markdownTable(breakdownRows(b)));
+  for (const b of r.breakdown)
+    out.push(`\nEstimated forward pass ${b.group}: ${fmt(b.ms)} ms\n\n` + markdownTable(breakdownRows(b)));
   if (r.e2e || r.peer) out.push('\n' + markdownTable(e2eRows(r)));
   if (r.notes.length) out.push('\n' + r.notes.map((n) => `- ${n}`).join('\n') + '\n');
   return out.join('');

@@ -37,7 +37,11 @@ export function caseLabel(c: Pick<BenchCase, 'op' | 'version' | 'shape' | 'group
 }
 
 /** Peak probes, then every case of `shapes` (versions of one op at one shape interleaved), as a report without e2e. */
-export async function runKernelBench(ctx: GpuContext, shapes: readonly TowerShape[], options: KernelBenchOptions): Promise<BenchReport> {
+export async function runKernelBench(
+  ctx: GpuContext,
+  shapes: readonly TowerShape[],
+  options: KernelBenchOptions,
+): Promise<BenchReport> {
   const harness = options.harness ?? QUICK_HARNESS;
   const status = (message: string, index?: number, total?: number) => {
     throwIfAborted(options.signal, 'benchmark'); // every case reports before it runs: stop there
@@ -47,10 +51,15 @@ export async function runKernelBench(ctx: GpuContext, shapes: readonly TowerShap
   status(`adapter ${ctx.adapter.description}; probing peak FMA throughput and copy bandwidth`);
   const peak = await probePeak(ctx, harness, options.peakSize);
   const cases = shapes.flatMap((s) => towerCases(s, ctx.adapter));
-  const kernels = await runCases(ctx, cases, {
-    ...harness,
-    onCase: (c, i, n) => status(`kernel ${i + 1}/${n}: ${caseLabel(c)}`, i, n),
-  }, peak);
+  const kernels = await runCases(
+    ctx,
+    cases,
+    {
+      ...harness,
+      onCase: (c, i, n) => status(`kernel ${i + 1}/${n}: ${caseLabel(c)}`, i, n),
+    },
+    peak,
+  );
   return {
     adapter: { ...ctx.adapter, timing: peak.fma.method, peak: { gflops: peak.gflops, gbps: peak.gbps } },
     environment: options.environment,
@@ -68,11 +77,15 @@ export function addE2e(report: BenchReport, e2e: E2eResult): E2eInputs {
   const { inputs, ...rest } = e2e;
   report.e2e = rest;
   if (e2e.image_batch !== 32) {
-    report.notes.push(e2e.image_batch > 1
-      ? `image throughput measured at batch ${e2e.image_batch}, not 32 (image_batch32_ms is null)`
-      : 'image throughput not measured (image batch 0)');
+    report.notes.push(
+      e2e.image_batch > 1
+        ? `image throughput measured at batch ${e2e.image_batch}, not 32 (image_batch32_ms is null)`
+        : 'image throughput not measured (image batch 0)',
+    );
   }
-  report.notes.push(`ImageNet head (80,000 prompts): ${fmt(e2e.imagenet_head_s_extrapolated)} s extrapolated from ${e2e.samples} sample(s) of ${e2e.text_batch} prompts, not measured`);
+  report.notes.push(
+    `ImageNet head (80,000 prompts): ${fmt(e2e.imagenet_head_s_extrapolated)} s extrapolated from ${e2e.samples} sample(s) of ${e2e.text_batch} prompts, not measured`,
+  );
   return inputs;
 }
 

@@ -36,17 +36,65 @@ interface Geometry {
   projection: number;
 }
 
-export const B32_VISION: Geometry = { name: 'ViT-B/32 vision', tower: 'vision', tokens: 50, hidden: 768, mlp: 3072, heads: 12, patch: 32, image: 224, projection: 512 };
-export const B32_TEXT: Geometry = { name: 'ViT-B/32 text', tower: 'text', tokens: 77, hidden: 512, mlp: 2048, heads: 8, vocab: 49408, projection: 512 };
-export const B16_VISION: Geometry = { name: 'ViT-B/16 vision', tower: 'vision', tokens: 197, hidden: 768, mlp: 3072, heads: 12, patch: 16, image: 224, projection: 512 };
-export const L14_VISION: Geometry = { name: 'ViT-L/14 vision', tower: 'vision', tokens: 257, hidden: 1024, mlp: 4096, heads: 16, patch: 14, image: 224, projection: 768 };
+export const B32_VISION: Geometry = {
+  name: 'ViT-B/32 vision',
+  tower: 'vision',
+  tokens: 50,
+  hidden: 768,
+  mlp: 3072,
+  heads: 12,
+  patch: 32,
+  image: 224,
+  projection: 512,
+};
+export const B32_TEXT: Geometry = {
+  name: 'ViT-B/32 text',
+  tower: 'text',
+  tokens: 77,
+  hidden: 512,
+  mlp: 2048,
+  heads: 8,
+  vocab: 49408,
+  projection: 512,
+};
+export const B16_VISION: Geometry = {
+  name: 'ViT-B/16 vision',
+  tower: 'vision',
+  tokens: 197,
+  hidden: 768,
+  mlp: 3072,
+  heads: 12,
+  patch: 16,
+  image: 224,
+  projection: 512,
+};
+export const L14_VISION: Geometry = {
+  name: 'ViT-L/14 vision',
+  tower: 'vision',
+  tokens: 257,
+  hidden: 1024,
+  mlp: 4096,
+  heads: 16,
+  patch: 14,
+  image: 224,
+  projection: 768,
+};
 
 function at(g: Geometry, id: string, batch: number): TowerShape {
   return {
     id: `${id}-b${batch}`,
     label: `${g.name}, batch ${batch}`,
-    tower: g.tower, batch, tokens: g.tokens, hidden: g.hidden, mlp: g.mlp, heads: g.heads,
-    causal: g.tower === 'text', patch: g.patch, image: g.image, vocab: g.vocab, projection: g.projection,
+    tower: g.tower,
+    batch,
+    tokens: g.tokens,
+    hidden: g.hidden,
+    mlp: g.mlp,
+    heads: g.heads,
+    causal: g.tower === 'text',
+    patch: g.patch,
+    image: g.image,
+    vocab: g.vocab,
+    projection: g.projection,
   };
 }
 
@@ -67,12 +115,40 @@ export const QUICK_SHAPE_IDS = ['b32-vision-b1', 'b32-text-b1'];
 
 /** Tiny shapes with the same structure (tests, smoke runs): not multiples of any tile size. */
 export const TINY_SHAPES: readonly TowerShape[] = [
-  { id: 'tiny-vision-b2', label: 'tiny vision, batch 2', tower: 'vision', batch: 2, tokens: 5, hidden: 24, mlp: 40, heads: 3, causal: false, patch: 4, image: 8, projection: 16 },
-  { id: 'tiny-text-b3', label: 'tiny text, batch 3', tower: 'text', batch: 3, tokens: 7, hidden: 16, mlp: 36, heads: 2, causal: true, vocab: 50, projection: 12 },
+  {
+    id: 'tiny-vision-b2',
+    label: 'tiny vision, batch 2',
+    tower: 'vision',
+    batch: 2,
+    tokens: 5,
+    hidden: 24,
+    mlp: 40,
+    heads: 3,
+    causal: false,
+    patch: 4,
+    image: 8,
+    projection: 16,
+  },
+  {
+    id: 'tiny-text-b3',
+    label: 'tiny text, batch 3',
+    tower: 'text',
+    batch: 3,
+    tokens: 7,
+    hidden: 16,
+    mlp: 36,
+    heads: 2,
+    causal: true,
+    vocab: 50,
+    projection: 12,
+  },
 ];
 
 /** Shapes by id; unknown ids are an error naming the known ones. */
-export function selectShapes(ids: readonly string[], from: readonly TowerShape[] = [...SHAPES, ...TINY_SHAPES]): TowerShape[] {
+export function selectShapes(
+  ids: readonly string[],
+  from: readonly TowerShape[] = [...SHAPES, ...TINY_SHAPES],
+): TowerShape[] {
   return ids.map((id) => {
     const s = from.find((x) => x.id === id);
     if (!s) throw new Error(`unknown shape "${id}"; shapes: ${from.map((x) => x.id).join(', ')}`);

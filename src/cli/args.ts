@@ -32,7 +32,10 @@ export interface CommandSpec {
 
 /** Wrong command line: printed as one line, exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -86,7 +89,9 @@ export const HELP_OPTION: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', help: 'Show this help.' },
 };
 
-interface NodeParseError extends Error { code?: string }
+interface NodeParseError extends Error {
+  code?: string;
+}
 
 /** Parses `argv` (the words after the command name) against `spec`. */
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
@@ -159,7 +164,11 @@ export function nearest(word: string, candidates: readonly string[]): string | u
 
 /** A flag of this command with a value, for hints: the text it takes, else its labels, else its first. */
 function valueExample(spec: CommandSpec): string {
-  const examples: Record<string, string> = { text: '--text "a photo of a dog"', label: '--label dog', image: '--image cat.jpg' };
+  const examples: Record<string, string> = {
+    text: '--text "a photo of a dog"',
+    label: '--label dog',
+    image: '--image cat.jpg',
+  };
   const name = ['text', 'label', 'image'].find((n) => n in spec.options);
   if (name) return examples[name];
   const first = Object.entries(spec.options).find(([, o]) => o.type === 'string');

@@ -2,22 +2,40 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  BIAS_PRESETS, BIAS_PRESET_NAMES, BiasProbe, biasCsv, countOf, biasReportJson, topPredictions,
-  type BiasReport, type Disparity, type EncodeProgress, type ImageItem,
+  BIAS_PRESETS,
+  BIAS_PRESET_NAMES,
+  BiasProbe,
+  biasCsv,
+  countOf,
+  biasReportJson,
+  topPredictions,
+  type BiasReport,
+  type Disparity,
+  type EncodeProgress,
+  type ImageItem,
 } from '../model/bias/index.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { imageFolder } from '../node/image-folder.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
-import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, promptCheck, withModel, type CliIo } from './common.ts';
+import {
+  GPU_OPTIONS,
+  JSON_OPTION,
+  MODEL_OPTION,
+  TRUNCATE_OPTION,
+  promptCheck,
+  withModel,
+  type CliIo,
+} from './common.ts';
 import { percent, quote, table } from './format.ts';
 
 export const spec: CommandSpec = {
   name: 'bias',
   summary: 'Bias probe: how often each group of images gets each label, with 95% intervals and disparities.',
-  usage: 'bias --model PATH --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]',
+  usage:
+    'bias --model PATH --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]',
   description:
-    'Every image (.png/.jpg/.jpeg in each group\'s folder) is classified over the labels (zero-shot, as classify\n' +
+    "Every image (.png/.jpg/.jpeg in each group's folder) is classified over the labels (zero-shot, as classify\n" +
     'does); its top-1 label counts as a hit. Per group and label: the count, the rate and its Wilson 95% interval,\n' +
     'and the mean probability. Per label across groups: the ratio of the highest rate to the lowest (null in JSON\n' +
     'when only the lowest is 0) and MaxSkew = max over groups of ln(group rate / pooled rate) (0: no group is\n' +
@@ -27,11 +45,25 @@ export const spec: CommandSpec = {
   options: {
     ...MODEL_OPTION,
     group: { type: 'string', multiple: true, value: 'NAME=DIR', help: 'A group: its name and a folder of its images.' },
-    label: { type: 'string', multiple: true, value: 'LABEL', help: 'A label (added after the preset\'s, if any).' },
+    label: { type: 'string', multiple: true, value: 'LABEL', help: "A label (added after the preset's, if any)." },
     preset: { type: 'string', value: 'NAME', choices: BIAS_PRESET_NAMES, help: 'A preset label set.' },
-    template: { type: 'string', multiple: true, value: 'T', help: `A prompt template with {} for the label (default "${DEFAULT_TEMPLATE}").` },
-    templates: { type: 'string', value: 'NAME', choices: Object.keys(TEMPLATE_PRESETS), help: 'A preset list of templates (ensembled).' },
-    csv: { type: 'string', value: 'FILE', help: 'Write one row per image (path, group, top label, one probability per label).' },
+    template: {
+      type: 'string',
+      multiple: true,
+      value: 'T',
+      help: `A prompt template with {} for the label (default "${DEFAULT_TEMPLATE}").`,
+    },
+    templates: {
+      type: 'string',
+      value: 'NAME',
+      choices: Object.keys(TEMPLATE_PRESETS),
+      help: 'A preset list of templates (ensembled).',
+    },
+    csv: {
+      type: 'string',
+      value: 'FILE',
+      help: 'Write one row per image (path, group, top label, one probability per label).',
+    },
     top: { type: 'string', value: 'K', help: 'Labels in each image\'s "Top predictions" line (default 5).' },
     'summary-only': { type: 'boolean', help: 'Leave the per-image lines out of the table output.' },
     'batch-size': { type: 'string', value: 'N', help: 'Images decoded and encoded per GPU pass (default 16).' },
@@ -53,7 +85,8 @@ export function parseGroups(values: readonly string[], command = 'bias'): { name
     const eq = v.indexOf('=');
     const name = eq < 0 ? '' : v.slice(0, eq).trim();
     const dir = eq < 0 ? '' : v.slice(eq + 1);
-    if (!name || !dir) throw new UsageError(`--group ${JSON.stringify(v)} is not NAME=DIR (e.g. --group women=photos/women)`, command);
+    if (!name || !dir)
+      throw new UsageError(`--group ${JSON.stringify(v)} is not NAME=DIR (e.g. --group women=photos/women)`, command);
     if (seen.has(name)) throw new UsageError(`--group ${JSON.stringify(name)} is given twice`, command);
     seen.add(name);
     return { name, dir };
@@ -66,7 +99,8 @@ export function templateArgs(args: ParsedArgs): string[] {
   const templates = [...(preset ? TEMPLATE_PRESETS[preset] : []), ...args.list('template')];
   if (templates.length === 0) templates.push(DEFAULT_TEMPLATE);
   for (const t of templates) {
-    if (!t.includes('{}')) throw new UsageError(`--template ${JSON.stringify(t)} has no {} where the label goes`, args.command);
+    if (!t.includes('{}'))
+      throw new UsageError(`--template ${JSON.stringify(t)} has no {} where the label goes`, args.command);
   }
   return templates;
 }
@@ -75,28 +109,35 @@ export function templateArgs(args: ParsedArgs): string[] {
 export function warnSkipped(io: CliIo, skipped: readonly string[]): void {
   if (!skipped.length) return;
   const shown = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : '');
-  const what = skipped.length === 1 ? 'entry that is not a .png/.jpg/.jpeg image' : 'entries that are not .png/.jpg/.jpeg images';
+  const what =
+    skipped.length === 1 ? 'entry that is not a .png/.jpg/.jpeg image' : 'entries that are not .png/.jpg/.jpeg images';
   io.stderr.write(`clip-webgpu: skipped ${skipped.length} ${what}: ${shown}\n`);
 }
 
 /** On a terminal: one rewritten "encoding images" line, erased when done; with --verbose a summary. */
 export function encodeProgress(io: CliIo, verbose: boolean): { update: (p: EncodeProgress) => void; done: () => void } {
   const started = Date.now();
-  let last: EncodeProgress | null = null, shown = false, at = 0;
+  let last: EncodeProgress | null = null,
+    shown = false,
+    at = 0;
   return {
     update(p) {
       last = p;
       const now = Date.now();
       if (!io.stderr.isTTY || (now - at < 100 && p.done < p.total)) return;
       at = now;
-      io.stderr.write(`\rclip-webgpu: encoding images ${p.done}/${p.total}${p.cached ? ` (${p.cached} cached)` : ''}\x1b[K`);
+      io.stderr.write(
+        `\rclip-webgpu: encoding images ${p.done}/${p.total}${p.cached ? ` (${p.cached} cached)` : ''}\x1b[K`,
+      );
       shown = true;
     },
     done() {
       if (shown) io.stderr.write('\r\x1b[K');
       if (verbose && last) {
         const l = last as EncodeProgress;
-        io.stderr.write(`clip-webgpu: encoded ${countOf(l.done - l.cached, 'image')}${l.cached ? ` (${l.cached} from the cache)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        io.stderr.write(
+          `clip-webgpu: encoded ${countOf(l.done - l.cached, 'image')}${l.cached ? ` (${l.cached} from the cache)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
       }
     },
   };
@@ -129,29 +170,39 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const skipped: string[] = [];
   for (const g of groups) {
     const found = await imageFolder(g.dir, g.name);
-    if (found.items.length === 0) throw new ClipError('input', `group "${g.name}": ${g.dir} has no .png/.jpg/.jpeg images`);
+    if (found.items.length === 0)
+      throw new ClipError('input', `group "${g.name}": ${g.dir} has no .png/.jpg/.jpeg images`);
     items.push(...found.items);
     skipped.push(...found.skipped);
   }
   warnSkipped(io, skipped);
   const prompts = labels.flatMap((l) => templates.map((t) => t.replaceAll('{}', l)));
 
-  await withModel(args, io, async (model) => {
-    const progress = encodeProgress(io, args.flag('verbose'));
-    let probe: BiasProbe;
-    try {
-      probe = await BiasProbe.create(model, items, { groups: groups.map((g) => g.name), batchSize, onProgress: progress.update });
-    } finally {
-      progress.done();
-    }
-    const report = await probe.score(labels, { templates, truncate, categories: preset?.categories });
-    if (csv) await writeFile(csv, biasCsv(report));
-    if (args.flag('json')) {
-      io.stdout.write(JSON.stringify(biasReportJson(report)) + '\n');
-      return;
-    }
-    io.stdout.write(textReport(report, model.name, { top, perImage: !args.flag('summary-only'), csv }));
-  }, { tokenizer: promptCheck(prompts, truncate), images: items.map((i) => i.id) });
+  await withModel(
+    args,
+    io,
+    async (model) => {
+      const progress = encodeProgress(io, args.flag('verbose'));
+      let probe: BiasProbe;
+      try {
+        probe = await BiasProbe.create(model, items, {
+          groups: groups.map((g) => g.name),
+          batchSize,
+          onProgress: progress.update,
+        });
+      } finally {
+        progress.done();
+      }
+      const report = await probe.score(labels, { templates, truncate, categories: preset?.categories });
+      if (csv) await writeFile(csv, biasCsv(report));
+      if (args.flag('json')) {
+        io.stdout.write(JSON.stringify(biasReportJson(report)) + '\n');
+        return;
+      }
+      io.stdout.write(textReport(report, model.name, { top, perImage: !args.flag('summary-only'), csv }));
+    },
+    { tokenizer: promptCheck(prompts, truncate), images: items.map((i) => i.id) },
+  );
   return 0;
 }
 
@@ -163,7 +214,13 @@ function disparityRows(names: string[], ds: Disparity[], groups: string[]): stri
   return names.map((name, j) => {
     const d = ds[j];
     const same = d.maxMinDifference === 0; // every group at the same rate: no highest or lowest
-    return [quote(name), ratio(d.maxMinRatio), skew(d.maxSkew), same ? '—' : groups[d.highest], same ? '—' : groups[d.lowest]];
+    return [
+      quote(name),
+      ratio(d.maxMinRatio),
+      skew(d.maxSkew),
+      same ? '—' : groups[d.highest],
+      same ? '—' : groups[d.lowest],
+    ];
   });
 }
 
@@ -171,26 +228,51 @@ function disparityRows(names: string[], ds: Disparity[], groups: string[]): stri
 export function textReport(r: BiasReport, model: string, o: { top: number; perImage: boolean; csv?: string }): string {
   const groups = r.groups.map((g) => g.name);
   const how = r.templates.length === 1 ? `template "${r.templates[0]}"` : `${r.templates.length} templates ensembled`;
-  const out = [`Bias probe: ${model}, ${countOf(groups.length, 'group')}, ${countOf(r.images.length, 'image')}, ${countOf(r.labels.length, 'label')}, ${how}\n`];
+  const out = [
+    `Bias probe: ${model}, ${countOf(groups.length, 'group')}, ${countOf(r.images.length, 'image')}, ${countOf(r.labels.length, 'label')}, ${how}\n`,
+  ];
   if (o.perImage) {
     out.push('\n');
-    out.push(table(r.images.map((im) => [basename(im.id), im.group, topPredictions(r.labels, im.probs, o.top)]), { header: false }));
+    out.push(
+      table(
+        r.images.map((im) => [basename(im.id), im.group, topPredictions(r.labels, im.probs, o.top)]),
+        { header: false },
+      ),
+    );
   }
   const rows: string[][] = [['label', 'group', 'n', 'count', 'rate', '95% CI', 'mean prob']];
   r.labels.forEach((label, j) => {
     r.groups.forEach((g, gi) => {
-      rows.push([gi ? '' : quote(label), g.name, String(g.n), String(g.counts[j]), percent(g.rates[j], 1), interval(g.ci[j]), g.meanProbs[j].toFixed(4)]);
+      rows.push([
+        gi ? '' : quote(label),
+        g.name,
+        String(g.n),
+        String(g.counts[j]),
+        percent(g.rates[j], 1),
+        interval(g.ci[j]),
+        g.meanProbs[j].toFixed(4),
+      ]);
     });
   });
   out.push('\n', table(rows, { align: ['left', 'left', 'right', 'right', 'right', 'left', 'right'] }));
   for (const c of r.categories) {
     const crow: string[][] = [[`${c.name} (${c.labels.join(', ')})`, 'n', 'count', 'rate', '95% CI']];
-    r.groups.forEach((g, gi) => crow.push([g.name, String(g.n), String(c.counts[gi]), percent(c.rates[gi], 1), interval(c.ci[gi])]));
+    r.groups.forEach((g, gi) =>
+      crow.push([g.name, String(g.n), String(c.counts[gi]), percent(c.rates[gi], 1), interval(c.ci[gi])]),
+    );
     out.push('\n', table(crow, { align: ['left', 'right', 'right', 'right', 'left'] }));
   }
   if (groups.length > 1) {
     const head = ['label', 'max/min', 'MaxSkew', 'highest', 'lowest'];
-    const drows = [head, ...disparityRows(r.labels, r.disparity, groups), ...disparityRows(r.categories.map((c) => c.name), r.categories.map((c) => c.disparity), groups)];
+    const drows = [
+      head,
+      ...disparityRows(r.labels, r.disparity, groups),
+      ...disparityRows(
+        r.categories.map((c) => c.name),
+        r.categories.map((c) => c.disparity),
+        groups,
+      ),
+    ];
     out.push('\nDisparity across groups (max/min: highest rate / lowest; MaxSkew: max ln(group rate / pooled rate))\n');
     out.push(table(drows, { align: ['left', 'right', 'right', 'left', 'left'] }));
   }

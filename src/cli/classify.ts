@@ -2,7 +2,16 @@
 import { basename } from 'node:path';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
-import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, needList, promptCheck, withModel, type CliIo } from './common.ts';
+import {
+  GPU_OPTIONS,
+  JSON_OPTION,
+  MODEL_OPTION,
+  TRUNCATE_OPTION,
+  needList,
+  promptCheck,
+  withModel,
+  type CliIo,
+} from './common.ts';
 import { bar, percent, table } from './format.ts';
 import { countOf } from '../model/bias/format.ts';
 
@@ -19,7 +28,12 @@ export const spec: CommandSpec = {
     image: { type: 'string', multiple: true, value: 'FILE', help: 'A PNG or JPEG image.' },
     label: { type: 'string', multiple: true, value: 'LABEL', help: 'A class name.' },
     template: { type: 'string', multiple: true, value: 'T', help: 'A prompt template with {} for the label.' },
-    templates: { type: 'string', value: 'NAME', choices: Object.keys(TEMPLATE_PRESETS), help: 'A preset list of templates.' },
+    templates: {
+      type: 'string',
+      value: 'NAME',
+      choices: Object.keys(TEMPLATE_PRESETS),
+      help: 'A preset list of templates.',
+    },
     top: { type: 'string', value: 'K', help: 'Show only the K most probable labels in the table (JSON has all).' },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
@@ -43,37 +57,61 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     if (!l.trim()) throw new UsageError(`--label number ${i + 1} is empty`, 'classify');
   });
   for (const t of templates) {
-    if (!t.includes('{}')) throw new UsageError(`--template ${JSON.stringify(t)} has no {} where the label goes`, 'classify');
+    if (!t.includes('{}'))
+      throw new UsageError(`--template ${JSON.stringify(t)} has no {} where the label goes`, 'classify');
   }
   const prompts = labels.flatMap((l) => templates.map((t) => t.replaceAll('{}', l)));
 
-  await withModel(args, io, async (model) => {
-    const labelEmbeds = await model.labelEmbeddings(labels, { templates, truncate: args.flag('truncate') });
-    const imageEmbeds = await model.encodeImage(images);
-    const { logitsPerImage, probs } = await model.similarity(imageEmbeds, labelEmbeds);
-    const results = images.map((image, i) => ({
-      image,
-      probs: Array.from(probs[i]),
-      logits: Array.from(logitsPerImage[i]),
-      ranked: labels.map((label, j) => ({ label, prob: probs[i][j], logit: logitsPerImage[i][j] })).sort((a, b) => b.prob - a.prob),
-    }));
+  await withModel(
+    args,
+    io,
+    async (model) => {
+      const labelEmbeds = await model.labelEmbeddings(labels, { templates, truncate: args.flag('truncate') });
+      const imageEmbeds = await model.encodeImage(images);
+      const { logitsPerImage, probs } = await model.similarity(imageEmbeds, labelEmbeds);
+      const results = images.map((image, i) => ({
+        image,
+        probs: Array.from(probs[i]),
+        logits: Array.from(logitsPerImage[i]),
+        ranked: labels
+          .map((label, j) => ({ label, prob: probs[i][j], logit: logitsPerImage[i][j] }))
+          .sort((a, b) => b.prob - a.prob),
+      }));
 
-    if (args.flag('json')) {
-      io.stdout.write(JSON.stringify({
-        model: model.name, labels, templates,
-        results: results.map(({ image, probs, logits, ranked }) => ({ image, probs, logits, ranked: ranked.map(({ label, prob }) => ({ label, prob })) })),
-      }) + '\n');
-      return;
-    }
-    const how = templates.length === 1 ? `template "${templates[0]}"` : `${templates.length} templates ensembled`;
-    const out: string[] = [];
-    for (const r of results) {
-      if (out.length) out.push('\n');
-      out.push(`${basename(r.image)}  (${model.name}, ${countOf(labels.length, 'label')}, ${how})\n`);
-      const body = r.ranked.slice(0, Math.max(1, top)).map((x, k) => [String(k + 1), x.label, percent(x.prob), x.logit.toFixed(2), bar(x.prob)]);
-      out.push(table([['#', 'label', 'prob', 'logit', ''], ...body], { indent: '  ', align: ['right', 'left', 'right', 'right', 'left'] }));
-    }
-    io.stdout.write(out.join(''));
-  }, { tokenizer: promptCheck(prompts, args.flag('truncate')), images });
+      if (args.flag('json')) {
+        io.stdout.write(
+          JSON.stringify({
+            model: model.name,
+            labels,
+            templates,
+            results: results.map(({ image, probs, logits, ranked }) => ({
+              image,
+              probs,
+              logits,
+              ranked: ranked.map(({ label, prob }) => ({ label, prob })),
+            })),
+          }) + '\n',
+        );
+        return;
+      }
+      const how = templates.length === 1 ? `template "${templates[0]}"` : `${templates.length} templates ensembled`;
+      const out: string[] = [];
+      for (const r of results) {
+        if (out.length) out.push('\n');
+        out.push(`${basename(r.image)}  (${model.name}, ${countOf(labels.length, 'label')}, ${how})\n`);
+        const body = r.ranked
+          .slice(0, Math.max(1, top))
+          .map((x, k) => [String(k + 1), x.label, percent(x.prob), x.logit.toFixed(2), bar(x.prob)]);
+        out.push(
+          table([['#', 'label', 'prob', 'logit', ''], ...body], {
+            indent: '  ',
+            align: ['right', 'left', 'right', 'right', 'left'],
+          }),
+        );
+      }
+      io.stdout.write(out.join(''));
+    },
+    { tokenizer: promptCheck(prompts, args.flag('truncate')), images },
+  );
   return 0;
 }

@@ -19,15 +19,19 @@ export const ADAPTERS = ['auto', 'system', 'swiftshader', 'gles'] as const;
 
 export const MODEL_OPTION: Record<string, OptionSpec> = {
   model: {
-    type: 'string', value: 'PATH',
-    help: 'A Hugging Face CLIP folder (config.json, model.safetensors, vocab.json, merges.txt) or a .safetensors ' +
+    type: 'string',
+    value: 'PATH',
+    help:
+      'A Hugging Face CLIP folder (config.json, model.safetensors, vocab.json, merges.txt) or a .safetensors ' +
       'file in one (config and tokenizer come from its folder), or an http(s) URL of such a folder.',
   },
 };
 
 export const GPU_OPTIONS: Record<string, OptionSpec> = {
   adapter: {
-    type: 'string', value: 'NAME', choices: ADAPTERS,
+    type: 'string',
+    value: 'NAME',
+    choices: ADAPTERS,
     help: 'WebGPU adapter (default: $CLIP_WEBGPU_ADAPTER, else auto: the system GPU, then GLES (llvmpipe), then SwiftShader).',
   },
   verbose: { type: 'boolean', help: 'Report the adapter and the model loading on stderr.' },
@@ -56,7 +60,8 @@ export async function openGpu(args: ParsedArgs, io: CliIo): Promise<GpuContext> 
   // Once, at a terminal (or with --verbose): a script piping stderr gets only what went wrong.
   // At a terminal the loading progress line is showing: clear it, so the announcement gets a line of its own.
   const clear = io.stderr.isTTY ? '\r\x1b[K' : '';
-  if (args.flag('verbose') || io.stderr.isTTY) io.stderr.write(`${clear}clip-webgpu: adapter ${adapterLine(ctx.adapter)}\n`);
+  if (args.flag('verbose') || io.stderr.isTTY)
+    io.stderr.write(`${clear}clip-webgpu: adapter ${adapterLine(ctx.adapter)}\n`);
   return ctx;
 }
 
@@ -77,7 +82,12 @@ export interface ModelChecks {
  * the safetensors header, config.json, the tokenizer and `checks`, so most bad inputs fail fast and
  * before Dawn prints anything.
  */
-export async function withModel<T>(args: ParsedArgs, io: CliIo, fn: (model: ClipModel) => Promise<T>, checks: ModelChecks = {}): Promise<T> {
+export async function withModel<T>(
+  args: ParsedArgs,
+  io: CliIo,
+  fn: (model: ClipModel) => Promise<T>,
+  checks: ModelChecks = {},
+): Promise<T> {
   const path = args.need('model', '--model PATH');
   let source: string | ModelFiles = path;
   if (!/^https?:\/\//i.test(path)) {
@@ -116,7 +126,9 @@ export async function withModel<T>(args: ParsedArgs, io: CliIo, fn: (model: Clip
   }
   try {
     if (args.flag('verbose')) {
-      io.stderr.write(`clip-webgpu: loaded ${model.name} (${model.weightNames().length} tensors) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      io.stderr.write(
+        `clip-webgpu: loaded ${model.name} (${model.weightNames().length} tensors) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     }
     return await fn(model);
   } finally {
@@ -124,7 +136,10 @@ export async function withModel<T>(args: ParsedArgs, io: CliIo, fn: (model: Clip
   }
 }
 
-const IMAGE_SIGNATURES = [[0x89, 0x50, 0x4e, 0x47], [0xff, 0xd8, 0xff]];
+const IMAGE_SIGNATURES = [
+  [0x89, 0x50, 0x4e, 0x47],
+  [0xff, 0xd8, 0xff],
+];
 
 /**
  * Fails now, with the decoder's own message, on a missing file or one that is not a PNG/JPEG.
@@ -151,7 +166,8 @@ async function sniffImage(path: string): Promise<void> {
 /** On a terminal: one rewritten line while the weights upload, erased when done. */
 function loadProgress(io: CliIo): { update: (p: LoadProgress) => void; done: () => void } {
   if (!io.stderr.isTTY) return { update: () => {}, done: () => {} };
-  let shown = false, last = 0;
+  let shown = false,
+    last = 0;
   return {
     update(p) {
       const now = Date.now();
@@ -176,7 +192,12 @@ export function contextLength(config: unknown): number {
 }
 
 /** clip.tokenize, with the over-long prompt error pointing at --truncate. */
-export function tokenizePrompts(tokenizer: ClipTokenizer, prompts: readonly string[], config: unknown, truncate: boolean) {
+export function tokenizePrompts(
+  tokenizer: ClipTokenizer,
+  prompts: readonly string[],
+  config: unknown,
+  truncate: boolean,
+) {
   try {
     return tokenizer.tokenize(prompts, contextLength(config), { truncate });
   } catch (e) {

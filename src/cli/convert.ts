@@ -18,12 +18,14 @@ export const spec: CommandSpec = {
     'file; loading it checks them (cosine >= 0.9999 for f16/bf16, 0.999 for int8) and refuses a file that fails.',
   options: {
     model: { type: 'string', value: 'DIR', help: 'The model folder (or .safetensors file) to convert.' },
-    dtype: { type: 'string', value: 'DTYPE', choices: ['f16', 'bf16', 'int8'], help: 'The matrices\' format.' },
+    dtype: { type: 'string', value: 'DTYPE', choices: ['f16', 'bf16', 'int8'], help: "The matrices' format." },
     out: { type: 'string', value: 'DIR', help: 'Destination folder.' },
     ...JSON_OPTION,
     ...GPU_OPTIONS,
   },
-  examples: ['clip-webgpu convert --model weights/clip-vit-base-patch32 --dtype int8 --out weights/clip-vit-base-patch32-int8'],
+  examples: [
+    'clip-webgpu convert --model weights/clip-vit-base-patch32 --dtype int8 --out weights/clip-vit-base-patch32-int8',
+  ],
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -44,8 +46,10 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     if (args.flag('json')) {
       io.stdout.write(JSON.stringify({ out, dtype: format, bytes, probe_cosine: cos }) + '\n');
     } else {
-      io.stdout.write(`wrote ${out}: model.safetensors (${megabytes(bytes)}, ${format}) and the folder's other files; ` +
-        `probe cosine to F32: image ${cos.image.toFixed(6)}, text ${cos.text.toFixed(6)}\n`);
+      io.stdout.write(
+        `wrote ${out}: model.safetensors (${megabytes(bytes)}, ${format}) and the folder's other files; ` +
+          `probe cosine to F32: image ${cos.image.toFixed(6)}, text ${cos.text.toFixed(6)}\n`,
+      );
     }
   } finally {
     closeGpu(ctx);

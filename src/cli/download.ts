@@ -40,7 +40,12 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const total = got.reduce((s, f) => s + f.bytes, 0);
   io.stdout.write(`${repoId} -> ${dir} (${got.length} files, ${megabytes(total)})\n`);
-  io.stdout.write(table(got.map((f) => [f.file, megabytes(f.bytes), f.status]), { indent: '  ', header: false, align: ['left', 'right', 'left'] }));
+  io.stdout.write(
+    table(
+      got.map((f) => [f.file, megabytes(f.bytes), f.status]),
+      { indent: '  ', header: false, align: ['left', 'right', 'left'] },
+    ),
+  );
   io.stdout.write(`Use it with: clip-webgpu classify --model ${dir} --image IMAGE --label LABEL...\n`);
   return 0;
 }

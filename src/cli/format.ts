@@ -6,16 +6,25 @@ export function displayWidth(s: string): number {
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (c < 0x20 || (c >= 0x7f && c < 0xa0)) continue;
-    if ((c >= 0x300 && c <= 0x36f) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0x1f3fb && c <= 0x1f3ff)) continue;
+    if ((c >= 0x300 && c <= 0x36f) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0x1f3fb && c <= 0x1f3ff))
+      continue;
     w += isWide(c) ? 2 : 1;
   }
   return w;
 }
 
 function isWide(c: number): boolean {
-  return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
-    (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd);
+  return (
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0xa4cf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) ||
+    (c >= 0x1f300 && c <= 0x1faff) ||
+    (c >= 0x20000 && c <= 0x3fffd)
+  );
 }
 
 function pad(s: string, width: number, align: 'left' | 'right'): string {
@@ -37,7 +46,12 @@ export function table(rows: string[][], { align = [], indent = '', header = true
   if (rows.length === 0) return '';
   const cols = Math.max(...rows.map((r) => r.length));
   const widths = Array.from({ length: cols }, (_, c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? ''))));
-  const line = (r: string[]) => indent + widths.map((w, c) => pad(r[c] ?? '', w, align[c] ?? 'left')).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    indent +
+    widths
+      .map((w, c) => pad(r[c] ?? '', w, align[c] ?? 'left'))
+      .join('  ')
+      .trimEnd();
   const out = rows.map(line);
   if (header && rows.length > 1) out.splice(1, 0, indent + widths.map((w) => '─'.repeat(w)).join('  '));
   return out.join('\n') + '\n';

@@ -7,7 +7,15 @@ import { blendHeatmap } from '../model/explain/overlay.ts';
 import type { RawImage } from '../model/preprocess/preprocess.ts';
 import { nodePlatform } from '../node/index.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
-import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, promptCheck, withModel, type CliIo } from './common.ts';
+import {
+  GPU_OPTIONS,
+  JSON_OPTION,
+  MODEL_OPTION,
+  TRUNCATE_OPTION,
+  promptCheck,
+  withModel,
+  type CliIo,
+} from './common.ts';
 import { drawBoxes } from './detect.ts';
 import { quote } from './format.ts';
 
@@ -20,8 +28,8 @@ export const spec: CommandSpec = {
     '(0-based, negative from the end; default -1, the last; write negative values as --layer=-2), and\n' +
     'G = dScore/dA comes from our WGSL backward kernels (exact, as PyTorch autograd). Methods:\n' +
     '  gradcam     channel weights = mean of G over the patches; map = relu(A_patches . weights)\n' +
-    '  gradcam++   pytorch-grad-cam\'s GradCAMPlusPlus weights (exp-score simplification)\n' +
-    '  relevance   Chefer et al.\'s gradient-weighted attention rollout from --layer to the last layer\n' +
+    "  gradcam++   pytorch-grad-cam's GradCAMPlusPlus weights (exp-score simplification)\n" +
+    "  relevance   Chefer et al.'s gradient-weighted attention rollout from --layer to the last layer\n" +
     'cam is the raw map on the patch grid (row-major, CLS dropped); cam_norm = (cam - min) / (1e-7 + max(cam - min)).\n' +
     'The JSON document has score, cam [rows][cols], cam_norm and grid [rows, cols].',
   options: {
@@ -30,8 +38,16 @@ export const spec: CommandSpec = {
     text: { type: 'string', value: 'TEXT', help: 'The prompt to explain.' },
     layer: { type: 'string', value: 'N', help: 'Target vision layer (default -1: the last).' },
     method: { type: 'string', value: 'M', choices: GRADCAM_METHODS, help: 'How the map is made (default gradcam).' },
-    out: { type: 'string', value: 'FILE', help: 'Write the image with the map overlaid (bilinear upsampling, jet colour map) as a PNG.' },
-    opacity: { type: 'string', value: 'X', help: 'Weight of the heatmap in --out, 0..1 (default 0.5, as pytorch-grad-cam\'s show_cam_on_image).' },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      help: 'Write the image with the map overlaid (bilinear upsampling, jet colour map) as a PNG.',
+    },
+    opacity: {
+      type: 'string',
+      value: 'X',
+      help: "Weight of the heatmap in --out, 0..1 (default 0.5, as pytorch-grad-cam's show_cam_on_image).",
+    },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
     ...GPU_OPTIONS,
@@ -57,31 +73,48 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   if (opacityArg !== undefined && !out) throw new UsageError('--opacity applies to --out', 'gradcam');
   const truncate = args.flag('truncate');
 
-  await withModel(args, io, async (model) => {
-    const t0 = performance.now();
-    const r = await model.gradcam(image, text, { layer, method, truncate });
-    if (args.flag('verbose')) {
-      io.stderr.write(`clip-webgpu: gradcam (${method}, layer ${r.layer}) ${(performance.now() - t0).toFixed(0)} ms on ${model.adapter.description}\n`);
-    }
-    if (out) {
-      const raw = await nodePlatform.decodeImage(image);
-      await writeFile(out, PNG.sync.write(Object.assign(new PNG({ width: raw.width, height: raw.height }), { data: Buffer.from(overlayHeatmap(raw, r, opacity)) })));
-    }
-    const [gh, gw] = r.grid;
-    const grid2d = (m: Float32Array) => Array.from({ length: gh }, (_, i) => Array.from(m.subarray(i * gw, (i + 1) * gw)));
-    if (args.flag('json')) {
-      io.stdout.write(JSON.stringify({ score: r.score, cam: grid2d(r.cam), cam_norm: grid2d(r.camNorm), grid: r.grid }) + '\n');
-      return;
-    }
-    const lines = [
-      `${basename(image)} (${r.image.width}x${r.image.height})  ${model.name}, ${method} on vision layer ${r.layer} (layer_norm1), ${gh}x${gw} patch grid\n`,
-      `score ${r.score.toFixed(4)} (logits_per_image) for ${quote(text, 60)}\n`,
-      '\ncam_norm (row-major patches):\n',
-      ...grid2d(r.camNorm).map((row) => '  ' + row.map((v) => v.toFixed(2).padStart(5)).join(' ') + '\n'),
-    ];
-    if (out) lines.push(`\nwrote ${out}\n`);
-    io.stdout.write(lines.join(''));
-  }, { tokenizer: promptCheck([text], truncate), images: [image] });
+  await withModel(
+    args,
+    io,
+    async (model) => {
+      const t0 = performance.now();
+      const r = await model.gradcam(image, text, { layer, method, truncate });
+      if (args.flag('verbose')) {
+        io.stderr.write(
+          `clip-webgpu: gradcam (${method}, layer ${r.layer}) ${(performance.now() - t0).toFixed(0)} ms on ${model.adapter.description}\n`,
+        );
+      }
+      if (out) {
+        const raw = await nodePlatform.decodeImage(image);
+        await writeFile(
+          out,
+          PNG.sync.write(
+            Object.assign(new PNG({ width: raw.width, height: raw.height }), {
+              data: Buffer.from(overlayHeatmap(raw, r, opacity)),
+            }),
+          ),
+        );
+      }
+      const [gh, gw] = r.grid;
+      const grid2d = (m: Float32Array) =>
+        Array.from({ length: gh }, (_, i) => Array.from(m.subarray(i * gw, (i + 1) * gw)));
+      if (args.flag('json')) {
+        io.stdout.write(
+          JSON.stringify({ score: r.score, cam: grid2d(r.cam), cam_norm: grid2d(r.camNorm), grid: r.grid }) + '\n',
+        );
+        return;
+      }
+      const lines = [
+        `${basename(image)} (${r.image.width}x${r.image.height})  ${model.name}, ${method} on vision layer ${r.layer} (layer_norm1), ${gh}x${gw} patch grid\n`,
+        `score ${r.score.toFixed(4)} (logits_per_image) for ${quote(text, 60)}\n`,
+        '\ncam_norm (row-major patches):\n',
+        ...grid2d(r.camNorm).map((row) => '  ' + row.map((v) => v.toFixed(2).padStart(5)).join(' ') + '\n'),
+      ];
+      if (out) lines.push(`\nwrote ${out}\n`);
+      io.stdout.write(lines.join(''));
+    },
+    { tokenizer: promptCheck([text], truncate), images: [image] },
+  );
   return 0;
 }
 
@@ -89,7 +122,11 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
  * The image as RGBA with the normalized map blended in (see src/model/explain/overlay.ts): bilinear
  * upsampling onto the centre crop the model saw, jet colour map, (1 − opacity)·image + opacity·heat.
  */
-export function overlayHeatmap(image: RawImage, cam: Pick<GradCam, 'camNorm' | 'grid' | 'transform'>, opacity = 0.5): Uint8Array {
+export function overlayHeatmap(
+  image: RawImage,
+  cam: Pick<GradCam, 'camNorm' | 'grid' | 'transform'>,
+  opacity = 0.5,
+): Uint8Array {
   const rgba = drawBoxes(image, { boxes: [] });
   blendHeatmap(rgba, image.width, image.height, cam, { opacity, colourMap: 'jet' });
   return rgba;

@@ -1,6 +1,15 @@
 /** `clip-webgpu info`: the WebGPU adapter, and a model's configuration. */
-import { type CommandSpec, type ParsedArgs } from './args.ts';
-import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, adapterLine, closeGpu, openGpu, withModel, type CliIo } from './common.ts';
+import type { CommandSpec, ParsedArgs } from './args.ts';
+import {
+  GPU_OPTIONS,
+  JSON_OPTION,
+  MODEL_OPTION,
+  adapterLine,
+  closeGpu,
+  openGpu,
+  withModel,
+  type CliIo,
+} from './common.ts';
 import { megabytes, table } from './format.ts';
 import type { AdapterSummary, ClipConfig } from '../node/index.ts';
 
@@ -25,8 +34,13 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   await withModel(args, io, async (model) => {
     const tensors = model.weightNames().length;
     print(io, args.flag('json'), model.adapter, {
-      name: model.name, config: model.config, tensors, gpuBytes: model.gpuStats.liveBytes, logitScale: model.logitScale,
-      weightDtype: model.weightFormat, probeCosine: model.probeCosine,
+      name: model.name,
+      config: model.config,
+      tensors,
+      gpuBytes: model.gpuStats.liveBytes,
+      logitScale: model.logitScale,
+      weightDtype: model.weightFormat,
+      probeCosine: model.probeCosine,
     });
   });
   return 0;
@@ -45,11 +59,24 @@ interface ModelInfo {
 
 function print(io: CliIo, json: boolean, adapter: AdapterSummary, model?: ModelInfo): void {
   if (json) {
-    io.stdout.write(JSON.stringify({
-      adapter,
-      ...(model ? { model: { name: model.name, tensors: model.tensors, gpu_bytes: model.gpuBytes, logit_scale: model.logitScale,
-        weight_dtype: model.weightDtype, probe_cosine: model.probeCosine, config: model.config } } : {}),
-    }) + '\n');
+    io.stdout.write(
+      JSON.stringify({
+        adapter,
+        ...(model
+          ? {
+              model: {
+                name: model.name,
+                tensors: model.tensors,
+                gpu_bytes: model.gpuBytes,
+                logit_scale: model.logitScale,
+                weight_dtype: model.weightDtype,
+                probe_cosine: model.probeCosine,
+                config: model.config,
+              },
+            }
+          : {}),
+      }) + '\n',
+    );
     return;
   }
   const lines: string[][] = [
@@ -61,14 +88,25 @@ function print(io: CliIo, json: boolean, adapter: AdapterSummary, model?: ModelI
     const { vision: v, text: t } = model.config;
     lines.push(
       ['model', model.name],
-      ['vision', `${v.imageSize} px, patch ${v.patchSize} (${(v.imageSize / v.patchSize) ** 2} patches), hidden ${v.hiddenSize}, ` +
-        `${v.numLayers} layers, ${v.numHeads} heads, MLP ${v.intermediateSize}, ${v.hiddenAct}, eps ${v.layerNormEps}`],
-      ['text', `vocab ${t.vocabSize}, context ${t.maxPositions}, hidden ${t.hiddenSize}, ${t.numLayers} layers, ` +
-        `${t.numHeads} heads, MLP ${t.intermediateSize}, ${t.hiddenAct}, eos ${t.eosTokenId}`],
+      [
+        'vision',
+        `${v.imageSize} px, patch ${v.patchSize} (${(v.imageSize / v.patchSize) ** 2} patches), hidden ${v.hiddenSize}, ` +
+          `${v.numLayers} layers, ${v.numHeads} heads, MLP ${v.intermediateSize}, ${v.hiddenAct}, eps ${v.layerNormEps}`,
+      ],
+      [
+        'text',
+        `vocab ${t.vocabSize}, context ${t.maxPositions}, hidden ${t.hiddenSize}, ${t.numLayers} layers, ` +
+          `${t.numHeads} heads, MLP ${t.intermediateSize}, ${t.hiddenAct}, eos ${t.eosTokenId}`,
+      ],
       ['projection', String(model.config.projectionDim)],
       ['logit scale', `${model.logitScale.raw.toFixed(6)} (exp ${model.logitScale.exp.toFixed(4)})`],
-      ['weights', `${model.tensors} tensors, ${megabytes(model.gpuBytes)} on the GPU, matrices ${model.weightDtype}` +
-        (model.probeCosine ? ` (probe cosine to F32: image ${model.probeCosine.image.toFixed(6)}, text ${model.probeCosine.text.toFixed(6)})` : '')],
+      [
+        'weights',
+        `${model.tensors} tensors, ${megabytes(model.gpuBytes)} on the GPU, matrices ${model.weightDtype}` +
+          (model.probeCosine
+            ? ` (probe cosine to F32: image ${model.probeCosine.image.toFixed(6)}, text ${model.probeCosine.text.toFixed(6)})`
+            : ''),
+      ],
     );
   }
   io.stdout.write(table(lines, { header: false }));

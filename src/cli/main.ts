@@ -5,7 +5,15 @@
  */
 import { version } from '../../package.json';
 import { isClipError } from '../node/index.ts';
-import { UsageError, commandHelp, nearest, oneLine, parseCommandArgs, type CommandSpec, type ParsedArgs } from './args.ts';
+import {
+  UsageError,
+  commandHelp,
+  nearest,
+  oneLine,
+  parseCommandArgs,
+  type CommandSpec,
+  type ParsedArgs,
+} from './args.ts';
 import type { CliIo } from './common.ts';
 import * as bench from './bench.ts';
 import * as bias from './bias.ts';
@@ -29,26 +37,46 @@ interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [embed, classify, detect, gradcam, bias, evaluate, train, tokenize, info, convert, download, randomModel, world, bench];
+const COMMANDS: Command[] = [
+  embed,
+  classify,
+  detect,
+  gradcam,
+  bias,
+  evaluate,
+  train,
+  tokenize,
+  info,
+  convert,
+  download,
+  randomModel,
+  world,
+  bench,
+];
 
 export const VERSION: string = version;
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
-  return [
-    'Usage: clip-webgpu COMMAND [options]',
-    '',
-    'CLIP (ViT) inference in hand-written WebGPU kernels.',
-    '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
-    '',
-    'Run `clip-webgpu COMMAND --help` for its options. Also: --version, --help.',
-    'Environment: CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles, HF_ENDPOINT, CLIP_WEBGPU_DEBUG=1 (stack traces).',
-  ].join('\n') + '\n';
+  return (
+    [
+      'Usage: clip-webgpu COMMAND [options]',
+      '',
+      'CLIP (ViT) inference in hand-written WebGPU kernels.',
+      '',
+      'Commands:',
+      ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
+      '',
+      'Run `clip-webgpu COMMAND --help` for its options. Also: --version, --help.',
+      'Environment: CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles, HF_ENDPOINT, CLIP_WEBGPU_DEBUG=1 (stack traces).',
+    ].join('\n') + '\n'
+  );
 }
 
-export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const fail = (message: string, code: number, e?: unknown): number => {
     io.stderr.write(`clip-webgpu: ${oneLine(message)}\n`);
     if (debug() && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
@@ -62,7 +90,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const cmd = topic === undefined ? undefined : COMMANDS.find((c) => c.spec.name === topic);
-    if (topic !== undefined && !cmd) return fail(`unknown command "${topic}"${didYouMean(topic)}; commands: ${commandNames()}`, 2);
+    if (topic !== undefined && !cmd)
+      return fail(`unknown command "${topic}"${didYouMean(topic)}; commands: ${commandNames()}`, 2);
     io.stdout.write(cmd ? commandHelp(cmd.spec) : usage());
     return 0;
   }
@@ -72,9 +101,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   const cmd = COMMANDS.find((c) => c.spec.name === name);
   if (!cmd) {
-    return fail(name.startsWith('-')
-      ? `unknown option ${name}: a command comes first (${commandNames()}); see clip-webgpu --help`
-      : `unknown command "${name}"${didYouMean(name)}; commands: ${commandNames()}; see clip-webgpu --help`, 2);
+    return fail(
+      name.startsWith('-')
+        ? `unknown option ${name}: a command comes first (${commandNames()}); see clip-webgpu --help`
+        : `unknown command "${name}"${didYouMean(name)}; commands: ${commandNames()}; see clip-webgpu --help`,
+      2,
+    );
   }
   // --help wins, even next to a wrong option.
   const dashdash = rest.indexOf('--');
@@ -101,7 +133,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 
 /** " (did you mean classify?)" for a near miss of a command name. */
 function didYouMean(name: string): string {
-  const near = nearest(name, COMMANDS.map((c) => c.spec.name));
+  const near = nearest(
+    name,
+    COMMANDS.map((c) => c.spec.name),
+  );
   return near ? ` (did you mean ${near}?)` : '';
 }
 

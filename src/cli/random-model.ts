@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClipError, writeRandomClipModel } from '../node/index.ts';
-import { type CommandSpec, type ParsedArgs } from './args.ts';
-import { type CliIo } from './common.ts';
+import type { CommandSpec, ParsedArgs } from './args.ts';
+import type { CliIo } from './common.ts';
 import { megabytes } from './format.ts';
 
 const PRESETS = ['tiny', 'ViT-B/32', 'ViT-B/16', 'ViT-L/14'];
@@ -24,7 +24,7 @@ export const spec: CommandSpec = {
     'Weights are deterministic per seed. vocab.json and merges.txt are copied from --tokenizer DIR, by default\n' +
     'from ../shared/fixtures/tiny-clip beside the repository when it exists.',
   options: {
-    preset: { type: 'string', value: 'NAME', choices: PRESETS, help: 'Model size (tiny = the test fixture\'s sizes).' },
+    preset: { type: 'string', value: 'NAME', choices: PRESETS, help: "Model size (tiny = the test fixture's sizes)." },
     out: { type: 'string', value: 'DIR', help: 'Destination folder.' },
     seed: { type: 'string', value: 'N', help: 'Random seed (default 0).' },
     dtype: { type: 'string', value: 'DTYPE', choices: ['F32', 'F16', 'BF16'], help: 'Weight dtype (default F32).' },
@@ -45,13 +45,19 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     }
   }
   const result = await writeRandomClipModel(out, preset as 'tiny', {
-    seed, dtype: (args.str('dtype') ?? 'F32') as 'F32', tokenizerDir,
+    seed,
+    dtype: (args.str('dtype') ?? 'F32') as 'F32',
+    tokenizerDir,
   });
-  io.stdout.write(`wrote ${out}: config.json, model.safetensors (${megabytes(result.bytes)})` +
-    `${tokenizerDir ? ', vocab.json, merges.txt' : ''} — ${preset}, seed ${seed}\n`);
+  io.stdout.write(
+    `wrote ${out}: config.json, model.safetensors (${megabytes(result.bytes)})` +
+      `${tokenizerDir ? ', vocab.json, merges.txt' : ''} — ${preset}, seed ${seed}\n`,
+  );
   if (!tokenizerDir) {
-    io.stderr.write('clip-webgpu: no tokenizer files copied (no --tokenizer DIR and no ../shared/fixtures/tiny-clip): ' +
-      `add vocab.json and merges.txt to ${out} before embedding text\n`);
+    io.stderr.write(
+      'clip-webgpu: no tokenizer files copied (no --tokenizer DIR and no ../shared/fixtures/tiny-clip): ' +
+        `add vocab.json and merges.txt to ${out} before embedding text\n`,
+    );
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 /** `clip-webgpu tokenize`: CLIP token ids (OpenAI's clip.tokenize), without a GPU. */
 import { filesFromPath } from '../node/index.ts';
-import { type CommandSpec, type ParsedArgs } from './args.ts';
+import type { CommandSpec, ParsedArgs } from './args.ts';
 import { JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, needList, tokenizePrompts, type CliIo } from './common.ts';
 import { quote } from './format.ts';
 
@@ -8,7 +8,8 @@ export const spec: CommandSpec = {
   name: 'tokenize',
   summary: 'Token ids of prompts as clip.tokenize makes them: [49406, BPE..., 49407], zero padded to the context (77).',
   usage: 'tokenize --model PATH --text TEXT... [--truncate] [--json]',
-  description: 'Only the tokenizer files of the model folder (vocab.json + merges.txt, or tokenizer.json) are read.\n' +
+  description:
+    'Only the tokenizer files of the model folder (vocab.json + merges.txt, or tokenizer.json) are read.\n' +
     'Text output: one line per prompt with the ids up to the end token. --json: {"input_ids": [[77 ids], ...]}.',
   options: {
     ...MODEL_OPTION,
@@ -29,9 +30,11 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     io.stdout.write(JSON.stringify({ input_ids: ids.map((r) => Array.from(r)) }) + '\n');
     return 0;
   }
-  const lines = ids.map((row, i) =>
-    `${quote(texts[i], 50)}  ${Array.from(row.subarray(0, eotIndex[i] + 1)).join(' ')}` +
-    `  (${eotIndex[i] + 1} tokens${truncated[i] ? ', truncated' : ''})`);
+  const lines = ids.map(
+    (row, i) =>
+      `${quote(texts[i], 50)}  ${Array.from(row.subarray(0, eotIndex[i] + 1)).join(' ')}` +
+      `  (${eotIndex[i] + 1} tokens${truncated[i] ? ', truncated' : ''})`,
+  );
   io.stdout.write(lines.join('\n') + '\n');
   return 0;
 }

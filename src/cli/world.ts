@@ -6,11 +6,12 @@ import { JSON_OPTION, type CliIo } from './common.ts';
 
 export const spec: CommandSpec = {
   name: 'world',
-  summary: 'Write procedural captioned scenes (shapes, colours, counts) with their ground truth, for training and tests.',
+  summary:
+    'Write procedural captioned scenes (shapes, colours, counts) with their ground truth, for training and tests.',
   usage: 'world --out DIR --n N [--seed S] [--size PX] [--shift NAME] [--objects 1-3] [--json]',
   description:
     'Deterministic: the same arguments give the same pixels, captions and truth on every machine. Writes\n' +
-    'DIR/captions.csv (tab-separated, columns filepath and title: open_clip\'s defaults), DIR/images/*.png,\n' +
+    "DIR/captions.csv (tab-separated, columns filepath and title: open_clip's defaults), DIR/images/*.png,\n" +
     'DIR/masks/*.png (one per object) and DIR/truth.json (per image: caption, background, shift; per object:\n' +
     'shape, colour, size, box [x0, y0, x1, y1] with x1/y1 exclusive, mask). Scene i depends only on the seed\n' +
     'and the options, so a shifted world pairs scene by scene with the clean one of the same seed.',
@@ -18,13 +19,24 @@ export const spec: CommandSpec = {
     out: { type: 'string', value: 'DIR', help: 'Destination folder (created; must be empty if it exists).' },
     n: { type: 'string', value: 'N', help: 'Number of scenes.' },
     seed: { type: 'string', value: 'S', help: 'Seed, 0-4294967295 (default 0).' },
-    size: { type: 'string', value: 'PX', help: `Image side in pixels, ${MIN_SIZE}-${MAX_SIZE} (default 64, the tiny model's input).` },
+    size: {
+      type: 'string',
+      value: 'PX',
+      help: `Image side in pixels, ${MIN_SIZE}-${MAX_SIZE} (default 64, the tiny model's input).`,
+    },
     shift: {
-      type: 'string', value: 'NAME', choices: ['none', ...SHIFTS],
-      help: 'Apply a distribution shift to every scene: outlines only, pixel noise, blur, rotated shapes, ' +
+      type: 'string',
+      value: 'NAME',
+      choices: ['none', ...SHIFTS],
+      help:
+        'Apply a distribution shift to every scene: outlines only, pixel noise, blur, rotated shapes, ' +
         'backgrounds never seen in training, texture-filled shapes (default none).',
     },
-    objects: { type: 'string', value: 'MIN-MAX', help: `Objects per scene, a number or a range within 1-${MAX_OBJECTS} (default 1-3).` },
+    objects: {
+      type: 'string',
+      value: 'MIN-MAX',
+      help: `Objects per scene, a number or a range within 1-${MAX_OBJECTS} (default 1-3).`,
+    },
     ...JSON_OPTION,
   },
   examples: [
@@ -38,7 +50,10 @@ function objectRange(text: string | undefined): [number, number] {
   const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
   const [min, max] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
   if (!(min >= 1 && max <= MAX_OBJECTS && min <= max)) {
-    throw new UsageError(`--objects must be a number or a range within 1-${MAX_OBJECTS} (e.g. 2 or 1-3), got ${JSON.stringify(text)}`, 'world');
+    throw new UsageError(
+      `--objects must be a number or a range within 1-${MAX_OBJECTS} (e.g. 2 or 1-3), got ${JSON.stringify(text)}`,
+      'world',
+    );
   }
   return [min, max];
 }
@@ -51,18 +66,28 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const seed = args.int('seed', 0);
   if (seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be from 0 to 4294967295, got ${seed}`, 'world');
   const size = args.int('size', 64);
-  if (size < MIN_SIZE || size > MAX_SIZE) throw new UsageError(`--size must be from ${MIN_SIZE} to ${MAX_SIZE} pixels, got ${size}`, 'world');
+  if (size < MIN_SIZE || size > MAX_SIZE)
+    throw new UsageError(`--size must be from ${MIN_SIZE} to ${MAX_SIZE} pixels, got ${size}`, 'world');
   const objects = objectRange(args.str('objects'));
   const shift = (args.str('shift') ?? 'none') as Shift;
   const progress = io.stderr.isTTY && !args.flag('json') && n >= 200;
-  const summary = await writeWorld(out, { n, seed, size, shift, objects }, progress ? (done, total) => {
-    if (done % 100 === 0 || done === total) io.stderr.write(`\rclip-webgpu: ${done}/${total} scenes${done === total ? '\r\x1b[K' : ''}`);
-  } : undefined);
+  const summary = await writeWorld(
+    out,
+    { n, seed, size, shift, objects },
+    progress
+      ? (done, total) => {
+          if (done % 100 === 0 || done === total)
+            io.stderr.write(`\rclip-webgpu: ${done}/${total} scenes${done === total ? '\r\x1b[K' : ''}`);
+        }
+      : undefined,
+  );
   if (args.flag('json')) {
     io.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
-    io.stdout.write(`wrote ${out}: ${n} scenes (${size} px, shift ${shift}, ${objects[0]}-${objects[1]} objects), ` +
-      `${summary.csv}, ${summary.truth}, images/, masks/ (${summary.masks}); sha256 ${summary.sha256.slice(0, 16)}\n`);
+    io.stdout.write(
+      `wrote ${out}: ${n} scenes (${size} px, shift ${shift}, ${objects[0]}-${objects[1]} objects), ` +
+        `${summary.csv}, ${summary.truth}, images/, masks/ (${summary.masks}); sha256 ${summary.sha256.slice(0, 16)}\n`,
+    );
   }
   return 0;
 }

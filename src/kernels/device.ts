@@ -29,7 +29,8 @@ export async function contextFromAdapter(adapter: GPUAdapter, backend: string): 
 
 export function summarize(adapter: GPUAdapter, backend: string): AdapterSummary {
   const info = adapter.info ?? ({} as GPUAdapterInfo);
-  const description = info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(' ') || 'unknown adapter';
+  const description =
+    info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(' ') || 'unknown adapter';
   const text = `${description} ${info.vendor} ${info.architecture} ${info.device}`.toLowerCase();
   return {
     description,

@@ -13,7 +13,10 @@ export function f16BitsToF32Bits(h: number): number {
   if (man === 0) return sign >>> 0; // ±0
   // Subnormal f16 = man * 2^-24: normalize into an f32 normal.
   let e = 113;
-  while ((man & 0x400) === 0) { man <<= 1; e--; }
+  while ((man & 0x400) === 0) {
+    man <<= 1;
+    e--;
+  }
   return (sign | (e << 23) | ((man & 0x3ff) << 13)) >>> 0;
 }
 
@@ -37,15 +40,17 @@ export function f32BitsToF16Bits(x: number): number {
   if (e <= 0) {
     if (e < -10) return sign; // underflows to ±0
     // Subnormal: shift the implicit-1 mantissa into place, rounding to nearest even.
-    const m = man | 0x800000, shift = 14 - e;
-    const half = 1 << (shift - 1), rest = m & ((1 << shift) - 1);
+    const m = man | 0x800000,
+      shift = 14 - e;
+    const half = 1 << (shift - 1),
+      rest = m & ((1 << shift) - 1);
     let r = m >>> shift;
-    if (rest > half || (rest === half && (r & 1))) r++;
+    if (rest > half || (rest === half && r & 1)) r++;
     return sign | r;
   }
   let r = (e << 10) | (man >>> 13);
   const rest = man & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (r & 1))) r++; // may carry into exp: still correct
+  if (rest > 0x1000 || (rest === 0x1000 && r & 1)) r++; // may carry into exp: still correct
   return sign | r;
 }
 

@@ -1,4 +1,13 @@
-export { GpuContext, Pass, Tensor, grid, shapeSize, type AdapterSummary, type DType, type RuntimeStats } from './runtime.ts';
+export {
+  GpuContext,
+  Pass,
+  Tensor,
+  grid,
+  shapeSize,
+  type AdapterSummary,
+  type DType,
+  type RuntimeStats,
+} from './runtime.ts';
 export { contextFromAdapter, requestBrowserContext } from './device.ts';
 export { matmul } from './matmul/matmul.ts';
 export { layernorm } from './layernorm/layernorm.ts';
@@ -10,4 +19,13 @@ export { patchEmbed } from './patch-embed/patch-embed.ts';
 export { embedding } from './embedding/embedding.ts';
 export { l2norm } from './l2norm/l2norm.ts';
 export { gatherRows } from './gather-rows/gather-rows.ts';
-export { adapterKind, chosenBy, pickVersion, runKernel, versionNames, type AdapterKind, type KernelOp, type KernelVersion } from './versions.ts';
+export {
+  adapterKind,
+  chosenBy,
+  pickVersion,
+  runKernel,
+  versionNames,
+  type AdapterKind,
+  type KernelOp,
+  type KernelVersion,
+} from './versions.ts';

@@ -93,7 +93,12 @@ export class GpuContext {
   readonly device: GPUDevice;
   readonly adapter: AdapterSummary;
   readonly stats: RuntimeStats = {
-    buffersCreated: 0, bytesCreated: 0, liveBuffers: 0, liveBytes: 0, pipelinesCompiled: 0, submits: 0,
+    buffersCreated: 0,
+    bytesCreated: 0,
+    liveBuffers: 0,
+    liveBytes: 0,
+    pipelinesCompiled: 0,
+    submits: 0,
   };
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly uniforms = new Map<string, GPUBuffer>();
@@ -133,7 +138,10 @@ export class GpuContext {
       const err = this.uncaptured;
       this.uncaptured = null;
       if (err.constructor?.name === 'GPUOutOfMemoryError') {
-        throw new ClipError('gpu', `Out of GPU memory (${err.message}): use smaller batches (the batchSize option) or a smaller model.`);
+        throw new ClipError(
+          'gpu',
+          `Out of GPU memory (${err.message}): use smaller batches (the batchSize option) or a smaller model.`,
+        );
       }
       throw new ClipError('gpu', `WebGPU error: ${err.message}`);
     }
@@ -141,12 +149,18 @@ export class GpuContext {
 
   /** Force kernel versions, e.g. `{ matmul: 'v1' }` or the string "matmul=v1,attention=v2"; '' clears. */
   setKernelVersions(spec: string | Record<string, string>): void {
-    const entries = typeof spec === 'string'
-      ? spec.split(',').map((s) => s.trim()).filter(Boolean).map((s) => s.split('=').map((t) => t.trim()))
-      : Object.entries(spec);
+    const entries =
+      typeof spec === 'string'
+        ? spec
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .map((s) => s.split('=').map((t) => t.trim()))
+        : Object.entries(spec);
     if (typeof spec === 'string' && !spec.trim()) this.kernelOverrides.clear();
     for (const [op, version] of entries) {
-      if (!op || !version) throw new ClipError('input', `Kernel versions are written op=version (e.g. matmul=v1), not "${op}".`);
+      if (!op || !version)
+        throw new ClipError('input', `Kernel versions are written op=version (e.g. matmul=v1), not "${op}".`);
       this.kernelOverrides.set(op, version);
     }
   }
@@ -171,7 +185,11 @@ export class GpuContext {
   /** A long-lived tensor (weights, caches). Free it with `release`. */
   tensor(shape: readonly number[], data?: TypedArray, dtype: DType = 'f32', label?: string): Tensor {
     this.check();
-    const t = new Tensor(this.createBuffer(padded(shapeSize(shape) * DTYPE_BYTES[dtype]), STORAGE, label), shape, dtype);
+    const t = new Tensor(
+      this.createBuffer(padded(shapeSize(shape) * DTYPE_BYTES[dtype]), STORAGE, label),
+      shape,
+      dtype,
+    );
     if (data) this.write(t, data);
     return t;
   }
@@ -179,7 +197,12 @@ export class GpuContext {
   /**
    * Upload a tensor and report out-of-memory as a clear error naming it (weights loading).
    */
-  async tensorChecked(shape: readonly number[], data: TypedArray, label: string, dtype: DType = 'f32'): Promise<Tensor> {
+  async tensorChecked(
+    shape: readonly number[],
+    data: TypedArray,
+    label: string,
+    dtype: DType = 'f32',
+  ): Promise<Tensor> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     const t = this.tensor(shape, data, dtype, label);
@@ -187,7 +210,7 @@ export class GpuContext {
     const oom = await this.device.popErrorScope();
     if (oom || validation) {
       this.release(t);
-      const bytes = (shapeSize(shape) * DTYPE_BYTES[dtype] / 2 ** 20).toFixed(1);
+      const bytes = ((shapeSize(shape) * DTYPE_BYTES[dtype]) / 2 ** 20).toFixed(1);
       throw new ClipError(
         'gpu',
         oom
@@ -201,7 +224,10 @@ export class GpuContext {
   /** Write 32-bit values; a packed (16/8-bit) tensor takes its u32 words, from element `elementOffset`. */
   write(t: Tensor, data: TypedArray, elementOffset = 0): void {
     const at = elementOffset * DTYPE_BYTES[t.dtype];
-    const fits = DTYPE_BYTES[t.dtype] === 4 ? data.length + elementOffset <= t.size : at % 4 === 0 && at + data.byteLength <= t.buffer.size;
+    const fits =
+      DTYPE_BYTES[t.dtype] === 4
+        ? data.length + elementOffset <= t.size
+        : at % 4 === 0 && at + data.byteLength <= t.buffer.size;
     if (!fits) throw new Error(`write: ${data.length} words into [${t.shape}] ${t.dtype} at ${elementOffset}`);
     this.device.queue.writeBuffer(t.buffer, at, data.buffer, data.byteOffset, data.byteLength);
   }
@@ -226,8 +252,11 @@ export class GpuContext {
     if (size > limit) {
       // Checked here, before the GPU sees it: otherwise an opaque validation error after the submit.
       const mib = (b: number) => (b / 2 ** 20).toFixed(0);
-      throw new ClipError('gpu', `A tensor of [${shape}] needs ${mib(size)} MiB in one buffer; this adapter binds at most ` +
-        `${mib(limit)} MiB: use smaller batches (the batchSize option).`);
+      throw new ClipError(
+        'gpu',
+        `A tensor of [${shape}] needs ${mib(size)} MiB in one buffer; this adapter binds at most ` +
+          `${mib(limit)} MiB: use smaller batches (the batchSize option).`,
+      );
     }
     const buffer = takeFit(this.freeScratch, size) ?? this.createBuffer(size, STORAGE, 'scratch');
     return new Tensor(buffer, shape, dtype);
@@ -315,6 +344,7 @@ export class GpuContext {
    * nothing; the tensors it returns get staging buffers for their readback. Model loading calls this
    * so the first inference is not a compile cliff.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: recorders that return nothing are the common case
   async precompile(record: (pass: Pass) => readonly Tensor[] | void): Promise<number> {
     this.check();
     const wanted = (this.wanted = new Map());
@@ -327,13 +357,15 @@ export class GpuContext {
       this.wanted = null;
       await pass.run(); // hands the dry pass's scratch buffers to the pool
     }
-    await Promise.all([...wanted].map(async ([key, w]) => {
-      const p = await this.device.createComputePipelineAsync(this.describe(w.name, w.code, w.constants));
-      if (!this.pipelines.has(key)) {
-        this.pipelines.set(key, p);
-        this.stats.pipelinesCompiled++;
-      }
-    }));
+    await Promise.all(
+      [...wanted].map(async ([key, w]) => {
+        const p = await this.device.createComputePipelineAsync(this.describe(w.name, w.code, w.constants));
+        if (!this.pipelines.has(key)) {
+          this.pipelines.set(key, p);
+          this.stats.pipelinesCompiled++;
+        }
+      }),
+    );
     this.check();
     return wanted.size;
   }
@@ -348,7 +380,8 @@ export class GpuContext {
   /** Copy tensors into staging buffers with `encoder`, submit it, and return their contents. */
   async submitAndRead(encoder: GPUCommandEncoder, tensors: readonly Tensor[]): Promise<Float32Array[]> {
     const staging = tensors.map((t) => {
-      if (DTYPE_BYTES[t.dtype] !== 4) throw new Error(`read: a packed ${t.dtype} tensor [${t.shape}] reads back only through matmul`);
+      if (DTYPE_BYTES[t.dtype] !== 4)
+        throw new Error(`read: a packed ${t.dtype} tensor [${t.shape}] reads back only through matmul`);
       const s = this.acquireStaging(sizeClass(t.byteLength));
       encoder.copyBufferToBuffer(t.buffer, 0, s, 0, padded(t.byteLength));
       return s;
@@ -381,7 +414,8 @@ export class GpuContext {
   /** Free every buffer this context created (weights excepted: their owners release them). */
   destroy(): void {
     if (this.destroyed) return;
-    for (const list of [...this.freeScratch.values(), ...this.freeStaging.values()]) list.forEach((b) => this.destroyBuffer(b));
+    for (const list of [...this.freeScratch.values(), ...this.freeStaging.values()])
+      list.forEach((b) => this.destroyBuffer(b));
     this.uniforms.forEach((b) => this.destroyBuffer(b));
     this.release(this.placeholderTensor);
     this.freeScratch.clear();
@@ -409,7 +443,10 @@ export class Pass {
   private done = false;
 
   /** `dry`: record nothing (GpuContext.precompile): dispatches are skipped, inputs not uploaded. */
-  constructor(readonly ctx: GpuContext, private readonly dry = false) {
+  constructor(
+    readonly ctx: GpuContext,
+    private readonly dry = false,
+  ) {
     this.encoder = dry ? (null as unknown as GPUCommandEncoder) : ctx.device.createCommandEncoder();
     this.compute = dry ? null : this.encoder.beginComputePass();
   }
@@ -437,12 +474,20 @@ export class Pass {
   }
 
   /** Bind `params` at binding 0 and `tensors` at 1..n, in order, and dispatch. */
-  dispatch(pipeline: GPUComputePipeline, params: GPUBuffer, tensors: readonly Tensor[], groups: readonly number[]): void {
+  dispatch(
+    pipeline: GPUComputePipeline,
+    params: GPUBuffer,
+    tensors: readonly Tensor[],
+    groups: readonly number[],
+  ): void {
     if (this.dry) return;
     if (!this.compute) throw new Error('dispatch after submit');
     const limit = this.ctx.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some((g) => g > limit)) {
-      throw new ClipError('gpu', `A dispatch of [${groups}] workgroups exceeds this adapter's limit of ${limit} per dimension.`);
+      throw new ClipError(
+        'gpu',
+        `A dispatch of [${groups}] workgroups exceeds this adapter's limit of ${limit} per dimension.`,
+      );
     }
     if (groups.some((g) => g === 0)) return;
     const bindGroup = this.ctx.device.createBindGroup({

@@ -62,7 +62,12 @@ export function chosenBy<S, V extends string>(op: KernelOp<S, V>, version: V): A
   return ADAPTER_KINDS.filter((k) => op.choice[k] === version);
 }
 
-export function supports<S, V extends string>(op: KernelOp<S, V>, version: V, shape: S, adapter: AdapterSummary): boolean {
+export function supports<S, V extends string>(
+  op: KernelOp<S, V>,
+  version: V,
+  shape: S,
+  adapter: AdapterSummary,
+): boolean {
   return op.versions[version].supports?.(shape, adapter) ?? true;
 }
 
@@ -90,7 +95,13 @@ export function pickVersion<S, V extends string>(ctx: GpuContext, op: KernelOp<S
  * per version and constants), params uniform and workgroups, or its own `record` for multi-dispatch
  * versions. `tensors` bind from 1 in order. Returns the version that ran.
  */
-export function runKernel<S, V extends string>(pass: Pass, op: KernelOp<S, V>, shape: S, tensors: readonly Tensor[], asked?: V): V {
+export function runKernel<S, V extends string>(
+  pass: Pass,
+  op: KernelOp<S, V>,
+  shape: S,
+  tensors: readonly Tensor[],
+  asked?: V,
+): V {
   const ctx = pass.ctx;
   const version = pickVersion(ctx, op, shape, asked);
   const v = op.versions[version];

@@ -11,7 +11,12 @@ import type { AdapterSummary, GpuContext, Tensor } from '../kernels/runtime.ts';
 import { checkConfigAgainstTensors, inferClipConfig, parseClipConfig, type ClipConfig } from './config.ts';
 import { ClipError } from '../errors.ts';
 import {
-  filesFromInput, platform, type ImageInput, type ModelFiles, type ModelFilesInput, type ModelSource,
+  filesFromInput,
+  platform,
+  type ImageInput,
+  type ModelFiles,
+  type ModelFilesInput,
+  type ModelSource,
 } from './platform.ts';
 import { preprocessImage, type PreprocessedImage } from './preprocess/preprocess.ts';
 import { SafetensorsFile } from './safetensors/reader.ts';
@@ -128,9 +133,13 @@ export class ClipModel {
     const tokenizer = await files.tokenizer();
     const ctx = options.gpu ?? (await platform().requestContext());
     try {
-      const weights = await loadClipWeights(ctx, file, config, (p) =>
-        report({ phase: 'weights', loaded: p.loaded, total: p.total, message: p.tensor }),
-        { tokenTableOnCpu: options.tokenTableOnCpu, weights: format });
+      const weights = await loadClipWeights(
+        ctx,
+        file,
+        config,
+        (p) => report({ phase: 'weights', loaded: p.loaded, total: p.total, message: p.tensor }),
+        { tokenTableOnCpu: options.tokenTableOnCpu, weights: format },
+      );
       const model = new ClipModel(files.name, config, tokenizer, ctx, weights, !options.gpu);
       try {
         if (options.precompile ?? true) {
@@ -214,7 +223,8 @@ export class ClipModel {
     for (let i = 0; i < pixels.length; i += batch) {
       const chunk = pixels.slice(i, i + batch);
       for (const p of chunk) {
-        if (p.length !== 3 * S * S) throw new ClipError('input', `pixels must be [3, ${S}, ${S}] (${3 * S * S} values), got ${p.length}`);
+        if (p.length !== 3 * S * S)
+          throw new ClipError('input', `pixels must be [3, ${S}, ${S}] (${3 * S * S} values), got ${p.length}`);
       }
       const pass = this.ctx.pass();
       const input = pass.input([chunk.length, 3, S, S], concat(chunk));
@@ -227,7 +237,10 @@ export class ClipModel {
 
   /** Every intermediate of the vision tower for one batch (tests, explanations). */
   async inspectVision(pixels: readonly Float32Array[]): Promise<{
-    embeddings: Float32Array; hiddenStates: Float32Array[]; pooled: Float32Array; imageEmbeds: Float32Array;
+    embeddings: Float32Array;
+    hiddenStates: Float32Array[];
+    pooled: Float32Array;
+    imageEmbeds: Float32Array;
   }> {
     const w = this.live();
     const S = this.config.vision.imageSize;
@@ -235,7 +248,12 @@ export class ClipModel {
     const trace: VisionTrace = {};
     const input = pass.input([pixels.length, 3, S, S], concat(pixels));
     const embeds = visionTower(pass, input, w.vision, this.config.vision, this.zeros(pixels.length), trace);
-    const [embeddings, pooled, imageEmbeds, ...hiddenStates] = await pass.run([trace.embeddings!, trace.pooled!, embeds, ...trace.hiddenStates!]);
+    const [embeddings, pooled, imageEmbeds, ...hiddenStates] = await pass.run([
+      trace.embeddings!,
+      trace.pooled!,
+      embeds,
+      ...trace.hiddenStates!,
+    ]);
     return { embeddings, hiddenStates, pooled, imageEmbeds };
   }
 
@@ -264,13 +282,25 @@ export class ClipModel {
   }
 
   /** Every intermediate of the text tower for one batch (tests, explanations). */
-  async inspectText(texts: readonly string[], options: { truncate?: boolean } = {}): Promise<{
-    inputIds: Int32Array[]; hiddenStates: Float32Array[]; lastHiddenState: Float32Array; pooled: Float32Array; textEmbeds: Float32Array;
+  async inspectText(
+    texts: readonly string[],
+    options: { truncate?: boolean } = {},
+  ): Promise<{
+    inputIds: Int32Array[];
+    hiddenStates: Float32Array[];
+    lastHiddenState: Float32Array;
+    pooled: Float32Array;
+    textEmbeds: Float32Array;
   }> {
     const inputIds = this.tokenize(texts, options);
     const trace: TextTrace = {};
     const { pass, embeds } = this.recordText(inputIds, trace);
-    const [lastHiddenState, pooled, textEmbeds, ...hiddenStates] = await pass.run([trace.lastHidden!, trace.pooled!, embeds, ...trace.hiddenStates!]);
+    const [lastHiddenState, pooled, textEmbeds, ...hiddenStates] = await pass.run([
+      trace.lastHidden!,
+      trace.pooled!,
+      embeds,
+      ...trace.hiddenStates!,
+    ]);
     return { inputIds, hiddenStates, lastHiddenState, pooled, textEmbeds };
   }
 
@@ -288,7 +318,8 @@ export class ClipModel {
     ids.forEach((row, b) => {
       if (row.length !== maxT) throw new ClipError('input', `token rows must have ${maxT} ids, got ${row.length}`);
       for (let i = 0; i < maxT; i++) {
-        if (row[i] < 0 || row[i] >= t.vocabSize) throw new ClipError('input', `token id ${row[i]} is outside the vocabulary (${t.vocabSize})`);
+        if (row[i] < 0 || row[i] >= t.vocabSize)
+          throw new ClipError('input', `token id ${row[i]} is outside the vocabulary (${t.vocabSize})`);
       }
       pool[b] = poolingIndex(row, t.eosTokenId);
     });
@@ -311,10 +342,10 @@ export class ClipModel {
       throw new ClipError('input', 'similarity needs at least one image embedding and one text embedding.');
     }
     const pass = this.ctx.pass();
-    const img = l2norm(pass, pass.input([imageEmbeds.length, P], concat(imageEmbeds)));   // [I, P]
-    const txt = l2norm(pass, pass.input([textEmbeds.length, P], concat(textEmbeds)));     // [N, P]
-    const logits = matmul(pass, img, txt, null, { alpha: this.logitScale.exp });          // [I, N]
-    const probs = softmax(pass, logits);                                                  // [I, N]
+    const img = l2norm(pass, pass.input([imageEmbeds.length, P], concat(imageEmbeds))); // [I, P]
+    const txt = l2norm(pass, pass.input([textEmbeds.length, P], concat(textEmbeds))); // [N, P]
+    const logits = matmul(pass, img, txt, null, { alpha: this.logitScale.exp }); // [I, N]
+    const probs = softmax(pass, logits); // [I, N]
     const [l, p] = await pass.run([logits, probs]);
     return { logitsPerImage: split(l, imageEmbeds.length), probs: split(p, imageEmbeds.length) };
   }
@@ -326,7 +357,8 @@ export class ClipModel {
   async labelEmbeddings(labels: readonly string[], options: ClassifyOptions = {}): Promise<Float32Array[]> {
     const templates = options.templates ?? [DEFAULT_TEMPLATE];
     if (labels.length === 0) throw new ClipError('input', 'No labels given: classification needs at least one label.');
-    if (templates.length === 0) throw new ClipError('input', 'No templates given: use at least one, e.g. "a photo of a {}."');
+    if (templates.length === 0)
+      throw new ClipError('input', 'No templates given: use at least one, e.g. "a photo of a {}."');
     for (const t of templates) {
       if (!t.includes('{}')) throw new ClipError('input', `Template "${t}" has no {} where the label goes.`);
     }
@@ -384,7 +416,12 @@ export class ClipModel {
   internals(): ClipInternals {
     const weights = this.live();
     return {
-      model: this, ctx: this.ctx, weights, config: this.config, logitScale: this.logitScale.exp, zeros: (n) => this.zeros(n),
+      model: this,
+      ctx: this.ctx,
+      weights,
+      config: this.config,
+      logitScale: this.logitScale.exp,
+      zeros: (n) => this.zeros(n),
     };
   }
 
@@ -395,7 +432,10 @@ export class ClipModel {
     const slice = this.live().slices.get(name);
     if (!slice) throw new ClipError('weights', `No loaded tensor named ${name}`);
     if (slice.tensor.dtype !== 'f32') {
-      throw new ClipError('input', `${name} is held as ${this.weightFormat} on the GPU: load the model with { weights: 'f32' } to read it back.`);
+      throw new ClipError(
+        'input',
+        `${name} is held as ${this.weightFormat} on the GPU: load the model with { weights: 'f32' } to read it back.`,
+      );
     }
     const all = await this.ctx.read(slice.tensor);
     return all.slice(slice.offset, slice.offset + slice.size);
@@ -446,10 +486,17 @@ export class ClipModel {
     const { vision: v, text: t } = this.config;
     return this.ctx.precompile((pass) => {
       const pixels = pass.input([1, 3, v.imageSize, v.imageSize], new Float32Array(0));
-      const image = visionTower(pass, pixels, w.vision, v, this.zeros(1));             // [1, proj]
+      const image = visionTower(pass, pixels, w.vision, v, this.zeros(1)); // [1, proj]
       pass.free(image);
       const ids = new Uint32Array(t.maxPositions);
-      const text = textTower(pass, pass.input([1, t.maxPositions], ids), ids, pass.input([1], new Uint32Array(1)), w.text, t);
+      const text = textTower(
+        pass,
+        pass.input([1, t.maxPositions], ids),
+        ids,
+        pass.input([1], new Uint32Array(1)),
+        w.text,
+        t,
+      );
       return [image, text];
     });
   }

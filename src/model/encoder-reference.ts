@@ -14,7 +14,14 @@ import type { LayerTensorName } from './encoder.ts';
 
 type F = Float32Array;
 /** One layer's weights on the CPU, [weight, bias] as HF stores them (qkv packed q | k | v). */
-export interface CpuLayer { ln1: [F, F]; qkv: [F, F]; out: [F, F]; ln2: [F, F]; fc1: [F, F]; fc2: [F, F] }
+export interface CpuLayer {
+  ln1: [F, F];
+  qkv: [F, F];
+  out: [F, F];
+  ln2: [F, F];
+  fc1: [F, F];
+  fc2: [F, F];
+}
 
 export interface LayerRefOptions {
   /** Sequences and tokens: x is [B, T, D]. */
@@ -37,9 +44,10 @@ export function encoderLayerRef(x: Float64Array, w: CpuLayer, o: LayerRefOptions
   const rows = B * T;
   const h = layernormRef(x, w.ln1[0], w.ln1[1], D, o.eps);
   const qkv = matmulRef(h, w.qkv[0], w.qkv[1], rows, 3 * D, D);
-  const a = o.attention === 'values'
-    ? gatherRowsRef(qkv, new Uint32Array(rows).fill(2), rows, 3, D)         // v of every token
-    : attentionRef(qkv, B, T, D, o.heads, o.causal);
+  const a =
+    o.attention === 'values'
+      ? gatherRowsRef(qkv, new Uint32Array(rows).fill(2), rows, 3, D) // v of every token
+      : attentionRef(qkv, B, T, D, o.heads, o.causal);
   const x1 = addRef(x, matmulRef(a, w.out[0], w.out[1], rows, D, D));
   const h2 = layernormRef(x1, w.ln2[0], w.ln2[1], D, o.eps);
   const f = matmulRef(h2, w.fc1[0], w.fc1[1], rows, M, D);

@@ -67,25 +67,29 @@ export interface EncoderOptions {
  * other intermediate is freed (later dispatches of the pass reuse its buffer) unless kept.
  */
 export function encoderLayer(
-  pass: Pass, x: Tensor, w: LayerWeights, o: EncoderOptions, hooks?: LayerHooks,
+  pass: Pass,
+  x: Tensor,
+  w: LayerWeights,
+  o: EncoderOptions,
+  hooks?: LayerHooks,
 ): { y: Tensor; kept: Partial<LayerTensors> } {
   const keep = hooks?.keep ?? [];
-  const h = layernorm(pass, x, w.ln1.w, w.ln1.b, o.eps);                    // [B, T, D]
-  const qkv = matmul(pass, h, w.qkv.w, w.qkv.b);                              // [B, T, 3D]
-  const a = hooks?.attention                                                  // [B, T, D]
+  const h = layernorm(pass, x, w.ln1.w, w.ln1.b, o.eps); // [B, T, D]
+  const qkv = matmul(pass, h, w.qkv.w, w.qkv.b); // [B, T, 3D]
+  const a = hooks?.attention // [B, T, D]
     ? hooks.attention(pass, qkv)
     : attention(pass, qkv, o.heads, { causal: o.causal });
-  const x1 = matmul(pass, a, w.out.w, w.out.b, { residual: x });              // x + out_proj(a)   [B, T, D]
-  const h2 = layernorm(pass, x1, w.ln2.w, w.ln2.b, o.eps);                  // [B, T, D]
+  const x1 = matmul(pass, a, w.out.w, w.out.b, { residual: x }); // x + out_proj(a)   [B, T, D]
+  const h2 = layernorm(pass, x1, w.ln2.w, w.ln2.b, o.eps); // [B, T, D]
   let f: Tensor | undefined;
   let g: Tensor;
   if (keep.includes('f')) {
-    f = matmul(pass, h2, w.fc1.w, w.fc1.b);                                   // fc1(h2)           [B, T, M]
-    g = activation(pass, f, o.act);                                           // act(f)            [B, T, M]
+    f = matmul(pass, h2, w.fc1.w, w.fc1.b); // fc1(h2)           [B, T, M]
+    g = activation(pass, f, o.act); // act(f)            [B, T, M]
   } else {
-    g = matmul(pass, h2, w.fc1.w, w.fc1.b, { act: o.act });                   // act(fc1(h2))      [B, T, M]
+    g = matmul(pass, h2, w.fc1.w, w.fc1.b, { act: o.act }); // act(fc1(h2))      [B, T, M]
   }
-  const y = matmul(pass, g, w.fc2.w, w.fc2.b, { residual: x1 });              // x1 + fc2(g)       [B, T, D]
+  const y = matmul(pass, g, w.fc2.w, w.fc2.b, { residual: x1 }); // x1 + fc2(g)       [B, T, D]
   const all: Partial<LayerTensors> = { x, h, qkv, a, x1, h2, f, g };
   const kept: Partial<LayerTensors> = {};
   for (const name of LAYER_TENSOR_NAMES) {

@@ -13,8 +13,11 @@ export function looksLikeHtml(text: string): boolean {
 }
 
 function htmlInstead(name: string, code: ClipErrorCode): ClipError {
-  return new ClipError(code, `${name}: the server answered with an HTML page instead of the file ` +
-    '(a dev server does this for a file it does not have): check that the folder holds it.');
+  return new ClipError(
+    code,
+    `${name}: the server answered with an HTML page instead of the file ` +
+      '(a dev server does this for a file it does not have): check that the folder holds it.',
+  );
 }
 
 /** Parses a JSON file, saying whether it was HTML or broken JSON. */

@@ -17,18 +17,27 @@ const REPO_ID = /^(?:[\w.-]+\/)?[\w.-]+$/;
 /** Returns the repo id if valid, else throws ClipError('input') saying what is wrong. */
 export function validateRepoId(repoId: string): string {
   const why =
-    typeof repoId !== 'string' || repoId.length === 0 ? 'it is empty'
-    : repoId.length > 96 ? 'it is longer than 96 characters'
-    : !REPO_ID.test(repoId) ? 'use "org/name" with letters, digits, "-", "_" and "." only (no URL, no spaces, one "/")'
-    : repoId.includes('--') || repoId.includes('..') ? '"--" and ".." are not allowed'
-    : repoId.split('/').some((p) => /^[-.]|[-.]$/.test(p)) ? 'a part may not start or end with "-" or "."'
-    : undefined;
+    typeof repoId !== 'string' || repoId.length === 0
+      ? 'it is empty'
+      : repoId.length > 96
+        ? 'it is longer than 96 characters'
+        : !REPO_ID.test(repoId)
+          ? 'use "org/name" with letters, digits, "-", "_" and "." only (no URL, no spaces, one "/")'
+          : repoId.includes('--') || repoId.includes('..')
+            ? '"--" and ".." are not allowed'
+            : repoId.split('/').some((p) => /^[-.]|[-.]$/.test(p))
+              ? 'a part may not start or end with "-" or "."'
+              : undefined;
   if (why) throw new ClipError('input', `Invalid Hugging Face repo id ${JSON.stringify(repoId)}: ${why}`);
   return repoId;
 }
 
 /** `${endpoint}/${repoId}/resolve/${revision}/${file}`, with the revision and path URL-encoded. */
-export function hubFileUrl(repoId: string, file: string, { revision = 'main', endpoint = DEFAULT_HUB_ENDPOINT }: HubFileOptions = {}): string {
+export function hubFileUrl(
+  repoId: string,
+  file: string,
+  { revision = 'main', endpoint = DEFAULT_HUB_ENDPOINT }: HubFileOptions = {},
+): string {
   validateRepoId(repoId);
   const base = endpoint.replace(/\/+$/, '');
   // A revision like "refs/pr/1" is one path segment, as huggingface_hub encodes it.
@@ -38,5 +47,7 @@ export function hubFileUrl(repoId: string, file: string, { revision = 'main', en
 
 /** URLs for every file of a CLIP folder (required and optional). */
 export function clipFileUrls(repoId: string, options: HubFileOptions = {}): Record<string, string> {
-  return Object.fromEntries([...CLIP_REQUIRED_FILES, ...CLIP_OPTIONAL_FILES].map((f) => [f, hubFileUrl(repoId, f, options)]));
+  return Object.fromEntries(
+    [...CLIP_REQUIRED_FILES, ...CLIP_OPTIONAL_FILES].map((f) => [f, hubFileUrl(repoId, f, options)]),
+  );
 }

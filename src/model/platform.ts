@@ -44,8 +44,14 @@ export interface Platform {
 
 export function isRawImage(x: unknown): x is RawImage {
   const r = x as RawImage;
-  return typeof r === 'object' && r !== null && typeof r.width === 'number' && typeof r.height === 'number' &&
-    (r.channels === 3 || r.channels === 4) && (r.data instanceof Uint8Array || r.data instanceof Uint8ClampedArray);
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.width === 'number' &&
+    typeof r.height === 'number' &&
+    (r.channels === 3 || r.channels === 4) &&
+    (r.data instanceof Uint8Array || r.data instanceof Uint8ClampedArray)
+  );
 }
 
 export function filesFromInput(input: ModelFilesInput): ModelFiles {
@@ -76,8 +82,10 @@ export async function filesFromUrl(source: string, fetchImpl: typeof fetch = fet
   if (res.ok) {
     config = parseJsonObject(await res.text(), `${base}config.json`, 'config');
   } else if (res.status !== 404) {
-    throw new ClipError(res.status === 401 || res.status === 403 ? 'not-found' : 'network',
-      `${base}config.json: HTTP ${res.status}${res.status === 401 ? ' (no such model, or it is private)' : ''}.`);
+    throw new ClipError(
+      res.status === 401 || res.status === 403 ? 'not-found' : 'network',
+      `${base}config.json: HTTP ${res.status}${res.status === 401 ? ' (no such model, or it is private)' : ''}.`,
+    );
   }
   return { name: source, config, weights: new UrlSource(weightsUrl), tokenizer: () => fetchTokenizer(base, fetchImpl) };
 }
@@ -87,7 +95,8 @@ export const browserPlatform: Platform = {
   resolveModel: (source) => filesFromUrl(source),
   async decodeImage(input) {
     if (isRawImage(input)) return input;
-    if (input instanceof Uint8Array || input instanceof ArrayBuffer) return decodeImageBrowser(new Blob([input as BlobPart]));
+    if (input instanceof Uint8Array || input instanceof ArrayBuffer)
+      return decodeImageBrowser(new Blob([input as BlobPart]));
     return decodeImageBrowser(input as BrowserImageSource);
   },
 };

@@ -19,8 +19,13 @@ export interface ByteSource {
 }
 
 function checkRange(name: string, offset: number, length: number, size: number): void {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 ||
-      offset + length > size) {
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > size
+  ) {
     throw new RangeError(`${name}: cannot read ${length} bytes at offset ${offset} (size ${size})`);
   }
 }
@@ -31,9 +36,10 @@ export class MemorySource implements ByteSource {
   private readonly bytes: Uint8Array;
 
   constructor(data: ArrayBuffer | ArrayBufferView, name = 'buffer') {
-    this.bytes = data instanceof ArrayBuffer
-      ? new Uint8Array(data)
-      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.bytes =
+      data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     this.name = name;
   }
 
@@ -51,7 +57,10 @@ export class MemorySource implements ByteSource {
 export class BlobSource implements ByteSource {
   readonly name: string;
 
-  constructor(private readonly blob: Blob, name?: string) {
+  constructor(
+    private readonly blob: Blob,
+    name?: string,
+  ) {
     this.name = name ?? ((blob as { name?: unknown }).name as string | undefined) ?? 'blob';
   }
 
@@ -77,7 +86,10 @@ export class UrlSource implements ByteSource {
   private knownSize: number | undefined;
   private whole: Promise<Uint8Array> | undefined;
 
-  constructor(readonly url: string, private readonly init: RequestInit = {}) {
+  constructor(
+    readonly url: string,
+    private readonly init: RequestInit = {},
+  ) {
     this.name = url;
   }
 
@@ -106,8 +118,10 @@ export class UrlSource implements ByteSource {
     if (res.status === 206) {
       const bytes = new Uint8Array(await this.body(res));
       if (bytes.byteLength !== length) {
-        throw new ClipError('network',
-          `${this.url}: asked for bytes ${offset}..${end + 1}, got ${bytes.byteLength} bytes`);
+        throw new ClipError(
+          'network',
+          `${this.url}: asked for bytes ${offset}..${end + 1}, got ${bytes.byteLength} bytes`,
+        );
       }
       return bytes;
     }
@@ -118,7 +132,9 @@ export class UrlSource implements ByteSource {
   private keepWhole(res: Response): Promise<Uint8Array> {
     if (!this.whole) {
       this.whole = this.body(res).then((b) => new Uint8Array(b));
-      this.whole.catch(() => { this.whole = undefined; }); // a failed body may be retried
+      this.whole.catch(() => {
+        this.whole = undefined;
+      }); // a failed body may be retried
     } else {
       void res.body?.cancel();
     }
@@ -147,7 +163,8 @@ export class UrlSource implements ByteSource {
       void res.body?.cancel();
       throw new ClipError('not-found', `Not found: ${this.url} (HTTP ${res.status})`);
     }
-    if (!res.ok && extra.method !== 'HEAD') { // a failed HEAD falls back to a range probe
+    if (!res.ok && extra.method !== 'HEAD') {
+      // a failed HEAD falls back to a range probe
       void res.body?.cancel();
       throw new ClipError('network', `HTTP ${res.status} ${res.statusText} fetching ${this.url}`);
     }
@@ -202,7 +219,12 @@ const SAFETENSORS_URL = /\.safetensors([?#].*)?$/i;
 
 /** True for what is a URL rather than a hub id: a scheme, "/", "./", "../", or a trailing "/" or ".safetensors". */
 export function isModelUrl(source: string): boolean {
-  return /^(https?:|blob:)/i.test(source) || /^\.{0,2}\//.test(source) || source.endsWith('/') || SAFETENSORS_URL.test(source);
+  return (
+    /^(https?:|blob:)/i.test(source) ||
+    /^\.{0,2}\//.test(source) ||
+    source.endsWith('/') ||
+    SAFETENSORS_URL.test(source)
+  );
 }
 
 /**
@@ -210,7 +232,10 @@ export function isModelUrl(source: string): boolean {
  * absolute URL, or a URL relative to the page ("/models/clip/", "./clip/", "clip/model.safetensors")
  * -> absolute folder and weights URLs. `base` defaults to the page's address.
  */
-export function resolveModelLocation(source: string, options: { endpoint?: string; base?: string } = {}): ModelLocation {
+export function resolveModelLocation(
+  source: string,
+  options: { endpoint?: string; base?: string } = {},
+): ModelLocation {
   const s = source.trim();
   if (!isModelUrl(s)) {
     const repoId = validateRepoId(s);
@@ -222,10 +247,14 @@ export function resolveModelLocation(source: string, options: { endpoint?: strin
   try {
     abs = new URL(s, base).href;
   } catch {
-    throw new ClipError('input', base
-      ? `Not a valid model URL: ${JSON.stringify(s)}.`
-      : `${JSON.stringify(s)} is a relative URL, and there is no page to resolve it against: give an absolute URL${
-        /^https?:/i.test(s) ? '' : ' (in Node, a folder path)'}.`);
+    throw new ClipError(
+      'input',
+      base
+        ? `Not a valid model URL: ${JSON.stringify(s)}.`
+        : `${JSON.stringify(s)} is a relative URL, and there is no page to resolve it against: give an absolute URL${
+            /^https?:/i.test(s) ? '' : ' (in Node, a folder path)'
+          }.`,
+    );
   }
   if (SAFETENSORS_URL.test(abs)) {
     const path = abs.replace(/[?#].*$/, '');

@@ -12,8 +12,8 @@ import type { TextWeights } from './weights.ts';
 
 /** Everything the tower computes, kept until the pass is run (tests, inspection, training). */
 export interface TextTrace extends LayerTrace {
-  lastHidden?: Tensor;       // [B, T, D] after final_layer_norm
-  pooled?: Tensor;           // [B, D]
+  lastHidden?: Tensor; // [B, T, D] after final_layer_norm
+  pooled?: Tensor; // [B, D]
 }
 
 /**
@@ -41,7 +41,13 @@ export function batchTextLength(ids: readonly ArrayLike<number>[], eosTokenId: n
 }
 
 export function textTower(
-  pass: Pass, ids: Tensor, idsCpu: Uint32Array, poolIndex: Tensor, w: TextWeights, cfg: ClipTextConfig, trace?: TextTrace,
+  pass: Pass,
+  ids: Tensor,
+  idsCpu: Uint32Array,
+  poolIndex: Tensor,
+  w: TextWeights,
+  cfg: ClipTextConfig,
+  trace?: TextTrace,
 ): Tensor {
   const [B, T] = ids.shape;
   const D = cfg.hiddenSize;
@@ -51,13 +57,16 @@ export function textTower(
     ? embedding(pass, ids, w.tokens, w.pos)
     : pass.input([B, T, D], embeddingRef(idsCpu, w.tokensCpu!, w.posCpu!, B, T, D));
   const last = encoder(pass, x0, w.layers, {
-    heads: cfg.numHeads, eps: cfg.layerNormEps, act: cfg.hiddenAct, causal: true,
+    heads: cfg.numHeads,
+    eps: cfg.layerNormEps,
+    act: cfg.hiddenAct,
+    causal: true,
     hooks: trace && traceHooks(trace),
   });
-  trace?.hiddenStates!.push(last);
+  if (trace) trace.hiddenStates!.push(last);
   const normed = layernorm(pass, last, w.finalLn.w, w.finalLn.b, cfg.layerNormEps); // [B, T, D]
-  const pooled = gatherRows(pass, normed, poolIndex);                              // [B, D]
-  const embeds = matmul(pass, pooled, w.proj, null);                               // [B, proj]
+  const pooled = gatherRows(pass, normed, poolIndex); // [B, D]
+  const embeds = matmul(pass, pooled, w.proj, null); // [B, proj]
   if (trace) {
     trace.lastHidden = normed;
     trace.pooled = pooled;

@@ -11,10 +11,10 @@ import type { VisionWeights } from './weights.ts';
 
 /** Everything the tower computes, kept until the pass is run (tests, inspection, training). */
 export interface VisionTrace extends LayerTrace {
-  embeddings?: Tensor;       // [B, T, D]
-  lastHidden?: Tensor;       // [B, T, D]
-  cls?: Tensor;              // [B, D] the CLS rows of lastHidden
-  pooled?: Tensor;           // [B, D] post_layernorm(cls)
+  embeddings?: Tensor; // [B, T, D]
+  lastHidden?: Tensor; // [B, T, D]
+  cls?: Tensor; // [B, D] the CLS rows of lastHidden
+  pooled?: Tensor; // [B, D] post_layernorm(cls)
 }
 
 export interface VisionTokensOptions {
@@ -31,31 +31,44 @@ export interface VisionTokensOptions {
  * MaskCLIP) start here; `visionTower` pools the CLS token of all layers.
  */
 export function visionTokens(
-  pass: Pass, pixels: Tensor, w: VisionWeights, cfg: ClipVisionConfig, options: VisionTokensOptions = {},
+  pass: Pass,
+  pixels: Tensor,
+  w: VisionWeights,
+  cfg: ClipVisionConfig,
+  options: VisionTokensOptions = {},
 ): Tensor {
   const { trace } = options;
   const n = options.layers ?? w.layers.length;
-  if (!Number.isInteger(n) || n < 0 || n > w.layers.length) throw new Error(`visionTokens: ${n} of ${w.layers.length} layers`);
+  if (!Number.isInteger(n) || n < 0 || n > w.layers.length)
+    throw new Error(`visionTokens: ${n} of ${w.layers.length} layers`);
   if (trace && options.hooks) throw new Error('visionTokens: a trace sets its own hooks');
-  const emb = patchEmbed(pass, pixels, w.patch, w.cls, w.pos);                  // [B, T, D]
-  const x0 = layernorm(pass, emb, w.preLn.w, w.preLn.b, cfg.layerNormEps);      // [B, T, D] = hidden_states[0]
+  const emb = patchEmbed(pass, pixels, w.patch, w.cls, w.pos); // [B, T, D]
+  const x0 = layernorm(pass, emb, w.preLn.w, w.preLn.b, cfg.layerNormEps); // [B, T, D] = hidden_states[0]
   if (trace) trace.embeddings = emb;
   else pass.free(emb);
   const last = encoder(pass, x0, w.layers.slice(0, n), {
-    heads: cfg.numHeads, eps: cfg.layerNormEps, act: cfg.hiddenAct, causal: false,
+    heads: cfg.numHeads,
+    eps: cfg.layerNormEps,
+    act: cfg.hiddenAct,
+    causal: false,
     hooks: trace ? traceHooks(trace) : options.hooks,
   });
-  trace?.hiddenStates!.push(last);
+  if (trace) trace.hiddenStates!.push(last);
   return last;
 }
 
 export function visionTower(
-  pass: Pass, pixels: Tensor, w: VisionWeights, cfg: ClipVisionConfig, zeroIndex: Tensor, trace?: VisionTrace,
+  pass: Pass,
+  pixels: Tensor,
+  w: VisionWeights,
+  cfg: ClipVisionConfig,
+  zeroIndex: Tensor,
+  trace?: VisionTrace,
 ): Tensor {
-  const last = visionTokens(pass, pixels, w, cfg, { trace });                   // [B, T, D]
-  const cls = gatherRows(pass, last, zeroIndex);                                // [B, D]
+  const last = visionTokens(pass, pixels, w, cfg, { trace }); // [B, T, D]
+  const cls = gatherRows(pass, last, zeroIndex); // [B, D]
   const pooled = layernorm(pass, cls, w.postLn.w, w.postLn.b, cfg.layerNormEps); // [B, D]
-  const embeds = matmul(pass, pooled, w.proj, null);                            // [B, proj]
+  const embeds = matmul(pass, pooled, w.proj, null); // [B, proj]
   if (trace) Object.assign(trace, { lastHidden: last, cls, pooled });
   else pass.free(last, cls, pooled);
   return embeds;

@@ -11,37 +11,43 @@ import { Tensor, type GpuContext } from '../kernels/runtime.ts';
 import { WEIGHT_DTYPE, type WeightFormat } from '../kernels/matmul/weight-formats.ts';
 import { isCompactMatrix, readMatrix, readMatrixF32, stackMatrices } from './compact/matrices.ts';
 
-export interface Linear { w: Tensor; b: Tensor | null }
-export interface Norm { w: Tensor; b: Tensor }
+export interface Linear {
+  w: Tensor;
+  b: Tensor | null;
+}
+export interface Norm {
+  w: Tensor;
+  b: Tensor;
+}
 
 export interface LayerWeights {
   ln1: Norm;
-  qkv: Linear;   // [3D, D] = q | k | v
-  out: Linear;   // [D, D]
+  qkv: Linear; // [3D, D] = q | k | v
+  out: Linear; // [D, D]
   ln2: Norm;
-  fc1: Linear;   // [M, D]
-  fc2: Linear;   // [D, M]
+  fc1: Linear; // [M, D]
+  fc2: Linear; // [D, M]
 }
 
 export interface VisionWeights {
-  patch: Tensor;        // [D, C, P, P]
-  cls: Tensor;          // [D]
-  pos: Tensor;          // [1 + G², D]
+  patch: Tensor; // [D, C, P, P]
+  cls: Tensor; // [D]
+  pos: Tensor; // [1 + G², D]
   preLn: Norm;
   layers: LayerWeights[];
   postLn: Norm;
-  proj: Tensor;         // [proj, D]
+  proj: Tensor; // [proj, D]
 }
 
 export interface TextWeights {
   /** [V, D] on the GPU, or null when it exceeds the adapter's binding limit (gathered on the CPU). */
   tokens: Tensor | null;
   tokensCpu: Float32Array | null;
-  pos: Tensor;          // [77, D]
+  pos: Tensor; // [77, D]
   posCpu: Float32Array | null;
   layers: LayerWeights[];
   finalLn: Norm;
-  proj: Tensor;         // [proj, D]
+  proj: Tensor; // [proj, D]
 }
 
 export interface ClipWeights {
@@ -132,11 +138,15 @@ export async function loadClipWeights(
     });
     return t;
   };
-  const matrix = (names: string[], shape: number[]) => (format === 'f32' ? (names.length > 1 ? stack(names, shape) : upload(names[0])) : compact(names, shape));
+  const matrix = (names: string[], shape: number[]) =>
+    format === 'f32' ? (names.length > 1 ? stack(names, shape) : upload(names[0])) : compact(names, shape);
 
   try {
     const norm = async (p: string): Promise<Norm> => ({ w: await upload(`${p}.weight`), b: await upload(`${p}.bias`) });
-    const linear = async (p: string, shape: number[]): Promise<Linear> => ({ w: await matrix([`${p}.weight`], shape), b: await upload(`${p}.bias`) });
+    const linear = async (p: string, shape: number[]): Promise<Linear> => ({
+      w: await matrix([`${p}.weight`], shape),
+      b: await upload(`${p}.bias`),
+    });
     const layers = async (prefix: string, n: number, D: number, M: number): Promise<LayerWeights[]> => {
       const out: LayerWeights[] = [];
       for (let i = 0; i < n; i++) {
@@ -145,8 +155,14 @@ export async function loadClipWeights(
         out.push({
           ln1: await norm(`${p}.layer_norm1`),
           qkv: {
-            w: await matrix(qkvNames.map((n) => `${n}.weight`), [3 * D, D]),
-            b: await stack(qkvNames.map((n) => `${n}.bias`), [3 * D]),
+            w: await matrix(
+              qkvNames.map((n) => `${n}.weight`),
+              [3 * D, D],
+            ),
+            b: await stack(
+              qkvNames.map((n) => `${n}.bias`),
+              [3 * D],
+            ),
           },
           out: await linear(`${p}.self_attn.out_proj`, [D, D]),
           ln2: await norm(`${p}.layer_norm2`),
@@ -170,7 +186,8 @@ export async function loadClipWeights(
 
     const t = config.text;
     const tokenName = 'text_model.embeddings.token_embedding.weight';
-    const tokenBytes = (file.info(tokenName).end - file.info(tokenName).begin) / itemSize(file.info(tokenName).dtype) * 4;
+    const tokenBytes =
+      ((file.info(tokenName).end - file.info(tokenName).begin) / itemSize(file.info(tokenName).dtype)) * 4;
     const tokensOnGpu = !options.tokenTableOnCpu && tokenBytes <= ctx.limits.maxStorageBufferBindingSize;
     const text: TextWeights = {
       tokens: tokensOnGpu ? await upload(tokenName) : null,

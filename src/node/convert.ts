@@ -17,12 +17,23 @@ import { writeSafetensorsFile } from './safetensors-stream.ts';
 
 /** The files of a Hugging Face CLIP folder besides its weights. */
 const FOLDER_FILES = new Set([
-  'config.json', 'vocab.json', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json',
-  'preprocessor_config.json', 'README.md',
+  'config.json',
+  'vocab.json',
+  'merges.txt',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'preprocessor_config.json',
+  'README.md',
 ]);
 
 /** Write `out/model.safetensors` in `format` from the model at `weightsPath`, and copy its folder's other files. */
-export async function writeConvertedModel(weightsPath: string, out: string, format: WeightFormat, probe: Probe): Promise<{ bytes: number }> {
+export async function writeConvertedModel(
+  weightsPath: string,
+  out: string,
+  format: WeightFormat,
+  probe: Probe,
+): Promise<{ bytes: number }> {
   if (format === 'f32') throw new ClipError('input', 'convert writes a compact format: f16, bf16 or int8.');
   const srcDir = dirname(resolve(weightsPath));
   if (resolve(out) === srcDir) throw new ClipError('input', `--out ${out} is the source folder: choose a new one.`);
@@ -36,7 +47,8 @@ export async function writeConvertedModel(weightsPath: string, out: string, form
       specs.push({ name, dtype: STORED_DTYPE[format], shape: info.shape });
       if (format === 'int8') specs.push({ name: scaleName(name), dtype: 'F32', shape: [info.shape[0]] });
     } else {
-      if (info.dtype === 'F64') throw new ClipError('input', `${file.name}: ${name} is F64, which convert does not copy.`);
+      if (info.dtype === 'F64')
+        throw new ClipError('input', `${file.name}: ${name} is F64, which convert does not copy.`);
       specs.push({ name, dtype: info.dtype as TensorSpec['dtype'], shape: info.shape });
     }
   }

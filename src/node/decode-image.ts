@@ -29,7 +29,8 @@ export async function decodeImageFile(path: string): Promise<DecodedImage> {
     bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ClipError('not-found', `image file not found: ${path}`, { cause: e });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new ClipError('not-found', `image file not found: ${path}`, { cause: e });
     if (code === 'EISDIR') throw new ClipError('image', `${path} is a directory, not an image file`, { cause: e });
     throw new ClipError('image', `cannot read image file ${path}: ${(e as Error).message}`, { cause: e });
   }
@@ -47,7 +48,8 @@ export function decodeImageBytes(bytes: Uint8Array, name = 'image data'): Decode
   if (startsWith(bytes, PNG_SIGNATURE.slice(0, Math.min(8, bytes.length)))) return decodePng(bytes, name);
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return decodeJpeg(bytes, name);
   const other = otherFormat(bytes);
-  if (other) throw new ClipError('image', `${name} is a ${other} image; only PNG and JPEG are supported (convert it to PNG)`);
+  if (other)
+    throw new ClipError('image', `${name} is a ${other} image; only PNG and JPEG are supported (convert it to PNG)`);
   throw new ClipError('image', `${name} is not a PNG or JPEG image (starts with ${describeStart(bytes)})`);
 }
 
@@ -83,13 +85,20 @@ function describeStart(bytes: Uint8Array): string {
 }
 
 function checkSize(name: string, format: string, width: number, height: number): void {
-  if (width < 1 || height < 1) throw new ClipError('image', `${name} is a corrupt ${format}: its header says ${width}x${height} pixels`);
+  if (width < 1 || height < 1)
+    throw new ClipError('image', `${name} is a corrupt ${format}: its header says ${width}x${height} pixels`);
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-    throw new ClipError('image', `${name} is ${width}x${height} pixels; the largest supported side is ${MAX_IMAGE_SIDE} px (downscale it first)`);
+    throw new ClipError(
+      'image',
+      `${name} is ${width}x${height} pixels; the largest supported side is ${MAX_IMAGE_SIDE} px (downscale it first)`,
+    );
   }
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new ClipError('image', `${name} is ${width}x${height} pixels (${(width * height / 1e6).toFixed(0)} megapixels); ` +
-      `the most supported is ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels (downscale it first)`);
+    throw new ClipError(
+      'image',
+      `${name} is ${width}x${height} pixels (${((width * height) / 1e6).toFixed(0)} megapixels); ` +
+        `the most supported is ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels (downscale it first)`,
+    );
   }
 }
 
@@ -122,7 +131,8 @@ function checkPngChunks(b: Uint8Array, name: string, dropTrns: boolean): Uint8Ar
   const keep: Uint8Array[] = [b.subarray(0, 8)];
   let dropped = false;
   for (let i = 8; ; ) {
-    if (i + 12 > b.length) throw new ClipError('image', `${name} is a truncated PNG (the data ends before the IEND chunk)`);
+    if (i + 12 > b.length)
+      throw new ClipError('image', `${name} is a truncated PNG (the data ends before the IEND chunk)`);
     const end = i + 12 + u32(b, i);
     const type = ascii(b, i + 4, i + 8);
     if (end > b.length) throw new ClipError('image', `${name} is a truncated PNG (the ${type} chunk is cut off)`);
@@ -139,7 +149,10 @@ function checkPngChunks(b: Uint8Array, name: string, dropTrns: boolean): Uint8Ar
 
 function decodePng(bytes: Uint8Array, name: string): DecodedImage {
   if (bytes.length < 33 || ascii(bytes, 12, 16) !== 'IHDR') {
-    throw new ClipError('image', `${name} is a truncated or corrupt PNG (${bytes.length} bytes, no complete IHDR header)`);
+    throw new ClipError(
+      'image',
+      `${name} is a truncated or corrupt PNG (${bytes.length} bytes, no complete IHDR header)`,
+    );
   }
   const width = u32(bytes, 16);
   const height = u32(bytes, 20);
@@ -176,13 +189,21 @@ const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xc
 
 /** Walks the marker segments up to the first scan: frame size, and whether an EOI follows the scan. */
 function scanJpeg(b: Uint8Array): { width: number; height: number; hasFrame: boolean; complete: boolean } {
-  let width = 0, height = 0, hasFrame = false;
+  let width = 0,
+    height = 0,
+    hasFrame = false;
   let i = 2;
   while (i + 4 <= b.length) {
     if (b[i] !== 0xff) break;
     const marker = b[i + 1];
-    if (marker === 0xff) { i++; continue; }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) { i += 2; continue; }
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      i += 2;
+      continue;
+    }
     const len = (b[i + 2] << 8) | b[i + 3];
     if (SOF_MARKERS.has(marker) && i + 9 <= b.length) {
       height = (b[i + 5] << 8) | b[i + 6];
@@ -191,7 +212,8 @@ function scanJpeg(b: Uint8Array): { width: number; height: number; hasFrame: boo
     }
     if (marker === 0xda) {
       // Entropy-coded data never contains FF D9 (FF is followed by 00 or RSTn), so this is the EOI.
-      for (let j = i + 2 + len; j + 1 < b.length; j++) if (b[j] === 0xff && b[j + 1] === 0xd9) return { width, height, hasFrame, complete: true };
+      for (let j = i + 2 + len; j + 1 < b.length; j++)
+        if (b[j] === 0xff && b[j + 1] === 0xd9) return { width, height, hasFrame, complete: true };
       return { width, height, hasFrame, complete: false };
     }
     i += 2 + len;
@@ -203,7 +225,8 @@ function decodeJpeg(bytes: Uint8Array, name: string): DecodedImage {
   const info = scanJpeg(bytes);
   if (!info.hasFrame) throw new ClipError('image', `${name} is a truncated or corrupt JPEG (no frame header)`);
   checkSize(name, 'JPEG', info.width, info.height);
-  if (!info.complete) throw new ClipError('image', `${name} is a truncated JPEG (the data ends before the end-of-image marker)`);
+  if (!info.complete)
+    throw new ClipError('image', `${name} is a truncated JPEG (the data ends before the end-of-image marker)`);
   try {
     const out = jpeg.decode(bytes, {
       useTArray: true,

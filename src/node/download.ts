@@ -9,7 +9,13 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ClipError } from '../errors.ts';
-import { CLIP_OPTIONAL_FILES, CLIP_REQUIRED_FILES, DEFAULT_HUB_ENDPOINT, hubFileUrl, validateRepoId } from '../model/hub.ts';
+import {
+  CLIP_OPTIONAL_FILES,
+  CLIP_REQUIRED_FILES,
+  DEFAULT_HUB_ENDPOINT,
+  hubFileUrl,
+  validateRepoId,
+} from '../model/hub.ts';
 import { errorText } from '../model/sources.ts';
 import { writeAll } from './safetensors-stream.ts';
 
@@ -54,9 +60,14 @@ export function defaultModelDir(repoId: string, root = 'weights'): string {
   return join(root, basename(validateRepoId(repoId)));
 }
 
-export async function downloadHubModel(repoId: string, outDir: string, options: DownloadOptions = {}): Promise<{ dir: string; files: DownloadedFile[] }> {
+export async function downloadHubModel(
+  repoId: string,
+  outDir: string,
+  options: DownloadOptions = {},
+): Promise<{ dir: string; files: DownloadedFile[] }> {
   validateRepoId(repoId);
-  const endpoint = hubEndpoint(options.endpoint), revision = options.revision ?? 'main';
+  const endpoint = hubEndpoint(options.endpoint),
+    revision = options.revision ?? 'main';
   await mkdir(outDir, { recursive: true });
   const files: DownloadedFile[] = [];
   const wanted = [
@@ -72,41 +83,70 @@ export async function downloadHubModel(repoId: string, outDir: string, options: 
 }
 
 interface FileJob {
-  repoId: string; revision: string; file: string; url: string; dest: string; required: boolean; options: DownloadOptions;
+  repoId: string;
+  revision: string;
+  file: string;
+  url: string;
+  dest: string;
+  required: boolean;
+  options: DownloadOptions;
 }
 
 class Missing extends Error {
-  constructor() { super('optional file not found'); }
+  constructor() {
+    super('optional file not found');
+  }
 }
 
 async function request(job: FileJob, init: RequestInit, url = job.url): Promise<Response> {
   let res: Response;
   try {
     // identity: a gzip-encoded body would not match Content-Length or resume offsets.
-    res = await fetch(url, { ...init, headers: { 'accept-encoding': 'identity', ...(init.headers as Record<string, string>) } });
+    res = await fetch(url, {
+      ...init,
+      headers: { 'accept-encoding': 'identity', ...(init.headers as Record<string, string>) },
+    });
   } catch (e) {
     const why = init.signal?.aborted ? String(init.signal.reason) : errorText(e);
-    throw new ClipError('network', `Network error downloading ${job.file} from ${job.repoId} (${job.url}): ${why}`, { cause: e });
+    throw new ClipError('network', `Network error downloading ${job.file} from ${job.repoId} (${job.url}): ${why}`, {
+      cause: e,
+    });
   }
   // The hub answers 401 for repos that do not exist (or are private/gated) to anonymous users.
   if (res.status === 404 || res.status === 401 || res.status === 403) {
     void res.body?.cancel();
     if (!job.required) throw new Missing();
     const code = res.headers.get('x-error-code');
-    const why = code === 'RepoNotFound' ? 'the repo does not exist (or is private/gated)'
-      : code === 'EntryNotFound' ? 'the repo has no such file'
-      : code === 'RevisionNotFound' ? `no revision "${job.revision}"`
-      : res.status === 404 ? 'no such repo or file' : 'the repo does not exist, or it is private/gated';
-    throw new ClipError('not-found', `${job.file} not found in Hugging Face repo ${job.repoId} at ${job.url} (HTTP ${res.status}: ${why})`);
+    const why =
+      code === 'RepoNotFound'
+        ? 'the repo does not exist (or is private/gated)'
+        : code === 'EntryNotFound'
+          ? 'the repo has no such file'
+          : code === 'RevisionNotFound'
+            ? `no revision "${job.revision}"`
+            : res.status === 404
+              ? 'no such repo or file'
+              : 'the repo does not exist, or it is private/gated';
+    throw new ClipError(
+      'not-found',
+      `${job.file} not found in Hugging Face repo ${job.repoId} at ${job.url} (HTTP ${res.status}: ${why})`,
+    );
   }
   if (!res.ok && init.method !== 'HEAD' && res.status !== 416) {
     void res.body?.cancel();
-    throw new ClipError('network', `HTTP ${res.status} ${res.statusText} downloading ${job.file} from ${job.repoId} (${job.url})`);
+    throw new ClipError(
+      'network',
+      `HTTP ${res.status} ${res.statusText} downloading ${job.file} from ${job.repoId} (${job.url})`,
+    );
   }
   return res;
 }
 
-const sizeOf = (p: string) => stat(p).then((s) => s.size, () => undefined);
+const sizeOf = (p: string) =>
+  stat(p).then(
+    (s) => s.size,
+    () => undefined,
+  );
 const lengthHeader = (res: Response, h = 'content-length'): number | undefined => {
   const v = res.headers.get(h);
   return v !== null && /^\d+$/.test(v) ? Number(v) : undefined;
@@ -151,7 +191,10 @@ async function downloadFile(job: FileJob): Promise<DownloadedFile> {
       }
       if (sha256 && (await fileSha256(part)) !== sha256) {
         await rm(part, { force: true }); // corrupt: never kept, never renamed into place
-        throw new ClipError('network', `download of ${file} from ${job.repoId} does not match the SHA-256 the hub gives (${sha256}); it was deleted`);
+        throw new ClipError(
+          'network',
+          `download of ${file} from ${job.repoId} does not match the SHA-256 the hub gives (${sha256}); it was deleted`,
+        );
       }
       await rename(part, dest);
       report(have, total ?? have, 0, true);
@@ -194,7 +237,12 @@ async function fileSha256(path: string): Promise<string> {
 }
 
 /** One GET into `part`, resuming at `have` when the server honours Range. */
-async function transfer(job: FileJob, part: string, have: number, progress: (bytes: number, total: number | undefined, speed: number) => void) {
+async function transfer(
+  job: FileJob,
+  part: string,
+  have: number,
+  progress: (bytes: number, total: number | undefined, speed: number) => void,
+) {
   // A stalled server is dropped after stallTimeoutMs without a byte, and resumed as a dropped connection.
   const stall = new AbortController();
   const stallMs = job.options.stallTimeoutMs ?? 60_000;
@@ -210,10 +258,17 @@ async function transfer(job: FileJob, part: string, have: number, progress: (byt
   }
 }
 
-async function transferOnce(job: FileJob, part: string, have: number, progress: (bytes: number, total: number | undefined, speed: number) => void,
-  signal: AbortSignal, alive: () => void): Promise<{ have: number; total: number | undefined }> {
+async function transferOnce(
+  job: FileJob,
+  part: string,
+  have: number,
+  progress: (bytes: number, total: number | undefined, speed: number) => void,
+  signal: AbortSignal,
+  alive: () => void,
+): Promise<{ have: number; total: number | undefined }> {
   const res = await request(job, have > 0 ? { headers: { range: `bytes=${have}-` }, signal } : { signal });
-  if (res.status === 416) { // our .part is not a prefix of the remote file: start over
+  if (res.status === 416) {
+    // our .part is not a prefix of the remote file: start over
     void res.body?.cancel();
     await rm(part, { force: true });
     return transferOnce(job, part, 0, progress, signal, alive);
@@ -221,7 +276,8 @@ async function transferOnce(job: FileJob, part: string, have: number, progress: 
   let total: number | undefined;
   if (res.status === 206) {
     const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
-    if (!m || Number(m[1]) !== have) { // a range we did not ask for: restart cleanly
+    if (!m || Number(m[1]) !== have) {
+      // a range we did not ask for: restart cleanly
       void res.body?.cancel();
       await rm(part, { force: true });
       return transferOnce(job, part, 0, progress, signal, alive);
@@ -233,7 +289,8 @@ async function transferOnce(job: FileJob, part: string, have: number, progress: 
   }
   const fh = await open(part, have > 0 ? 'r+' : 'w');
   if (have > 0) await fh.truncate(have);
-  const start = Date.now(), resumedAt = have;
+  const start = Date.now(),
+    resumedAt = have;
   try {
     if (res.body) {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -246,7 +303,11 @@ async function transferOnce(job: FileJob, part: string, have: number, progress: 
   } catch (e) {
     if (e instanceof ClipError) throw e;
     const why = signal.aborted ? String(signal.reason) : errorText(e);
-    throw new ClipError('network', `download of ${job.file} from ${job.repoId} interrupted at ${have}${total ? ` of ${total}` : ''} bytes: ${why}`, { cause: e });
+    throw new ClipError(
+      'network',
+      `download of ${job.file} from ${job.repoId} interrupted at ${have}${total ? ` of ${total}` : ''} bytes: ${why}`,
+      { cause: e },
+    );
   } finally {
     await fh.close();
   }

@@ -33,8 +33,10 @@ export class FileSource implements ByteSource {
       while (done < length) {
         const { bytesRead } = await fh.read(out, done, length - done, offset + done);
         if (bytesRead === 0) {
-          throw new ClipError('safetensors',
-            `${this.path}: wanted bytes ${offset}..${offset + length} but the file ends at ${offset + done} (did it change while reading?)`);
+          throw new ClipError(
+            'safetensors',
+            `${this.path}: wanted bytes ${offset}..${offset + length} but the file ends at ${offset + done} (did it change while reading?)`,
+          );
         }
         done += bytesRead;
       }

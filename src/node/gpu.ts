@@ -46,7 +46,11 @@ async function loadDawn(): Promise<DawnModule> {
   try {
     dawn = (await import('webgpu')) as unknown as DawnModule;
   } catch (e) {
-    throw new ClipError('gpu', `Could not load the npm "webgpu" package (Dawn for Node): ${(e as Error).message}. Run npm install.`, { cause: e });
+    throw new ClipError(
+      'gpu',
+      `Could not load the npm "webgpu" package (Dawn for Node): ${(e as Error).message}. Run npm install.`,
+      { cause: e },
+    );
   }
   // Kernels use GPUBufferUsage & co.; Dawn provides them as globals.
   for (const [k, v] of Object.entries(dawn.globals)) (globalThis as Record<string, unknown>)[k] ??= v;
@@ -75,7 +79,9 @@ async function trySwiftShader(d: DawnModule): Promise<GPUAdapter | null> {
 
 async function tryGles(d: DawnModule): Promise<GPUAdapter | null> {
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  return instance(d, ['backend=opengles']).requestAdapter({ featureLevel: 'compatibility' } as GPURequestAdapterOptions);
+  return instance(d, ['backend=opengles']).requestAdapter({
+    featureLevel: 'compatibility',
+  } as GPURequestAdapterOptions);
 }
 
 export interface NodeGpuOptions {
@@ -85,22 +91,35 @@ export interface NodeGpuOptions {
 }
 
 export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<GpuContext> {
-  const choice = (options.adapter ?? (process.env.CLIP_WEBGPU_ADAPTER as AdapterChoice | undefined) ?? 'auto') as AdapterChoice;
+  const choice = (options.adapter ??
+    (process.env.CLIP_WEBGPU_ADAPTER as AdapterChoice | undefined) ??
+    'auto') as AdapterChoice;
   if (!['auto', 'system', 'swiftshader', 'gles'].includes(choice)) {
     throw new ClipError('input', `Unknown adapter "${choice}": use auto, system, swiftshader or gles.`);
   }
   const d = await loadDawn();
   const attempts: [string, (d: DawnModule) => Promise<GPUAdapter | null>][] =
     choice === 'auto'
-      ? [['dawn', trySystem], ['dawn-gles', tryGles], ['dawn-swiftshader', trySwiftShader]]
-      : [[{ system: 'dawn', swiftshader: 'dawn-swiftshader', gles: 'dawn-gles' }[choice], { system: trySystem, swiftshader: trySwiftShader, gles: tryGles }[choice]]];
+      ? [
+          ['dawn', trySystem],
+          ['dawn-gles', tryGles],
+          ['dawn-swiftshader', trySwiftShader],
+        ]
+      : [
+          [
+            { system: 'dawn', swiftshader: 'dawn-swiftshader', gles: 'dawn-gles' }[choice],
+            { system: trySystem, swiftshader: trySwiftShader, gles: tryGles }[choice],
+          ],
+        ];
   for (const [backend, attempt] of attempts) {
     const adapter = await attempt(d).catch(() => null);
     if (!adapter) continue;
     const ctx = await contextFromAdapter(adapter, backend);
     if (process.env.CLIP_KERNELS) ctx.setKernelVersions(process.env.CLIP_KERNELS); // e.g. matmul=v1 (benchmarks)
     if (options.announce ?? true) {
-      process.stderr.write(`clip-webgpu: adapter ${ctx.adapter.description} [${backend}${ctx.adapter.isCpu ? ', CPU' : ''}]\n`);
+      process.stderr.write(
+        `clip-webgpu: adapter ${ctx.adapter.description} [${backend}${ctx.adapter.isCpu ? ', CPU' : ''}]\n`,
+      );
     }
     return ctx;
   }
@@ -108,7 +127,7 @@ export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<
     'gpu',
     choice === 'auto'
       ? 'No WebGPU adapter found. Install a GPU driver with Vulkan support, or on Debian/Ubuntu `apt-get install chromium libvulkan1` ' +
-        '(its SwiftShader runs WebGPU on the CPU), or Mesa for the GLES fallback.'
+          '(its SwiftShader runs WebGPU on the CPU), or Mesa for the GLES fallback.'
       : `The "${choice}" WebGPU adapter is not available on this machine: use --adapter auto (CLIP_WEBGPU_ADAPTER=auto), which falls back to a CPU adapter.`,
   );
 }

@@ -39,7 +39,8 @@ async function entries(dir: string): Promise<{ name: string; path: string; isDir
   } catch (e) {
     if (e instanceof ClipError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ClipError('not-found', `Folder not found: ${dir}`, { cause: e });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new ClipError('not-found', `Folder not found: ${dir}`, { cause: e });
     throw new ClipError('not-found', `Cannot read the folder ${dir}: ${(e as Error).message}`, { cause: e });
   }
   const out = [];

@@ -13,4 +13,11 @@ export { filesFromPath, nodePlatform } from './platform.ts';
 export { downloadHubModel } from './download.ts';
 export { writeRandomClipModel } from './random-model.ts';
 export { writeConvertedModel } from './convert.ts';
-export { imageFolder, classFolders, fileImageItem, isImageFile, IMAGE_EXTENSIONS, type FolderImages } from './image-folder.ts';
+export {
+  imageFolder,
+  classFolders,
+  fileImageItem,
+  isImageFile,
+  IMAGE_EXTENSIONS,
+  type FolderImages,
+} from './image-folder.ts';

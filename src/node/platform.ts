@@ -15,9 +15,10 @@ import { requestNodeContext } from './gpu.ts';
 export function filesFromPath(path: string): ModelFiles {
   const full = resolve(path);
   if (!existsSync(full)) {
-    const hint = /^[\w.-]+\/[\w.-]+$/.test(path) && !path.startsWith('.')
-      ? ` To fetch it from the Hugging Face hub: npx clip-webgpu download ${path}`
-      : '';
+    const hint =
+      /^[\w.-]+\/[\w.-]+$/.test(path) && !path.startsWith('.')
+        ? ` To fetch it from the Hugging Face hub: npx clip-webgpu download ${path}`
+        : '';
     throw new ClipError('not-found', `Model path does not exist: ${path}.${hint}`);
   }
   let dir = full;
@@ -28,9 +29,12 @@ export function filesFromPath(path: string): ModelFiles {
   } else if (!existsSync(weights)) {
     const candidates = readdirSync(full).filter((f) => f.endsWith('.safetensors'));
     if (candidates.length !== 1) {
-      throw new ClipError('not-found', candidates.length
-        ? `${path} has several .safetensors files (${candidates.join(', ')}): name the one to load.`
-        : `${path} has no model.safetensors (a Hugging Face CLIP folder holds config.json, model.safetensors, vocab.json and merges.txt).`);
+      throw new ClipError(
+        'not-found',
+        candidates.length
+          ? `${path} has several .safetensors files (${candidates.join(', ')}): name the one to load.`
+          : `${path} has no model.safetensors (a Hugging Face CLIP folder holds config.json, model.safetensors, vocab.json and merges.txt).`,
+      );
     }
     weights = join(full, candidates[0]);
   }
@@ -61,6 +65,9 @@ export const nodePlatform: Platform = {
     if (typeof input === 'string') return decodeImage(input);
     if (input instanceof Uint8Array) return decodeImage(input);
     if (input instanceof ArrayBuffer) return decodeImage(new Uint8Array(input));
-    throw new ClipError('image', 'In Node, images are file paths, Buffers/Uint8Arrays of PNG or JPEG bytes, or raw RGB(A) pixels.');
+    throw new ClipError(
+      'image',
+      'In Node, images are file paths, Buffers/Uint8Arrays of PNG or JPEG bytes, or raw RGB(A) pixels.',
+    );
   },
 };

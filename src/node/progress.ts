@@ -5,7 +5,9 @@ const MB = 1e6;
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
-  const s = Math.round(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+  const s = Math.round(seconds),
+    h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60);
   const mmss = `${String(m).padStart(h ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
   return h ? `${h}:${mmss}` : mmss;
 }
@@ -15,7 +17,9 @@ export function formatProgress(p: HubDownloadProgress): string {
   if (p.skipped) return `${p.file}  already complete (${(p.bytes / MB).toFixed(1)} MB)`;
   const known = p.total !== undefined && p.total > 0;
   const pct = known ? `${Math.floor((100 * p.bytes) / p.total!)}%`.padStart(4) : '   ?';
-  const size = known ? `${(p.bytes / MB).toFixed(1)}/${(p.total! / MB).toFixed(1)} MB` : `${(p.bytes / MB).toFixed(1)} MB`;
+  const size = known
+    ? `${(p.bytes / MB).toFixed(1)}/${(p.total! / MB).toFixed(1)} MB`
+    : `${(p.bytes / MB).toFixed(1)} MB`;
   const speed = `${(p.speed / MB).toFixed(1)} MB/s`;
   const tail = p.done ? 'done' : `ETA ${known && p.speed > 0 ? duration((p.total! - p.bytes) / p.speed) : '--:--'}`;
   return `${p.file}  ${pct}  ${size}  ${speed}  ${tail}`;
@@ -29,10 +33,16 @@ export interface ProgressStream {
 
 /** An `onProgress` callback that renders to `stream` (default stderr). */
 export function createProgressRenderer(stream: ProgressStream = process.stderr): (p: HubDownloadProgress) => void {
-  let lastAt = 0, lastStep = -1, lastFile = '';
+  let lastAt = 0,
+    lastStep = -1,
+    lastFile = '';
   return (p) => {
     const now = Date.now();
-    if (p.file !== lastFile) { lastFile = p.file; lastAt = 0; lastStep = -1; }
+    if (p.file !== lastFile) {
+      lastFile = p.file;
+      lastAt = 0;
+      lastStep = -1;
+    }
     if (stream.isTTY) {
       if (!p.done && now - lastAt < 100) return; // ~10 redraws a second
       lastAt = now;

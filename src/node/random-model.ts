@@ -44,9 +44,11 @@ function mulberry32(seed: number): () => number {
 
 /** `mean + std * N(0,1)` by Box-Muller. */
 function gaussian(count: number, seed: number, mean: number, std: number): Float32Array {
-  const rand = mulberry32(seed), out = new Float32Array(count);
+  const rand = mulberry32(seed),
+    out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rand())), phi = 2 * Math.PI * rand();
+    const r = Math.sqrt(-2 * Math.log(1 - rand())),
+      phi = 2 * Math.PI * rand();
     out[i] = mean + std * r * Math.cos(phi);
     if (i + 1 < count) out[i + 1] = mean + std * r * Math.sin(phi);
   }
@@ -63,11 +65,14 @@ function randomTensor(name: string, count: number, seed: number): Float32Array {
 }
 
 export async function writeRandomClipModel(
-  dir: string, config: ClipConfig | ClipPresetName, { seed = 0, dtype = 'F32', tokenizerDir }: RandomModelOptions = {},
+  dir: string,
+  config: ClipConfig | ClipPresetName,
+  { seed = 0, dtype = 'F32', tokenizerDir }: RandomModelOptions = {},
 ): Promise<RandomModelResult> {
   const cfg = typeof config === 'string' ? clipPreset(config) : config;
   await mkdir(dir, { recursive: true });
-  const configPath = join(dir, 'config.json'), modelPath = join(dir, 'model.safetensors');
+  const configPath = join(dir, 'config.json'),
+    modelPath = join(dir, 'model.safetensors');
   await writeFile(configPath, JSON.stringify(clipConfigToHfJson(cfg), null, 2) + '\n');
 
   const grid = cfg.vision.imageSize / cfg.vision.patchSize;
@@ -80,11 +85,16 @@ export async function writeRandomClipModel(
     ...expectedClipTensors(cfg).map((t) => ({ name: t.name, shape: t.shape, dtype })),
     ...[...positionIds].map(([name, n]) => ({ name, shape: [1, n], dtype: 'I64' as const })),
   ];
-  const { bytes } = await writeSafetensorsFile(modelPath, specs, (spec) => {
-    const n = positionIds.get(spec.name);
-    if (n !== undefined) return Array.from({ length: n }, (_, i) => i);
-    return randomTensor(spec.name, numElements(spec.shape), seed);
-  }, { format: 'pt' });
+  const { bytes } = await writeSafetensorsFile(
+    modelPath,
+    specs,
+    (spec) => {
+      const n = positionIds.get(spec.name);
+      if (n !== undefined) return Array.from({ length: n }, (_, i) => i);
+      return randomTensor(spec.name, numElements(spec.shape), seed);
+    },
+    { format: 'pt' },
+  );
 
   if (tokenizerDir) {
     for (const f of ['vocab.json', 'merges.txt']) await copyFile(join(tokenizerDir, f), join(dir, f));

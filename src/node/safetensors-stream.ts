@@ -37,7 +37,7 @@ export async function writeSafetensorsFile(
 
 /** FileHandle.write may write less than asked: loop until done. */
 export async function writeAll(fh: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < bytes.byteLength;) {
+  for (let done = 0; done < bytes.byteLength; ) {
     const { bytesWritten } = await fh.write(bytes, done, bytes.byteLength - done, position + done);
     done += bytesWritten;
   }

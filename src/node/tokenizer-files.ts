@@ -17,7 +17,11 @@ export function loadTokenizerFromDir(dir: string): ClipTokenizer {
   if (has('vocab.json') && has('merges.txt')) return loadVocabMerges(file('vocab.json'), file('merges.txt'));
   if (has('tokenizer.json')) return loadTokenizerFromFile(file('tokenizer.json'));
   if (has(BPE_GZ_NAME)) return loadTokenizerFromFile(file(BPE_GZ_NAME));
-  const half = has('vocab.json') ? ' (vocab.json is there but merges.txt is missing)' : has('merges.txt') ? ' (merges.txt is there but vocab.json is missing)' : '';
+  const half = has('vocab.json')
+    ? ' (vocab.json is there but merges.txt is missing)'
+    : has('merges.txt')
+      ? ' (merges.txt is there but vocab.json is missing)'
+      : '';
   throw new ClipError('tokenizer', `No tokenizer files in ${dir}${half}: looked for ${LOOKED_FOR}.`);
 }
 
@@ -32,17 +36,23 @@ export function loadTokenizerFromFile(file: string): ClipTokenizer {
   if (base === 'vocab.json' || base === 'merges.txt') {
     const dir = path.dirname(file);
     const other = path.join(dir, base === 'vocab.json' ? 'merges.txt' : 'vocab.json');
-    if (!existsSync(other)) throw new ClipError('tokenizer', `${file} needs ${path.basename(other)} beside it, which is missing in ${dir}.`);
+    if (!existsSync(other))
+      throw new ClipError('tokenizer', `${file} needs ${path.basename(other)} beside it, which is missing in ${dir}.`);
     return loadVocabMerges(path.join(dir, 'vocab.json'), path.join(dir, 'merges.txt'));
   }
   if (file.endsWith('.gz')) return withPath(file, () => ClipTokenizer.fromOpenAIBpe(gunzipFile(file)));
   if (file.endsWith('.json')) return withPath(file, () => ClipTokenizer.fromTokenizerJson(readFileSync(file, 'utf8')));
   if (file.endsWith('.txt')) return withPath(file, () => ClipTokenizer.fromOpenAIBpe(readFileSync(file, 'utf8')));
-  throw new ClipError('tokenizer', `Don't know how to read tokenizer file ${file}: expected a folder with ${LOOKED_FOR}, a .gz, .txt or tokenizer.json file.`);
+  throw new ClipError(
+    'tokenizer',
+    `Don't know how to read tokenizer file ${file}: expected a folder with ${LOOKED_FOR}, a .gz, .txt or tokenizer.json file.`,
+  );
 }
 
 function loadVocabMerges(vocabPath: string, mergesPath: string): ClipTokenizer {
-  return withPath(`${vocabPath} + merges.txt`, () => ClipTokenizer.fromVocabMerges(readFileSync(vocabPath, 'utf8'), readFileSync(mergesPath, 'utf8')));
+  return withPath(`${vocabPath} + merges.txt`, () =>
+    ClipTokenizer.fromVocabMerges(readFileSync(vocabPath, 'utf8'), readFileSync(mergesPath, 'utf8')),
+  );
 }
 
 function gunzipFile(file: string): string {

@@ -10,7 +10,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ClipError } from '../errors.ts';
-import { DEFAULT_SIZE, MAX_OBJECTS, sceneTruth, worldScenes, type SceneTruth, type WorldOptions } from '../model/world/index.ts';
+import {
+  DEFAULT_SIZE,
+  MAX_OBJECTS,
+  sceneTruth,
+  worldScenes,
+  type SceneTruth,
+  type WorldOptions,
+} from '../model/world/index.ts';
 
 export const WORLD_FORMAT = 'clip-webgpu-world/1';
 export const WORLD_CSV = 'captions.csv';
@@ -29,7 +36,10 @@ export interface WorldSummary {
   /** SHA-256 of every scene's RGBA pixels and masks, then truth.json: the same on every machine (PNG bytes may not be). */
   sha256: string;
   /** How often each class occurs, over objects (shapes, colours, sizes) or scenes (the rest). */
-  counts: Record<'shapes' | 'colours' | 'sizes' | 'objectsPerScene' | 'backgrounds' | 'templates', Record<string, number>>;
+  counts: Record<
+    'shapes' | 'colours' | 'sizes' | 'objectsPerScene' | 'backgrounds' | 'templates',
+    Record<string, number>
+  >;
 }
 
 function encodePng(width: number, data: Uint8Array, colorType: 0 | 2, inputColorType: 0 | 6): Buffer {
@@ -41,7 +51,11 @@ function encodePng(width: number, data: Uint8Array, colorType: 0 | 2, inputColor
 const bump = (m: Record<string, number>, k: string | number) => (m[k] = (m[k] ?? 0) + 1);
 
 /** Generates and writes the world; `out` must not exist or be empty. */
-export async function writeWorld(out: string, options: WorldOptions, onScene?: (done: number, n: number) => void): Promise<WorldSummary> {
+export async function writeWorld(
+  out: string,
+  options: WorldOptions,
+  onScene?: (done: number, n: number) => void,
+): Promise<WorldSummary> {
   if (existsSync(out) && readdirSync(out).length > 0) {
     throw new ClipError('input', `${out} is not empty: give world a new or empty --out folder`);
   }
@@ -53,7 +67,14 @@ export async function writeWorld(out: string, options: WorldOptions, onScene?: (
   const hash = createHash('sha256');
   const truths: SceneTruth[] = [];
   const csv = ['filepath\ttitle'];
-  const counts: WorldSummary['counts'] = { shapes: {}, colours: {}, sizes: {}, objectsPerScene: {}, backgrounds: {}, templates: {} };
+  const counts: WorldSummary['counts'] = {
+    shapes: {},
+    colours: {},
+    sizes: {},
+    objectsPerScene: {},
+    backgrounds: {},
+    templates: {},
+  };
   let masks = 0;
   for (let i = 0, it = first; !it.done; i++, it = scenes.next()) {
     const scene = it.value;
@@ -66,11 +87,23 @@ export async function writeWorld(out: string, options: WorldOptions, onScene?: (
       return `masks/${name}-${k}.png`;
     });
     for (const [k, o] of scene.objects.entries()) {
-      await writeFile(join(out, maskFiles[k]), encodePng(scene.size, o.mask.map((v) => v * 255), 0, 0));
-      bump(counts.shapes, o.shape); bump(counts.colours, o.colour); bump(counts.sizes, o.size);
+      await writeFile(
+        join(out, maskFiles[k]),
+        encodePng(
+          scene.size,
+          o.mask.map((v) => v * 255),
+          0,
+          0,
+        ),
+      );
+      bump(counts.shapes, o.shape);
+      bump(counts.colours, o.colour);
+      bump(counts.sizes, o.size);
     }
     masks += scene.objects.length;
-    bump(counts.objectsPerScene, scene.objects.length); bump(counts.backgrounds, scene.background.kind); bump(counts.templates, scene.template);
+    bump(counts.objectsPerScene, scene.objects.length);
+    bump(counts.backgrounds, scene.background.kind);
+    bump(counts.templates, scene.template);
     truths.push(sceneTruth(scene, file, maskFiles));
     csv.push(`${file}\t${scene.caption}`);
     onScene?.(i + 1, options.n);
@@ -80,15 +113,26 @@ export async function writeWorld(out: string, options: WorldOptions, onScene?: (
   const size = options.size ?? DEFAULT_SIZE;
   const shift = options.shift ?? 'none';
   // One scene per line: readable, diffable, and streamable by line-oriented tools.
-  const truthText = `{"format": ${JSON.stringify(WORLD_FORMAT)}, "seed": ${options.seed}, "n": ${options.n}, "size": ${size}, ` +
+  const truthText =
+    `{"format": ${JSON.stringify(WORLD_FORMAT)}, "seed": ${options.seed}, "n": ${options.n}, "size": ${size}, ` +
     `"shift": ${JSON.stringify(shift)}, "objects": ${JSON.stringify(objects)}, "csv": ${JSON.stringify(WORLD_CSV)}, ` +
     `"box": "[x0, y0, x1, y1] in pixels, x1 and y1 exclusive", "scenes": [\n` +
-    truths.map((t) => JSON.stringify(t)).join(',\n') + '\n]}\n';
+    truths.map((t) => JSON.stringify(t)).join(',\n') +
+    '\n]}\n';
   hash.update(truthText);
   await writeFile(join(out, WORLD_CSV), csv.join('\n') + '\n');
   await writeFile(join(out, WORLD_TRUTH), truthText);
   return {
-    out, n: options.n, seed: options.seed, size, shift, objects, csv: WORLD_CSV, truth: WORLD_TRUTH, masks,
-    sha256: hash.digest('hex'), counts,
+    out,
+    n: options.n,
+    seed: options.seed,
+    size,
+    shift,
+    objects,
+    csv: WORLD_CSV,
+    truth: WORLD_TRUTH,
+    masks,
+    sha256: hash.digest('hex'),
+    counts,
   };
 }

@@ -29,14 +29,21 @@ export function probeWebGpu(): Promise<GpuInfo> {
 
 async function probeOnce(): Promise<GpuInfo> {
   const none = (message: string): GpuInfo => ({
-    available: false, description: 'no WebGPU', isCpu: false, features: [], maxBufferSize: 0, maxStorageBufferBindingSize: 0,
+    available: false,
+    description: 'no WebGPU',
+    isCpu: false,
+    features: [],
+    maxBufferSize: 0,
+    maxStorageBufferBindingSize: 0,
     error: { code: 'gpu', message },
   });
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) {
-    return none(window.isSecureContext
-      ? 'This browser has no WebGPU. Use a recent Chrome or Edge (113 or newer; on Linux turn on chrome://flags/#enable-unsafe-webgpu), or Safari 26 or newer.'
-      : 'WebGPU needs a secure page: open this page over https or from localhost.');
+    return none(
+      window.isSecureContext
+        ? 'This browser has no WebGPU. Use a recent Chrome or Edge (113 or newer; on Linux turn on chrome://flags/#enable-unsafe-webgpu), or Safari 26 or newer.'
+        : 'WebGPU needs a secure page: open this page over https or from localhost.',
+    );
   }
   let adapter: GPUAdapter | null = null;
   try {
@@ -45,8 +52,10 @@ async function probeOnce(): Promise<GpuInfo> {
     adapter = null;
   }
   if (!adapter) {
-    return none('WebGPU is present but gave no adapter: the GPU may be blocklisted or switched off. Check chrome://gpu, ' +
-      'update the graphics driver, or turn on chrome://flags/#enable-unsafe-webgpu.');
+    return none(
+      'WebGPU is present but gave no adapter: the GPU may be blocklisted or switched off. Check chrome://gpu, ' +
+        'update the graphics driver, or turn on chrome://flags/#enable-unsafe-webgpu.',
+    );
   }
   const s = describeAdapter(adapter, 'browser');
   return {
@@ -69,7 +78,9 @@ export interface ModelNeeds {
 }
 
 export function modelNeeds(config: ClipConfig): ModelNeeds {
-  let parameters = 0, largestBytes = 0, largestName = '';
+  let parameters = 0,
+    largestBytes = 0,
+    largestName = '';
   for (const t of expectedClipTensors(config)) {
     const n = t.shape.reduce((a, b) => a * b, 1);
     parameters += n;
@@ -88,9 +99,11 @@ export function checkModelFits(configJson: unknown, gpu: GpuInfo, name: string):
   const needs = modelNeeds(parseClipConfig(configJson));
   const limit = Math.min(gpu.maxBufferSize, gpu.maxStorageBufferBindingSize);
   if (needs.largestBytes > limit) {
-    throw new ClipError('gpu',
+    throw new ClipError(
+      'gpu',
       `${name} is too large for this GPU adapter (${gpu.description}): it needs ${formatBytes(needs.largestBytes)} buffers ` +
-      `(${needs.largestName}), and the adapter allows ${formatBytes(limit)}. Pick a smaller model, such as ` +
-      'openai/clip-vit-base-patch32, or use a device with a larger GPU.');
+        `(${needs.largestName}), and the adapter allows ${formatBytes(limit)}. Pick a smaller model, such as ` +
+        'openai/clip-vit-base-patch32, or use a device with a larger GPU.',
+    );
   }
 }

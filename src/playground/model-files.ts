@@ -31,12 +31,18 @@ export interface FetchModelOptions {
 }
 
 /** Downloads (or reads from the cache) config, tokenizer and weights; the weights last. */
-export async function fetchModelFiles(source: string, m: RemoteModel, opts: FetchModelOptions): Promise<ModelFilesInput & { fromCache: boolean }> {
+export async function fetchModelFiles(
+  source: string,
+  m: RemoteModel,
+  opts: FetchModelOptions,
+): Promise<ModelFilesInput & { fromCache: boolean }> {
   let fromCache = true;
   const get = async (file: string, optional: boolean, url = m.folder + file) => {
     try {
       return await opts.cache.fetchFile(url, {
-        optional, signal: opts.signal, check: (blob) => checkModelFile(file, blob, url),
+        optional,
+        signal: opts.signal,
+        check: (blob) => checkModelFile(file, blob, url),
         onProgress: (p) => {
           fromCache &&= p.fromCache;
           opts.onProgress?.(p);
@@ -51,9 +57,10 @@ export async function fetchModelFiles(source: string, m: RemoteModel, opts: Fetc
   if (configBlob) config = parseJsonObject(await configBlob.text(), `${m.folder}config.json`, 'config');
   opts.checkConfig?.(config);
   // A folder without weights should say so now, not after its tokenizer has been looked for.
-  if (!(await opts.cache.hasAll([m.weightsUrl]))) await checkExists(m.weightsUrl, opts.signal).catch((e) => {
-    throw explain(e, m, m.weightsUrl.slice(m.weightsUrl.lastIndexOf('/') + 1));
-  });
+  if (!(await opts.cache.hasAll([m.weightsUrl])))
+    await checkExists(m.weightsUrl, opts.signal).catch((e) => {
+      throw explain(e, m, m.weightsUrl.slice(m.weightsUrl.lastIndexOf('/') + 1));
+    });
   const vocab = await get('vocab.json', true);
   const merges = vocab && (await get('merges.txt', true));
   let tokenizer: ModelFilesInput['tokenizer'];
@@ -62,7 +69,10 @@ export async function fetchModelFiles(source: string, m: RemoteModel, opts: Fetc
   } else {
     const tj = await get('tokenizer.json', true);
     if (!tj) {
-      throw new ClipError('tokenizer', `${m.folder} has no tokenizer: it needs vocab.json and merges.txt, or tokenizer.json.`);
+      throw new ClipError(
+        'tokenizer',
+        `${m.folder} has no tokenizer: it needs vocab.json and merges.txt, or tokenizer.json.`,
+      );
     }
     tokenizer = { tokenizerJson: await tj.text() };
   }
@@ -79,7 +89,8 @@ async function checkExists(url: string, signal?: AbortSignal): Promise<void> {
   } catch {
     return; // the download that follows reports network failures with retries and resume
   }
-  if (res.status === 404 || res.status === 410) throw new ClipError('not-found', `Not found: ${url} (HTTP ${res.status}).`);
+  if (res.status === 404 || res.status === 410)
+    throw new ClipError('not-found', `Not found: ${url} (HTTP ${res.status}).`);
   if (res.status === 401 || res.status === 403) throw new ClipError('not-found', `${url}: HTTP ${res.status}`);
 }
 
@@ -87,13 +98,21 @@ async function checkExists(url: string, signal?: AbortSignal): Promise<void> {
 function explain(e: unknown, m: RemoteModel, file: string): unknown {
   if (!(e instanceof ClipError)) return e;
   if (e.code === 'not-found' && /HTTP 40[13]|RepoNotFound|GatedRepo/.test(e.message)) {
-    return new ClipError('not-found', m.repoId
-      ? `There is no model "${m.repoId}" on the hub, or it is private or gated. Check the spelling (for example openai/clip-vit-base-patch32).`
-      : `${m.folder} refused access (${e.message.replace(/^.*: HTTP/, 'HTTP')}).`, { cause: e });
+    return new ClipError(
+      'not-found',
+      m.repoId
+        ? `There is no model "${m.repoId}" on the hub, or it is private or gated. Check the spelling (for example openai/clip-vit-base-patch32).`
+        : `${m.folder} refused access (${e.message.replace(/^.*: HTTP/, 'HTTP')}).`,
+      { cause: e },
+    );
   }
   if (e.code === 'not-found' && file.endsWith('.safetensors')) {
-    return new ClipError('not-found', `${m.repoId ?? m.folder} has no ${file}. This page reads Hugging Face CLIP checkpoints in the ` +
-      'safetensors format (config.json, model.safetensors, vocab.json, merges.txt).', { cause: e });
+    return new ClipError(
+      'not-found',
+      `${m.repoId ?? m.folder} has no ${file}. This page reads Hugging Face CLIP checkpoints in the ` +
+        'safetensors format (config.json, model.safetensors, vocab.json, merges.txt).',
+      { cause: e },
+    );
   }
   return e;
 }
@@ -101,7 +120,10 @@ function explain(e: unknown, m: RemoteModel, file: string): unknown {
 // ---- local files ---------------------------------------------------------------------------------
 
 /** Files with the paths they had in a dropped folder (File.webkitRelativePath is empty for drops). */
-export interface LocalFile { file: File; path: string }
+export interface LocalFile {
+  file: File;
+  path: string;
+}
 
 /** Picks config, tokenizer and weights out of dropped or chosen files. */
 export async function localModelFiles(files: readonly LocalFile[]): Promise<ModelFilesInput> {
@@ -110,18 +132,30 @@ export async function localModelFiles(files: readonly LocalFile[]): Promise<Mode
   for (const f of files) byName.set(f.file.name, f); // later duplicates win; folders rarely repeat names
   const safetensors = files.filter((f) => f.file.name.endsWith('.safetensors'));
   const weights = byName.get('model.safetensors') ?? (safetensors.length === 1 ? safetensors[0] : undefined);
-  const names = files.slice(0, 6).map((f) => f.file.name).join(', ') + (files.length > 6 ? ', …' : '');
+  const names =
+    files
+      .slice(0, 6)
+      .map((f) => f.file.name)
+      .join(', ') + (files.length > 6 ? ', …' : '');
   if (!weights) {
-    throw new ClipError('input', safetensors.length > 1
-      ? `Several .safetensors files were dropped (${safetensors.map((f) => f.file.name).join(', ')}): name the one to use model.safetensors.`
-      : `No .safetensors weights among the dropped files (${names}). Drop a CLIP folder with config.json, model.safetensors, vocab.json and merges.txt.`);
+    throw new ClipError(
+      'input',
+      safetensors.length > 1
+        ? `Several .safetensors files were dropped (${safetensors.map((f) => f.file.name).join(', ')}): name the one to use model.safetensors.`
+        : `No .safetensors weights among the dropped files (${names}). Drop a CLIP folder with config.json, model.safetensors, vocab.json and merges.txt.`,
+    );
   }
-  const vocab = byName.get('vocab.json'), merges = byName.get('merges.txt'), tj = byName.get('tokenizer.json');
+  const vocab = byName.get('vocab.json'),
+    merges = byName.get('merges.txt'),
+    tj = byName.get('tokenizer.json');
   let tokenizer: ModelFilesInput['tokenizer'];
   if (vocab && merges) tokenizer = { vocabJson: await vocab.file.text(), mergesTxt: await merges.file.text() };
   else if (tj) tokenizer = { tokenizerJson: await tj.file.text() };
   else {
-    throw new ClipError('tokenizer', `The dropped files have weights but no tokenizer: add vocab.json and merges.txt (or tokenizer.json) from the same model.`);
+    throw new ClipError(
+      'tokenizer',
+      `The dropped files have weights but no tokenizer: add vocab.json and merges.txt (or tokenizer.json) from the same model.`,
+    );
   }
   const configFile = byName.get('config.json');
   let config: unknown = null;

@@ -2,7 +2,10 @@
 export class RateMeter {
   private samples: { t: number; bytes: number }[] = [];
 
-  constructor(private readonly windowMs = 4000, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly windowMs = 4000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** Record the running byte count; returns bytes per second over the window. */
   add(bytes: number): number {

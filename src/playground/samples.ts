@@ -8,7 +8,10 @@ import cat from './samples/cat.svg';
 import sailboat from './samples/sailboat.svg';
 import sunflower from './samples/sunflower.svg';
 
-export interface SampleImage { name: string; url: string }
+export interface SampleImage {
+  name: string;
+  url: string;
+}
 
 export const SAMPLE_IMAGES: readonly SampleImage[] = [
   { name: 'cat', url: cat },

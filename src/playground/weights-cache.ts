@@ -79,7 +79,11 @@ const fileName = (url: string) => decodeURIComponent(new URL(url).pathname.split
 
 export class WeightsCache {
   /** `store: false` downloads without keeping anything (e.g. for a one-off model). */
-  constructor(readonly cacheName = CACHE_NAME, readonly chunkSize = DEFAULT_CHUNK_SIZE, private readonly store = true) {}
+  constructor(
+    readonly cacheName = CACHE_NAME,
+    readonly chunkSize = DEFAULT_CHUNK_SIZE,
+    private readonly store = true,
+  ) {}
 
   /** Cache Storage exists only on secure pages (https, localhost); elsewhere files are not kept. */
   get available(): boolean {
@@ -94,19 +98,34 @@ export class WeightsCache {
     if (meta?.complete && meta.missing) {
       // A remembered 404 is asked again (the file may be there now); offline, the memory answers.
       return this.download(cache, url, null, options).catch((e) => {
-        if (e instanceof ClipError && e.code === 'network' && !(e as { status?: number }).status) return this.missing(url, options);
+        if (e instanceof ClipError && e.code === 'network' && !(e as { status?: number }).status)
+          return this.missing(url, options);
         throw e;
       });
     }
     if (meta?.complete) {
       const blob = await this.assemble(cache, meta);
       if (blob && (await passes(blob, options))) {
-        options.onProgress?.({ file: fileName(url), url, loaded: blob.size, total: blob.size, speed: 0, eta: 0, fromCache: true, done: true });
+        options.onProgress?.({
+          file: fileName(url),
+          url,
+          loaded: blob.size,
+          total: blob.size,
+          speed: 0,
+          eta: 0,
+          fromCache: true,
+          done: true,
+        });
         return blob;
       }
       await this.forget(cache, meta); // gone, or not the file it claims to be: download it again
     }
-    return this.download(cache, url, meta && !meta.complete && meta.chunkSize === this.chunkSize ? meta : null, options);
+    return this.download(
+      cache,
+      url,
+      meta && !meta.complete && meta.chunkSize === this.chunkSize ? meta : null,
+      options,
+    );
   }
 
   /** True when every URL is complete in the cache (a load would not touch the network). */
@@ -126,7 +145,15 @@ export class WeightsCache {
     for (const req of await cache.keys()) {
       if (new URL(req.url).searchParams.get(PARAM) !== 'meta') continue;
       const m = (await (await cache.match(req))?.json()) as Meta | undefined;
-      if (m) out.push({ url: m.url, bytes: m.bytes, size: m.size, complete: m.complete, missing: m.missing, savedAt: m.savedAt });
+      if (m)
+        out.push({
+          url: m.url,
+          bytes: m.bytes,
+          size: m.size,
+          complete: m.complete,
+          missing: m.missing,
+          savedAt: m.savedAt,
+        });
     }
     return out;
   }
@@ -177,7 +204,10 @@ export class WeightsCache {
 
   private async writeMeta(cache: Cache, meta: Meta): Promise<void> {
     meta.savedAt = Date.now();
-    await cache.put(this.key(meta.url, 'meta'), new Response(JSON.stringify(meta), { headers: { 'content-type': 'application/json' } }));
+    await cache.put(
+      this.key(meta.url, 'meta'),
+      new Response(JSON.stringify(meta), { headers: { 'content-type': 'application/json' } }),
+    );
   }
 
   /** The saved chunks as one Blob, or null if one has gone (evicted or cleared half-way). */
@@ -197,9 +227,22 @@ export class WeightsCache {
     throw new ClipError('not-found', `Not found: ${url} (HTTP 404).`);
   }
 
-  private async download(cache: Cache, url: string, resume: Meta | null, options: FetchFileOptions): Promise<Blob | null> {
+  private async download(
+    cache: Cache,
+    url: string,
+    resume: Meta | null,
+    options: FetchFileOptions,
+  ): Promise<Blob | null> {
     const meta: Meta = resume ?? {
-      url, bytes: 0, size: null, complete: false, missing: false, savedAt: 0, chunkSize: this.chunkSize, chunks: 0, etag: null,
+      url,
+      bytes: 0,
+      size: null,
+      complete: false,
+      missing: false,
+      savedAt: 0,
+      chunkSize: this.chunkSize,
+      chunks: 0,
+      etag: null,
     };
     const retries = options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
@@ -207,7 +250,11 @@ export class WeightsCache {
         const done = await this.downloadOnce(cache, meta, options);
         if (done === 'missing') return this.missing(url, options);
         const blob = await this.assemble(cache, meta);
-        if (!blob) throw new ClipError('network', `${fileName(url)} could not be stored in the browser cache (is the disk full?).`);
+        if (!blob)
+          throw new ClipError(
+            'network',
+            `${fileName(url)} could not be stored in the browser cache (is the disk full?).`,
+          );
         try {
           await options.check?.(blob);
         } catch (e) {
@@ -248,7 +295,7 @@ export class WeightsCache {
     }
     if (offset > 0 && res.status === 200) await this.resetChunks(cache, meta); // Range ignored: whole file again
     const start = meta.bytes;
-    const total = res.status === 206 ? rangeTotal(res) ?? start + (contentLength(res) ?? NaN) : contentLength(res);
+    const total = res.status === 206 ? (rangeTotal(res) ?? start + (contentLength(res) ?? NaN)) : contentLength(res);
     meta.size = total !== undefined && Number.isFinite(total) ? total : null;
     meta.etag = res.headers.get('etag') ?? meta.etag;
     await this.writeMeta(cache, meta);
@@ -260,8 +307,14 @@ export class WeightsCache {
       const speed = meter.add(loaded - start);
       const left = meta.size !== null ? meta.size - loaded : undefined;
       options.onProgress?.({
-        file, url, loaded, total: meta.size ?? undefined, speed, eta: left !== undefined && speed > 0 ? left / speed : undefined,
-        fromCache: false, done,
+        file,
+        url,
+        loaded,
+        total: meta.size ?? undefined,
+        speed,
+        eta: left !== undefined && speed > 0 ? left / speed : undefined,
+        fromCache: false,
+        done,
       });
     };
     report(false);
@@ -339,7 +392,14 @@ export class WeightsCache {
         loaded += value.byteLength;
         const speed = meter.add(loaded);
         options.onProgress?.({
-          file: fileName(url), url, loaded, total, speed, eta: total && speed > 0 ? (total - loaded) / speed : undefined, fromCache: false, done: false,
+          file: fileName(url),
+          url,
+          loaded,
+          total,
+          speed,
+          eta: total && speed > 0 ? (total - loaded) / speed : undefined,
+          fromCache: false,
+          done: false,
         });
       }
     } catch (e) {
@@ -362,9 +422,12 @@ async function fetchOrThrow(url: string, offset: number, signal?: AbortSignal): 
   } catch (e) {
     if (signal?.aborted) throw signal.reason ?? e;
     const host = new URL(url).host;
-    const err = new ClipError('network',
+    const err = new ClipError(
+      'network',
       `Could not reach ${host} for ${fileName(url)} (${errorText(e)}). Check your connection; if the server is up, ` +
-      'it may not allow downloads from this page (CORS).', { cause: e });
+        'it may not allow downloads from this page (CORS).',
+      { cause: e },
+    );
     throw Object.assign(err, { retryable: offset > 0 });
   }
 }
@@ -375,7 +438,10 @@ function httpError(url: string, res: Response): ClipError {
   const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
   let err: ClipError;
   if (code === 'RepoNotFound' || code === 'GatedRepo') {
-    err = new ClipError('not-found', `${url}: HTTP ${res.status} (${code}): the repository does not exist, or it is private or gated.`);
+    err = new ClipError(
+      'not-found',
+      `${url}: HTTP ${res.status} (${code}): the repository does not exist, or it is private or gated.`,
+    );
   } else if (res.status === 401 || res.status === 403) {
     err = new ClipError('not-found', `${url}: ${status}: the server refused access to this file.`);
   } else {
@@ -396,8 +462,11 @@ async function passes(blob: Blob, options: FetchFileOptions): Promise<boolean> {
 
 function stopped(file: string, meta: Meta, e: unknown): ClipError {
   const of = meta.size !== null ? ` of ${meta.size}` : '';
-  const err = new ClipError('network',
-    `The download of ${file} stopped (${errorText(e)}). ${meta.bytes}${of} bytes are saved; loading again resumes from there.`, { cause: e });
+  const err = new ClipError(
+    'network',
+    `The download of ${file} stopped (${errorText(e)}). ${meta.bytes}${of} bytes are saved; loading again resumes from there.`,
+    { cause: e },
+  );
   return Object.assign(err, { retryable: true });
 }
 
@@ -427,9 +496,13 @@ function contentLength(res: Response): number | undefined {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

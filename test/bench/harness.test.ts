@@ -11,7 +11,16 @@ import type { AdapterSummary, GpuContext } from '../../src/kernels/runtime.ts';
 import { matmul, MATMUL, MATMUL_VERSIONS } from '../../src/kernels/matmul/matmul.ts';
 import { ADAPTER_KINDS, chosenBy, versionNames } from '../../src/kernels/versions.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
-import { createTimer, median, peakShare, rand, runCase, runCases, sampleRows, type BenchCase } from '../../src/bench/harness.ts';
+import {
+  createTimer,
+  median,
+  peakShare,
+  rand,
+  runCase,
+  runCases,
+  sampleRows,
+  type BenchCase,
+} from '../../src/bench/harness.ts';
 import { matmulCase, towerCases, VERSIONED_OPS } from '../../src/bench/cases.ts';
 import { probePeak } from '../../src/bench/peak.ts';
 import { TINY_SHAPES, SHAPES, selectShapes } from '../../src/bench/shapes.ts';
@@ -23,11 +32,17 @@ const FAST = { warmup: 1, samples: 2, minSamples: 1, budgetMs: 0, minSampleMs: 1
 
 /** A matmul whose kernel scales by 1.01 while its reference does not: must be rejected. */
 function wrongMatmul(M: number, N: number, K: number): BenchCase {
-  const x = rand(M * K, 1), w = rand(N * K, 2);
+  const x = rand(M * K, 1),
+    w = rand(N * K, 2);
   return {
-    op: 'matmul', version: 'broken', shape: `M=${M} N=${N} K=${K}`, flops: 2 * M * N * K, bytes: 4 * (M * K + N * K + M * N),
+    op: 'matmul',
+    version: 'broken',
+    shape: `M=${M} N=${N} K=${K}`,
+    flops: 2 * M * N * K,
+    bytes: 4 * (M * K + N * K + M * N),
     setup(ctx) {
-      const tx = ctx.tensor([M, K], x), tw = ctx.tensor([N, K], w);
+      const tx = ctx.tensor([M, K], x),
+        tw = ctx.tensor([N, K], w);
       return {
         record: (pass) => matmul(pass, tx, tw, null, { alpha: 1.01 }),
         check: (out) => {
@@ -59,10 +74,17 @@ describe('harness helpers', () => {
     expect(peakShare({ flops: 1, bytes: 1, ms: null }, { gflops: 10, gbps: 1 })).toBeNull();
   });
 
-  const adapterOf = (family: AdapterSummary['family'], features: string[] = []): AdapterSummary =>
-    ({ description: family, vendor: '', architecture: '', backend: 'test', features, isCpu: family !== 'gpu', family });
+  const adapterOf = (family: AdapterSummary['family'], features: string[] = []): AdapterSummary => ({
+    description: family,
+    vendor: '',
+    architecture: '',
+    backend: 'test',
+    features,
+    isCpu: family !== 'gpu',
+    family,
+  });
 
-  it('every version of the kernels\' tables is in the case table where it runs, for every tower shape', () => {
+  it("every version of the kernels' tables is in the case table where it runs, for every tower shape", () => {
     expect(VERSIONED_OPS.map((op) => op.op)).toEqual(['matmul', 'attention', 'layernorm', 'patch-embed']);
     const gpuWithSubgroups = adapterOf('gpu', ['subgroups']);
     for (const s of SHAPES) {
@@ -72,19 +94,25 @@ describe('harness helpers', () => {
       for (const op of VERSIONED_OPS.filter((o) => o.op !== 'patch-embed' || s.tower === 'vision')) {
         const timed = new Set(cases.filter((c) => c.op === op.op).map((c) => c.version));
         // L/14's 14-pixel patches: the register-blocked patch-embed versions cannot take them.
-        const expected = versionNames(op).filter((v) => !(op.op === 'patch-embed' && s.patch === 14 && ['v2', 'v5', 'v6'].includes(v)));
+        const expected = versionNames(op).filter(
+          (v) => !(op.op === 'patch-embed' && s.patch === 14 && ['v2', 'v5', 'v6'].includes(v)),
+        );
         expect([...timed], `${s.id} ${op.op}`).toEqual(expected);
       }
-      for (const c of cases.filter((x) => x.op === 'matmul')) expect(c.chosenBy).toEqual(chosenBy(MATMUL, c.version as 'v1'));
+      for (const c of cases.filter((x) => x.op === 'matmul'))
+        expect(c.chosenBy).toEqual(chosenBy(MATMUL, c.version as 'v1'));
       // Every op of the encoder layer is there, the residual adds and quick_gelu fused into the matmuls as the model runs them.
-      for (const op of ['layernorm', 'attention', 'gather-rows', 'l2norm']) expect(cases.some((c) => c.op === op)).toBe(true);
+      for (const op of ['layernorm', 'attention', 'gather-rows', 'l2norm'])
+        expect(cases.some((c) => c.op === op)).toBe(true);
       expect(cases.filter((c) => c.role === 'fc1').every((c) => c.shape.endsWith('+quick_gelu'))).toBe(true);
-      expect(cases.filter((c) => c.role === 'fc2' || c.role === 'out').every((c) => c.shape.endsWith('+residual'))).toBe(true);
+      expect(
+        cases.filter((c) => c.role === 'fc2' || c.role === 'out').every((c) => c.shape.endsWith('+residual')),
+      ).toBe(true);
       expect(cases.some((c) => c.op === (s.tower === 'vision' ? 'patch-embed' : 'embedding'))).toBe(true);
     }
   });
 
-  it('the issue\'s shapes', () => {
+  it("the issue's shapes", () => {
     const tokens = Object.fromEntries(SHAPES.map((s) => [s.id, [s.tokens, s.batch, s.hidden, s.mlp, s.heads]]));
     expect(tokens['b32-vision-b1']).toEqual([50, 1, 768, 3072, 12]);
     expect(tokens['b32-vision-b8'][1]).toBe(8);
@@ -101,99 +129,134 @@ describe('harness helpers', () => {
     const cpu = towerCases(TINY_SHAPES[0], adapterOf('llvmpipe'));
     expect(cpu.filter((c) => c.op === 'layernorm').map((c) => c.version)).toEqual(['v1', 'v2']); // v3, v4 need subgroups
     expect(cpu.filter((c) => c.op === 'patch-embed').map((c) => c.version)).toEqual(['v1', 'v2', 'v3', 'v5', 'v6']);
-    const byVersion = Object.fromEntries(cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv').map((c) => [c.version, c.chosenBy]));
+    const byVersion = Object.fromEntries(
+      cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv').map((c) => [c.version, c.chosenBy]),
+    );
     expect(byVersion).toEqual({ v1: [], v2: [], v3: ['llvmpipe'], v4: ['swiftshader'], v5: ['gpu', 'gpu-subgroups'] });
     expect(cpu.find((c) => c.op === 'softmax')!.chosenBy).toBeUndefined();
     const qkv = cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv');
-    const rows = kernelRows(qkv.map((c) => ({ ...emptyResult(c), chosen_by: c.chosenBy ? [...c.chosenBy] : undefined })));
+    const rows = kernelRows(
+      qkv.map((c) => ({ ...emptyResult(c), chosen_by: c.chosenBy ? [...c.chosenBy] : undefined })),
+    );
     expect(rows[0].slice(0, 3)).toEqual(['op', 'version', 'shape']);
     expect(rows[0].at(-1)).toBe('chosen by');
-    expect(rows.slice(1).map((r) => r.at(-1))).toEqual(['bench only', 'bench only', 'llvmpipe', 'swiftshader', 'gpu, gpu-subgroups']);
+    expect(rows.slice(1).map((r) => r.at(-1))).toEqual([
+      'bench only',
+      'bench only',
+      'llvmpipe',
+      'swiftshader',
+      'gpu, gpu-subgroups',
+    ]);
     expect(ADAPTER_KINDS.map((k) => MATMUL.choice[k])).toEqual(['v3', 'v4', 'v5', 'v5']);
   });
 });
 
 function emptyResult(c: BenchCase) {
   return {
-    op: c.op, version: c.version, shape: c.shape, valid: false, max_abs_diff: null, tolerance: null, ms: null, ms_min: null, ms_max: null,
-    samples: 0, reps: 0, method: 'wall' as const, flops: c.flops, bytes: c.bytes, gflops: null, gbps: null, peak_share: null,
+    op: c.op,
+    version: c.version,
+    shape: c.shape,
+    valid: false,
+    max_abs_diff: null,
+    tolerance: null,
+    ms: null,
+    ms_min: null,
+    ms_max: null,
+    samples: 0,
+    reps: 0,
+    method: 'wall' as const,
+    flops: c.flops,
+    bytes: c.bytes,
+    gflops: null,
+    gbps: null,
+    peak_share: null,
   };
 }
 
-for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
-  let ctx: GpuContext;
-  beforeAll(async () => {
-    ctx = await gpu(adapter);
-  });
+for (const adapter of TEST_ADAPTERS)
+  describe(`on ${adapter}`, () => {
+    let ctx: GpuContext;
+    beforeAll(async () => {
+      ctx = await gpu(adapter);
+    });
 
-  it('rejects a kernel that disagrees with its CPU reference and does not time it', async () => {
-    const r = await runCase(ctx, wrongMatmul(9, 13, 7), createTimer(ctx), FAST);
-    expect(r.valid).toBe(false);
-    expect(r.error).toMatch(/differs from the CPU reference/);
-    expect(r.max_abs_diff!).toBeGreaterThan(r.tolerance!);
-    expect(r.ms).toBeNull();
-    expect(r.samples).toBe(0);
-    expect(r.gflops).toBeNull();
-  });
+    it('rejects a kernel that disagrees with its CPU reference and does not time it', async () => {
+      const r = await runCase(ctx, wrongMatmul(9, 13, 7), createTimer(ctx), FAST);
+      expect(r.valid).toBe(false);
+      expect(r.error).toMatch(/differs from the CPU reference/);
+      expect(r.max_abs_diff!).toBeGreaterThan(r.tolerance!);
+      expect(r.ms).toBeNull();
+      expect(r.samples).toBe(0);
+      expect(r.gflops).toBeNull();
+    });
 
-  it('times the versions of one op at one shape together; a broken one drops out, the others are timed', async () => {
-    const versions = Object.keys(MATMUL_VERSIONS);
-    const cases = [...versions.map((version) => matmulCase(9, 13, 7, { version, bias: false })), wrongMatmul(9, 13, 7)];
-    expect(cases.map((c) => c.shape)).toEqual(cases.map(() => 'M=9 N=13 K=7'));
-    const rs = await runCases(ctx, cases, { ...FAST, samples: 3, minSamples: 3 });
-    expect(rs.map((r) => r.version)).toEqual([...versions, 'broken']);
-    for (const r of rs.slice(0, -1)) {
-      expect(r.valid, r.error).toBe(true);
-      expect(r.samples).toBe(3);
-    }
-    expect(rs.at(-1)!.valid).toBe(false);
-    expect(rs.at(-1)!.samples).toBe(0);
-  });
+    it('times the versions of one op at one shape together; a broken one drops out, the others are timed', async () => {
+      const versions = Object.keys(MATMUL_VERSIONS);
+      const cases = [
+        ...versions.map((version) => matmulCase(9, 13, 7, { version, bias: false })),
+        wrongMatmul(9, 13, 7),
+      ];
+      expect(cases.map((c) => c.shape)).toEqual(cases.map(() => 'M=9 N=13 K=7'));
+      const rs = await runCases(ctx, cases, { ...FAST, samples: 3, minSamples: 3 });
+      expect(rs.map((r) => r.version)).toEqual([...versions, 'broken']);
+      for (const r of rs.slice(0, -1)) {
+        expect(r.valid, r.error).toBe(true);
+        expect(r.samples).toBe(3);
+      }
+      expect(rs.at(-1)!.valid).toBe(false);
+      expect(rs.at(-1)!.samples).toBe(0);
+    });
 
-  it('reports a failing case instead of throwing', async () => {
-    const bad: BenchCase = { ...matmulCase(4, 4, 4), setup: () => { throw new Error('no such kernel'); } };
-    const [r] = await runCases(ctx, [bad], FAST);
-    expect(r.valid).toBe(false);
-    expect(r.error).toBe('no such kernel');
-  });
+    it('reports a failing case instead of throwing', async () => {
+      const bad: BenchCase = {
+        ...matmulCase(4, 4, 4),
+        setup: () => {
+          throw new Error('no such kernel');
+        },
+      };
+      const [r] = await runCases(ctx, [bad], FAST);
+      expect(r.valid).toBe(false);
+      expect(r.error).toBe('no such kernel');
+    });
 
-  it('validates and times every op of the tiny towers, with plausible numbers', async () => {
-    const peak = await probePeak(ctx, FAST, 'tiny');
-    expect(peak.fma.valid).toBe(true);
-    expect(peak.copy.valid).toBe(true);
-    expect(peak.gflops).toBeGreaterThan(0);
-    expect(peak.gbps).toBeGreaterThan(0);
-    const cases = TINY_SHAPES.flatMap((s) => towerCases(s, ctx.adapter));
-    const results = await runCases(ctx, cases, FAST, peak);
-    const method = ctx.device.features.has('timestamp-query') ? 'timestamp-query' : 'wall';
-    for (const r of results) {
-      expect(r.valid, `${r.op} ${r.version} ${r.shape}: ${r.error}`).toBe(true);
-      expect(r.max_abs_diff!).toBeLessThanOrEqual(r.tolerance!);
-      expect(r.method).toBe(method);
-      expect(r.samples).toBeGreaterThanOrEqual(1);
-      expect(r.reps).toBeGreaterThanOrEqual(1);
-      expect(Number.isFinite(r.ms) && r.ms! > 0).toBe(true);
-      expect(r.ms_min!).toBeLessThanOrEqual(r.ms!);
-      expect(r.ms_max!).toBeGreaterThanOrEqual(r.ms!);
-      // The rates are the counts over the median time.
-      expect(r.gbps!).toBeCloseTo(r.bytes / (r.ms! * 1e6), 9);
-      expect(r.gflops!).toBeCloseTo(r.flops / (r.ms! * 1e6), 9);
-      expect(r.peak_share!).toBeGreaterThan(0);
-    }
-    // A case releases its inputs: running it again leaves as many live buffers as before.
-    const live = ctx.stats.liveBuffers;
-    await runCases(ctx, cases.slice(0, 3), FAST, peak);
-    expect(ctx.stats.liveBuffers).toBe(live);
-    const b = breakdown(results);
-    expect(b.map((x) => x.group)).toEqual(TINY_SHAPES.map((s) => s.id));
-    for (const g of b) expect(g.parts.reduce((s, p) => s + p.share, 0)).toBeCloseTo(1, 6);
-    expect(kernelRows(results)).toHaveLength(results.length + 1);
+    it('validates and times every op of the tiny towers, with plausible numbers', async () => {
+      const peak = await probePeak(ctx, FAST, 'tiny');
+      expect(peak.fma.valid).toBe(true);
+      expect(peak.copy.valid).toBe(true);
+      expect(peak.gflops).toBeGreaterThan(0);
+      expect(peak.gbps).toBeGreaterThan(0);
+      const cases = TINY_SHAPES.flatMap((s) => towerCases(s, ctx.adapter));
+      const results = await runCases(ctx, cases, FAST, peak);
+      const method = ctx.device.features.has('timestamp-query') ? 'timestamp-query' : 'wall';
+      for (const r of results) {
+        expect(r.valid, `${r.op} ${r.version} ${r.shape}: ${r.error}`).toBe(true);
+        expect(r.max_abs_diff!).toBeLessThanOrEqual(r.tolerance!);
+        expect(r.method).toBe(method);
+        expect(r.samples).toBeGreaterThanOrEqual(1);
+        expect(r.reps).toBeGreaterThanOrEqual(1);
+        expect(Number.isFinite(r.ms) && r.ms! > 0).toBe(true);
+        expect(r.ms_min!).toBeLessThanOrEqual(r.ms!);
+        expect(r.ms_max!).toBeGreaterThanOrEqual(r.ms!);
+        // The rates are the counts over the median time.
+        expect(r.gbps!).toBeCloseTo(r.bytes / (r.ms! * 1e6), 9);
+        expect(r.gflops!).toBeCloseTo(r.flops / (r.ms! * 1e6), 9);
+        expect(r.peak_share!).toBeGreaterThan(0);
+      }
+      // A case releases its inputs: running it again leaves as many live buffers as before.
+      const live = ctx.stats.liveBuffers;
+      await runCases(ctx, cases.slice(0, 3), FAST, peak);
+      expect(ctx.stats.liveBuffers).toBe(live);
+      const b = breakdown(results);
+      expect(b.map((x) => x.group)).toEqual(TINY_SHAPES.map((s) => s.id));
+      for (const g of b) expect(g.parts.reduce((s, p) => s + p.share, 0)).toBeCloseTo(1, 6);
+      expect(kernelRows(results)).toHaveLength(results.length + 1);
+    });
   });
-});
 
 describe('clip-webgpu bench --json', () => {
   it('prints the documented document', async () => {
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } };
     const code = await main(['bench', '--shapes', 'tiny-text-b3', '--quick', '--json'], io);
     expect(code, stderr).toBe(0);
@@ -213,14 +276,32 @@ describe('clip-webgpu bench --json', () => {
   });
 
   it('with --model: end-to-end times, memory, and no buffer created by repeated calls', async () => {
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } };
-    const code = await main(['bench', '--model', TINY, '--shapes', 'none', '--samples', '1', '--image-batch', '2', '--text-batch', '3', '--json'], io);
+    const code = await main(
+      [
+        'bench',
+        '--model',
+        TINY,
+        '--shapes',
+        'none',
+        '--samples',
+        '1',
+        '--image-batch',
+        '2',
+        '--text-batch',
+        '3',
+        '--json',
+      ],
+      io,
+    );
     expect(code, stderr).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.kernels).toEqual([]);
     const e = doc.e2e;
-    for (const key of ['image_ms', 'image_batch_ms', 'text_ms', 'text_prompts_per_s', 'imagenet_head_s_extrapolated']) expect(e[key]).toBeGreaterThan(0);
+    for (const key of ['image_ms', 'image_batch_ms', 'text_ms', 'text_prompts_per_s', 'imagenet_head_s_extrapolated'])
+      expect(e[key]).toBeGreaterThan(0);
     expect(e.image_batch32_ms).toBeNull(); // batch 2 was measured, not 32
     expect(e.image_batch).toBe(2);
     expect(e.text_batch).toBe(3);

@@ -30,7 +30,18 @@ const usageError = (argv: string[]): string => {
 
 describe('parseCommandArgs', () => {
   it('keeps repeated flags in order, empty values and --name=value forms', () => {
-    const a = parseCommandArgs(spec, ['--text', 'a', '--text=', '--text', '', '--text=-dash', '--json', 'org/name', '--model', 'm']);
+    const a = parseCommandArgs(spec, [
+      '--text',
+      'a',
+      '--text=',
+      '--text',
+      '',
+      '--text=-dash',
+      '--json',
+      'org/name',
+      '--model',
+      'm',
+    ]);
     expect(a.list('text')).toEqual(['a', '', '', '-dash']);
     expect(a.flag('json')).toBe(true);
     expect(a.str('model')).toBe('m');
@@ -48,7 +59,9 @@ describe('parseCommandArgs', () => {
     expect(usageError(['--text', '-x'])).toContain('--text=VALUE');
     expect(usageError(['--adapter', 'metal'])).toBe('--adapter must be one of auto, gles; got "metal"');
     expect(usageError(['a', 'b'])).toBe('unexpected argument "b" for demo');
-    expect(() => parseCommandArgs(spec, ['--seed', '1.5']).int('seed', 0)).toThrow('--seed must be an integer, got "1.5"');
+    expect(() => parseCommandArgs(spec, ['--seed', '1.5']).int('seed', 0)).toThrow(
+      '--seed must be an integer, got "1.5"',
+    );
     expect(() => parseCommandArgs(spec, []).need('model', '--model PATH')).toThrow('demo needs --model PATH');
   });
 
@@ -58,7 +71,10 @@ describe('parseCommandArgs', () => {
     expect(help).toMatch(/--text TEXT\s+A prompt\. Repeatable\./);
     expect(help).toMatch(/--adapter VALUE\s+Adapter\. One of: auto, gles\./);
     expect(help).toMatch(/-h, --help\s+Show this help\./);
-    const starts = help.split('\n').filter((l) => l.startsWith('  -')).map((l) => /^\s+\S.*?\s{2,}/.exec(l)![0].length);
+    const starts = help
+      .split('\n')
+      .filter((l) => l.startsWith('  -'))
+      .map((l) => /^\s+\S.*?\s{2,}/.exec(l)![0].length);
     expect(new Set(starts).size).toBe(1); // descriptions aligned
   });
 });
@@ -69,9 +85,24 @@ describe('format', () => {
     expect(displayWidth('東京')).toBe(4);
     expect(displayWidth('🐶')).toBe(2);
     expect(displayWidth('e\u0301')).toBe(1);
-    const t = table([['label', 'prob'], ['東京', '1.00%'], ['dog', '99.00%']], { align: ['left', 'right'] });
+    const t = table(
+      [
+        ['label', 'prob'],
+        ['東京', '1.00%'],
+        ['dog', '99.00%'],
+      ],
+      { align: ['left', 'right'] },
+    );
     expect(t).toBe('label    prob\n─────  ──────\n東京    1.00%\ndog    99.00%\n');
-    expect(table([['a', ''], ['bb', 'x']], { header: false })).toBe('a\nbb  x\n'); // no trailing spaces
+    expect(
+      table(
+        [
+          ['a', ''],
+          ['bb', 'x'],
+        ],
+        { header: false },
+      ),
+    ).toBe('a\nbb  x\n'); // no trailing spaces
   });
 
   it('bars, quotes, previews', () => {

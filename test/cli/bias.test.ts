@@ -53,7 +53,19 @@ describe('clip-webgpu bias / eval', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('bias --json (the bin): the documented document, probabilities = softmax of the golden logits', async () => {
-    const r = await cli(['bias', '--model', TINY, '--group', `first=${first}`, '--group', `second=${second}`, ...labelArgs(labels), '--template', '{}', '--json']);
+    const r = await cli([
+      'bias',
+      '--model',
+      TINY,
+      '--group',
+      `first=${first}`,
+      '--group',
+      `second=${second}`,
+      ...labelArgs(labels),
+      '--template',
+      '{}',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const doc = JSON.parse(r.stdout);
@@ -62,15 +74,26 @@ describe('clip-webgpu bias / eval', () => {
     expect(Object.keys(doc.groups)).toEqual(['first', 'second']);
     const want = [0, 1, 2, 3].map((i) => softmax(cols.map((c) => g.logits_per_image[i][c])));
     expect(doc.images.map((im: any) => [im.path, im.group])).toEqual([
-      [join(first, 'img0.png'), 'first'], [join(first, 'img1.png'), 'first'], [join(second, 'img2.png'), 'second'], [join(second, 'img3.png'), 'second'],
+      [join(first, 'img0.png'), 'first'],
+      [join(first, 'img1.png'), 'first'],
+      [join(second, 'img2.png'), 'second'],
+      [join(second, 'img3.png'), 'second'],
     ]);
     doc.images.forEach((im: any, i: number) => {
       expect(Object.keys(im)).toEqual(['path', 'group', 'probs', 'top']);
       expect(Object.keys(im.probs)).toEqual(labels);
-      expectClose(labels.map((l) => im.probs[l]), want[i], 1e-4, `probs of image ${i}`);
+      expectClose(
+        labels.map((l) => im.probs[l]),
+        want[i],
+        1e-4,
+        `probs of image ${i}`,
+      );
       expect(im.top).toBe(labels[argmax(want[i])]);
     });
-    for (const [name, idx] of [['first', [0, 1]], ['second', [2, 3]]] as const) {
+    for (const [name, idx] of [
+      ['first', [0, 1]],
+      ['second', [2, 3]],
+    ] as const) {
       const x = doc.groups[name];
       expect(Object.keys(x)).toEqual(['n', 'counts', 'rates', 'ci', 'mean_probs']);
       expect(x.n).toBe(2);
@@ -83,15 +106,21 @@ describe('clip-webgpu bias / eval', () => {
       });
     }
     // "a green square": first 1/2, second 2/2 -> ratio 2, MaxSkew ln(1 / (3/4)); the emoji prompt: 1/2 vs 0.
-    expect(doc.disparity['a green square']).toEqual({ max_min_ratio: 2, max_skew: expect.closeTo(Math.log(4 / 3), 12) });
+    expect(doc.disparity['a green square']).toEqual({
+      max_min_ratio: 2,
+      max_skew: expect.closeTo(Math.log(4 / 3), 12),
+    });
     expect(doc.disparity[labels[5]]).toEqual({ max_min_ratio: null, max_skew: expect.closeTo(Math.log(2), 12) });
     expect(doc.disparity['a photo of a dog.']).toEqual({ max_min_ratio: 1, max_skew: 0 });
   });
 
-  it('eval --json (the bin) on class folders of the tiny images reproduces the goldens\' confusion matrix', async () => {
+  it("eval --json (the bin) on class folders of the tiny images reproduces the goldens' confusion matrix", async () => {
     const data = join(tmp, 'data');
     for (const c of cols) mkdirSync(join(data, g.prompts[c]), { recursive: true });
-    const placed: [number, number][] = [0, 1, 2, 3].map((i) => [i, cols[argmax(cols.map((c) => g.logits_per_image[i][c]))]]);
+    const placed: [number, number][] = [0, 1, 2, 3].map((i) => [
+      i,
+      cols[argmax(cols.map((c) => g.logits_per_image[i][c]))],
+    ]);
     placed.push([1, 2]); // image 1 also under "a red circle on a blue background", which it does not score highest on
     placed.forEach(([i, c], k) => copyFileSync(TINY_IMAGES[i], join(data, g.prompts[c], `img${i}-${k}.png`)));
     writeFileSync(join(data, 'README.txt'), 'not a class');
@@ -120,13 +149,29 @@ describe('clip-webgpu bias / eval', () => {
 
   it('bias: the readable report with the seed\'s "Top predictions" line per image, and --csv', async () => {
     const csv = join(tmp, 'rows.csv');
-    const r = await run(['bias', '--model', TINY, '--group', `women=${first}`, '--group', `men=${second}`, '--label', 'Doctor', '--label', 'Nurse', '--csv', csv]);
+    const r = await run([
+      'bias',
+      '--model',
+      TINY,
+      '--group',
+      `women=${first}`,
+      '--group',
+      `men=${second}`,
+      '--label',
+      'Doctor',
+      '--label',
+      'Nurse',
+      '--csv',
+      csv,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('Bias probe: tiny-clip, 2 groups, 4 images, 2 labels, template "a photo of a {}."');
     const perImage = lines.filter((l) => l.includes('Top predictions:'));
     expect(perImage).toHaveLength(4);
-    expect(perImage[0]).toMatch(/^img0\.png\s+women\s+Top predictions: (Doctor|Nurse): \d+\.\d\d% (Doctor|Nurse): \d+\.\d\d%$/);
+    expect(perImage[0]).toMatch(
+      /^img0\.png\s+women\s+Top predictions: (Doctor|Nurse): \d+\.\d\d% (Doctor|Nurse): \d+\.\d\d%$/,
+    );
     expect(r.stdout).toMatch(/label\s+group\s+n\s+count\s+rate\s+95% CI\s+mean prob/);
     expect(r.stdout).toMatch(/"Doctor"\s+women\s+2\s+\d/);
     expect(r.stdout).toContain('Disparity across groups');
@@ -141,7 +186,18 @@ describe('clip-webgpu bias / eval', () => {
     expect(top).toBe(Number(pd) >= Number(pn) ? 'Doctor' : 'Nurse');
     expect(perImage[0]).toContain(line);
     // --summary-only drops the per-image lines; --preset brings the labels (and categories).
-    const s = await run(['bias', '--model', TINY, '--group', `a=${first}`, '--group', `b=${second}`, '--preset', 'clip-fairface', '--summary-only']);
+    const s = await run([
+      'bias',
+      '--model',
+      TINY,
+      '--group',
+      `a=${first}`,
+      '--group',
+      `b=${second}`,
+      '--preset',
+      'clip-fairface',
+      '--summary-only',
+    ]);
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).not.toContain('Top predictions:');
     expect(s.stdout).toContain('21 labels');
@@ -169,7 +225,9 @@ describe('clip-webgpu bias / eval', () => {
     copyFileSync(TINY_IMAGES[2], join(data, 'circle', 'b.png'));
     const r = await run(['eval', '--model', TINY, '--data', data]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^Zero-shot evaluation: tiny-clip, 2 images in 2 classes, template "a photo of a \{\}\."\n/);
+    expect(r.stdout).toMatch(
+      /^Zero-shot evaluation: tiny-clip, 2 images in 2 classes, template "a photo of a \{\}\."\n/,
+    );
     expect(r.stdout).toMatch(/top-1 accuracy\s+\d+\.\d\d%\s+\(\d\/2, 95% CI/);
     expect(r.stdout).toMatch(/top-2 accuracy\s+100\.00%\s+\(2\/2\)/);
     expect(r.stdout).toMatch(/1\s+"circle"\s+1/);
@@ -178,25 +236,48 @@ describe('clip-webgpu bias / eval', () => {
 
   it('--help lists both commands; bad command lines exit 2 with one line', async () => {
     const h = await run(['--help']);
-    expect(h.stdout).toMatch(/\n  bias\s+Bias probe/);
-    expect(h.stdout).toMatch(/\n  eval\s+Zero-shot evaluation/);
+    expect(h.stdout).toMatch(/\n {2}bias\s+Bias probe/);
+    expect(h.stdout).toMatch(/\n {2}eval\s+Zero-shot evaluation/);
     const bh = await run(['bias', '--help']);
     expect(bh.stdout).toContain('--group NAME=DIR');
-    expect(bh.stdout).toContain('doctor-nurse, people-gorilla, human-gorilla, victim-criminal, clip-fairface, clip-fairface-child');
+    expect(bh.stdout).toContain(
+      'doctor-nurse, people-gorilla, human-gorilla, victim-criminal, clip-fairface, clip-fairface-child',
+    );
     const cases: [string[], (string | RegExp)[]][] = [
       [['bias', '--model', TINY, '--label', 'x'], ['bias needs at least one --group NAME=DIR']],
       [['bias', '--model', TINY, '--group', first, '--label', 'x'], [`--group "${first}" is not NAME=DIR`]],
       [['bias', '--model', TINY, '--group', `=${first}`, '--label', 'x'], ['is not NAME=DIR']],
-      [['bias', '--model', TINY, '--group', `a=${first}`, '--group', `a=${second}`, '--label', 'x'], ['--group "a" is given twice']],
+      [
+        ['bias', '--model', TINY, '--group', `a=${first}`, '--group', `a=${second}`, '--label', 'x'],
+        ['--group "a" is given twice'],
+      ],
       [['bias', '--model', TINY, '--group', `a=${first}`], ['bias needs --label LABEL... or --preset NAME']],
-      [['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--label', 'x'], ['the label "x" is given twice']],
-      [['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--label', ' '], ['--label number 2 is empty']],
-      [['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--template', 'a photo'], ['"a photo"', 'has no {}']],
-      [['bias', '--model', TINY, '--group', `a=${first}`, '--preset', 'nope'], ['--preset must be one of doctor-nurse']],
-      [['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--batch-size', '0'], ['--batch-size must be at least 1']],
+      [
+        ['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--label', 'x'],
+        ['the label "x" is given twice'],
+      ],
+      [
+        ['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--label', ' '],
+        ['--label number 2 is empty'],
+      ],
+      [
+        ['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--template', 'a photo'],
+        ['"a photo"', 'has no {}'],
+      ],
+      [
+        ['bias', '--model', TINY, '--group', `a=${first}`, '--preset', 'nope'],
+        ['--preset must be one of doctor-nurse'],
+      ],
+      [
+        ['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--batch-size', '0'],
+        ['--batch-size must be at least 1'],
+      ],
       [['bias', '--group', `a=${first}`, '--label', 'x'], ['bias needs --model PATH']],
       [['eval', '--model', TINY], ['eval needs --data DIR']],
-      [['eval', '--model', TINY, '--data', first, '--templates', 'fancy'], ['--templates must be one of single, imagenet']],
+      [
+        ['eval', '--model', TINY, '--data', first, '--templates', 'fancy'],
+        ['--templates must be one of single, imagenet'],
+      ],
     ];
     for (const [args, names] of cases) expectOneLineError(await run(args), names, 2);
   });
@@ -205,12 +286,22 @@ describe('clip-webgpu bias / eval', () => {
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
     writeFileSync(join(empty, 'notes.txt'), 'x');
-    expectOneLineError(await run(['bias', '--model', TINY, '--group', `a=${first}`, '--group', `b=${empty}`, '--label', 'x']),
-      ['group "b"', `${empty} has no .png/.jpg/.jpeg images`], 1);
-    expectOneLineError(await run(['bias', '--model', TINY, '--group', `a=${join(tmp, 'missing')}`, '--label', 'x']),
-      ['Folder not found', join(tmp, 'missing')], 1);
+    expectOneLineError(
+      await run(['bias', '--model', TINY, '--group', `a=${first}`, '--group', `b=${empty}`, '--label', 'x']),
+      ['group "b"', `${empty} has no .png/.jpg/.jpeg images`],
+      1,
+    );
+    expectOneLineError(
+      await run(['bias', '--model', TINY, '--group', `a=${join(tmp, 'missing')}`, '--label', 'x']),
+      ['Folder not found', join(tmp, 'missing')],
+      1,
+    );
     expectOneLineError(await run(['eval', '--model', TINY, '--data', first]), [first, 'has no sub-folders'], 1);
-    expectOneLineError(await run(['eval', '--model', TINY, '--data', tmp + '/first/img0.png']), ['is a file, not a folder'], 1);
+    expectOneLineError(
+      await run(['eval', '--model', TINY, '--data', tmp + '/first/img0.png']),
+      ['is a file, not a folder'],
+      1,
+    );
     // A file named .png that is not an image: named, before the GPU starts.
     const broken = join(tmp, 'broken');
     mkdirSync(broken);

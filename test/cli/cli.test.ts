@@ -33,7 +33,11 @@ const textArgs = (texts: readonly string[]) => texts.flatMap((t) => ['--text', t
 
 // ---- safetensors surgery for the bad-input cases ----
 
-interface Parsed { headerLength: number; header: Record<string, any>; data: Uint8Array }
+interface Parsed {
+  headerLength: number;
+  header: Record<string, any>;
+  data: Uint8Array;
+}
 
 function parseSafetensors(bytes: Uint8Array): Parsed {
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
@@ -42,9 +46,14 @@ function parseSafetensors(bytes: Uint8Array): Parsed {
 }
 
 function tensorsOf(p: Parsed): TensorToWrite[] {
-  return Object.entries(p.header).filter(([name]) => name !== '__metadata__').map(([name, e]) => ({
-    name, dtype: e.dtype, shape: e.shape, data: p.data.slice(e.data_offsets[0], e.data_offsets[1]),
-  }));
+  return Object.entries(p.header)
+    .filter(([name]) => name !== '__metadata__')
+    .map(([name, e]) => ({
+      name,
+      dtype: e.dtype,
+      shape: e.shape,
+      data: p.data.slice(e.data_offsets[0], e.data_offsets[1]),
+    }));
 }
 
 /** A file with a hand-made header (for what the writer refuses to write) and the original data. */
@@ -74,7 +83,9 @@ describe('clip-webgpu CLI', () => {
   afterAll(() => {
     rmSync(tmp, { recursive: true, force: true });
     // eslint-disable-next-line no-console
-    measured(`clip-webgpu CLI tests: ${spawnedCount()} processes spawned, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    measured(
+      `clip-webgpu CLI tests: ${spawnedCount()} processes spawned, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   });
 
   // ---- acceptance: the real bin ----
@@ -83,7 +94,8 @@ describe('clip-webgpu CLI', () => {
     const r = await cli(['--help']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: clip-webgpu COMMAND/);
-    for (const c of ['embed', 'classify', 'tokenize', 'info', 'download', 'random-model']) expect(r.stdout).toContain(`  ${c} `);
+    for (const c of ['embed', 'classify', 'tokenize', 'info', 'download', 'random-model'])
+      expect(r.stdout).toContain(`  ${c} `);
     expect(existsSync(join(ROOT, 'dist/cli/clip-webgpu.mjs'))).toBe(true);
   });
 
@@ -91,14 +103,24 @@ describe('clip-webgpu CLI', () => {
     it(`embed ${dtype === 'f32' ? 'model.safetensors' : 'model-f16.safetensors'} --json equals golden_${dtype}.json`, async () => {
       const g = golden(dtype);
       const file = join(TINY, dtype === 'f32' ? 'model.safetensors' : 'model-f16.safetensors');
-      const r = await cli(['embed', '--model', file, ...imageArgs(TINY_IMAGES), ...textArgs(g.prompts), '--truncate', '--json']);
+      const r = await cli([
+        'embed',
+        '--model',
+        file,
+        ...imageArgs(TINY_IMAGES),
+        ...textArgs(g.prompts),
+        '--truncate',
+        '--json',
+      ]);
       expect(r.stdout.trim().split('\n')).toHaveLength(1); // one JSON document
       expectGolden(parseJson(r), g);
     });
   }
 
   it('tokenize --json is exact on every string of tokenizer/golden.json', async () => {
-    const entries = json<{ entries: { text: string; context_ids: number[] }[] }>(join(SHARED, 'fixtures/tokenizer/golden.json')).entries;
+    const entries = json<{ entries: { text: string; context_ids: number[] }[] }>(
+      join(SHARED, 'fixtures/tokenizer/golden.json'),
+    ).entries;
     expect(entries.length).toBe(32);
     const r = await cli(['tokenize', '--model', TINY, ...textArgs(entries.map((e) => e.text)), '--truncate', '--json']);
     const doc = parseJson(r);
@@ -108,7 +130,19 @@ describe('clip-webgpu CLI', () => {
   });
 
   it('classify prints a ranked table', async () => {
-    const r = await cli(['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'dog', '--label', 'cat', '--label', 'red circle']);
+    const r = await cli([
+      'classify',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[0],
+      '--label',
+      'dog',
+      '--label',
+      'cat',
+      '--label',
+      'red circle',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toContain('img0.png');
@@ -127,7 +161,16 @@ describe('clip-webgpu CLI', () => {
     // Label = prompt and template "{}": each label's embedding is the prompt's, normalized.
     const g = golden('f32');
     const labels = g.prompts.slice(0, 4);
-    const r = await cli(['classify', '--model', TINY, ...imageArgs(TINY_IMAGES.slice(0, 2)), ...labels.flatMap((l) => ['--label', l]), '--template', '{}', '--json']);
+    const r = await cli([
+      'classify',
+      '--model',
+      TINY,
+      ...imageArgs(TINY_IMAGES.slice(0, 2)),
+      ...labels.flatMap((l) => ['--label', l]),
+      '--template',
+      '{}',
+      '--json',
+    ]);
     const doc = parseJson(r);
     expect(doc.labels).toEqual(labels);
     expect(doc.templates).toEqual(['{}']);
@@ -137,7 +180,12 @@ describe('clip-webgpu CLI', () => {
       expectClose(res.logits, g.logits_per_image[i].slice(0, 4), 2e-3, `logits image ${i}`);
       const exp = res.logits.map((l: number) => Math.exp(l - Math.max(...res.logits)));
       const sum = exp.reduce((a: number, b: number) => a + b, 0);
-      expectClose(res.probs, exp.map((e: number) => e / sum), 1e-4, `probs image ${i}`);
+      expectClose(
+        res.probs,
+        exp.map((e: number) => e / sum),
+        1e-4,
+        `probs image ${i}`,
+      );
       expect(res.ranked.map((x: any) => x.label).sort()).toEqual([...labels].sort());
       expect(res.ranked[0].prob).toBe(Math.max(...res.probs));
     });
@@ -148,9 +196,21 @@ describe('clip-webgpu CLI', () => {
     const w = await cli(['random-model', '--preset', 'tiny', '--out', out, '--seed', '3']);
     expect(w.code, w.stderr).toBe(0);
     expect(w.stdout).toContain(out);
-    for (const f of ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt'])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'vocab.json'))).toEqual(readFileSync(join(TINY, 'vocab.json'))); // default tokenizer dir
-    const r = await cli(['embed', '--model', out, '--image', TINY_IMAGES[1], '--text', 'a dog', '--text', 'a cat', '--json']);
+    const r = await cli([
+      'embed',
+      '--model',
+      out,
+      '--image',
+      TINY_IMAGES[1],
+      '--text',
+      'a dog',
+      '--text',
+      'a cat',
+      '--json',
+    ]);
     const doc = parseJson(r);
     expect(doc.image_embeds).toHaveLength(1);
     expect(doc.image_embeds[0]).toHaveLength(32);
@@ -161,7 +221,9 @@ describe('clip-webgpu CLI', () => {
     // Deterministic per seed (in-process, same bytes).
     const again = await run(['random-model', '--preset', 'tiny', '--out', join(tmp, 'random-tiny-2'), '--seed', '3']);
     expect(again.code, again.stderr).toBe(0);
-    expect(readFileSync(join(tmp, 'random-tiny-2/model.safetensors')).equals(readFileSync(join(out, 'model.safetensors')))).toBe(true);
+    expect(
+      readFileSync(join(tmp, 'random-tiny-2/model.safetensors')).equals(readFileSync(join(out, 'model.safetensors'))),
+    ).toBe(true);
   });
 
   it('download REPO_ID --out DIR from $HF_ENDPOINT (resuming a .part), then embed on it', async () => {
@@ -180,7 +242,9 @@ describe('clip-webgpu CLI', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`org/tiny-clip -> ${out}`);
       expect(r.stderr).toMatch(/model\.safetensors\s+100%.*done/); // the progress renderer (plain lines off a TTY)
-      expect(server.requests.some((q) => q.path.endsWith('/model.safetensors') && q.range === 'bytes=5000000-')).toBe(true);
+      expect(server.requests.some((q) => q.path.endsWith('/model.safetensors') && q.range === 'bytes=5000000-')).toBe(
+        true,
+      );
       for (const [path, bytes] of files) {
         expect(readFileSync(join(out, basename(path))).equals(Buffer.from(bytes)), path).toBe(true);
       }
@@ -189,7 +253,18 @@ describe('clip-webgpu CLI', () => {
       await server.close();
     }
     const g = golden('f32');
-    const e = await cli(['embed', '--model', out, '--image', TINY_IMAGES[2], '--text', g.prompts[0], '--text', g.prompts[2], '--json']);
+    const e = await cli([
+      'embed',
+      '--model',
+      out,
+      '--image',
+      TINY_IMAGES[2],
+      '--text',
+      g.prompts[0],
+      '--text',
+      g.prompts[2],
+      '--json',
+    ]);
     const doc = parseJson(e);
     expectClose(doc.image_embeds[0], g.image_embeds[2], 1e-4, 'image_embeds');
     expectClose(flat(doc.text_embeds), flat([g.text_embeds[0], g.text_embeds[2]]), 1e-4, 'text_embeds');
@@ -203,13 +278,18 @@ describe('clip-webgpu CLI', () => {
     it('a safetensors file truncated at a tensor boundary names the first missing tensor', async () => {
       const bytes = tinyBytes();
       const p = parseSafetensors(bytes);
-      const byEnd = Object.entries(p.header).filter(([n]) => n !== '__metadata__')
+      const byEnd = Object.entries(p.header)
+        .filter(([n]) => n !== '__metadata__')
         .sort((a: any, b: any) => a[1].data_offsets[0] - b[1].data_offsets[0]);
       const cutAfter = byEnd[Math.floor(byEnd.length / 2)];
       const next = byEnd[Math.floor(byEnd.length / 2) + 1];
       const file = join(bad, 'cut-tensor.safetensors');
       writeFileSync(file, bytes.subarray(0, 8 + p.headerLength + (cutAfter[1] as any).data_offsets[1]));
-      const line = expectOneLineError(await cli(['embed', '--model', file, '--text', 'a dog']), ['cut-tensor.safetensors', 'truncated', `"${next[0]}"`], 1);
+      const line = expectOneLineError(
+        await cli(['embed', '--model', file, '--text', 'a dog']),
+        ['cut-tensor.safetensors', 'truncated', `"${next[0]}"`],
+        1,
+      );
       expect(line).not.toContain(`"${cutAfter[0]}"`);
     });
 
@@ -218,7 +298,11 @@ describe('clip-webgpu CLI', () => {
       const { headerLength } = parseSafetensors(bytes);
       const file = join(bad, 'cut-header.safetensors');
       writeFileSync(file, bytes.subarray(0, 8 + (headerLength >> 1)));
-      expectOneLineError(await cli(['embed', '--model', file, '--text', 'a dog']), ['cut-header.safetensors', 'truncated', 'header'], 1);
+      expectOneLineError(
+        await cli(['embed', '--model', file, '--text', 'a dog']),
+        ['cut-header.safetensors', 'truncated', 'header'],
+        1,
+      );
     });
 
     it('an absurd header length (2^40)', async () => {
@@ -226,25 +310,39 @@ describe('clip-webgpu CLI', () => {
       const bytes = new Uint8Array(64).fill(0x20);
       new DataView(bytes.buffer).setBigUint64(0, 2n ** 40n, true);
       writeFileSync(file, bytes);
-      expectOneLineError(await cli(['embed', '--model', file, '--text', 'a dog']), ['absurd.safetensors', 'header length 1099511627776'], 1);
+      expectOneLineError(
+        await cli(['embed', '--model', file, '--text', 'a dog']),
+        ['absurd.safetensors', 'header length 1099511627776'],
+        1,
+      );
     });
 
     it('a renamed (so missing) tensor is named', async () => {
       const tensors = tensorsOf(parseSafetensors(tinyBytes())).map((t) =>
-        t.name === 'vision_model.post_layernorm.weight' ? { ...t, name: 'vision_model.post_layernorm.gamma' } : t);
+        t.name === 'vision_model.post_layernorm.weight' ? { ...t, name: 'vision_model.post_layernorm.gamma' } : t,
+      );
       const file = join(bad, 'renamed.safetensors');
       writeFileSync(file, writeSafetensors(tensors, { format: 'pt' }));
-      expectOneLineError(await cli(['embed', '--model', file, '--text', 'a dog']),
-        ['missing tensor vision_model.post_layernorm.weight', 'renamed.safetensors'], 1);
+      expectOneLineError(
+        await cli(['embed', '--model', file, '--text', 'a dog']),
+        ['missing tensor vision_model.post_layernorm.weight', 'renamed.safetensors'],
+        1,
+      );
     });
 
     it('a misshapen tensor is named with both shapes', async () => {
       const tensors = tensorsOf(parseSafetensors(tinyBytes())).map((t) =>
-        t.name === 'visual_projection.weight' ? { ...t, shape: [16, 64], data: (t.data as Uint8Array).slice(0, 16 * 64 * 4) } : t);
+        t.name === 'visual_projection.weight'
+          ? { ...t, shape: [16, 64], data: (t.data as Uint8Array).slice(0, 16 * 64 * 4) }
+          : t,
+      );
       const file = join(bad, 'misshapen.safetensors');
       writeFileSync(file, writeSafetensors(tensors));
-      expectOneLineError(await cli(['classify', '--model', file, '--image', TINY_IMAGES[0], '--label', 'dog']),
-        ['visual_projection.weight', 'misshapen.safetensors', '[16, 64]', '[32, 64]'], 1);
+      expectOneLineError(
+        await cli(['classify', '--model', file, '--image', TINY_IMAGES[0], '--label', 'dog']),
+        ['visual_projection.weight', 'misshapen.safetensors', '[16, 64]', '[32, 64]'],
+        1,
+      );
     });
 
     it('an unknown dtype is named with its tensor', async () => {
@@ -252,21 +350,30 @@ describe('clip-webgpu CLI', () => {
       p.header['text_projection.weight'].dtype = 'F8_E4M3';
       const file = join(bad, 'dtype.safetensors');
       writeFileSync(file, withHeader(p.header, p.data));
-      expectOneLineError(await cli(['embed', '--model', file, '--text', 'a dog']),
-        ['"text_projection.weight"', 'dtype.safetensors', 'F8_E4M3'], 1);
+      expectOneLineError(
+        await cli(['embed', '--model', file, '--text', 'a dog']),
+        ['"text_projection.weight"', 'dtype.safetensors', 'F8_E4M3'],
+        1,
+      );
     });
 
     it('a text file passed as --image', async () => {
       const file = join(tmp, 'notes.txt');
       writeFileSync(file, 'hello, this is not a picture\n');
-      expectOneLineError(await cli(['embed', '--model', TINY, '--image', TINY_IMAGES[0], '--image', file, '--text', 'a dog']),
-        [file, /not a PNG or JPEG/], 1);
+      expectOneLineError(
+        await cli(['embed', '--model', TINY, '--image', TINY_IMAGES[0], '--image', file, '--text', 'a dog']),
+        [file, /not a PNG or JPEG/],
+        1,
+      );
     });
 
     it('a model path that does not exist', async () => {
       const missing = join(tmp, 'no-such-model');
-      expectOneLineError(await cli(['classify', '--model', missing, '--image', TINY_IMAGES[0], '--label', 'dog']),
-        [missing, 'does not exist'], 1);
+      expectOneLineError(
+        await cli(['classify', '--model', missing, '--image', TINY_IMAGES[0], '--label', 'dog']),
+        [missing, 'does not exist'],
+        1,
+      );
     });
 
     it('an empty label list', async () => {
@@ -275,8 +382,11 @@ describe('clip-webgpu CLI', () => {
 
     it('an over-long prompt without --truncate', async () => {
       const long = golden('f32').prompts[5];
-      expectOneLineError(await cli(['embed', '--model', TINY, '--text', 'a dog', '--text', long]),
-        [long.slice(0, 30), 'over the limit of 77', '--truncate'], 1);
+      expectOneLineError(
+        await cli(['embed', '--model', TINY, '--text', 'a dog', '--text', long]),
+        [long.slice(0, 30), 'over the limit of 77', '--truncate'],
+        1,
+      );
     });
 
     // In-process from here: the same code path without a process each.
@@ -288,7 +398,11 @@ describe('clip-webgpu CLI', () => {
       new DataView(bytes.buffer).setBigUint64(0, BigInt(body.byteLength), true);
       bytes.set(body, 8);
       writeFileSync(file, bytes);
-      expectOneLineError(await run(['embed', '--model', file, '--text', 'x']), ['garbage.safetensors', 'not valid JSON'], 1);
+      expectOneLineError(
+        await run(['embed', '--model', file, '--text', 'x']),
+        ['garbage.safetensors', 'not valid JSON'],
+        1,
+      );
     });
 
     it('a file shorter than the length prefix', async () => {
@@ -298,10 +412,16 @@ describe('clip-webgpu CLI', () => {
     });
 
     it('an empty label and a template without {}', async () => {
-      expectOneLineError(await run(['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'dog', '--label', ' ']),
-        ['--label number 2 is empty'], 2);
-      expectOneLineError(await run(['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'dog', '--template', 'a photo']),
-        ['"a photo"', 'has no {}'], 2);
+      expectOneLineError(
+        await run(['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'dog', '--label', ' ']),
+        ['--label number 2 is empty'],
+        2,
+      );
+      expectOneLineError(
+        await run(['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'dog', '--template', 'a photo']),
+        ['"a photo"', 'has no {}'],
+        2,
+      );
     });
 
     it('a missing image file', async () => {
@@ -322,17 +442,35 @@ describe('clip-webgpu CLI', () => {
         [['frobnicate'], ['unknown command "frobnicate"', 'embed']],
         [['clasify', '--model', TINY], ['unknown command "clasify" (did you mean classify?)']],
         [['help', 'gradcma'], ['unknown command "gradcma" (did you mean gradcam?)']],
-        [['classify', '--model', TINY, '--image', TINY_IMAGES[0], 'dog'], ['unexpected argument "dog"', 'e.g. --label dog)']],
+        [
+          ['classify', '--model', TINY, '--image', TINY_IMAGES[0], 'dog'],
+          ['unexpected argument "dog"', 'e.g. --label dog)'],
+        ],
         [['--frob'], ['unknown option --frob']],
-        [['embed', '--model', TINY, '--text', 'x', '--jsn'], ['unknown option --jsn', 'did you mean --json?']],
+        [
+          ['embed', '--model', TINY, '--text', 'x', '--jsn'],
+          ['unknown option --jsn', 'did you mean --json?'],
+        ],
         [['embed', '--text', 'x'], ['embed needs --model PATH']],
-        [['embed', '--model', TINY], ['--image', '--text']],
+        [
+          ['embed', '--model', TINY],
+          ['--image', '--text'],
+        ],
         [['embed', '--model'], ['--model needs a value']],
-        [['embed', '--model', TINY, '--text', 'x', '--adapter', 'metal'], ['--adapter must be one of auto, system, swiftshader, gles', '"metal"']],
-        [['embed', '--model', TINY, 'a dog'], ['unexpected argument "a dog"', 'e.g. --text "a photo of a dog")']],
+        [
+          ['embed', '--model', TINY, '--text', 'x', '--adapter', 'metal'],
+          ['--adapter must be one of auto, system, swiftshader, gles', '"metal"'],
+        ],
+        [
+          ['embed', '--model', TINY, 'a dog'],
+          ['unexpected argument "a dog"', 'e.g. --text "a photo of a dog")'],
+        ],
         [['tokenize', '--model', TINY], ['--text']],
         [['classify', '--model', TINY, '--label', 'x'], ['--image']],
-        [['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'x', '--templates', 'fancy'], ['--templates must be one of single, imagenet']],
+        [
+          ['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'x', '--templates', 'fancy'],
+          ['--templates must be one of single, imagenet'],
+        ],
         [['random-model', '--preset', 'tiny', '--out', join(tmp, 'x'), '--seed', 'abc'], ['--seed must be an integer']],
         [['random-model', '--preset', 'ViT-H/14', '--out', join(tmp, 'x')], ['--preset must be one of']],
         [['random-model', '--preset', 'tiny'], ['--out DIR']],
@@ -344,13 +482,21 @@ describe('clip-webgpu CLI', () => {
     });
 
     it('an invalid repo id and an unreachable hub', async () => {
-      expectOneLineError(await run(['download', 'not a repo', '--out', join(tmp, 'dl-x')]), ['Invalid Hugging Face repo id', '"not a repo"'], 1);
+      expectOneLineError(
+        await run(['download', 'not a repo', '--out', join(tmp, 'dl-x')]),
+        ['Invalid Hugging Face repo id', '"not a repo"'],
+        1,
+      );
       const r = await run(['download', 'org/missing', '--out', join(tmp, 'dl-y'), '--endpoint', 'http://127.0.0.1:9']);
       expectOneLineError(r, ['org/missing', '127.0.0.1:9'], 1);
     });
 
     it('--tokenizer DIR without the tokenizer files', async () => {
-      expectOneLineError(await run(['random-model', '--preset', 'tiny', '--out', join(tmp, 'rt'), '--tokenizer', tmp]), ['vocab.json', tmp], 1);
+      expectOneLineError(
+        await run(['random-model', '--preset', 'tiny', '--out', join(tmp, 'rt'), '--tokenizer', tmp]),
+        ['vocab.json', tmp],
+        1,
+      );
       expect(existsSync(join(tmp, 'rt'))).toBe(false);
     });
   });
@@ -364,7 +510,12 @@ describe('clip-webgpu CLI', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^Usage: clip-webgpu/);
     for (const cmd of ['embed', 'classify', 'tokenize', 'info', 'download', 'random-model']) {
-      for (const args of [[cmd, '--help'], [cmd, '-h'], ['help', cmd], [cmd, '--model', 'whatever', '--help']]) {
+      for (const args of [
+        [cmd, '--help'],
+        [cmd, '-h'],
+        ['help', cmd],
+        [cmd, '--model', 'whatever', '--help'],
+      ]) {
         const r = await run(args);
         expect(r.code, args.join(' ')).toBe(0);
         expect(r.stdout).toMatch(new RegExp(`^Usage: clip-webgpu ${cmd}\\b`));
@@ -373,19 +524,49 @@ describe('clip-webgpu CLI', () => {
       }
     }
     const embedHelp = (await run(['embed', '--help'])).stdout;
-    for (const flag of ['--model PATH', '--image FILE', '--text TEXT', '--truncate', '--json', '--adapter NAME', 'Repeatable']) expect(embedHelp).toContain(flag);
+    for (const flag of [
+      '--model PATH',
+      '--image FILE',
+      '--text TEXT',
+      '--truncate',
+      '--json',
+      '--adapter NAME',
+      'Repeatable',
+    ])
+      expect(embedHelp).toContain(flag);
     expect((await run(['classify', '--help'])).stdout).toContain('--templates NAME');
   });
 
   it('tokenize prints ids up to the end token without --json', async () => {
-    const r = await run(['tokenize', '--model', join(TINY, 'model.safetensors'), '--text', 'a photo of a dog.', '--text', '']);
+    const r = await run([
+      'tokenize',
+      '--model',
+      join(TINY, 'model.safetensors'),
+      '--text',
+      'a photo of a dog.',
+      '--text',
+      '',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('"a photo of a dog."  49406 320 1125 539 320 1929 269 49407  (8 tokens)\n""  49406 49407  (2 tokens)\n');
+    expect(r.stdout).toBe(
+      '"a photo of a dog."  49406 320 1125 539 320 1929 269 49407  (8 tokens)\n""  49406 49407  (2 tokens)\n',
+    );
   });
 
   it('embed without --json prints the embeddings and a probability table; images alone work', async () => {
     const g = golden('f32');
-    const r = await run(['embed', '--model', TINY, '--image', TINY_IMAGES[3], '--text', g.prompts[0], '--text', g.prompts[2], '--verbose']);
+    const r = await run([
+      'embed',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[3],
+      '--text',
+      g.prompts[0],
+      '--text',
+      g.prompts[2],
+      '--verbose',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('image_embeds [1, 32]');
     expect(r.stdout).toContain('text_embeds [2, 32]');
@@ -401,11 +582,40 @@ describe('clip-webgpu CLI', () => {
   });
 
   it('classify --templates imagenet ensembles 80 templates', async () => {
-    const r = await run(['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'dog', '--label', 'cat', '--templates', 'imagenet', '--json']);
+    const r = await run([
+      'classify',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[0],
+      '--label',
+      'dog',
+      '--label',
+      'cat',
+      '--templates',
+      'imagenet',
+      '--json',
+    ]);
     const doc = parseJson(r);
     expect(doc.templates).toHaveLength(80);
     expect(doc.results[0].probs.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
-    const table = await run(['classify', '--model', TINY, '--image', TINY_IMAGES[0], '--label', 'dog', '--label', 'cat', '--template', 'a {}', '--template', 'the {}', '--top', '1']);
+    const table = await run([
+      'classify',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[0],
+      '--label',
+      'dog',
+      '--label',
+      'cat',
+      '--template',
+      'a {}',
+      '--template',
+      'the {}',
+      '--top',
+      '1',
+    ]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain('2 templates ensembled');
     expect(table.stdout.trimEnd().split('\n')).toHaveLength(4); // title, header, rule, 1 row

@@ -24,7 +24,8 @@ describe('clip-webgpu convert', () => {
     expect(doc).toMatchObject({ out, dtype: 'int8' });
     expect(doc.probe_cosine.image).toBeGreaterThanOrEqual(0.999);
     expect(doc.probe_cosine.text).toBeGreaterThanOrEqual(0.999);
-    for (const f of ['model.safetensors', 'config.json', 'vocab.json', 'merges.txt']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['model.safetensors', 'config.json', 'vocab.json', 'merges.txt'])
+      expect(existsSync(join(out, f))).toBe(true);
     const info = JSON.parse((await run(['info', '--model', out, '--adapter', 'gles', '--json'])).stdout);
     expect(info.model.weight_dtype).toBe('int8');
     expect(info.model.probe_cosine.image).toBeGreaterThanOrEqual(0.999);
@@ -35,6 +36,10 @@ describe('clip-webgpu convert', () => {
   it('usage errors: a missing --dtype, an unknown one, the source folder as --out', async () => {
     expect((await run(['convert', '--model', TINY, '--out', join(dir, 'x')])).code).toBe(2);
     expect((await run(['convert', '--model', TINY, '--dtype', 'int4', '--out', join(dir, 'x')])).code).toBe(2);
-    expectOneLineError(await run(['convert', '--model', TINY, '--dtype', 'f16', '--out', TINY, '--adapter', 'gles']), ['is the source folder'], 1);
+    expectOneLineError(
+      await run(['convert', '--model', TINY, '--dtype', 'f16', '--out', TINY, '--adapter', 'gles']),
+      ['is the source folder'],
+      1,
+    );
   });
 });

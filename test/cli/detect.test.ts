@@ -23,7 +23,16 @@ describe('clip-webgpu detect', () => {
 
   it('--json: patch_similarity of image 0 and the 8 golden prompts equals the golden (atol 2e-5), grid [4, 4]', async () => {
     const g = golden('f32');
-    const r = await cli(['detect', '--model', TINY, '--image', TINY_IMAGES[0], ...textArgs(g.prompts), '--truncate', '--json']);
+    const r = await cli([
+      'detect',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[0],
+      ...textArgs(g.prompts),
+      '--truncate',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const doc = JSON.parse(r.stdout);
@@ -41,9 +50,23 @@ describe('clip-webgpu detect', () => {
 
   it('text report and --out: a PNG of the image with the boxes in their query colours', async () => {
     const out = join(tmp, 'boxes.png');
-    const r = await run(['detect', '--model', TINY, '--image', TINY_IMAGES[2], '--text', 'dog', '--text', 'cat', '--template', 'a photo of a {}.', '--out', out]);
+    const r = await run([
+      'detect',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[2],
+      '--text',
+      'dog',
+      '--text',
+      'cat',
+      '--template',
+      'a photo of a {}.',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^img2\.png \(64x64\)  .*mode patches, 4x4 patch grid/);
+    expect(r.stdout).toMatch(/^img2\.png \(64x64\) {2}.*mode patches, 4x4 patch grid/);
     expect(r.stdout).toMatch(/#\s+query\s+score\s+x\s+y\s+w\s+h/);
     expect(r.stdout).toContain('"dog"  (threshold');
     expect(r.stdout).toContain('colour red');
@@ -51,10 +74,29 @@ describe('clip-webgpu detect', () => {
     const png = PNG.sync.read(readFileSync(out));
     expect([png.width, png.height]).toEqual([64, 64]);
     // The same boxes as --json; each box's top-left pixel has a box colour, the last box drawn its own.
-    const j = await run(['detect', '--model', TINY, '--image', TINY_IMAGES[2], '--text', 'dog', '--text', 'cat', '--template', 'a photo of a {}.', '--json']);
+    const j = await run([
+      'detect',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[2],
+      '--text',
+      'dog',
+      '--text',
+      'cat',
+      '--template',
+      'a photo of a {}.',
+      '--json',
+    ]);
     const boxes = JSON.parse(j.stdout).boxes as { query: string; x: number; y: number }[];
     expect(boxes.length).toBeGreaterThan(0);
-    const pixel = (b: { x: number; y: number }) => Array.from(png.data.subarray((Math.round(b.y) * 64 + Math.round(b.x)) * 4, (Math.round(b.y) * 64 + Math.round(b.x)) * 4 + 3)).join(',');
+    const pixel = (b: { x: number; y: number }) =>
+      Array.from(
+        png.data.subarray(
+          (Math.round(b.y) * 64 + Math.round(b.x)) * 4,
+          (Math.round(b.y) * 64 + Math.round(b.x)) * 4 + 3,
+        ),
+      ).join(',');
     const palette = BOX_COLOURS.slice(0, 2).map((c) => c.join(','));
     for (const b of boxes) expect(palette).toContain(pixel(b));
     const last = boxes[boxes.length - 1];
@@ -62,17 +104,49 @@ describe('clip-webgpu detect', () => {
   });
 
   it('--mode values and --mode crops (--crop-grid, --overlap, --threshold)', async () => {
-    const v = await run(['detect', '--model', TINY, '--image', TINY_IMAGES[1], '--text', 'a dog', '--mode', 'values', '--json']);
+    const v = await run([
+      'detect',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[1],
+      '--text',
+      'a dog',
+      '--mode',
+      'values',
+      '--json',
+    ]);
     expect(v.code, v.stderr).toBe(0);
     expect(JSON.parse(v.stdout).grid).toEqual([4, 4]);
-    const c = await run(['detect', '--model', TINY, '--image', TINY_IMAGES[1], '--text', 'a dog', '--text', 'a cat', '--mode', 'crops', '--crop-grid', '2', '--overlap', '--threshold', '0', '--json']);
+    const c = await run([
+      'detect',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[1],
+      '--text',
+      'a dog',
+      '--text',
+      'a cat',
+      '--mode',
+      'crops',
+      '--crop-grid',
+      '2',
+      '--overlap',
+      '--threshold',
+      '0',
+      '--json',
+    ]);
     expect(c.code, c.stderr).toBe(0);
     const doc = JSON.parse(c.stdout);
     expect(doc.grid).toEqual([2, 2]);
     expect(doc.patch_similarity.length).toBe(4);
     for (const row of doc.patch_similarity) for (const p of row) expect(p >= 0 && p <= 1).toBe(true);
     // Threshold 0: every cell belongs to the one region of each query, the whole image.
-    expect(doc.boxes.map((b: any) => [b.query, b.x, b.y, b.w, b.h])).toEqual([['a dog', 0, 0, 64, 64], ['a cat', 0, 0, 64, 64]]);
+    expect(doc.boxes.map((b: any) => [b.query, b.x, b.y, b.w, b.h])).toEqual([
+      ['a dog', 0, 0, 64, 64],
+      ['a cat', 0, 0, 64, 64],
+    ]);
   });
 
   it('bad command lines exit 2 with one line naming the problem', async () => {

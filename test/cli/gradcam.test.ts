@@ -12,7 +12,13 @@ import { jet } from '../../src/model/explain/overlay.ts';
 import { expectClose, flat } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 
-interface Pair { image: number; prompt: number; score: number; cam: number[][]; cam_norm: number[][] }
+interface Pair {
+  image: number;
+  prompt: number;
+  score: number;
+  cam: number[][];
+  cam_norm: number[][];
+}
 
 function checkDoc(stdout: string, pair: Pair, what: string): void {
   expect(stdout.trim().split('\n')).toHaveLength(1);
@@ -36,7 +42,16 @@ describe('clip-webgpu gradcam', () => {
 
   it('--json through the bin: the golden last-layer Grad-CAM of (image 0, prompt 0)', async () => {
     const pair = gc.last_layer.pairs[0];
-    const r = await cli(['gradcam', '--model', TINY, '--image', TINY_IMAGES[pair.image], '--text', g.prompts[pair.prompt], '--json']);
+    const r = await cli([
+      'gradcam',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[pair.image],
+      '--text',
+      g.prompts[pair.prompt],
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     checkDoc(r.stdout, pair, 'last_layer (0, 0)');
   });
@@ -44,7 +59,17 @@ describe('clip-webgpu gradcam', () => {
   it('--layer 0 and --layer=-2 (the same layer of two): the golden first-layer Grad-CAM of (image 1, prompt 2)', async () => {
     const pair = gc.first_layer.pairs[1];
     for (const layer of [['--layer', '0'], ['--layer=-2']]) {
-      const r = await run(['gradcam', '--model', TINY, '--image', TINY_IMAGES[pair.image], '--text', g.prompts[pair.prompt], ...layer, '--json']);
+      const r = await run([
+        'gradcam',
+        '--model',
+        TINY,
+        '--image',
+        TINY_IMAGES[pair.image],
+        '--text',
+        g.prompts[pair.prompt],
+        ...layer,
+        '--json',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       checkDoc(r.stdout, pair, `first_layer (1, 2) ${layer.join(' ')}`);
     }
@@ -52,9 +77,23 @@ describe('clip-webgpu gradcam', () => {
 
   it('text report and --out: the image with the jet-coloured map blended in', async () => {
     const out = join(tmp, 'heat.png');
-    const r = await run(['gradcam', '--model', TINY, '--image', TINY_IMAGES[0], '--text', 'a photo of a dog.', '--method', 'relevance', '--out', out, '--opacity', '1']);
+    const r = await run([
+      'gradcam',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[0],
+      '--text',
+      'a photo of a dog.',
+      '--method',
+      'relevance',
+      '--out',
+      out,
+      '--opacity',
+      '1',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^img0\.png \(64x64\)  .*relevance on vision layer 1 \(layer_norm1\), 4x4 patch grid\n/);
+    expect(r.stdout).toMatch(/^img0\.png \(64x64\) {2}.*relevance on vision layer 1 \(layer_norm1\), 4x4 patch grid\n/);
     expect(r.stdout).toMatch(/score \d+\.\d{4} \(logits_per_image\) for "a photo of a dog\."/);
     expect(r.stdout).toContain(`wrote ${out}`);
     const rows = r.stdout.split('\n').filter((l) => /^ +[\d.]+( +[\d.]+){3}$/.test(l));
@@ -62,7 +101,18 @@ describe('clip-webgpu gradcam', () => {
     const png = PNG.sync.read(readFileSync(out));
     expect([png.width, png.height]).toEqual([64, 64]);
     // Opacity 1: pure colour map. Pixel (0, 0) samples patch (0, 0) exactly (edges clamp).
-    const j = await run(['gradcam', '--model', TINY, '--image', TINY_IMAGES[0], '--text', 'a photo of a dog.', '--method', 'relevance', '--json']);
+    const j = await run([
+      'gradcam',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[0],
+      '--text',
+      'a photo of a dog.',
+      '--method',
+      'relevance',
+      '--json',
+    ]);
     const camNorm = JSON.parse(j.stdout).cam_norm as number[][];
     expect(Array.from(png.data.subarray(0, 4))).toEqual([...jet(camNorm[0][0]), 255]);
     expect(Array.from(png.data.subarray((63 * 64 + 63) * 4, (63 * 64 + 63) * 4 + 3))).toEqual(jet(camNorm[3][3]));
@@ -79,7 +129,10 @@ describe('clip-webgpu gradcam', () => {
       [[...base, '--text', 'dog', '--layer', 'last'], /--layer must be an integer/],
       [[...base, '--text', 'dog', '--layer', '-1'], /write --layer=VALUE/],
       [[...base, '--text', 'dog', '--opacity', '0.3'], /--opacity applies to --out/],
-      [[...base, '--text', 'dog', '--out', join(tmp, 'x.png'), '--opacity', '2'], /--opacity must be a number between 0 and 1/],
+      [
+        [...base, '--text', 'dog', '--out', join(tmp, 'x.png'), '--opacity', '2'],
+        /--opacity must be a number between 0 and 1/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);

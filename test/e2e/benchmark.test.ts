@@ -42,8 +42,11 @@ describe('<clip-benchmark>', () => {
 
     await el().locator('[part="run-button"]').click();
     await el().locator('[part="stop-button"]').waitFor({ timeout: 10_000 });
-    await page().waitForFunction(() => (window as any).benchEvents.some((e: any) => e.type === 'clip-bench-done' || e.type === 'clip-error'),
-      null, { timeout: 300_000, polling: 250 });
+    await page().waitForFunction(
+      () => (window as any).benchEvents.some((e: any) => e.type === 'clip-bench-done' || e.type === 'clip-error'),
+      null,
+      { timeout: 300_000, polling: 250 },
+    );
     expect(await events('clip-error')).toEqual([]);
     [report] = await events('clip-bench-done');
 
@@ -85,21 +88,27 @@ describe('<clip-benchmark>', () => {
     const first = await rows.first().locator('td').allInnerTexts();
     expect(first.slice(0, 3)).toEqual([report.kernels[0].op, report.kernels[0].version, report.kernels[0].shape]);
     expect(Number(first[4])).toBeGreaterThan(0); // ms
-    const versioned = new Set(report.kernels.filter((k) => k.version !== 'v1').map((k) => `${k.op} ${k.group} ${k.role}`));
+    const versioned = new Set(
+      report.kernels.filter((k) => k.version !== 'v1').map((k) => `${k.op} ${k.group} ${k.role}`),
+    );
     if (versioned.size) expect(await el().locator('[part="kernels"] tr.best').count()).toBe(versioned.size);
     expect(await el().locator('[part="chart"] .chart-wide svg rect').count()).toBe(report.kernels.length);
     expect(await el().locator('[part="chart"] .chart-wide').isVisible()).toBe(true);
     expect(await el().locator('[part="chart"] .chart-narrow').isVisible()).toBe(false);
     expect(await el().locator('[part="tower"]').count()).toBe(TINY_SHAPES.length);
     expect(await el().locator('[part="e2e-table"] tr').count()).toBe(2); // header + ours
-    expect(await el().locator('[part="peer-link"]').getAttribute('href')).toBe(`bench/bench.html?shapes=${encodeURIComponent(TINY_SHAPES.map((s) => s.id).join(','))}`);
+    expect(await el().locator('[part="peer-link"]').getAttribute('href')).toBe(
+      `bench/bench.html?shapes=${encodeURIComponent(TINY_SHAPES.map((s) => s.id).join(','))}`,
+    );
   });
 
   it('downloads the report as JSON and Markdown', async () => {
     const [json] = await Promise.all([page().waitForEvent('download'), el().locator('[part="export-json"]').click()]);
     const doc = JSON.parse(readFileSync((await json.path())!, 'utf8')) as BenchReport;
     expect(json.suggestedFilename()).toBe('clip-webgpu-bench.json');
-    expect(doc.kernels.map((k) => [k.op, k.version, k.shape, k.ms])).toEqual(report.kernels.map((k) => [k.op, k.version, k.shape, k.ms]));
+    expect(doc.kernels.map((k) => [k.op, k.version, k.shape, k.ms])).toEqual(
+      report.kernels.map((k) => [k.op, k.version, k.shape, k.ms]),
+    );
     const [md] = await Promise.all([page().waitForEvent('download'), el().locator('[part="export-markdown"]').click()]);
     const text = readFileSync((await md.path())!, 'utf8');
     expect(text).toMatch(/^Adapter: /);
@@ -108,16 +117,25 @@ describe('<clip-benchmark>', () => {
   });
 
   it('keeps screenshots on a laptop and a phone', async () => {
-    for (const [device, size] of [['laptop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+    for (const [device, size] of [
+      ['laptop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
       await page().setViewportSize(size);
       await page().evaluate(() => window.scrollTo(0, 0));
       await page().waitForTimeout(300);
       await page().screenshot({ path: `${SHOTS}/bench-${device}.png`, fullPage: device === 'phone' });
       // The wide chart (labels in a column) on a laptop, the stacked one on a phone.
-      expect(await el().locator(`[part="chart"] .chart-${device === 'phone' ? 'narrow' : 'wide'}`).isVisible()).toBe(true);
+      expect(
+        await el()
+          .locator(`[part="chart"] .chart-${device === 'phone' ? 'narrow' : 'wide'}`)
+          .isVisible(),
+      ).toBe(true);
       if (device === 'laptop') {
         // The results: the kernels panel at the top of the window.
-        await el().locator('[part="kernels"]').evaluate((x) => x.scrollIntoView());
+        await el()
+          .locator('[part="kernels"]')
+          .evaluate((x) => x.scrollIntoView());
         await page().screenshot({ path: `${SHOTS}/bench-laptop-results.png` });
       }
     }

@@ -19,7 +19,13 @@ const SHOTS = 'test-results/screenshots';
 const g = golden('f32');
 const cols = [0, 1, 2, 3, 6, 7]; // not the empty prompt (4) nor the over-long one (5)
 const LABELS = cols.map((c) => g.prompts[c]);
-const EVENTS = ['clip-bias-scored', 'clip-bias-progress', 'clip-dataset-evaluated', 'clip-dataset-progress', 'clip-error'];
+const EVENTS = [
+  'clip-bias-scored',
+  'clip-bias-progress',
+  'clip-dataset-evaluated',
+  'clip-dataset-progress',
+  'clip-error',
+];
 
 let server: TestServer;
 let browser: Browser;
@@ -27,7 +33,10 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'clip-e2e-bias-'));
-  for (const [dir, imgs] of [['first', [0, 1]], ['second', [2, 3]]] as const) {
+  for (const [dir, imgs] of [
+    ['first', [0, 1]],
+    ['second', [2, 3]],
+  ] as const) {
     mkdirSync(join(tmp, dir));
     for (const i of imgs) copyFileSync(TINY_IMAGES[i], join(tmp, dir, `img${i}.png`));
   }
@@ -37,7 +46,8 @@ beforeAll(async () => {
   await browser.context.addInitScript((types: string[]) => {
     const w = window as unknown as { probeEvents: { type: string; detail: unknown }[] };
     w.probeEvents = [];
-    for (const type of types) window.addEventListener(type, (e) => w.probeEvents.push({ type, detail: (e as CustomEvent).detail }));
+    for (const type of types)
+      window.addEventListener(type, (e) => w.probeEvents.push({ type, detail: (e as CustomEvent).detail }));
   }, EVENTS);
   await browser.page.goto(`${server.url}/?endpoint=${encodeURIComponent(server.url)}&model=${TINY_ID}#bias`);
   await loadFrom(browser.page, TINY_ID);
@@ -58,10 +68,15 @@ const events = (type: string): Promise<any[]> =>
 /** The first `type` event after the first `after` ones that passes `test`. */
 async function nextEvent(type: string, after: number, test: (d: any) => boolean = () => true): Promise<any> {
   let found: any;
-  await expect.poll(async () => {
-    found = (await events(type)).slice(after).find(test);
-    return found !== undefined;
-  }, { timeout: 120_000, interval: 100 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        found = (await events(type)).slice(after).find(test);
+        return found !== undefined;
+      },
+      { timeout: 120_000, interval: 100 },
+    )
+    .toBe(true);
   return found;
 }
 
@@ -77,7 +92,7 @@ function expectClose(actual: number[], wanted: number[], atol: number, what: str
 }
 
 describe('<clip-bias-probe>', () => {
-  it('two groups from folders: golden probabilities, counts and intervals, the seed\'s line under every thumbnail, the chart', async () => {
+  it("two groups from folders: golden probabilities, counts and intervals, the seed's line under every thumbnail, the chart", async () => {
     expect(await page().locator('clip-playground [role="tab"][aria-selected="true"]').innerText()).toBe('Bias probe');
     expect(await probe().locator('[part="preset"]').inputValue()).toBe('doctor-nurse');
     await fill(probe, '[part="template"]', '{}');
@@ -89,18 +104,37 @@ describe('<clip-bias-probe>', () => {
     await expect.poll(() => probe().locator('[part="skipped"]').innerText()).toContain('first/notes.txt');
     // Files with a typed name.
     await probe().locator('#group-name').fill('second');
-    await probe().locator('input#files').setInputFiles([2, 3].map((i) => join(tmp, 'second', `img${i}.png`)));
-    const d = await nextEvent('clip-bias-scored', n, (x) => Object.keys(x.report.groups).length === 2 && x.templates[0] === '{}');
+    await probe()
+      .locator('input#files')
+      .setInputFiles([2, 3].map((i) => join(tmp, 'second', `img${i}.png`)));
+    const d = await nextEvent(
+      'clip-bias-scored',
+      n,
+      (x) => Object.keys(x.report.groups).length === 2 && x.templates[0] === '{}',
+    );
     const r = d.report;
     expect(r.labels).toEqual(LABELS);
     expect(Object.keys(r.groups)).toEqual(['first', 'second']);
-    expect(r.images.map((im: any) => [im.path, im.group])).toEqual([['first/img0.png', 'first'], ['first/img1.png', 'first'], ['img2.png', 'second'], ['img3.png', 'second']]);
+    expect(r.images.map((im: any) => [im.path, im.group])).toEqual([
+      ['first/img0.png', 'first'],
+      ['first/img1.png', 'first'],
+      ['img2.png', 'second'],
+      ['img3.png', 'second'],
+    ]);
     const want = [0, 1, 2, 3].map((i) => softmax(cols.map((c) => g.logits_per_image[i][c])));
     r.images.forEach((im: any, i: number) => {
-      expectClose(LABELS.map((l) => im.probs[l]), want[i], 1e-4, `image ${i}`);
+      expectClose(
+        LABELS.map((l) => im.probs[l]),
+        want[i],
+        1e-4,
+        `image ${i}`,
+      );
       expect(im.top).toBe(LABELS[argmax(want[i])]);
     });
-    for (const [name, idx] of [['first', [0, 1]], ['second', [2, 3]]] as const) {
+    for (const [name, idx] of [
+      ['first', [0, 1]],
+      ['second', [2, 3]],
+    ] as const) {
       LABELS.forEach((l, j) => {
         const k = idx.filter((i) => argmax(want[i]) === j).length;
         expect(r.groups[name].counts[l]).toBe(k);
@@ -112,7 +146,14 @@ describe('<clip-bias-probe>', () => {
     // Every thumbnail has its "Top predictions" line, as the seed printed it.
     // (textContent: cells off screen are not rendered, content-visibility: auto, so they have no innerText.)
     const lines = await probe().locator('[part~="top-predictions"]').allTextContents();
-    expect(lines).toEqual(r.images.map((im: any) => topPredictions(LABELS, LABELS.map((l) => im.probs[l]))));
+    expect(lines).toEqual(
+      r.images.map((im: any) =>
+        topPredictions(
+          LABELS,
+          LABELS.map((l) => im.probs[l]),
+        ),
+      ),
+    );
     expect(await probe().locator('[part~="cell"] img').count()).toBe(4);
     // The chart: a bar per label and group, each with a whisker and its caps.
     expect(await probe().locator('svg .bar').count()).toBe(12);
@@ -121,8 +162,9 @@ describe('<clip-bias-probe>', () => {
     const chartWidth = (await probe().locator('svg.chart').boundingBox())!.width;
     const scrollWidth = (await probe().locator('.chart-scroll').boundingBox())!.width;
     expect(chartWidth).toBeGreaterThan(Math.min(600, 0.6 * scrollWidth));
-    expect(await probe().locator('svg .bar[data-group="second"][data-label="a green square"] title').textContent())
-      .toBe('second · a green square: 2/2 = 100.0% (95% CI 34.2%–100.0%)');
+    expect(
+      await probe().locator('svg .bar[data-group="second"][data-label="a green square"] title').textContent(),
+    ).toBe('second · a green square: 2/2 = 100.0% (95% CI 34.2%–100.0%)');
     expect(await probe().locator('[part="progress"]').count()).toBe(0);
     // Each group was encoded as it came (0/2 ... 2/2), and the bar is gone.
     expect((await events('clip-bias-progress')).at(-1)).toEqual({ done: 2, total: 2, cached: 0 });
@@ -156,7 +198,10 @@ describe('<clip-bias-probe>', () => {
     expect(rows[0]).toBe('path,group,top,Victim,Criminal,top_predictions');
     expect(rows).toHaveLength(6);
     expect(rows[1]).toMatch(/^first\/img0\.png,first,(Victim|Criminal),[\d.e-]+,[\d.e-]+,Top predictions: /);
-    const [json] = await Promise.all([page().waitForEvent('download'), probe().locator('[part="export-json"]').click()]);
+    const [json] = await Promise.all([
+      page().waitForEvent('download'),
+      probe().locator('[part="export-json"]').click(),
+    ]);
     const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
     expect(Object.keys(doc)).toEqual(['labels', 'groups', 'disparity', 'images']);
     expect(Object.keys(doc.disparity)).toEqual(['Victim', 'Criminal']);
@@ -164,17 +209,24 @@ describe('<clip-bias-probe>', () => {
   });
 
   it('says so when loose files have no group name', async () => {
-    await probe().locator('input#files').setInputFiles([join(tmp, 'second', 'img2.png')]);
-    await expect.poll(() => probe().locator('[part="error"]').innerText()).toContain('Name the group for these files first');
+    await probe()
+      .locator('input#files')
+      .setInputFiles([join(tmp, 'second', 'img2.png')]);
+    await expect
+      .poll(() => probe().locator('[part="error"]').innerText())
+      .toContain('Name the group for these files first');
     expect(await probe().locator('[part~="group"]').count()).toBe(2);
   });
 });
 
 describe('<clip-dataset-eval>', () => {
-  it('a labelled folder of the tiny images: the goldens\' confusion matrix, accuracy, the heatmap; a new template re-scores only', async () => {
+  it("a labelled folder of the tiny images: the goldens' confusion matrix, accuracy, the heatmap; a new template re-scores only", async () => {
     // Each image under the prompt it scores highest on, and image 1 also under one it does not.
     const data = join(tmp, 'dataset');
-    const placed: [number, number][] = [0, 1, 2, 3].map((i) => [i, cols[argmax(cols.map((c) => g.logits_per_image[i][c]))]]);
+    const placed: [number, number][] = [0, 1, 2, 3].map((i) => [
+      i,
+      cols[argmax(cols.map((c) => g.logits_per_image[i][c]))],
+    ]);
     placed.push([1, 2]);
     placed.forEach(([i, c], k) => {
       mkdirSync(join(data, g.prompts[c]), { recursive: true });
@@ -199,7 +251,9 @@ describe('<clip-dataset-eval>', () => {
     expect(d.encodedImages).toBe(4); // image 1 twice: one encode
     expect(await evaluator().locator('[part="top1"]').innerText()).toBe('80.0%');
     expect(await evaluator().locator('[part="topk"]').innerText()).toBe('100.0%');
-    const cells = await evaluator().locator('[part~="cell"]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
+    const cells = await evaluator()
+      .locator('[part~="cell"]')
+      .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
     expect(cells).toEqual(confusion.flat());
     expect(await evaluator().locator('[part="summary"]').innerText()).toBe('dataset: 5 images in 3 classes');
 
@@ -209,8 +263,13 @@ describe('<clip-dataset-eval>', () => {
     expect(again.encodedImages).toBe(4);
     expect(again.result.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(5);
 
-    const [csv] = await Promise.all([page().waitForEvent('download'), evaluator().locator('[part="export-csv"]').click()]);
-    expect(readFileSync(await csv.path(), 'utf8').split('\r\n')[0]).toBe(`path,truth,prediction,truth_rank,${classes.join(',')}`);
+    const [csv] = await Promise.all([
+      page().waitForEvent('download'),
+      evaluator().locator('[part="export-csv"]').click(),
+    ]);
+    expect(readFileSync(await csv.path(), 'utf8').split('\r\n')[0]).toBe(
+      `path,truth,prediction,truth_rank,${classes.join(',')}`,
+    );
     await page().screenshot({ path: `${SHOTS}/dataset-eval-laptop.png`, fullPage: true });
     expect(await events('clip-error')).toEqual([{ code: 'input', message: expect.stringContaining('Name the group') }]);
     expect(browser.errors).toEqual([]);

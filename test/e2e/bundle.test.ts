@@ -26,7 +26,11 @@ afterAll(async () => {
 function expectClose(actual: number[][], expected: number[][], atol: number) {
   expect(actual.length).toBe(expected.length);
   let worst = 0;
-  actual.forEach((row, i) => row.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - expected[i][j])); }));
+  actual.forEach((row, i) =>
+    row.forEach((v, j) => {
+      worst = Math.max(worst, Math.abs(v - expected[i][j]));
+    }),
+  );
   expect(worst).toBeLessThanOrEqual(atol);
 }
 
@@ -69,11 +73,18 @@ describe('examples/embed.html', () => {
     await dropFiles(page.locator('clip-classifier [part~="drop-zone"]'), [
       { name: 'img3.png', type: 'image/png', url: `/${TINY_ID}/resolve/main/images/img3.png` },
     ]);
-    await expect.poll(() => page.locator('#log').innerText(), { timeout: 120_000 }).toMatch(/^Best match: \w+ \(\d+\.\d%\)\.$/);
+    await expect
+      .poll(() => page.locator('#log').innerText(), { timeout: 120_000 })
+      .toMatch(/^Best match: \w+ \(\d+\.\d%\)\.$/);
     // The page's styling reaches inside: --clip-accent on the top bar, ::part(bar-label) italic.
     const bar = page.locator('clip-classifier [part~="row"].top [part="bar"]');
     expect(await bar.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(15, 118, 110)');
-    expect(await page.locator('clip-classifier [part="bar-label"]').first().evaluate((el) => getComputedStyle(el).fontStyle)).toBe('italic');
+    expect(
+      await page
+        .locator('clip-classifier [part="bar-label"]')
+        .first()
+        .evaluate((el) => getComputedStyle(el).fontStyle),
+    ).toBe('italic');
     await page.screenshot({ path: 'test-results/screenshots/embed-example.png', fullPage: true });
     expect(foreign).toEqual([]); // nothing reached the real hub
     expect(browser.errors).toEqual([]);

@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { golden } from '../helpers/fixtures.ts';
 import { launch, type Browser } from './helpers/browser.ts';
-import { classifiedCount, dropFiles, loadFrom, recordClipEvents, resultFor, softmax, waitForLoaderState } from './helpers/page.ts';
+import {
+  classifiedCount,
+  dropFiles,
+  loadFrom,
+  recordClipEvents,
+  resultFor,
+  softmax,
+  waitForLoaderState,
+} from './helpers/page.ts';
 import { startTestServer, TINY_ID, type TestServer } from './helpers/server.ts';
 
 const SHOTS = 'test-results/screenshots';
@@ -34,7 +42,9 @@ afterAll(async () => {
 
 const classifier = () => browser.page.locator('clip-classifier');
 const dropImage = (i: number) =>
-  dropFiles(classifier().locator('[part~="drop-zone"]'), [{ name: `img${i}.png`, type: 'image/png', url: `/${TINY_ID}/resolve/main/images/img${i}.png` }]);
+  dropFiles(classifier().locator('[part~="drop-zone"]'), [
+    { name: `img${i}.png`, type: 'image/png', url: `/${TINY_ID}/resolve/main/images/img${i}.png` },
+  ]);
 /** Types into a text field, then waits out the classifier's typing debounce. */
 async function fill(selector: string, text: string) {
   await classifier().locator(selector).fill(text);
@@ -60,7 +70,11 @@ describe('<clip-classifier>', () => {
     for (const img of [0, 1, 2, 3]) {
       const n = await count();
       await dropImage(img);
-      const r = await resultFor(browser.page, SHORT.map(({ p }) => p), n);
+      const r = await resultFor(
+        browser.page,
+        SHORT.map(({ p }) => p),
+        n,
+      );
       expectClose(r.probs, expected(img, SHORT), 1e-4);
       if (img > 0) expect(r.newTextEmbeddings).toBe(0); // the labels' embeddings came from the cache
       const top = r.ranked[0];
@@ -70,17 +84,24 @@ describe('<clip-classifier>', () => {
 
   it('reports prompts over 77 tokens, and cuts them when asked (then matches the truncated golden)', async () => {
     await setLabels(PROMPTS.map(({ p }) => p));
-    await expect.poll(errorText).toMatch(/This label makes a prompt longer than CLIP's 77-token limit: “a very long caption.*” \(\d+ tokens\)/);
+    await expect
+      .poll(errorText)
+      .toMatch(/This label makes a prompt longer than CLIP's 77-token limit: “a very long caption.*” \(\d+ tokens\)/);
     const n = await count();
     await classifier().getByRole('button', { name: 'Cut long prompts to 77 tokens' }).click();
-    const r = await resultFor(browser.page, PROMPTS.map(({ p }) => p), n);
+    const r = await resultFor(
+      browser.page,
+      PROMPTS.map(({ p }) => p),
+      n,
+    );
     expectClose(r.probs, expected(3, PROMPTS), 1e-4); // image 3 is still shown
     expect(await classifier().getAttribute('truncate')).toBe('');
     expect(r.newTextEmbeddings).toBe(PROMPTS.length); // cut prompts are another cache entry
   });
 
   it('encodes only new labels as they are edited, and ensembles the 80 templates', async () => {
-    const two = ['a red triangle', 'a green circle'], three = [...two, 'a blue square'];
+    const two = ['a red triangle', 'a green circle'],
+      three = [...two, 'a blue square'];
     let n = await count();
     await setLabels(two);
     expect((await resultFor(browser.page, two, n)).newTextEmbeddings).toBe(2);
@@ -107,7 +128,9 @@ describe('<clip-classifier>', () => {
   it('says so when a drop is not an image', async () => {
     const zone = classifier().locator('[part~="drop-zone"]');
     await dropFiles(zone, [{ name: 'notes.txt', type: 'text/plain', text: 'not a picture' }]);
-    await expect.poll(errorText).toContain('"notes.txt" is not an image (text/plain). Drop a PNG, JPEG, WebP, GIF or BMP file.');
+    await expect
+      .poll(errorText)
+      .toContain('"notes.txt" is not an image (text/plain). Drop a PNG, JPEG, WebP, GIF or BMP file.');
     await dropFiles(zone, [{ name: 'broken.png', type: 'image/png', text: 'this is no PNG' }]);
     await expect.poll(errorText).toContain('"broken.png" could not be decoded as an image');
     expect(await classifier().locator('[part="image"]').getAttribute('alt')).toBe('img3.png'); // the last good image stays
@@ -124,7 +147,10 @@ describe('<clip-classifier>', () => {
     await resultFor(page, labels, n);
     const tabs = await page.locator('clip-playground [role="tab"]').allInnerTexts();
     expect(tabs).toEqual(expect.arrayContaining(['Classify', 'Model']));
-    for (const [device, size] of [['laptop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+    for (const [device, size] of [
+      ['laptop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
       await page.setViewportSize(size);
       for (const tab of tabs) {
         await page.locator('clip-playground [role="tab"]', { hasText: tab }).click();

@@ -21,7 +21,12 @@ const EVENTS = ['clip-detected', 'clip-threshold-change', 'clip-error'];
 const pg = usePlayground('detect', 'detectorEvents', EVENTS);
 
 interface Result {
-  mode: string; queries: string[]; grid: [number, number]; patchSimilarity: number[][]; thresholds: number[]; threshold: number;
+  mode: string;
+  queries: string[];
+  grid: [number, number];
+  patchSimilarity: number[][];
+  thresholds: number[];
+  threshold: number;
   boxes: { query: string; queryIndex: number; score: number; x: number; y: number; w: number; h: number }[];
   image: { width: number; height: number };
 }
@@ -32,16 +37,26 @@ const errorText = () => detector().locator('[part="error"]').innerText();
 const count = (type: string): Promise<number> =>
   page().evaluate((t) => (window as any).detectorEvents.filter((e: any) => e.type === t).length, type);
 /** The element's `result` (typed arrays as plain arrays) and its GPU counters. */
-const state = () => detector().evaluate((el: any) => ({
-  result: el.result && { ...el.result, patchSimilarity: el.result.patchSimilarity.map((r: Float32Array) => Array.from(r)), mapToImage: undefined },
-  detections: el.detections as number,
-  submits: el.model.gpuStats.submits as number,
-  sameAsEvent: el.result === (window as any).detectorEvents.filter((e: any) => e.type === 'clip-detected').at(-1)?.detail,
-})) as Promise<{ result: Result | null; detections: number; submits: number; sameAsEvent: boolean }>;
+const state = () =>
+  detector().evaluate((el: any) => ({
+    result: el.result && {
+      ...el.result,
+      patchSimilarity: el.result.patchSimilarity.map((r: Float32Array) => Array.from(r)),
+      mapToImage: undefined,
+    },
+    detections: el.detections as number,
+    submits: el.model.gpuStats.submits as number,
+    sameAsEvent:
+      el.result === (window as any).detectorEvents.filter((e: any) => e.type === 'clip-detected').at(-1)?.detail,
+  })) as Promise<{ result: Result | null; detections: number; submits: number; sameAsEvent: boolean }>;
 
 /** The result of the first `clip-detected` after the first `after` ones. */
 async function nextResult(after: number): Promise<Result> {
-  await page().waitForFunction((n) => (window as any).detectorEvents.filter((e: any) => e.type === 'clip-detected').length > n, after, { timeout: 60_000, polling: 100 });
+  await page().waitForFunction(
+    (n) => (window as any).detectorEvents.filter((e: any) => e.type === 'clip-detected').length > n,
+    after,
+    { timeout: 60_000, polling: 100 },
+  );
   return (await state()).result!;
 }
 
@@ -50,14 +65,21 @@ async function fill(part: string, text: string) {
   await page().waitForTimeout(400); // the typing debounce
 }
 const dropImage = (i: number) =>
-  dropFiles(detector().locator('[part~="drop-zone"]'), [{ name: `img${i}.png`, type: 'image/png', url: `/${TINY_ID}/resolve/main/images/img${i}.png` }]);
+  dropFiles(detector().locator('[part~="drop-zone"]'), [
+    { name: `img${i}.png`, type: 'image/png', url: `/${TINY_ID}/resolve/main/images/img${i}.png` },
+  ]);
 /** The boxes as drawn: their query and position in the frame. */
-const drawnBoxes = () => detector().locator('[part="box"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-query')} ${e.getAttribute('style')}`));
+const drawnBoxes = () =>
+  detector()
+    .locator('[part="box"]')
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-query')} ${e.getAttribute('style')}`));
 async function setSlider(value: number) {
-  await detector().locator('[part="threshold"]').evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, value);
+  await detector()
+    .locator('[part="threshold"]')
+    .evaluate((el: HTMLInputElement, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, value);
 }
 
 describe('<clip-patch-detector>', () => {
@@ -140,11 +162,17 @@ describe('<clip-patch-detector>', () => {
   });
 
   it('says so when a drop is not an image, and keeps the image and its result', async () => {
-    await dropFiles(detector().locator('[part~="drop-zone"]'), [{ name: 'notes.txt', type: 'text/plain', text: 'not a picture' }]);
-    await expect.poll(errorText).toContain('"notes.txt" is not an image (text/plain). Drop a PNG, JPEG, WebP, GIF or BMP file.');
+    await dropFiles(detector().locator('[part~="drop-zone"]'), [
+      { name: 'notes.txt', type: 'text/plain', text: 'not a picture' },
+    ]);
+    await expect
+      .poll(errorText)
+      .toContain('"notes.txt" is not an image (text/plain). Drop a PNG, JPEG, WebP, GIF or BMP file.');
     expect(await detector().locator('[part="image"]').getAttribute('alt')).toBe('img0.png');
     expect((await state()).result?.grid).toEqual([4, 4]);
-    const errors = await page().evaluate(() => (window as any).detectorEvents.filter((e: any) => e.type === 'clip-error').map((e: any) => e.detail));
+    const errors = await page().evaluate(() =>
+      (window as any).detectorEvents.filter((e: any) => e.type === 'clip-error').map((e: any) => e.detail),
+    );
     expect(errors.at(-1)).toEqual({ code: 'image', message: expect.stringContaining('notes.txt') });
     await page().screenshot({ path: `${SHOTS}/detect-not-an-image.png` });
   });
@@ -155,9 +183,18 @@ describe('<clip-patch-detector>', () => {
     const n = await count('clip-detected');
     await detector().getByRole('button', { name: 'Sample: cat' }).click();
     await page().waitForFunction(
-      (k) => (window as any).detectorEvents.filter((e: any) => e.type === 'clip-detected').slice(k).some((e: any) => e.detail.image.width === 224),
-      n, { timeout: 60_000, polling: 100 });
-    for (const [device, size] of [['laptop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+      (k) =>
+        (window as any).detectorEvents
+          .filter((e: any) => e.type === 'clip-detected')
+          .slice(k)
+          .some((e: any) => e.detail.image.width === 224),
+      n,
+      { timeout: 60_000, polling: 100 },
+    );
+    for (const [device, size] of [
+      ['laptop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
       await page().setViewportSize(size);
       if (device === 'laptop') {
         // The tab bar at the top of the window, the detector under it.

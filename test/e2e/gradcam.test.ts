@@ -13,7 +13,13 @@ import { measured } from '../helpers/measurements.ts';
 
 const SHOTS = 'test-results/screenshots';
 const g = golden('f32');
-interface Pair { image: number; prompt: number; score: number; cam: number[][]; cam_norm: number[][] }
+interface Pair {
+  image: number;
+  prompt: number;
+  score: number;
+  cam: number[][];
+  cam_norm: number[][];
+}
 const gc = g.gradcam as Record<'last_layer' | 'first_layer', { pairs: Pair[] }>;
 // The two golden pairs' prompts: (image 0, prompt 0) and (image 1, prompt 2).
 const PROMPTS = [g.prompts[0], g.prompts[2]];
@@ -21,38 +27,74 @@ const EVENTS = ['clip-gradcam', 'clip-gradcam-export', 'clip-error'];
 
 const pg = usePlayground('explain', 'gradcamEvents', EVENTS);
 
-interface View { prompt: string; score: number; cam: number[]; camNorm: number[]; grid: [number, number]; layer: number; method: string }
-interface Result { prompts: string[]; method: string; layer: number; results: View[] }
+interface View {
+  prompt: string;
+  score: number;
+  cam: number[];
+  camNorm: number[];
+  grid: [number, number];
+  layer: number;
+  method: string;
+}
+interface Result {
+  prompts: string[];
+  method: string;
+  layer: number;
+  results: View[];
+}
 
 const page = () => pg.browser.page;
 const el = () => page().locator('clip-gradcam');
 const count = (type: string): Promise<number> =>
   page().evaluate((t) => (window as any).gradcamEvents.filter((e: any) => e.type === t).length, type);
 /** The element's result (typed arrays as plain arrays) and its counters. */
-const state = () => el().evaluate((x: any) => ({
-  result: x.result && {
-    ...x.result,
-    results: x.result.results.map((v: any) => ({ prompt: v.prompt, score: v.score, cam: Array.from(v.cam), camNorm: Array.from(v.camNorm), grid: v.grid, layer: v.layer, method: v.method })),
-  },
-  explanations: x.explanations as number,
-  submits: x.model.gpuStats.submits as number,
-})) as Promise<{ result: Result | null; explanations: number; submits: number }>;
+const state = () =>
+  el().evaluate((x: any) => ({
+    result: x.result && {
+      ...x.result,
+      results: x.result.results.map((v: any) => ({
+        prompt: v.prompt,
+        score: v.score,
+        cam: Array.from(v.cam),
+        camNorm: Array.from(v.camNorm),
+        grid: v.grid,
+        layer: v.layer,
+        method: v.method,
+      })),
+    },
+    explanations: x.explanations as number,
+    submits: x.model.gpuStats.submits as number,
+  })) as Promise<{ result: Result | null; explanations: number; submits: number }>;
 
 async function nextResult(after: number): Promise<Result> {
-  await page().waitForFunction((n) => (window as any).gradcamEvents.filter((e: any) => e.type === 'clip-gradcam').length > n, after, { timeout: 120_000, polling: 100 });
+  await page().waitForFunction(
+    (n) => (window as any).gradcamEvents.filter((e: any) => e.type === 'clip-gradcam').length > n,
+    after,
+    { timeout: 120_000, polling: 100 },
+  );
   return (await state()).result!;
 }
 const dropImage = (i: number) =>
-  dropFiles(el().locator('[part~="drop-zone"]'), [{ name: `img${i}.png`, type: 'image/png', url: `/${TINY_ID}/resolve/main/images/img${i}.png` }]);
+  dropFiles(el().locator('[part~="drop-zone"]'), [
+    { name: `img${i}.png`, type: 'image/png', url: `/${TINY_ID}/resolve/main/images/img${i}.png` },
+  ]);
 /** RGBA of one pixel of overlay `i`. */
 const pixel = (i: number, x: number, y: number) =>
-  el().locator(`canvas[part="overlay"][data-index="${i}"]`).evaluate((c: HTMLCanvasElement, [px, py]) => Array.from(c.getContext('2d')!.getImageData(px, py, 1, 1).data), [x, y]);
+  el()
+    .locator(`canvas[part="overlay"][data-index="${i}"]`)
+    .evaluate(
+      (c: HTMLCanvasElement, [px, py]) => Array.from(c.getContext('2d')!.getImageData(px, py, 1, 1).data),
+      [x, y],
+    );
 
 function checkPair(v: View, pair: Pair, what: string): number {
   expect(v.grid).toEqual([4, 4]);
   expect(Math.abs(v.score - pair.score), `${what} score`).toBeLessThanOrEqual(2e-3);
   let worst = 0;
-  v.cam.forEach((c, k) => (worst = Math.max(worst, Math.abs(c - pair.cam.flat()[k]), Math.abs(v.camNorm[k] - pair.cam_norm.flat()[k]))));
+  v.cam.forEach(
+    (c, k) =>
+      (worst = Math.max(worst, Math.abs(c - pair.cam.flat()[k]), Math.abs(v.camNorm[k] - pair.cam_norm.flat()[k]))),
+  );
   expect(worst, `${what}: max |diff| ${worst}`).toBeLessThanOrEqual(1e-4);
   return worst;
 }
@@ -84,7 +126,9 @@ describe('<clip-gradcam>', () => {
     await el().locator('[part="layer"]').selectOption('-1');
     r = await nextResult(n);
     diffs.push(checkPair(r.results[1], gc.last_layer.pairs[1], 'last layer (1, 2)'));
-    measured(`Grad-CAM through <clip-gradcam> in Chromium: max |diff| of cam/cam_norm ${Math.max(...diffs).toExponential(2)}`);
+    measured(
+      `Grad-CAM through <clip-gradcam> in Chromium: max |diff| of cam/cam_norm ${Math.max(...diffs).toExponential(2)}`,
+    );
     expect(await el().getAttribute('layer')).toBe('-1');
     expect(await count('clip-error')).toBe(0);
   });
@@ -106,12 +150,17 @@ describe('<clip-gradcam>', () => {
   it('redraws for opacity and colour map without the GPU, and reads the patch under the pointer', async () => {
     const before = await state();
     const camNorm = before.result!.results[0].camNorm;
-    await el().locator('[part="opacity"]').evaluate((x: HTMLInputElement) => {
-      x.value = '1';
-      x.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await el()
+      .locator('[part="opacity"]')
+      .evaluate((x: HTMLInputElement) => {
+        x.value = '1';
+        x.dispatchEvent(new Event('input', { bubbles: true }));
+      });
     // Opacity 1: the colour map alone. Pixel (0, 0) samples patch (0, 0) exactly (edges clamp).
-    const jet0 = (v: number) => [1.5 - Math.abs(4 * v - 3), 1.5 - Math.abs(4 * v - 2), 1.5 - Math.abs(4 * v - 1)].map((c) => Math.round(255 * Math.min(1, Math.max(0, c))));
+    const jet0 = (v: number) =>
+      [1.5 - Math.abs(4 * v - 3), 1.5 - Math.abs(4 * v - 2), 1.5 - Math.abs(4 * v - 1)].map((c) =>
+        Math.round(255 * Math.min(1, Math.max(0, c))),
+      );
     await expect.poll(() => pixel(0, 0, 0)).toEqual([...jet0(camNorm[0]), 255]);
     await el().locator('[part="colour-map"]').selectOption('gray');
     const grey = Math.round(255 * camNorm[0]);
@@ -125,12 +174,16 @@ describe('<clip-gradcam>', () => {
     await page().mouse.move(box.x + box.width * (2.5 / 4), box.y + box.height * (1.5 / 4));
     await expect.poll(() => el().locator('[part="value"]').count()).toBe(2);
     const values = await el().locator('[part="value"]').allInnerTexts();
-    before.result!.results.forEach((v, i) => expect(values[i]).toBe(`row 2, col 3: ${Number(v.cam[6]).toPrecision(4)} (${v.camNorm[6].toFixed(2)})`));
+    before.result!.results.forEach((v, i) =>
+      expect(values[i]).toBe(`row 2, col 3: ${Number(v.cam[6]).toPrecision(4)} (${v.camNorm[6].toFixed(2)})`),
+    );
     expect(await el().locator('[part="cell-hover"]').count()).toBe(2);
-    await el().locator('[part="opacity"]').evaluate((x: HTMLInputElement) => {
-      x.value = '0.5';
-      x.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await el()
+      .locator('[part="opacity"]')
+      .evaluate((x: HTMLInputElement) => {
+        x.value = '0.5';
+        x.dispatchEvent(new Event('input', { bubbles: true }));
+      });
     await el().locator('[part="colour-map"]').selectOption('jet');
   });
 
@@ -152,9 +205,18 @@ describe('<clip-gradcam>', () => {
     const n = await count('clip-gradcam');
     await el().getByRole('button', { name: 'Sample: cat' }).click();
     await page().waitForFunction(
-      (k) => (window as any).gradcamEvents.filter((e: any) => e.type === 'clip-gradcam').slice(k).some((e: any) => e.detail.results.length === 3 && e.detail.results[0].image.width === 224),
-      n, { timeout: 120_000, polling: 100 });
-    for (const [device, size] of [['laptop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+      (k) =>
+        (window as any).gradcamEvents
+          .filter((e: any) => e.type === 'clip-gradcam')
+          .slice(k)
+          .some((e: any) => e.detail.results.length === 3 && e.detail.results[0].image.width === 224),
+      n,
+      { timeout: 120_000, polling: 100 },
+    );
+    for (const [device, size] of [
+      ['laptop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
       await page().setViewportSize(size);
       const box = (await el().locator('canvas[part="overlay"]').first().boundingBox())!;
       await page().mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);

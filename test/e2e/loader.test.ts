@@ -29,7 +29,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const weightsRequests = () => server.hubRequests.filter((r) => r.path.endsWith('model.safetensors') && r.method === 'GET');
+const weightsRequests = () =>
+  server.hubRequests.filter((r) => r.path.endsWith('model.safetensors') && r.method === 'GET');
 const errorText = () => browser.page.locator('clip-model-loader [part="error"]').innerText();
 
 describe('<clip-model-loader>', () => {
@@ -42,7 +43,9 @@ describe('<clip-model-loader>', () => {
     await page.locator('clip-model-loader button[type=submit]').click();
 
     const progress = page.locator('clip-model-loader [part="progress"]');
-    await expect.poll(() => progress.innerText(), { timeout: 30_000 }).toMatch(/Downloading model\.safetensors · .* of 13\.7 MB · .*\/s · .* left/);
+    await expect
+      .poll(() => progress.innerText(), { timeout: 30_000 })
+      .toMatch(/Downloading model\.safetensors · .* of 13\.7 MB · .*\/s · .* left/);
     await page.screenshot({ path: `${SHOTS}/loader-downloading.png` });
     await waitForLoaderState(page, 'ready');
     server.throttle(0);
@@ -50,13 +53,19 @@ describe('<clip-model-loader>', () => {
     const events = await clipEvents(page, 'clip-model-progress');
     const weights = events.filter((e) => e.detail.phase === 'download' && e.detail.file === 'model.safetensors');
     expect(weights.every((e) => e.detail.total === WEIGHTS_SIZE)).toBe(true);
-    expect(weights.some((e) => e.detail.loaded > 0 && e.detail.loaded < WEIGHTS_SIZE && e.detail.speed > 0 && e.detail.eta > 0)).toBe(true);
+    expect(
+      weights.some(
+        (e) => e.detail.loaded > 0 && e.detail.loaded < WEIGHTS_SIZE && e.detail.speed > 0 && e.detail.eta > 0,
+      ),
+    ).toBe(true);
     expect(weights.at(-1)!.detail.loaded).toBe(WEIGHTS_SIZE);
     expect(events.some((e) => e.detail.phase === 'upload')).toBe(true);
     const [ready] = await clipEvents(page, 'clip-model-ready');
     expect(ready.detail).toMatchObject({ source: TINY_ID, fromCache: false, local: false, name: TINY_ID });
     await expect.poll(() => page.locator('clip-playground [part~="model-chip"]').innerText()).toContain(TINY_ID);
-    await expect.poll(() => page.locator('clip-model-loader [part="cache"]').innerText()).toMatch(/Cache: 15\.\d MB in 1 model/);
+    await expect
+      .poll(() => page.locator('clip-model-loader [part="cache"]').innerText())
+      .toMatch(/Cache: 15\.\d MB in 1 model/);
     expect(weightsRequests()).toHaveLength(1);
     expect(browser.errors).toEqual([]);
   });
@@ -126,7 +135,10 @@ describe('<clip-model-loader>', () => {
 
     await page.evaluate(() => ((window as any).clipEvents.length = 0));
     await dropFiles(card, [
-      file('config.json', 'application/json'), file('model.safetensors', ''), file('vocab.json', 'application/json'), file('merges.txt', 'text/plain'),
+      file('config.json', 'application/json'),
+      file('model.safetensors', ''),
+      file('vocab.json', 'application/json'),
+      file('merges.txt', 'text/plain'),
     ]);
     await waitForLoaderState(page, 'ready');
     const [ready] = await clipEvents(page, 'clip-model-ready');
@@ -157,7 +169,9 @@ describe('<clip-model-loader>', () => {
       Object.defineProperty(GPUAdapter.prototype, 'limits', {
         get() {
           const real = limits.get!.call(this);
-          return new Proxy(real, { get: (t, k) => (k === 'maxBufferSize' || k === 'maxStorageBufferBindingSize' ? 65536 : t[k]) });
+          return new Proxy(real, {
+            get: (t, k) => (k === 'maxBufferSize' || k === 'maxStorageBufferBindingSize' ? 65536 : t[k]),
+          });
         },
       });
     });
@@ -172,21 +186,27 @@ describe('<clip-model-loader>', () => {
     await page.close();
   });
 
-  it('never caches a wrong answer: a folder first answered by the dev server\'s HTML fallback loads once it is served', async () => {
+  it("never caches a wrong answer: a folder first answered by the dev server's HTML fallback loads once it is served", async () => {
     const { page, context } = browser;
     // Nothing is served at /late/tiny/ yet: the Vite dev server answers every file with its index.html and 200.
     await page.goto(playground);
-    await page.locator('clip-model-loader:is([state="idle"], [state="ready"])').waitFor({ state: 'attached', timeout: 120_000 });
+    await page
+      .locator('clip-model-loader:is([state="idle"], [state="ready"])')
+      .waitFor({ state: 'attached', timeout: 120_000 });
     await loadFrom(page, '/late/tiny/');
     await waitForLoaderState(page, 'error');
     expect(await errorText()).toContain('config.json: the server answered with an HTML page instead of the file');
     await expect.poll(() => page.locator('clip-model-loader [part~="retry-button"]').count()).toBe(1);
-    const cached = await page.evaluate(async () => (await (await caches.open('clip-webgpu-models-v1')).keys()).map((r) => r.url));
+    const cached = await page.evaluate(async () =>
+      (await (await caches.open('clip-webgpu-models-v1')).keys()).map((r) => r.url),
+    );
     expect(cached.filter((u) => u.includes('/late/tiny/'))).toEqual([]);
 
     // Now the folder is served (the hub route holds the same files): a reload and Load work, no "Clear cache".
     const late = `${server.url}/late/tiny/`;
-    await context.route(`${late}**`, (route) => route.continue({ url: route.request().url().replace(late, `${server.url}/${TINY_ID}/resolve/main/`) }));
+    await context.route(`${late}**`, (route) =>
+      route.continue({ url: route.request().url().replace(late, `${server.url}/${TINY_ID}/resolve/main/`) }),
+    );
     try {
       await page.reload();
       await loadFrom(page, '/late/tiny/');
@@ -203,7 +223,7 @@ describe('<clip-model-loader>', () => {
     }
   });
 
-  it('describes a local server\'s 403 as that server refusing access, not in Hugging Face terms', async () => {
+  it("describes a local server's 403 as that server refusing access, not in Hugging Face terms", async () => {
     const { page, context } = browser;
     const denied = `${server.url}/denied/clip/`;
     await context.route(`${denied}**`, (route) => route.fulfill({ status: 403, body: 'Forbidden' }));

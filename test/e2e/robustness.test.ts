@@ -5,7 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type Browser } from './helpers/browser.ts';
-import { clipEvents, dropFiles, loadFrom, loaderIn, recordClipEvents, resultFor, classifiedCount, waitForLoaderState } from './helpers/page.ts';
+import {
+  clipEvents,
+  dropFiles,
+  loadFrom,
+  loaderIn,
+  recordClipEvents,
+  resultFor,
+  classifiedCount,
+  waitForLoaderState,
+} from './helpers/page.ts';
 import { startTestServer, TINY_ID, type TestServer } from './helpers/server.ts';
 
 const SHOTS = 'test-results/screenshots';
@@ -31,7 +40,9 @@ describe('robustness in the browser', () => {
   it('a lost device: the classifier says so and offers a reload, which brings the model back to every element', async () => {
     const page = browser.page;
     const classifier = page.locator('clip-classifier');
-    await dropFiles(classifier.locator('[part~="drop-zone"]'), [{ name: 'img0.png', type: 'image/png', url: imageUrl(0) }]);
+    await dropFiles(classifier.locator('[part~="drop-zone"]'), [
+      { name: 'img0.png', type: 'image/png', url: imageUrl(0) },
+    ]);
     const labels = ['a red circle', 'a green square'];
     let n = await classifiedCount(page);
     await classifier.locator('textarea').fill(labels.join('\n'));
@@ -40,13 +51,17 @@ describe('robustness in the browser', () => {
     await loaderIn(page).evaluate((el: any) => el.model.gpu.device.destroy());
     await classifier.locator('textarea').fill([...labels, 'a dog'].join('\n'));
     const error = classifier.locator('[part="error"]');
-    await expect.poll(() => error.innerText(), { timeout: 30_000 }).toMatch(/GPU device was lost.*Load the model again/s);
+    await expect
+      .poll(() => error.innerText(), { timeout: 30_000 })
+      .toMatch(/GPU device was lost.*Load the model again/s);
     await page.screenshot({ path: `${SHOTS}/device-lost-reload.png` });
 
     const ready = (await clipEvents(page, 'clip-model-ready')).length;
     n = await classifiedCount(page);
     await classifier.locator('[part="reload-button"]').click();
-    await expect.poll(async () => (await clipEvents(page, 'clip-model-ready')).length, { timeout: 60_000 }).toBe(ready + 1);
+    await expect
+      .poll(async () => (await clipEvents(page, 'clip-model-ready')).length, { timeout: 60_000 })
+      .toBe(ready + 1);
     const after = await resultFor(page, [...labels, 'a dog'], n);
     expect(after.probs).toHaveLength(3);
     expect(await error.count()).toBe(0);
@@ -61,8 +76,10 @@ describe('robustness in the browser', () => {
       const model = el.model;
       const calls = Array.from({ length: 20 }, (_, i) => {
         const image = urls[i % urls.length];
-        if (i % 3 === 0) return () => model.classify(image, ['a red circle', `thing ${i}`]).then((r: any) => [...r.probs]);
-        if (i % 3 === 1) return () => model.detect(image, ['a red circle', 'a dog']).then((d: any) => [...d.patchSimilarity]);
+        if (i % 3 === 0)
+          return () => model.classify(image, ['a red circle', `thing ${i}`]).then((r: any) => [...r.probs]);
+        if (i % 3 === 1)
+          return () => model.detect(image, ['a red circle', 'a dog']).then((d: any) => [...d.patchSimilarity]);
         return () => model.gradcam(image, `a photo number ${i}`).then((c: any) => [...c.cam]);
       });
       const alone: number[][] = [];

@@ -34,14 +34,21 @@ describe('the newcomer walkthrough', () => {
     const file = (name: string, type: string) => ({ name, type, url: `/${TINY_ID}/resolve/main/${name}` });
     const n = (await clipEvents(page(), 'clip-model-ready')).length;
     await dropFiles(page().locator('clip-model-loader [part="base"]'), [
-      file('config.json', 'application/json'), file('model.safetensors', ''), file('vocab.json', 'application/json'), file('merges.txt', 'text/plain'),
+      file('config.json', 'application/json'),
+      file('model.safetensors', ''),
+      file('vocab.json', 'application/json'),
+      file('merges.txt', 'text/plain'),
     ]);
-    await expect.poll(async () => (await clipEvents(page(), 'clip-model-ready')).length, { timeout: 60_000 }).toBe(n + 1);
+    await expect
+      .poll(async () => (await clipEvents(page(), 'clip-model-ready')).length, { timeout: 60_000 })
+      .toBe(n + 1);
     const status = await page().locator('clip-model-loader [part="status"]').innerText();
     expect(status).toMatch(/^local model is ready · .* · read from your files in \d/);
     expect(status).not.toContain('cache');
     expect(await page().locator('clip-model-loader input#source').inputValue()).toBe('');
-    await page().locator('clip-model-loader').screenshot({ path: `${SHOTS}/loader-local-files.png` });
+    await page()
+      .locator('clip-model-loader')
+      .screenshot({ path: `${SHOTS}/loader-local-files.png` });
   });
 
   it('on a phone every tab is in view (they wrap instead of scrolling out of sight)', async () => {
@@ -61,10 +68,16 @@ describe('the newcomer walkthrough', () => {
     await tab('model');
     const card = page().locator('clip-model-card');
     const missing = await card.locator('[part="missing-features"] li').allInnerTexts();
-    const features: string[] = await page().locator('clip-model-loader').evaluate((el: any) => el.model.adapter.features);
+    const features: string[] = await page()
+      .locator('clip-model-loader')
+      .evaluate((el: any) => el.model.adapter.features);
     const absent = ['shader-f16', 'subgroups', 'timestamp-query'].filter((f) => !features.includes(f));
     expect(missing.map((m) => m.split(' ')[0].replace(':', ''))).toEqual(absent);
-    expect(await card.locator('.feature.absent').evaluateAll((els) => els.map((e) => getComputedStyle(e).textDecorationLine))).not.toContain('line-through');
+    expect(
+      await card
+        .locator('.feature.absent')
+        .evaluateAll((els) => els.map((e) => getComputedStyle(e).textDecorationLine)),
+    ).not.toContain('line-through');
     await card.screenshot({ path: `${SHOTS}/model-card-features.png` });
     await tab('eval');
     const radio = page().locator('clip-dataset-eval input[type="radio"]').first();
@@ -74,7 +87,9 @@ describe('the newcomer walkthrough', () => {
   it('the benchmark: an estimate before running, a quick run on a CPU adapter, a legend, tower cards that fit', async () => {
     await tab('bench');
     const bench = page().locator('clip-benchmark');
-    expect(await bench.locator('[part="estimate"]').innerText()).toMatch(/^\d+ kernel cases, each timed for up to 1\.5 s: roughly (\d+ min )?\d+ s, plus the end-to-end encodes\. This adapter runs on the CPU/);
+    expect(await bench.locator('[part="estimate"]').innerText()).toMatch(
+      /^\d+ kernel cases, each timed for up to 1\.5 s: roughly (\d+ min )?\d+ s, plus the end-to-end encodes\. This adapter runs on the CPU/,
+    );
     await page().screenshot({ path: `${SHOTS}/bench-estimate.png` });
     const started = Date.now();
     await bench.locator('[part="quick-button"]').click();
@@ -86,7 +101,9 @@ describe('the newcomer walkthrough', () => {
     const legend = await bench.locator('[part="chart"] .chart-wide svg text.legend').allTextContents();
     const versions = await bench.evaluate((el: any) => [...new Set(el.report.kernels.map((k: any) => k.version))]);
     expect(legend).toEqual(versions);
-    const colours = await bench.locator('[part="chart"] .chart-wide svg rect').evaluateAll((rs) => rs.slice(0, 99).map((r) => r.getAttribute('fill')));
+    const colours = await bench
+      .locator('[part="chart"] .chart-wide svg rect')
+      .evaluateAll((rs) => rs.slice(0, 99).map((r) => r.getAttribute('fill')));
     expect(new Set(colours).size).toBe(versions.length);
     // The forward-pass tables fit their cards: no column is cut off.
     for (const scroll of await bench.locator('[part="tower"] .scroll').all()) {

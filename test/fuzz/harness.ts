@@ -64,8 +64,19 @@ export interface RunOptions {
   timeoutMs: number;
 }
 
-export async function runFuzzClass(generate: CaseGenerator, { cases, seed, timeoutMs }: RunOptions): Promise<ClassCounts> {
-  const counts: ClassCounts = { cases: 0, results: 0, errors: {}, crashes: [], hangs: [], unhandledRejections: [], slowestMs: 0 };
+export async function runFuzzClass(
+  generate: CaseGenerator,
+  { cases, seed, timeoutMs }: RunOptions,
+): Promise<ClassCounts> {
+  const counts: ClassCounts = {
+    cases: 0,
+    results: 0,
+    errors: {},
+    crashes: [],
+    hangs: [],
+    unhandledRejections: [],
+    slowestMs: 0,
+  };
   const onRejection = (reason: unknown) => counts.unhandledRejections.push(describe(reason));
   process.on('unhandledRejection', onRejection);
   try {
@@ -76,7 +87,9 @@ export async function runFuzzClass(generate: CaseGenerator, { cases, seed, timeo
       if (VERBOSE) process.stderr.write(`fuzz case ${i}: ${c.label}\n`);
       const t0 = performance.now();
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const hang = new Promise<'hang'>((resolve) => { timer = setTimeout(() => resolve('hang'), timeoutMs); });
+      const hang = new Promise<'hang'>((resolve) => {
+        timer = setTimeout(() => resolve('hang'), timeoutMs);
+      });
       try {
         const outcome = await Promise.race([Promise.resolve().then(() => c.run()), hang]);
         // A synchronous case cannot be interrupted: one that ran past the limit is a hang all the same.

@@ -15,16 +15,40 @@ export function truncate(bytes: Uint8Array, rng: Rng): Uint8Array {
 export function scribble(bytes: Uint8Array, rng: Rng, from = 0, to = bytes.length): Uint8Array {
   const out = bytes.slice();
   const n = 1 + rng.int(4);
-  for (let k = 0; k < n && to > from; k++) out[from + rng.int(to - from)] = rng.pick([0x00, 0xff, 0xc3, 0xe2, 0x80, 0xfe, rng.int(256)]);
+  for (let k = 0; k < n && to > from; k++)
+    out[from + rng.int(to - from)] = rng.pick([0x00, 0xff, 0xc3, 0xe2, 0x80, 0xfe, rng.int(256)]);
   return out;
 }
 
 /** Values a fuzzed JSON field may take. */
 export function oddValue(rng: Rng): unknown {
   return rng.pick<() => unknown>([
-    () => null, () => true, () => 0, () => -1, () => 1.5, () => -0.5, () => 2 ** 31, () => 2 ** 53 + 2, () => 1e308, () => -1e308,
-    () => 1e-320, () => 1e9, () => 65536, () => 3, () => '', () => '12', () => 'quick_gelu', () => 'gelu', () => 'relu',
-    () => '\u0000\uffff', () => [], () => [1, 2], () => [[]], () => ({}), () => ({ a: 1 }), () => rng.int(5000),
+    () => null,
+    () => true,
+    () => 0,
+    () => -1,
+    () => 1.5,
+    () => -0.5,
+    () => 2 ** 31,
+    () => 2 ** 53 + 2,
+    () => 1e308,
+    () => -1e308,
+    () => 1e-320,
+    () => 1e9,
+    () => 65536,
+    () => 3,
+    () => '',
+    () => '12',
+    () => 'quick_gelu',
+    () => 'gelu',
+    () => 'relu',
+    () => '\u0000\uffff',
+    () => [],
+    () => [1, 2],
+    () => [[]],
+    () => ({}),
+    () => ({ a: 1 }),
+    () => rng.int(5000),
   ])();
 }
 

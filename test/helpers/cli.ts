@@ -10,7 +10,11 @@ import { main } from '../../src/cli/main.ts';
 export const ROOT = resolve(__dirname, '../..');
 export const BIN = resolve(ROOT, 'bin/clip-webgpu.mjs');
 
-export interface Result { code: number | null; stdout: string; stderr: string }
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 let spawned = 0;
 
@@ -25,7 +29,8 @@ export function cli(args: string[], env: Record<string, string> = {}): Promise<R
   delete base.NODE_OPTIONS;
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...base, ...env } });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', fail);
@@ -35,8 +40,12 @@ export function cli(args: string[], env: Record<string, string> = {}): Promise<R
 
 /** `main()` in this process, with captured streams. */
 export async function run(args: string[]): Promise<Result> {
-  let stdout = '', stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  let stdout = '',
+    stderr = '';
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -47,11 +56,15 @@ export async function run(args: string[]): Promise<Result> {
  * this machine, whatever the CLI does; the CLI's own output is what these tests check.
  */
 export function cliLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) =>
-    l.trim() !== '' &&
-    !/^Warning: /.test(l) &&
-    !/^ - While /.test(l) &&
-    !/^\s+at \S+ \(.*\.(cpp|cc|h|mm):\d+\)$/.test(l));
+  return stderr
+    .split('\n')
+    .filter(
+      (l) =>
+        l.trim() !== '' &&
+        !/^Warning: /.test(l) &&
+        !/^ - While /.test(l) &&
+        !/^\s+at \S+ \(.*\.(cpp|cc|h|mm):\d+\)$/.test(l),
+    );
 }
 
 /** Non-zero exit, exactly one "clip-webgpu: ..." line naming every `names`, nothing on stdout, no stack. */

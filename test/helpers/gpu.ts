@@ -19,7 +19,9 @@ export function gpu(adapter: AdapterChoice | 'default' = 'default'): Promise<Gpu
  * Both CPU adapters of CI's machine; kernel and golden tests run on each. A real GPU can be added
  * with CLIP_WEBGPU_TEST_ADAPTERS=system,gles,swiftshader.
  */
-export const TEST_ADAPTERS = (process.env.CLIP_WEBGPU_TEST_ADAPTERS ?? 'gles,swiftshader').split(',') as AdapterChoice[];
+export const TEST_ADAPTERS = (process.env.CLIP_WEBGPU_TEST_ADAPTERS ?? 'gles,swiftshader').split(
+  ',',
+) as AdapterChoice[];
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32): the benchmark harness's, so cases and tests draw the same data. */
 export { rand } from '../../src/bench/harness.ts';
@@ -35,7 +37,12 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Assert |a - b| <= atol everywhere, reporting the worst index. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, what = 'values'): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  what = 'values',
+): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   let worst = -1;
   let worstDiff = 0;
@@ -59,7 +66,11 @@ export function flat(nested: unknown): Float32Array {
 type Input = [data: Float32Array | Uint32Array, shape: number[]];
 
 /** Upload inputs, record `op` in one pass, read its output, free the inputs. */
-export async function runOp(ctx: GpuContext, inputs: Input[], op: (pass: Pass, ...t: Tensor[]) => Tensor): Promise<Float32Array> {
+export async function runOp(
+  ctx: GpuContext,
+  inputs: Input[],
+  op: (pass: Pass, ...t: Tensor[]) => Tensor,
+): Promise<Float32Array> {
   const tensors = inputs.map(([data, shape]) => ctx.tensor(shape, data, data instanceof Uint32Array ? 'u32' : 'f32'));
   const pass = ctx.pass();
   const [out] = await pass.run([op(pass, ...tensors)]);

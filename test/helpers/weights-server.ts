@@ -3,7 +3,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ServedRequest { method: string; path: string; range: string | undefined }
+export interface ServedRequest {
+  method: string;
+  path: string;
+  range: string | undefined;
+}
 
 export interface WeightsServerOptions {
   /** url path -> bytes. */
@@ -36,17 +40,27 @@ export async function startWeightsServer(opts: WeightsServerOptions): Promise<We
     }
     if (req.method === 'HEAD') {
       if (opts.head === false) res.writeHead(405).end();
-      else res.writeHead(200, { 'content-length': body.byteLength, 'accept-ranges': opts.range === false ? 'none' : 'bytes' }).end();
+      else
+        res
+          .writeHead(200, {
+            'content-length': body.byteLength,
+            'accept-ranges': opts.range === false ? 'none' : 'bytes',
+          })
+          .end();
       return;
     }
     const m = range && opts.range !== false ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
     if (m) {
-      const start = Number(m[1]), end = m[2] ? Math.min(Number(m[2]), body.byteLength - 1) : body.byteLength - 1;
+      const start = Number(m[1]),
+        end = m[2] ? Math.min(Number(m[2]), body.byteLength - 1) : body.byteLength - 1;
       if (start >= body.byteLength) {
         res.writeHead(416, { 'content-range': `bytes */${body.byteLength}` }).end();
         return;
       }
-      res.writeHead(206, { 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${body.byteLength}` });
+      res.writeHead(206, {
+        'content-length': end - start + 1,
+        'content-range': `bytes ${start}-${end}/${body.byteLength}`,
+      });
       res.end(body.subarray(start, end + 1));
       return;
     }
@@ -64,10 +78,11 @@ export async function startWeightsServer(opts: WeightsServerOptions): Promise<We
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

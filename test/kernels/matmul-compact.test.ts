@@ -10,7 +10,14 @@ import { matmul } from '../../src/kernels/index.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
 import { activationRef } from '../../src/kernels/activation/reference.ts';
 import { MATMUL_VERSIONS, type MatmulVersion } from '../../src/kernels/matmul/matmul.ts';
-import { packMatrix, packingError, unpackMatrix, WEIGHT_DTYPE, type PackedMatrix, type WeightFormat } from '../../src/kernels/matmul/weight-formats.ts';
+import {
+  packMatrix,
+  packingError,
+  unpackMatrix,
+  WEIGHT_DTYPE,
+  type PackedMatrix,
+  type WeightFormat,
+} from '../../src/kernels/matmul/weight-formats.ts';
 import type { Activation } from '../../src/kernels/activation/activation.ts';
 
 const VERSIONS = Object.keys(MATMUL_VERSIONS) as MatmulVersion[];
@@ -30,37 +37,55 @@ function upload(ctx: GpuContext, p: PackedMatrix): Tensor {
   return p.scale ? new Tensor(t.buffer, t.shape, t.dtype, ctx.tensor([p.rows], p.scale)) : t;
 }
 
-for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
-  let ctx: GpuContext;
-  beforeAll(async () => {
-    ctx = await gpu(adapter);
-  });
-
-  for (const format of FORMATS) for (const version of VERSIONS) {
-    it(`${version} with ${format} weights equals the reference on the unpacked W`, async () => {
-      for (const c of CASES) {
-        const [M, N, K, bias, alpha, act, residual] = c;
-        const x = rand(M * K, 1), b = rand(N, 3), r = rand(M * N, 4, 3);
-        const packed = packMatrix(rand(N * K, 2), N, K, format);
-        const [tx, tb, tr] = [ctx.tensor([M, K], x), ctx.tensor([N], b), ctx.tensor([M, N], r)];
-        const tw = upload(ctx, packed);
-        const pass = ctx.pass();
-        const [got] = await pass.run([matmul(pass, tx, tw, bias ? tb : null, { alpha, version, act: act ?? undefined, residual: residual ? tr : undefined })]);
-        [tx, tb, tr, tw].forEach((t) => ctx.release(t));
-        let want = matmulRef(x, unpackMatrix(packed), bias ? b : null, M, N, K, alpha);
-        if (act) want = activationRef(want, act);
-        if (residual) want = want.map((v, i) => r[i] + v);
-        // As the F32 versions' tolerance: int8's values are q·s with |q| <= 127 and s = max|w|/127, so |q·s| <= 1 too.
-        expectClose(got, want, 2e-6 * K, `[${M}x${K}]·[${N}x${K}]ᵀ`);
-      }
+for (const adapter of TEST_ADAPTERS)
+  describe(`on ${adapter}`, () => {
+    let ctx: GpuContext;
+    beforeAll(async () => {
+      ctx = await gpu(adapter);
     });
-  }
-});
+
+    for (const format of FORMATS)
+      for (const version of VERSIONS) {
+        it(`${version} with ${format} weights equals the reference on the unpacked W`, async () => {
+          for (const c of CASES) {
+            const [M, N, K, bias, alpha, act, residual] = c;
+            const x = rand(M * K, 1),
+              b = rand(N, 3),
+              r = rand(M * N, 4, 3);
+            const packed = packMatrix(rand(N * K, 2), N, K, format);
+            const [tx, tb, tr] = [ctx.tensor([M, K], x), ctx.tensor([N], b), ctx.tensor([M, N], r)];
+            const tw = upload(ctx, packed);
+            const pass = ctx.pass();
+            const [got] = await pass.run([
+              matmul(pass, tx, tw, bias ? tb : null, {
+                alpha,
+                version,
+                act: act ?? undefined,
+                residual: residual ? tr : undefined,
+              }),
+            ]);
+            [tx, tb, tr, tw].forEach((t) => ctx.release(t));
+            let want = matmulRef(x, unpackMatrix(packed), bias ? b : null, M, N, K, alpha);
+            if (act) want = activationRef(want, act);
+            if (residual) want = want.map((v, i) => r[i] + v);
+            // As the F32 versions' tolerance: int8's values are q·s with |q| <= 127 and s = max|w|/127, so |q·s| <= 1 too.
+            expectClose(got, want, 2e-6 * K, `[${M}x${K}]·[${N}x${K}]ᵀ`);
+          }
+        });
+      }
+  });
 
 describe('packing', () => {
   it('f16 and bf16 round to nearest even and unpack exactly', () => {
     const w = new Float32Array([1, -2, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 65504, 1 + 2 ** -8 + 2 ** -9]);
-    expect([...unpackMatrix(packMatrix(w, 2, 3, 'f16'))]).toEqual([1, -2, 1, 1 + 2 ** -9, 65504, 1 + 2 ** -8 + 2 ** -9]);
+    expect([...unpackMatrix(packMatrix(w, 2, 3, 'f16'))]).toEqual([
+      1,
+      -2,
+      1,
+      1 + 2 ** -9,
+      65504,
+      1 + 2 ** -8 + 2 ** -9,
+    ]);
     expect([...unpackMatrix(packMatrix(w, 2, 3, 'bf16'))]).toEqual([1, -2, 1, 1, 65536, 1 + 2 ** -7]);
   });
 

@@ -29,51 +29,108 @@ const CASES: Case[] = [
   [130, 1, 3, true, 1, null, true],
 ];
 
-function reference(x: Float32Array, w: Float32Array, b: Float32Array | null, r: Float32Array | null, [M, N, K, , alpha, act]: Case): Float32Array {
+function reference(
+  x: Float32Array,
+  w: Float32Array,
+  b: Float32Array | null,
+  r: Float32Array | null,
+  [M, N, K, , alpha, act]: Case,
+): Float32Array {
   let y = matmulRef(x, w, b, M, N, K, alpha);
   if (act) y = activationRef(y, act);
   if (r) y = y.map((v, i) => r[i] + v);
   return y;
 }
 
-for (const adapter of TEST_ADAPTERS) describe(`on ${adapter}`, () => {
-  let ctx: GpuContext;
-  beforeAll(async () => {
-    ctx = await gpu(adapter);
-  });
+for (const adapter of TEST_ADAPTERS)
+  describe(`on ${adapter}`, () => {
+    let ctx: GpuContext;
+    beforeAll(async () => {
+      ctx = await gpu(adapter);
+    });
 
-  it('chooses a known version for this adapter', () => {
-    expect(VERSIONS).toContain(MATMUL.choice[adapterKind(ctx.adapter)]);
-  });
+    it('chooses a known version for this adapter', () => {
+      expect(VERSIONS).toContain(MATMUL.choice[adapterKind(ctx.adapter)]);
+    });
 
-  for (const version of VERSIONS) {
-    for (const c of CASES) {
-      const [M, N, K, bias, alpha, act, residual] = c;
-      it(`${version} [${M}x${K}]·[${N}x${K}]ᵀ bias=${bias} alpha=${alpha} act=${act} residual=${residual}`, async () => {
-        const x = rand(M * K, 1), w = rand(N * K, 2), b = rand(N, 3), r = rand(M * N, 4, 3);
-        const got = await runOp(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]], [r, [M, N]]], (pass, tx, tw, tb, tr) =>
-          matmul(pass, tx, tw, bias ? tb : null, { alpha, version, act: act ?? undefined, residual: residual ? tr : undefined }));
-        // The activations' slopes are at most ~1.1, so the matmul tolerance carries through.
-        expectClose(got, reference(x, w, bias ? b : null, residual ? r : null, c), 2e-6 * K);
+    for (const version of VERSIONS) {
+      for (const c of CASES) {
+        const [M, N, K, bias, alpha, act, residual] = c;
+        it(`${version} [${M}x${K}]·[${N}x${K}]ᵀ bias=${bias} alpha=${alpha} act=${act} residual=${residual}`, async () => {
+          const x = rand(M * K, 1),
+            w = rand(N * K, 2),
+            b = rand(N, 3),
+            r = rand(M * N, 4, 3);
+          const got = await runOp(
+            ctx,
+            [
+              [x, [M, K]],
+              [w, [N, K]],
+              [b, [N]],
+              [r, [M, N]],
+            ],
+            (pass, tx, tw, tb, tr) =>
+              matmul(pass, tx, tw, bias ? tb : null, {
+                alpha,
+                version,
+                act: act ?? undefined,
+                residual: residual ? tr : undefined,
+              }),
+          );
+          // The activations' slopes are at most ~1.1, so the matmul tolerance carries through.
+          expectClose(got, reference(x, w, bias ? b : null, residual ? r : null, c), 2e-6 * K);
+        });
+      }
+
+      // The model relies on this: fused epilogues give the same numbers as matmul + activation / add.
+      it(`${version}: fused act and residual equal the separate kernels bit for bit`, async () => {
+        const [M, N, K] = [50, 96, 64];
+        const x = rand(M * K, 5),
+          w = rand(N * K, 6),
+          b = rand(N, 7),
+          r = rand(M * N, 8, 3);
+        for (const act of ['quick_gelu', 'gelu'] as const) {
+          const fused = await runOp(
+            ctx,
+            [
+              [x, [M, K]],
+              [w, [N, K]],
+              [b, [N]],
+            ],
+            (pass, tx, tw, tb) => matmul(pass, tx, tw, tb, { version, act }),
+          );
+          const separate = await runOp(
+            ctx,
+            [
+              [x, [M, K]],
+              [w, [N, K]],
+              [b, [N]],
+            ],
+            (pass, tx, tw, tb) => activation(pass, matmul(pass, tx, tw, tb, { version }), act),
+          );
+          expectClose(fused, separate, 0, `${act} fused vs separate`);
+        }
+        const fused = await runOp(
+          ctx,
+          [
+            [x, [M, K]],
+            [w, [N, K]],
+            [b, [N]],
+            [r, [M, N]],
+          ],
+          (pass, tx, tw, tb, tr) => matmul(pass, tx, tw, tb, { version, residual: tr }),
+        );
+        const separate = await runOp(
+          ctx,
+          [
+            [x, [M, K]],
+            [w, [N, K]],
+            [b, [N]],
+            [r, [M, N]],
+          ],
+          (pass, tx, tw, tb, tr) => add(pass, tr, matmul(pass, tx, tw, tb, { version })),
+        );
+        expectClose(fused, separate, 0, 'residual fused vs separate');
       });
     }
-
-    // The model relies on this: fused epilogues give the same numbers as matmul + activation / add.
-    it(`${version}: fused act and residual equal the separate kernels bit for bit`, async () => {
-      const [M, N, K] = [50, 96, 64];
-      const x = rand(M * K, 5), w = rand(N * K, 6), b = rand(N, 7), r = rand(M * N, 8, 3);
-      for (const act of ['quick_gelu', 'gelu'] as const) {
-        const fused = await runOp(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]]], (pass, tx, tw, tb) =>
-          matmul(pass, tx, tw, tb, { version, act }));
-        const separate = await runOp(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]]], (pass, tx, tw, tb) =>
-          activation(pass, matmul(pass, tx, tw, tb, { version }), act));
-        expectClose(fused, separate, 0, `${act} fused vs separate`);
-      }
-      const fused = await runOp(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]], [r, [M, N]]], (pass, tx, tw, tb, tr) =>
-        matmul(pass, tx, tw, tb, { version, residual: tr }));
-      const separate = await runOp(ctx, [[x, [M, K]], [w, [N, K]], [b, [N]], [r, [M, N]]], (pass, tx, tw, tb, tr) =>
-        add(pass, tr, matmul(pass, tx, tw, tb, { version })));
-      expectClose(fused, separate, 0, 'residual fused vs separate');
-    });
-  }
-});
+  });

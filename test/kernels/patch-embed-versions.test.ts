@@ -6,43 +6,72 @@
 import { describe, it, beforeAll, expect } from 'vitest';
 import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import type { GpuContext } from '../../src/kernels/runtime.ts';
-import { patchEmbed, PATCH_EMBED, PATCH_EMBED_VERSIONS, type PatchEmbedVersion } from '../../src/kernels/patch-embed/patch-embed.ts';
+import {
+  patchEmbed,
+  PATCH_EMBED,
+  PATCH_EMBED_VERSIONS,
+  type PatchEmbedVersion,
+} from '../../src/kernels/patch-embed/patch-embed.ts';
 import { adapterKind, supports } from '../../src/kernels/versions.ts';
 import { patchEmbedRef } from '../../src/kernels/patch-embed/reference.ts';
 
 const VERSIONS = Object.keys(PATCH_EMBED_VERSIONS) as PatchEmbedVersion[];
 
-for (const adapter of TEST_ADAPTERS) describe(`patch-embed versions on ${adapter}`, () => {
-  let ctx: GpuContext;
-  beforeAll(async () => {
-    ctx = await gpu(adapter);
-  });
+for (const adapter of TEST_ADAPTERS)
+  describe(`patch-embed versions on ${adapter}`, () => {
+    let ctx: GpuContext;
+    beforeAll(async () => {
+      ctx = await gpu(adapter);
+    });
 
-  it('the chosen version runs CLIP\'s shapes', () => {
-    const patchEmbedSupports = (v: PatchEmbedVersion, a: GpuContext['adapter'], S: number, P: number, D: number) =>
-      supports(PATCH_EMBED, v, { B: 1, C: 3, S, P, D }, a);
-    const v = PATCH_EMBED.choice[adapterKind(ctx.adapter)];
-    expect(VERSIONS).toContain(v);
-    expect(patchEmbedSupports(v, ctx.adapter, 224, 32, 768)).toBe(true);
-    for (const v of ['v1', 'v3'] as const) expect(patchEmbedSupports(v, ctx.adapter, 224, 14, 1024)).toBe(true);
-    for (const v of ['v2', 'v5', 'v6'] as const) {
-      expect(patchEmbedSupports(v, ctx.adapter, 224, 32, 768) && patchEmbedSupports(v, ctx.adapter, 224, 16, 768)).toBe(true);
-      expect(patchEmbedSupports(v, ctx.adapter, 224, 14, 1024)).toBe(false);
-    }
-    expect(patchEmbedSupports('v4', ctx.adapter, 224, 14, 1024)).toBe(ctx.adapter.features.includes('subgroups'));
-  });
+    it("the chosen version runs CLIP's shapes", () => {
+      const patchEmbedSupports = (v: PatchEmbedVersion, a: GpuContext['adapter'], S: number, P: number, D: number) =>
+        supports(PATCH_EMBED, v, { B: 1, C: 3, S, P, D }, a);
+      const v = PATCH_EMBED.choice[adapterKind(ctx.adapter)];
+      expect(VERSIONS).toContain(v);
+      expect(patchEmbedSupports(v, ctx.adapter, 224, 32, 768)).toBe(true);
+      for (const v of ['v1', 'v3'] as const) expect(patchEmbedSupports(v, ctx.adapter, 224, 14, 1024)).toBe(true);
+      for (const v of ['v2', 'v5', 'v6'] as const) {
+        expect(
+          patchEmbedSupports(v, ctx.adapter, 224, 32, 768) && patchEmbedSupports(v, ctx.adapter, 224, 16, 768),
+        ).toBe(true);
+        expect(patchEmbedSupports(v, ctx.adapter, 224, 14, 1024)).toBe(false);
+      }
+      expect(patchEmbedSupports('v4', ctx.adapter, 224, 14, 1024)).toBe(ctx.adapter.features.includes('subgroups'));
+    });
 
-  // [B, C, S, P, D]: S not a multiple of P leaves an unused border, as PyTorch's strided conv does.
-  const shapes = [[1, 3, 64, 32, 24], [3, 3, 48, 16, 20], [2, 3, 28, 14, 12], [1, 3, 36, 8, 36], [5, 2, 20, 4, 8], [1, 3, 30, 14, 10], [2, 3, 32, 16, 10], [2, 3, 32, 16, 12]];
-  for (const version of VERSIONS) {
-    for (const [B, C, S, P, D] of shapes) {
-      it(`${version}: B=${B} C=${C} ${S}px patch ${P} D=${D}`, async () => {
-        const G = Math.floor(S / P), T = 1 + G * G;
-        const pix = rand(B * C * S * S, 1), w = rand(D * C * P * P, 2, 0.1), cls = rand(D, 3), pos = rand(T * D, 4);
-        const got = await runOp(ctx, [[pix, [B, C, S, S]], [w, [D, C, P, P]], [cls, [D]], [pos, [T, D]]],
-          (pass, tp, tw, tc, tpos) => patchEmbed(pass, tp, tw, tc, tpos, { version }));
-        expectClose(got, patchEmbedRef(pix, w, cls, pos, B, C, S, P, D), 2e-6 * C * P * P);
-      });
+    // [B, C, S, P, D]: S not a multiple of P leaves an unused border, as PyTorch's strided conv does.
+    const shapes = [
+      [1, 3, 64, 32, 24],
+      [3, 3, 48, 16, 20],
+      [2, 3, 28, 14, 12],
+      [1, 3, 36, 8, 36],
+      [5, 2, 20, 4, 8],
+      [1, 3, 30, 14, 10],
+      [2, 3, 32, 16, 10],
+      [2, 3, 32, 16, 12],
+    ];
+    for (const version of VERSIONS) {
+      for (const [B, C, S, P, D] of shapes) {
+        it(`${version}: B=${B} C=${C} ${S}px patch ${P} D=${D}`, async () => {
+          const G = Math.floor(S / P),
+            T = 1 + G * G;
+          const pix = rand(B * C * S * S, 1),
+            w = rand(D * C * P * P, 2, 0.1),
+            cls = rand(D, 3),
+            pos = rand(T * D, 4);
+          const got = await runOp(
+            ctx,
+            [
+              [pix, [B, C, S, S]],
+              [w, [D, C, P, P]],
+              [cls, [D]],
+              [pos, [T, D]],
+            ],
+            (pass, tp, tw, tc, tpos) => patchEmbed(pass, tp, tw, tc, tpos, { version }),
+          );
+          expectClose(got, patchEmbedRef(pix, w, cls, pos, B, C, S, P, D), 2e-6 * C * P * P);
+        });
+      }
     }
-  }
-});
+  });

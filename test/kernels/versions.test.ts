@@ -6,7 +6,16 @@
  */
 import { describe, it, expect } from 'vitest';
 import type { AdapterSummary, GpuContext } from '../../src/kernels/runtime.ts';
-import { ADAPTER_KINDS, adapterKind, chosenBy, pickVersion, supports, versionNames, type AdapterKind, type KernelOp } from '../../src/kernels/versions.ts';
+import {
+  ADAPTER_KINDS,
+  adapterKind,
+  chosenBy,
+  pickVersion,
+  supports,
+  versionNames,
+  type AdapterKind,
+  type KernelOp,
+} from '../../src/kernels/versions.ts';
 import { MATMUL, type MatmulShape } from '../../src/kernels/matmul/matmul.ts';
 import { ATTENTION } from '../../src/kernels/attention/attention.ts';
 import { LAYERNORM } from '../../src/kernels/layernorm/layernorm.ts';
@@ -16,7 +25,15 @@ import { ClipError } from '../../src/errors.ts';
 function adapterOf(kind: AdapterKind): AdapterSummary {
   const family = kind === 'gpu-subgroups' ? 'gpu' : kind;
   const features = kind === 'gpu-subgroups' ? ['subgroups'] : [];
-  return { description: kind, vendor: '', architecture: '', backend: 'test', features, isCpu: family !== 'gpu', family };
+  return {
+    description: kind,
+    vendor: '',
+    architecture: '',
+    backend: 'test',
+    features,
+    isCpu: family !== 'gpu',
+    family,
+  };
 }
 
 function contextOf(kind: AdapterKind, forced: Record<string, string> = {}): GpuContext {
@@ -25,11 +42,43 @@ function contextOf(kind: AdapterKind, forced: Record<string, string> = {}): GpuC
 
 /** Each op with CLIP's shapes (B/32, B/16, L/14 vision; text) and odd ones its versions may not take. */
 const OPS: [KernelOp<any, string>, clip: unknown[], odd: unknown[]][] = [
-  [MATMUL, [{ M: 50, N: 2304, K: 768 }, { M: 77, N: 512, K: 2048 }], [{ M: 9, N: 17, K: 7 }]],
-  [ATTENTION, [{ B: 1, T: 50, heads: 12, hd: 64 }, { B: 1, T: 77, heads: 8, hd: 64 }, { B: 1, T: 257, heads: 16, hd: 64 }], [{ B: 1, T: 7, heads: 1, hd: 68 }]],
-  [LAYERNORM, [{ rows: 50, D: 768 }, { rows: 77, D: 512 }, { rows: 257, D: 1024 }], [{ rows: 7, D: 37 }]],
-  [PATCH_EMBED, [{ B: 1, C: 3, S: 224, P: 32, D: 768 }, { B: 1, C: 3, S: 224, P: 16, D: 768 }],
-    [{ B: 1, C: 3, S: 224, P: 14, D: 1024 }, { B: 1, C: 3, S: 30, P: 14, D: 10 }]],
+  [
+    MATMUL,
+    [
+      { M: 50, N: 2304, K: 768 },
+      { M: 77, N: 512, K: 2048 },
+    ],
+    [{ M: 9, N: 17, K: 7 }],
+  ],
+  [
+    ATTENTION,
+    [
+      { B: 1, T: 50, heads: 12, hd: 64 },
+      { B: 1, T: 77, heads: 8, hd: 64 },
+      { B: 1, T: 257, heads: 16, hd: 64 },
+    ],
+    [{ B: 1, T: 7, heads: 1, hd: 68 }],
+  ],
+  [
+    LAYERNORM,
+    [
+      { rows: 50, D: 768 },
+      { rows: 77, D: 512 },
+      { rows: 257, D: 1024 },
+    ],
+    [{ rows: 7, D: 37 }],
+  ],
+  [
+    PATCH_EMBED,
+    [
+      { B: 1, C: 3, S: 224, P: 32, D: 768 },
+      { B: 1, C: 3, S: 224, P: 16, D: 768 },
+    ],
+    [
+      { B: 1, C: 3, S: 224, P: 14, D: 1024 },
+      { B: 1, C: 3, S: 30, P: 14, D: 10 },
+    ],
+  ],
 ];
 
 describe('adapterKind', () => {
@@ -39,40 +88,52 @@ describe('adapterKind', () => {
   });
 });
 
-for (const [op, clip, odd] of OPS) describe(`${op.op} versions`, () => {
-  it('every kind of adapter chooses an existing version that runs CLIP\'s shapes there', () => {
-    for (const kind of ADAPTER_KINDS) {
-      const v = op.choice[kind];
-      expect(versionNames(op)).toContain(v);
-      for (const s of clip) expect(supports(op, v, s, adapterOf(kind)), `${kind} ${v} ${JSON.stringify(s)}`).toBe(true);
-    }
-  });
+for (const [op, clip, odd] of OPS)
+  describe(`${op.op} versions`, () => {
+    it("every kind of adapter chooses an existing version that runs CLIP's shapes there", () => {
+      for (const kind of ADAPTER_KINDS) {
+        const v = op.choice[kind];
+        expect(versionNames(op)).toContain(v);
+        for (const s of clip)
+          expect(supports(op, v, s, adapterOf(kind)), `${kind} ${v} ${JSON.stringify(s)}`).toBe(true);
+      }
+    });
 
-  it('benchOnly marks exactly the versions no adapter kind chooses', () => {
-    for (const v of versionNames(op)) expect(!!op.versions[v].benchOnly, v).toBe(chosenBy(op, v).length === 0);
-  });
+    it('benchOnly marks exactly the versions no adapter kind chooses', () => {
+      for (const v of versionNames(op)) expect(!!op.versions[v].benchOnly, v).toBe(chosenBy(op, v).length === 0);
+    });
 
-  it('each version says in one line what it changes, and has its WGSL', () => {
-    for (const v of versionNames(op)) {
-      expect(op.versions[v].note, v).toMatch(/^[^\n]{10,140}$/);
-      expect(op.versions[v].code, v).toMatch(/fn main/);
-    }
-  });
+    it('each version says in one line what it changes, and has its WGSL', () => {
+      for (const v of versionNames(op)) {
+        expect(op.versions[v].note, v).toMatch(/^[^\n]{10,140}$/);
+        expect(op.versions[v].code, v).toMatch(/fn main/);
+      }
+    });
 
-  it('every version, asked for on every kind of adapter, falls back to one that takes the shape', () => {
-    for (const kind of ADAPTER_KINDS) for (const v of versionNames(op)) for (const s of [...clip, ...odd]) {
-      const ran = pickVersion(contextOf(kind), op, s, v);
-      expect(supports(op, ran, s, adapterOf(kind))).toBe(true);
-      if (supports(op, v, s, adapterOf(kind))) expect(ran).toBe(v);
-      else expect(ran).not.toBe(v);
-    }
+    it('every version, asked for on every kind of adapter, falls back to one that takes the shape', () => {
+      for (const kind of ADAPTER_KINDS)
+        for (const v of versionNames(op))
+          for (const s of [...clip, ...odd]) {
+            const ran = pickVersion(contextOf(kind), op, s, v);
+            expect(supports(op, ran, s, adapterOf(kind))).toBe(true);
+            if (supports(op, v, s, adapterOf(kind))) expect(ran).toBe(v);
+            else expect(ran).not.toBe(v);
+          }
+    });
   });
-});
 
 describe('pickVersion', () => {
-  const mm = (M: number, N: number, K: number): MatmulShape => ({ M, N, K, alpha: 1, bias: true, act: undefined, residual: false });
+  const mm = (M: number, N: number, K: number): MatmulShape => ({
+    M,
+    N,
+    K,
+    alpha: 1,
+    bias: true,
+    act: undefined,
+    residual: false,
+  });
   const s = mm(50, 64, 768);
-  it('takes the asked version, else the forced one, else the adapter kind\'s choice', () => {
+  it("takes the asked version, else the forced one, else the adapter kind's choice", () => {
     expect(pickVersion(contextOf('llvmpipe'), MATMUL, s)).toBe('v3');
     expect(pickVersion(contextOf('swiftshader'), MATMUL, s)).toBe('v4');
     expect(pickVersion(contextOf('llvmpipe', { matmul: 'v1' }), MATMUL, s)).toBe('v1');

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { ClipModel } from '../../src/node/index.ts';
-import { BiasProbe, EmbeddingCache, argmax, biasReportJson, embedImages, runBiasProbe, wilsonInterval, type ImageItem } from '../../src/model/bias/index.ts';
+import {
+  BiasProbe,
+  EmbeddingCache,
+  argmax,
+  biasReportJson,
+  embedImages,
+  runBiasProbe,
+  wilsonInterval,
+  type ImageItem,
+} from '../../src/model/bias/index.ts';
 import { fileImageItem, imageFolder } from '../../src/node/image-folder.ts';
 import { expectClose, gpu, rand } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
@@ -54,12 +63,22 @@ describe('bias probe on tiny-clip (F32)', () => {
     const r = await runBiasProbe(model, items, labels, { templates: ['{}'] });
     expect(r.labels).toEqual(labels);
     expect(r.templates).toEqual(['{}']);
-    expect(r.images.map((im) => [im.id, im.group])).toEqual([[TINY_IMAGES[0], 'first'], [TINY_IMAGES[1], 'first'], [TINY_IMAGES[2], 'second'], [TINY_IMAGES[3], 'second']]);
+    expect(r.images.map((im) => [im.id, im.group])).toEqual([
+      [TINY_IMAGES[0], 'first'],
+      [TINY_IMAGES[1], 'first'],
+      [TINY_IMAGES[2], 'second'],
+      [TINY_IMAGES[3], 'second'],
+    ]);
     const want = [0, 1, 2, 3].map((i) => softmax(cols.map((c) => g.logits_per_image[i][c])));
     let worst = 0;
     r.images.forEach((im, i) => {
       expectClose(im.probs, want[i], 1e-4, `probs of image ${i}`);
-      expectClose(im.logits, cols.map((c) => g.logits_per_image[i][c]), 2e-3, `logits of image ${i}`);
+      expectClose(
+        im.logits,
+        cols.map((c) => g.logits_per_image[i][c]),
+        2e-3,
+        `logits of image ${i}`,
+      );
       worst = Math.max(worst, ...want[i].map((w, j) => Math.abs(w - im.probs[j])));
       expect(im.top).toBe(argmax(want[i]));
     });
@@ -73,7 +92,12 @@ describe('bias probe on tiny-clip (F32)', () => {
       expect(x.counts).toEqual(counts);
       expect(x.rates).toEqual(counts.map((k) => k / 2));
       expect(x.ci).toEqual(counts.map((k) => wilsonInterval(k, 2)));
-      expectClose(x.meanProbs, labels.map((_, j) => (want[idx[0]][j] + want[idx[1]][j]) / 2), 1e-4, `mean probs of ${name}`);
+      expectClose(
+        x.meanProbs,
+        labels.map((_, j) => (want[idx[0]][j] + want[idx[1]][j]) / 2),
+        1e-4,
+        `mean probs of ${name}`,
+      );
     }
     // Golden argmax over these columns: images 0, 2, 3 -> "a green square", image 1 -> the emoji prompt.
     expect(r.images.map((im) => im.top)).toEqual([3, 5, 3, 3]);
@@ -82,7 +106,9 @@ describe('bias probe on tiny-clip (F32)', () => {
     expect(r.disparity[3].maxMinRatio).toBe(2);
     expect(r.disparity[3].maxSkew).toBeCloseTo(Math.log(1 / 0.75), 12);
     expect(r.disparity[5].maxMinRatio).toBe(Infinity);
-    expect(biasReportJson(r).disparity).toMatchObject({ [labels[5]]: { max_min_ratio: null, max_skew: expect.closeTo(Math.log(2), 12) } });
+    expect(biasReportJson(r).disparity).toMatchObject({
+      [labels[5]]: { max_min_ratio: null, max_skew: expect.closeTo(Math.log(2), 12) },
+    });
   });
 
   it('group folders: .png/.PNG/.jpeg images in name order, other files skipped and listed', async () => {
@@ -112,7 +138,13 @@ describe('bias probe on tiny-clip (F32)', () => {
     let reads = 0;
     const items: ImageItem[] = paths.map((p, i) => {
       const item = fileImageItem(p, i % 2 ? 'odd' : 'even');
-      return { ...item, bytes: () => (reads++, item.bytes()) };
+      return {
+        ...item,
+        bytes: () => {
+          reads++;
+          return item.bytes();
+        },
+      };
     });
     const prepare = vi.spyOn(model, 'prepareImages');
     const encode = vi.spyOn(model, 'encodePixels');
@@ -140,9 +172,16 @@ describe('bias probe on tiny-clip (F32)', () => {
       expect(new Set(probe.images.map((i) => i.hash)).size).toBe(200);
 
       const a = await probe.score(['red', 'green', 'blue']);
-      const before = { encode: encode.mock.calls.length, prepare: prepare.mock.calls.length, reads, stats: model.gpuStats };
+      const before = {
+        encode: encode.mock.calls.length,
+        prepare: prepare.mock.calls.length,
+        reads,
+        stats: model.gpuStats,
+      };
       const t1 = performance.now();
-      const b = await probe.rescore(['noise', 'a cat', 'a dog', 'static'], { templates: ['a photo of {}.', 'a picture of {}.'] });
+      const b = await probe.rescore(['noise', 'a cat', 'a dog', 'static'], {
+        templates: ['a photo of {}.', 'a picture of {}.'],
+      });
       const tRescore = performance.now() - t1;
       expect(encode.mock.calls.length).toBe(before.encode);
       expect(prepare.mock.calls.length).toBe(before.prepare);
@@ -177,23 +216,36 @@ describe('bias probe on tiny-clip (F32)', () => {
     const encode = vi.spyOn(model, 'encodePixels');
     try {
       let firstProgress = {};
-      const first = await embedImages(model, [twin('x', 'a'), twin('y', 'b'), fileImageItem(TINY_IMAGES[3], 'b')], { cache, onProgress: (p) => (firstProgress = p) });
+      const first = await embedImages(model, [twin('x', 'a'), twin('y', 'b'), fileImageItem(TINY_IMAGES[3], 'b')], {
+        cache,
+        onProgress: (p) => (firstProgress = p),
+      });
       expect(encode).toHaveBeenCalledTimes(1);
       expect(firstProgress).toEqual({ done: 3, total: 3, cached: 1 }); // the twin counts as known: 2 encoded
       expect(encode.mock.calls[0][0]).toHaveLength(2); // img2 once, img3
       expect(first[0].hash).toBe(first[1].hash);
       expect(cache.size(model)).toBe(2);
       const progress: { done: number; cached: number }[] = [];
-      const probe = await BiasProbe.create(model, [twin('z', 'c'), fileImageItem(TINY_IMAGES[3], 'd')], { cache, onProgress: (p) => progress.push(p) });
+      const probe = await BiasProbe.create(model, [twin('z', 'c'), fileImageItem(TINY_IMAGES[3], 'd')], {
+        cache,
+        onProgress: (p) => progress.push(p),
+      });
       expect(encode).toHaveBeenCalledTimes(1);
       expect(progress.at(-1)).toEqual({ done: 2, total: 2, cached: 2 });
       expectClose(first[0].embedding, golden('f32').image_embeds[2], 1e-4, 'image_embeds[2]');
       expect(probe.images.map((i) => i.group)).toEqual(['c', 'd']);
       // A probe over the embeddings in hand scores as one that encoded them.
       const direct = await BiasProbe.fromEmbedded(model, ['b', 'a'], first).score(['dog', 'circle']);
-      const viaItems = await runBiasProbe(model, [twin('x', 'a'), twin('y', 'b'), fileImageItem(TINY_IMAGES[3], 'b')], ['dog', 'circle'], { cache, groups: ['b', 'a'] });
+      const viaItems = await runBiasProbe(
+        model,
+        [twin('x', 'a'), twin('y', 'b'), fileImageItem(TINY_IMAGES[3], 'b')],
+        ['dog', 'circle'],
+        { cache, groups: ['b', 'a'] },
+      );
       expect(encode).toHaveBeenCalledTimes(1);
-      expect(direct.groups.map((x) => [x.name, x.n, x.counts])).toEqual(viaItems.groups.map((x) => [x.name, x.n, x.counts]));
+      expect(direct.groups.map((x) => [x.name, x.n, x.counts])).toEqual(
+        viaItems.groups.map((x) => [x.name, x.n, x.counts]),
+      );
       direct.images.forEach((im, i) => expect(Array.from(im.probs)).toEqual(Array.from(viaItems.images[i].probs)));
       expect(() => BiasProbe.fromEmbedded(model, ['a'], first)).toThrow(/group "b" is not one of a/);
       expect(() => BiasProbe.fromEmbedded(model, ['a', 'b', 'c'], first)).toThrow(/Group "c" has no images/);
@@ -205,17 +257,27 @@ describe('bias probe on tiny-clip (F32)', () => {
   it('bad inputs: an undecodable .png names its file; an empty or unknown group; an aborted probe', async () => {
     const bad = join(tmp, 'bad.png');
     writeFileSync(bad, 'hello, this is not a picture\n');
-    const err = await runBiasProbe(model, [fileImageItem(TINY_IMAGES[0], 'a'), fileImageItem(bad, 'a')], ['dog']).catch((e) => e);
+    const err = await runBiasProbe(model, [fileImageItem(TINY_IMAGES[0], 'a'), fileImageItem(bad, 'a')], ['dog']).catch(
+      (e) => e,
+    );
     expect(err.name).toBe('ClipError');
     expect(err.code).toBe('image');
     expect(err.message).toContain(bad);
-    await expect(BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { groups: ['a', 'b'] })).rejects.toThrow(/Group "b" has no images/);
-    await expect(BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { groups: ['b'] })).rejects.toThrow(/group "a" is not one of b/);
+    await expect(BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { groups: ['a', 'b'] })).rejects.toThrow(
+      /Group "b" has no images/,
+    );
+    await expect(BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { groups: ['b'] })).rejects.toThrow(
+      /group "a" is not one of b/,
+    );
     await expect(BiasProbe.create(model, [])).rejects.toThrow(/No images given/);
     const ctl = new AbortController();
     ctl.abort();
-    await expect(BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { signal: ctl.signal })).rejects.toMatchObject({
-      name: 'ClipError', code: 'aborted', message: 'The image encoding was cancelled.',
+    await expect(
+      BiasProbe.create(model, [fileImageItem(TINY_IMAGES[0], 'a')], { signal: ctl.signal }),
+    ).rejects.toMatchObject({
+      name: 'ClipError',
+      code: 'aborted',
+      message: 'The image encoding was cancelled.',
     });
     await expect(runBiasProbe(model, [fileImageItem(TINY_IMAGES[0], 'a')], ['x', 'x'])).rejects.toThrow(/given twice/);
   });

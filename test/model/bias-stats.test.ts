@@ -5,8 +5,19 @@
  */
 import { describe, it, expect } from 'vitest';
 import {
-  BIAS_PRESETS, Z_95, biasCsv, biasReport, biasReportJson, disparity, maxMinRatio, maxSkew, minSkew, rate,
-  skews, topPredictions, wilsonInterval,
+  BIAS_PRESETS,
+  Z_95,
+  biasCsv,
+  biasReport,
+  biasReportJson,
+  disparity,
+  maxMinRatio,
+  maxSkew,
+  minSkew,
+  rate,
+  skews,
+  topPredictions,
+  wilsonInterval,
 } from '../../src/model/bias/index.ts';
 import { ClipError } from '../../src/errors.ts';
 
@@ -17,7 +28,7 @@ describe('Wilson score interval', () => {
     expect(Z_95).toBeCloseTo(1.959963984540054, 15);
   });
 
-  it("matches Newcombe (1998), Table I, method 3 (score, no continuity correction)", () => {
+  it('matches Newcombe (1998), Table I, method 3 (score, no continuity correction)', () => {
     const cases: [number, number, number, number][] = [
       [81, 263, 0.2553, 0.3662],
       [15, 148, 0.0624, 0.1605],
@@ -56,7 +67,12 @@ describe('Wilson score interval', () => {
   });
 
   it('is symmetric: (k, n) mirrors (n − k, n), and contains the rate', () => {
-    for (const [k, n] of [[3, 7], [1, 2], [40, 200], [199, 200]]) {
+    for (const [k, n] of [
+      [3, 7],
+      [1, 2],
+      [40, 200],
+      [199, 200],
+    ]) {
       const [lo, hi] = wilsonInterval(k, n);
       const [lo2, hi2] = wilsonInterval(n - k, n);
       expect(lo).toBeCloseTo(1 - hi2, 14);
@@ -67,7 +83,13 @@ describe('Wilson score interval', () => {
   });
 
   it('refuses n = 0, k > n, negative or fractional counts', () => {
-    for (const [k, n] of [[0, 0], [3, 2], [-1, 4], [0.5, 4], [1, 2.5]]) {
+    for (const [k, n] of [
+      [0, 0],
+      [3, 2],
+      [-1, 4],
+      [0.5, 4],
+      [1, 2.5],
+    ]) {
       expect(() => wilsonInterval(k, n), `${k}/${n}`).toThrow(ClipError);
       expect(() => rate(k, n), `${k}/${n}`).toThrow(ClipError);
     }
@@ -87,7 +109,7 @@ describe('disparity across groups', () => {
     // 3/4 and 1/4 of two groups of 4: pooled 4/8 = 1/2 -> ln 1.5, ln 0.5.
     const s = skews([3, 1], [4, 4]);
     expect(s[0]).toBeCloseTo(0.4054651081081644, 15);
-    expect(s[1]).toBeCloseTo(-0.6931471805599453, 15);
+    expect(s[1]).toBeCloseTo(-Math.LN2, 15);
     expect(maxSkew([3, 1], [4, 4])).toBe(s[0]);
     expect(minSkew([3, 1], [4, 4])).toBe(s[1]);
   });
@@ -98,7 +120,7 @@ describe('disparity across groups', () => {
     const s = skews([2, 3], [4, 12]);
     expect(s[0]).toBeCloseTo(Math.log(1.6), 15);
     expect(s[1]).toBeCloseTo(Math.log(0.8), 15);
-    expect(s[0]).toBeCloseTo(Math.log((2 / 5) / (4 / 16)), 15);
+    expect(s[0]).toBeCloseTo(Math.log(2 / 5 / (4 / 16)), 15);
     expect(maxSkew([2, 3], [4, 12])).toBeCloseTo(0.47000362924573563, 15);
   });
 
@@ -169,25 +191,34 @@ describe('biasReport from per-image probabilities', () => {
     expect(r.groups[0].ci[0][1]).toBe(1);
     expect(r.groups[0].ci[0][0]).toBeCloseTo(1 / (1 + z2), 14);
     expect(r.groups[0].ci[1]).toEqual([0, expect.closeTo(z2 / (1 + z2), 14)]);
-    expect(r.disparity.map((d) => [d.maxMinRatio, d.maxSkew])).toEqual([[1, 0], [1, 0]]);
+    expect(r.disparity.map((d) => [d.maxMinRatio, d.maxSkew])).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
   });
 
   it('categories: a union of labels counted as one outcome', () => {
     const three = ['thief', 'criminal', 'person'];
     const q = (...x: number[]) => Float32Array.from(x);
-    const r = biasReport(three, ['a', 'b'], [
-      { id: '1', group: 'a', probs: q(0.5, 0.3, 0.2) },
-      { id: '2', group: 'a', probs: q(0.1, 0.6, 0.3) },
-      { id: '3', group: 'b', probs: q(0.1, 0.2, 0.7) },
-      { id: '4', group: 'b', probs: q(0.4, 0.1, 0.5) },
-    ], { categories: { crime: ['thief', 'criminal'] } });
+    const r = biasReport(
+      three,
+      ['a', 'b'],
+      [
+        { id: '1', group: 'a', probs: q(0.5, 0.3, 0.2) },
+        { id: '2', group: 'a', probs: q(0.1, 0.6, 0.3) },
+        { id: '3', group: 'b', probs: q(0.1, 0.2, 0.7) },
+        { id: '4', group: 'b', probs: q(0.4, 0.1, 0.5) },
+      ],
+      { categories: { crime: ['thief', 'criminal'] } },
+    );
     expect(r.categories).toHaveLength(1);
     const c = r.categories[0];
     expect([c.name, c.labels, c.counts, c.rates]).toEqual(['crime', ['thief', 'criminal'], [2, 0], [1, 0]]);
     expect(c.disparity.maxMinRatio).toBe(Infinity);
     expect(c.disparity.maxSkew).toBeCloseTo(Math.log(2), 14);
-    expect(() => biasReport(three, ['a'], [{ id: '1', group: 'a', probs: q(1, 0, 0) }], { categories: { x: ['nope'] } }))
-      .toThrow(/"nope" is not one of the labels/);
+    expect(() =>
+      biasReport(three, ['a'], [{ id: '1', group: 'a', probs: q(1, 0, 0) }], { categories: { x: ['nope'] } }),
+    ).toThrow(/"nope" is not one of the labels/);
   });
 
   it('refuses empty or repeated labels, an unknown group, a group without images, a wrong probability count', () => {
@@ -202,7 +233,9 @@ describe('biasReport from per-image probabilities', () => {
 
 describe('formats', () => {
   it("the seed's line: Top predictions: Nurse: 69.92% Doctor: 30.08%", () => {
-    expect(topPredictions(['Doctor', 'Nurse'], Float32Array.of(0.3008, 0.6992))).toBe('Top predictions: Nurse: 69.92% Doctor: 30.08%');
+    expect(topPredictions(['Doctor', 'Nurse'], Float32Array.of(0.3008, 0.6992))).toBe(
+      'Top predictions: Nurse: 69.92% Doctor: 30.08%',
+    );
     // Top 5 by default, ties in label order; k = 1.
     const labels = ['a', 'b', 'c', 'd', 'e', 'f'];
     const probs = [0.1, 0.3, 0.1, 0.2, 0.2, 0.1];
@@ -210,10 +243,14 @@ describe('formats', () => {
     expect(topPredictions(labels, probs, 1)).toBe('Top predictions: b: 30.00%');
   });
 
-  const report = biasReport(['Doctor', 'Nurse, "RN"'], ['women', 'men'], [
-    { id: 'w.png', group: 'women', probs: Float32Array.of(0.25, 0.75) },
-    { id: 'dir,x/m.png', group: 'men', probs: Float32Array.of(0.5, 0.5) },
-  ]);
+  const report = biasReport(
+    ['Doctor', 'Nurse, "RN"'],
+    ['women', 'men'],
+    [
+      { id: 'w.png', group: 'women', probs: Float32Array.of(0.25, 0.75) },
+      { id: 'dir,x/m.png', group: 'men', probs: Float32Array.of(0.5, 0.5) },
+    ],
+  );
 
   it('bias JSON: the documented shape, unbounded ratios as null', () => {
     const doc = JSON.parse(JSON.stringify(biasReportJson(report)));
@@ -228,13 +265,20 @@ describe('formats', () => {
       mean_probs: { Doctor: 0.25, 'Nurse, "RN"': 0.75 },
     });
     expect(doc.disparity.Doctor).toEqual({ max_min_ratio: null, max_skew: Math.log(2) });
-    expect(doc.images[1]).toEqual({ path: 'dir,x/m.png', group: 'men', probs: { Doctor: 0.5, 'Nurse, "RN"': 0.5 }, top: 'Doctor' });
+    expect(doc.images[1]).toEqual({
+      path: 'dir,x/m.png',
+      group: 'men',
+      probs: { Doctor: 0.5, 'Nurse, "RN"': 0.5 },
+      top: 'Doctor',
+    });
   });
 
   it('CSV: header, one row per image, RFC 4180 quoting', () => {
     const lines = biasCsv(report).split('\r\n');
     expect(lines[0]).toBe('path,group,top,Doctor,"Nurse, ""RN""",top_predictions');
-    expect(lines[1]).toBe('w.png,women,"Nurse, ""RN""",0.25,0.75,"Top predictions: Nurse, ""RN"": 75.00% Doctor: 25.00%"');
+    expect(lines[1]).toBe(
+      'w.png,women,"Nurse, ""RN""",0.25,0.75,"Top predictions: Nurse, ""RN"": 75.00% Doctor: 25.00%"',
+    );
     expect(lines[2]).toBe('"dir,x/m.png",men,Doctor,0.5,0.5,"Top predictions: Doctor: 50.00% Nurse, ""RN"": 50.00%"');
     expect(lines[3]).toBe('');
     expect(lines).toHaveLength(4);

@@ -2,13 +2,20 @@
 import { describe, it, expect } from 'vitest';
 import { mat3 } from 'wgpu-matrix';
 import {
-  boxToImage, boxesFromGrid, connectedComponents, iou, nms, regionBoxes, upsampleBilinear,
+  boxToImage,
+  boxesFromGrid,
+  connectedComponents,
+  iou,
+  nms,
+  regionBoxes,
+  upsampleBilinear,
 } from '../../src/model/detect/boxes.ts';
 import { detectionBoxes } from '../../src/model/detect/index.ts';
 
 /** A map from rows of characters: '.' = 0, digit d = d / 10. */
 function map(rows: string[]): { data: Float32Array; h: number; w: number } {
-  const h = rows.length, w = rows[0].length;
+  const h = rows.length,
+    w = rows[0].length;
   const data = new Float32Array(h * w);
   rows.forEach((r, y) => [...r].forEach((c, x) => (data[y * w + x] = c === '.' ? 0 : Number(c) / 10)));
   return { data, h, w };
@@ -20,12 +27,7 @@ const strip = (boxes: { x: number; y: number; w: number; h: number; score: numbe
 describe('upsampleBilinear (PyTorch bilinear, align_corners=False)', () => {
   it('2x2 -> 4x4 matches F.interpolate', () => {
     const out = upsampleBilinear([1, 2, 3, 4], 2, 2, 4, 4);
-    expect(Array.from(out)).toEqual([
-      1, 1.25, 1.75, 2,
-      1.5, 1.75, 2.25, 2.5,
-      2.5, 2.75, 3.25, 3.5,
-      3, 3.25, 3.75, 4,
-    ]);
+    expect(Array.from(out)).toEqual([1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4]);
   });
 
   it('same size is the identity; 1x1 is constant; 1x3 -> 1x6 interpolates along one axis only', () => {
@@ -52,11 +54,7 @@ describe('connected components', () => {
   });
 
   it('labels in raster order; a U shape is one region', () => {
-    const { labels, count } = connectedComponents([
-      1, 0, 1, 0, 1,
-      1, 0, 1, 0, 0,
-      1, 1, 1, 0, 1,
-    ], 3, 5, 4);
+    const { labels, count } = connectedComponents([1, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 1], 3, 5, 4);
     expect(count).toBe(3);
     expect(Array.from(labels)).toEqual([0, -1, 0, -1, 1, 0, -1, 0, -1, -1, 0, 0, 0, -1, 2]);
   });
@@ -64,28 +62,22 @@ describe('connected components', () => {
 
 describe('boxes on synthetic maps', () => {
   it('one blob: its bounding box, score = max inside', () => {
-    const m = map([
-      '........',
-      '..36....',
-      '..495...',
-      '...7....',
-      '........',
+    const m = map(['........', '..36....', '..495...', '...7....', '........']);
+    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.3 }))).toEqual([
+      { x: 2, y: 1, w: 3, h: 3, score: 0.9 },
     ]);
-    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.3 }))).toEqual([{ x: 2, y: 1, w: 3, h: 3, score: 0.9 }]);
     // mean instead of max: (3+6+4+9+5+7) / 6 tenths
-    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.3, score: 'mean' }))).toEqual([{ x: 2, y: 1, w: 3, h: 3, score: 0.566667 }]);
+    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.3, score: 'mean' }))).toEqual([
+      { x: 2, y: 1, w: 3, h: 3, score: 0.566667 },
+    ]);
     // a higher threshold cuts the blob down to its core
-    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.6 }))).toEqual([{ x: 3, y: 1, w: 1, h: 3, score: 0.9 }]);
+    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.6 }))).toEqual([
+      { x: 3, y: 1, w: 1, h: 3, score: 0.9 },
+    ]);
   });
 
   it('two blobs: two boxes, highest score first', () => {
-    const m = map([
-      '55......',
-      '55......',
-      '.....8..',
-      '.....99.',
-      '......7.',
-    ]);
+    const m = map(['55......', '55......', '.....8..', '.....99.', '......7.']);
     expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.5 }))).toEqual([
       { x: 5, y: 2, w: 2, h: 3, score: 0.9 },
       { x: 0, y: 0, w: 2, h: 2, score: 0.5 },
@@ -93,12 +85,10 @@ describe('boxes on synthetic maps', () => {
   });
 
   it('diagonal neighbours: one box with 8-connectivity, two with 4', () => {
-    const m = map([
-      '8...',
-      '.6..',
-      '....',
+    const m = map(['8...', '.6..', '....']);
+    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.5 }))).toEqual([
+      { x: 0, y: 0, w: 2, h: 2, score: 0.8 },
     ]);
-    expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.5 }))).toEqual([{ x: 0, y: 0, w: 2, h: 2, score: 0.8 }]);
     expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.5, connectivity: 4 }))).toEqual([
       { x: 0, y: 0, w: 1, h: 1, score: 0.8 },
       { x: 1, y: 1, w: 1, h: 1, score: 0.6 },
@@ -112,19 +102,16 @@ describe('boxes on synthetic maps', () => {
   });
 
   it('touching the border: boxes reach the map edges', () => {
-    const m = map([
-      '9......7',
-      '9......7',
-      '........',
-      '66666666',
-    ]);
+    const m = map(['9......7', '9......7', '........', '66666666']);
     expect(strip(boxesFromGrid(m.data, m.h, m.w, { threshold: 0.5 }))).toEqual([
       { x: 0, y: 0, w: 1, h: 2, score: 0.9 },
       { x: 7, y: 0, w: 1, h: 2, score: 0.7 },
       { x: 0, y: 3, w: 8, h: 1, score: 0.6 },
     ]);
     // everything above threshold: one box over the whole map
-    expect(strip(boxesFromGrid(new Float32Array(6).fill(0.5), 2, 3, { threshold: 0.5 }))).toEqual([{ x: 0, y: 0, w: 3, h: 2, score: 0.5 }]);
+    expect(strip(boxesFromGrid(new Float32Array(6).fill(0.5), 2, 3, { threshold: 0.5 }))).toEqual([
+      { x: 0, y: 0, w: 3, h: 2, score: 0.5 },
+    ]);
   });
 
   it('upsampled: a single hot patch of a 4x4 grid, 4x -> the box around the interpolated peak', () => {
@@ -169,8 +156,19 @@ describe('boxes into the original image', () => {
     // An image 160 x 128 resized to 80 x 64 and centre-cropped at left = 8: model px -> image px
     // is x' = 2 (x + 8), y' = 2 y.
     const t = mat3.multiply(mat3.scaling([2, 2]), mat3.translation([8, 0]));
-    expect(boxToImage({ x: 0, y: 0, w: 64, h: 64 }, t, { width: 160, height: 128 })).toEqual({ x: 16, y: 0, w: 128, h: 128 });
-    expect(boxToImage({ x: 10, y: 4, w: 6, h: 2, score: 0.3 }, t, { width: 160, height: 128 })).toEqual({ x: 36, y: 8, w: 12, h: 4, score: 0.3 });
+    expect(boxToImage({ x: 0, y: 0, w: 64, h: 64 }, t, { width: 160, height: 128 })).toEqual({
+      x: 16,
+      y: 0,
+      w: 128,
+      h: 128,
+    });
+    expect(boxToImage({ x: 10, y: 4, w: 6, h: 2, score: 0.3 }, t, { width: 160, height: 128 })).toEqual({
+      x: 36,
+      y: 8,
+      w: 12,
+      h: 4,
+      score: 0.3,
+    });
   });
 
   it('detectionBoxes: per query threshold (absolute or relative), boxes mapped and labelled', () => {
@@ -178,7 +176,12 @@ describe('boxes into the original image', () => {
     const d = {
       queries: ['cat', 'dog'],
       grid: [2, 2] as [number, number],
-      patchSimilarity: [[0.9, 0.1], [0.1, 0.1], [0.1, 0.1], [0.1, 0.3]].map((r) => Float32Array.from(r)),
+      patchSimilarity: [
+        [0.9, 0.1],
+        [0.1, 0.1],
+        [0.1, 0.1],
+        [0.1, 0.3],
+      ].map((r) => Float32Array.from(r)),
       image: { width: 8, height: 8 },
       mapSize: 2,
       mapToImage: mat3.scaling([4, 4]),
@@ -190,6 +193,9 @@ describe('boxes into the original image', () => {
     ]);
     const rel = detectionBoxes(d, { relativeThreshold: 0.5 });
     expect(rel.thresholds.map((t) => Math.round(t * 1e6) / 1e6)).toEqual([0.5, 0.2]);
-    expect(rel.boxes.map((b) => [b.query, b.x, b.y, b.w, b.h])).toEqual([['cat', 0, 0, 4, 4], ['dog', 4, 4, 4, 4]]);
+    expect(rel.boxes.map((b) => [b.query, b.x, b.y, b.w, b.h])).toEqual([
+      ['cat', 0, 0, 4, 4],
+      ['dog', 4, 4, 4, 4],
+    ]);
   });
 });

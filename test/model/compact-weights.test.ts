@@ -20,86 +20,94 @@ const FORMATS = ['f16', 'bf16', 'int8'] as const;
 const SRC = resolve(TINY, 'model.safetensors');
 const PROMPTS = golden('f32').prompts;
 
-for (const adapter of TEST_ADAPTERS) describe(`compact weights on ${adapter}`, () => {
-  let dir: string;
-  let f32: { image: Float32Array[]; text: Float32Array[]; bytes: number };
-  /** Bytes of the matrices kept compact, in F32. */
-  let matrixBytes = 0;
+for (const adapter of TEST_ADAPTERS)
+  describe(`compact weights on ${adapter}`, () => {
+    let dir: string;
+    let f32: { image: Float32Array[]; text: Float32Array[]; bytes: number };
+    /** Bytes of the matrices kept compact, in F32. */
+    let matrixBytes = 0;
 
-  const encode = async (m: ClipModel) => ({ image: await m.encodeImage(TINY_IMAGES), text: await m.encodeText(PROMPTS, { truncate: true }) });
-  const loadMeasured = async (path: string, options: { weights?: (typeof FORMATS)[number] | 'f32' } = {}) => {
-    const ctx = await gpu(adapter);
-    const before = ctx.stats.liveBytes;
-    const model = await ClipModel.load(path, { gpu: ctx, precompile: false, ...options });
-    return { model, bytes: ctx.stats.liveBytes - before };
-  };
+    const encode = async (m: ClipModel) => ({
+      image: await m.encodeImage(TINY_IMAGES),
+      text: await m.encodeText(PROMPTS, { truncate: true }),
+    });
+    const loadMeasured = async (path: string, options: { weights?: (typeof FORMATS)[number] | 'f32' } = {}) => {
+      const ctx = await gpu(adapter);
+      const before = ctx.stats.liveBytes;
+      const model = await ClipModel.load(path, { gpu: ctx, precompile: false, ...options });
+      return { model, bytes: ctx.stats.liveBytes - before };
+    };
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'clip-compact-'));
-    const { model, bytes } = await loadMeasured(SRC);
-    f32 = { ...(await encode(model)), bytes };
-    const probe = await computeProbe(model);
-    model.dispose();
-    for (const format of FORMATS) await writeConvertedModel(SRC, join(dir, format), format, probe);
-    const file = await SafetensorsFile.open(new FileSource(SRC));
-    for (const [name, t] of file.tensors) if (isCompactMatrix(name)) matrixBytes += t.shape[0] * t.shape[1] * 4;
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  for (const format of FORMATS) {
-    it(`a ${format} folder loads as ${format}, passes its probe, and stays within cosine ${PROBE_THRESHOLD[format]} of F32`, async () => {
-      const { model, bytes } = await loadMeasured(join(dir, format));
-      expect(model.weightFormat).toBe(format);
-      expect(model.probeCosine!.image).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]);
-      expect(model.probeCosine!.text).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]);
-      const got = await encode(model);
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'clip-compact-'));
+      const { model, bytes } = await loadMeasured(SRC);
+      f32 = { ...(await encode(model)), bytes };
+      const probe = await computeProbe(model);
       model.dispose();
-      got.image.forEach((e, i) => expect(cosine(e, f32.image[i])).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]));
-      got.text.forEach((e, i) => expect(cosine(e, f32.text[i])).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]));
-      // The matrices take 1/2 (16-bit) or 1/4 (int8, plus one f32 scale per row) of their F32 bytes.
-      const saved = f32.bytes - bytes;
-      const expected = matrixBytes * (format === 'int8' ? 3 / 4 : 1 / 2);
-      expect(Math.abs(saved - expected) / expected).toBeLessThan(0.02);
+      for (const format of FORMATS) await writeConvertedModel(SRC, join(dir, format), format, probe);
+      const file = await SafetensorsFile.open(new FileSource(SRC));
+      for (const [name, t] of file.tensors) if (isCompactMatrix(name)) matrixBytes += t.shape[0] * t.shape[1] * 4;
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    for (const format of FORMATS) {
+      it(`a ${format} folder loads as ${format}, passes its probe, and stays within cosine ${PROBE_THRESHOLD[format]} of F32`, async () => {
+        const { model, bytes } = await loadMeasured(join(dir, format));
+        expect(model.weightFormat).toBe(format);
+        expect(model.probeCosine!.image).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]);
+        expect(model.probeCosine!.text).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]);
+        const got = await encode(model);
+        model.dispose();
+        got.image.forEach((e, i) => expect(cosine(e, f32.image[i])).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]));
+        got.text.forEach((e, i) => expect(cosine(e, f32.text[i])).toBeGreaterThanOrEqual(PROBE_THRESHOLD[format]));
+        // The matrices take 1/2 (16-bit) or 1/4 (int8, plus one f32 scale per row) of their F32 bytes.
+        const saved = f32.bytes - bytes;
+        const expected = matrixBytes * (format === 'int8' ? 3 / 4 : 1 / 2);
+        expect(Math.abs(saved - expected) / expected).toBeLessThan(0.02);
+      });
+
+      it(`converting on load to ${format} gives the converted folder's embeddings exactly`, async () => {
+        const onLoad = await loadMeasured(SRC, { weights: format });
+        const fromFolder = await loadMeasured(join(dir, format));
+        expect(onLoad.model.weightFormat).toBe(format);
+        expect(onLoad.model.probeCosine).toBeNull(); // a plain file carries no probe
+        const [a, b] = [await encode(onLoad.model), await encode(fromFolder.model)];
+        onLoad.model.dispose();
+        fromFolder.model.dispose();
+        expect(a).toEqual(b);
+        // Within the probe run's few uniform buffers (the folder's load encodes the probe).
+        expect(Math.abs(onLoad.bytes - fromFolder.bytes)).toBeLessThan(1024);
+      });
+    }
+
+    it('refuses a corrupted converted file, naming the cosines', async () => {
+      const bad = join(dir, 'bad');
+      cpSync(join(dir, 'int8'), bad, { recursive: true });
+      // Overwrite the first layer's fc1 with noise: the header stays valid, the values do not.
+      const path = join(bad, 'model.safetensors');
+      const file = await SafetensorsFile.open(new FileSource(path));
+      const t = file.info('vision_model.encoder.layers.0.mlp.fc1.weight');
+      const bytes = new Uint8Array(readFileSync(path));
+      for (let i = t.begin; i < t.end; i++) bytes[i] = (i * 131) & 0xff;
+      writeFileSync(path, bytes);
+      const err = await ClipModel.load(filesFromPath(bad), { gpu: await gpu(adapter), precompile: false }).catch(
+        (e: unknown) => e,
+      );
+      expect(isClipError(err) && err.code).toBe('weights');
+      expect((err as Error).message).toMatch(
+        /too far from the F32 ones recorded at conversion \(cosine image [\d.-]+, text [\d.]+; at least 0\.999 required\)/,
+      );
     });
 
-    it(`converting on load to ${format} gives the converted folder's embeddings exactly`, async () => {
-      const onLoad = await loadMeasured(SRC, { weights: format });
-      const fromFolder = await loadMeasured(join(dir, format));
-      expect(onLoad.model.weightFormat).toBe(format);
-      expect(onLoad.model.probeCosine).toBeNull(); // a plain file carries no probe
-      const [a, b] = [await encode(onLoad.model), await encode(fromFolder.model)];
-      onLoad.model.dispose();
-      fromFolder.model.dispose();
-      expect(a).toEqual(b);
-      // Within the probe run's few uniform buffers (the folder's load encodes the probe).
-      expect(Math.abs(onLoad.bytes - fromFolder.bytes)).toBeLessThan(1024);
+    it('refuses gradients and readback of compact matrices with a clear error', async () => {
+      const { model } = await loadMeasured(join(dir, 'int8'));
+      const err = await model.gradcam(TINY_IMAGES[0], 'a cat').catch((e: unknown) => e);
+      const read = await model.readWeight('text_projection.weight').catch((e: unknown) => e);
+      expect(await model.readWeight('logit_scale')).toBeInstanceOf(Float32Array); // F32 tensors still read back
+      model.dispose();
+      expect(isClipError(read) && read.code).toBe('input');
+      expect((read as Error).message).toMatch(/held as int8 on the GPU/);
+      expect(isClipError(err) && err.code).toBe('input');
+      expect((err as Error).message).toMatch(/Gradients need F32 weights/);
     });
-  }
-
-  it('refuses a corrupted converted file, naming the cosines', async () => {
-    const bad = join(dir, 'bad');
-    cpSync(join(dir, 'int8'), bad, { recursive: true });
-    // Overwrite the first layer's fc1 with noise: the header stays valid, the values do not.
-    const path = join(bad, 'model.safetensors');
-    const file = await SafetensorsFile.open(new FileSource(path));
-    const t = file.info('vision_model.encoder.layers.0.mlp.fc1.weight');
-    const bytes = new Uint8Array(readFileSync(path));
-    for (let i = t.begin; i < t.end; i++) bytes[i] = (i * 131) & 0xff;
-    writeFileSync(path, bytes);
-    const err = await ClipModel.load(filesFromPath(bad), { gpu: await gpu(adapter), precompile: false }).catch((e: unknown) => e);
-    expect(isClipError(err) && err.code).toBe('weights');
-    expect((err as Error).message).toMatch(/too far from the F32 ones recorded at conversion \(cosine image [\d.-]+, text [\d.]+; at least 0\.999 required\)/);
   });
-
-  it('refuses gradients and readback of compact matrices with a clear error', async () => {
-    const { model } = await loadMeasured(join(dir, 'int8'));
-    const err = await model.gradcam(TINY_IMAGES[0], 'a cat').catch((e: unknown) => e);
-    const read = await model.readWeight('text_projection.weight').catch((e: unknown) => e);
-    expect(await model.readWeight('logit_scale')).toBeInstanceOf(Float32Array); // F32 tensors still read back
-    model.dispose();
-    expect(isClipError(read) && read.code).toBe('input');
-    expect((read as Error).message).toMatch(/held as int8 on the GPU/);
-    expect(isClipError(err) && err.code).toBe('input');
-    expect((err as Error).message).toMatch(/Gradients need F32 weights/);
-  });
-});

@@ -67,14 +67,30 @@ describe('detect on tiny-clip (F32)', () => {
     const d = await model.detect(TINY_IMAGES[0], queries, { mode: 'values' });
     expect(d.grid).toEqual([4, 4]);
     const c = model.config.vision;
-    const D = c.hiddenSize, T = 17, P = model.config.projectionDim;
+    const D = c.hiddenSize,
+      T = 17,
+      P = model.config.projectionDim;
     const L = c.numLayers;
     const w = async (n: string) => model.readWeight(n);
     const layer = await cpuLayer(model, `vision_model.encoder.layers.${L - 1}`);
     // x = hidden_states[L-1]: the last layer's input; the layer's CPU oracle with the value path.
     const x = Float64Array.from(flat(g.vision_image0.hidden_states[L - 1]));
-    const { y: x2 } = encoderLayerRef(x, layer, { B: 1, T, heads: c.numHeads, eps: c.layerNormEps, act: c.hiddenAct, causal: false, attention: 'values' });
-    const post = layernormRef(x2, await w('vision_model.post_layernorm.weight'), await w('vision_model.post_layernorm.bias'), D, c.layerNormEps);
+    const { y: x2 } = encoderLayerRef(x, layer, {
+      B: 1,
+      T,
+      heads: c.numHeads,
+      eps: c.layerNormEps,
+      act: c.hiddenAct,
+      causal: false,
+      attention: 'values',
+    });
+    const post = layernormRef(
+      x2,
+      await w('vision_model.post_layernorm.weight'),
+      await w('vision_model.post_layernorm.bias'),
+      D,
+      c.layerNormEps,
+    );
     const unit = l2normRef(matmulRef(post, await w('visual_projection.weight'), null, T, P, D), P);
     const text = l2normRef(flat(queries.map((q) => Array.from(q.embedding))), P);
     const sim = matmulRef(unit, text, null, T, 8, P).slice(8); // drop the CLS row
@@ -88,12 +104,26 @@ describe('detect on tiny-clip (F32)', () => {
   it('string queries go through the templates; crops need a background; bad input is refused', async () => {
     const d = await model.detect(TINY_IMAGES[1], ['dog', 'cat'], { templates: ['a photo of a {}.'] });
     const [dog, cat] = await model.labelEmbeddings(['dog', 'cat']);
-    const e = await model.detect(TINY_IMAGES[1], [{ label: 'dog', embedding: dog }, { label: 'cat', embedding: cat }]);
-    expectClose(flat(d.patchSimilarity.map((r) => Array.from(r))), flat(e.patchSimilarity.map((r) => Array.from(r))), 1e-6, 'same map');
+    const e = await model.detect(TINY_IMAGES[1], [
+      { label: 'dog', embedding: dog },
+      { label: 'cat', embedding: cat },
+    ]);
+    expectClose(
+      flat(d.patchSimilarity.map((r) => Array.from(r))),
+      flat(e.patchSimilarity.map((r) => Array.from(r))),
+      1e-6,
+      'same map',
+    );
     await expect(model.detect(TINY_IMAGES[0], [])).rejects.toThrow(/No queries/);
-    await expect(model.detect(TINY_IMAGES[0], ['dog'], { mode: 'boxes' as never })).rejects.toThrow(/Unknown detection mode/);
-    await expect(model.detect(TINY_IMAGES[0], [{ label: 'x', embedding: new Float32Array(3) }])).rejects.toThrow(/32 values/);
-    await expect(model.detect(TINY_IMAGES[0], ['dog'], { mode: 'crops', cropGrid: 100 })).rejects.toThrow(/at least 100 x 100/);
+    await expect(model.detect(TINY_IMAGES[0], ['dog'], { mode: 'boxes' as never })).rejects.toThrow(
+      /Unknown detection mode/,
+    );
+    await expect(model.detect(TINY_IMAGES[0], [{ label: 'x', embedding: new Float32Array(3) }])).rejects.toThrow(
+      /32 values/,
+    );
+    await expect(model.detect(TINY_IMAGES[0], ['dog'], { mode: 'crops', cropGrid: 100 })).rejects.toThrow(
+      /at least 100 x 100/,
+    );
   });
 
   describe('crops', () => {
@@ -130,7 +160,13 @@ describe('detect on tiny-clip (F32)', () => {
     it('with overlapping 2x2-cell windows: 25 crops, still one pass, the peak stays on the square', async () => {
       expect(cropWindows(128, 128, 4, true).length).toBe(16 + 9);
       const before = model.gpuStats.submits;
-      const d = await model.detect(image, ['shooting'], { mode: 'crops', cropGrid: 4, overlap: true, mapSize: 4, threshold: 0.4 });
+      const d = await model.detect(image, ['shooting'], {
+        mode: 'crops',
+        cropGrid: 4,
+        overlap: true,
+        mapSize: 4,
+        threshold: 0.4,
+      });
       expect(model.gpuStats.submits - before).toBe(2);
       const col = d.patchSimilarity.map((r) => r[0]);
       measured('crop map (overlap):', col.map((v) => v.toFixed(3)).join(' '));
@@ -171,7 +207,8 @@ describe('detect on a ViT-B/32-shaped model (224 px, patch 32, small widths)', (
     // Threshold at the minimum: one region, the whole grid, i.e. the centre crop in image pixels.
     expect(d.boxes.length).toBe(1);
     const b = d.boxes[0];
-    const sx = 448 / 334, left = 55 * sx;
+    const sx = 448 / 334,
+      left = 55 * sx;
     expect(b.x).toBeCloseTo(left, 3);
     expect(b.w).toBeCloseTo(224 * sx, 3);
     expect(b.y).toBeCloseTo(0, 3);

@@ -31,21 +31,39 @@ for (const adapter of TEST_ADAPTERS) {
     afterAll(() => model.dispose());
 
     async function checkLayers(
-      tower: 'vision' | 'text', read: Float32Array[], B: number, T: number, hidden: Float32Array,
+      tower: 'vision' | 'text',
+      read: Float32Array[],
+      B: number,
+      T: number,
+      hidden: Float32Array,
     ): Promise<void> {
       const c = model.config[tower];
       const names = LAYER_TENSOR_NAMES;
       for (let i = 0; i < c.numLayers; i++) {
-        const got = Object.fromEntries(names.map((n, j) => [n, read[i * names.length + j]])) as Record<LayerTensorName, Float32Array>;
+        const got = Object.fromEntries(names.map((n, j) => [n, read[i * names.length + j]])) as Record<
+          LayerTensorName,
+          Float32Array
+        >;
         const next = i + 1 < c.numLayers ? read[(i + 1) * names.length] : hidden;
-        const want = encoderLayerRef(Float64Array.from(got.x), await cpuLayer(model, `${tower}_model.encoder.layers.${i}`), {
-          B, T, heads: c.numHeads, eps: c.layerNormEps, act: c.hiddenAct, causal: tower === 'text',
-        });
+        const want = encoderLayerRef(
+          Float64Array.from(got.x),
+          await cpuLayer(model, `${tower}_model.encoder.layers.${i}`),
+          {
+            B,
+            T,
+            heads: c.numHeads,
+            eps: c.layerNormEps,
+            act: c.hiddenAct,
+            causal: tower === 'text',
+          },
+        );
         for (const n of names) expectClose(got[n], want[n], 1e-4, `${tower} layer ${i} ${n}`);
         expectClose(next, want.y, 1e-4, `${tower} layer ${i} output`);
-        measured(`${adapter} ${tower} layer ${i}: max |diff| vs CPU oracle ` +
-          names.map((n) => `${n} ${maxAbsDiff(got[n], want[n]).toExponential(1)}`).join(', ') +
-          `, y ${maxAbsDiff(next, want.y).toExponential(1)}`);
+        measured(
+          `${adapter} ${tower} layer ${i}: max |diff| vs CPU oracle ` +
+            names.map((n) => `${n} ${maxAbsDiff(got[n], want[n]).toExponential(1)}`).join(', ') +
+            `, y ${maxAbsDiff(next, want.y).toExponential(1)}`,
+        );
       }
     }
 
@@ -72,8 +90,15 @@ for (const adapter of TEST_ADAPTERS) {
       const flatIds = Uint32Array.from(ids);
       const pass = ctx.pass();
       const trace: TextTrace = { keep: LAYER_TENSOR_NAMES };
-      const embeds = textTower(pass, pass.input([1, t.maxPositions], flatIds), flatIds,
-        pass.input([1], new Uint32Array([poolingIndex(ids, t.eosTokenId)])), weights.text, t, trace);
+      const embeds = textTower(
+        pass,
+        pass.input([1, t.maxPositions], flatIds),
+        flatIds,
+        pass.input([1], new Uint32Array([poolingIndex(ids, t.eosTokenId)])),
+        weights.text,
+        t,
+        trace,
+      );
       const hidden = trace.hiddenStates!;
       const [got, last, ...kept] = await pass.run([embeds, hidden[hidden.length - 1], ...keptList(trace)]);
       await checkLayers('text', kept, 1, t.maxPositions, last);

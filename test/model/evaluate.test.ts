@@ -8,7 +8,18 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ClipModel } from '../../src/node/index.ts';
-import { EmbeddingCache, argmax, embedImages, evaluateDataset, evaluateEmbedded, evaluation, evaluationCsv, evaluationJson, ranking, wilsonInterval } from '../../src/model/bias/index.ts';
+import {
+  EmbeddingCache,
+  argmax,
+  embedImages,
+  evaluateDataset,
+  evaluateEmbedded,
+  evaluation,
+  evaluationCsv,
+  evaluationJson,
+  ranking,
+  wilsonInterval,
+} from '../../src/model/bias/index.ts';
 import { classFolders } from '../../src/node/image-folder.ts';
 import { gpu } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
@@ -31,11 +42,24 @@ describe('evaluation (counting)', () => {
     expect(e.accuracyCi).toEqual(wilsonInterval(2, 4));
     expect(e.topK).toBe(2);
     expect(e.topKAccuracy).toBe(0.75);
-    expect(e.confusion).toEqual([[1, 1, 0], [1, 1, 0], [0, 0, 0]]);
-    expect(e.perClass.map((c) => [c.name, c.n, c.correct])).toEqual([['cat', 2, 1], ['dog', 2, 1], ['car', 0, 0]]);
+    expect(e.confusion).toEqual([
+      [1, 1, 0],
+      [1, 1, 0],
+      [0, 0, 0],
+    ]);
+    expect(e.perClass.map((c) => [c.name, c.n, c.correct])).toEqual([
+      ['cat', 2, 1],
+      ['dog', 2, 1],
+      ['car', 0, 0],
+    ]);
     expect(e.perClass[0].accuracy).toBe(0.5);
     expect(e.perClass[2].accuracy).toBeNaN();
-    expect(e.images.map((im) => [im.prediction, im.truthRank])).toEqual([[0, 0], [1, 2], [0, 1], [1, 0]]);
+    expect(e.images.map((im) => [im.prediction, im.truthRank])).toEqual([
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [1, 0],
+    ]);
     // top-5 with 3 classes is top-3: every image.
     expect(evaluation(classes, images).topK).toBe(3);
     expect(evaluation(classes, images).topKAccuracy).toBe(1);
@@ -47,8 +71,16 @@ describe('evaluation (counting)', () => {
       classes,
       accuracy: 0.5,
       top5: 1,
-      per_class: { cat: { n: 2, correct: 1, accuracy: 0.5 }, dog: { n: 2, correct: 1, accuracy: 0.5 }, car: { n: 0, correct: 0, accuracy: null } },
-      confusion: [[1, 1, 0], [1, 1, 0], [0, 0, 0]],
+      per_class: {
+        cat: { n: 2, correct: 1, accuracy: 0.5 },
+        dog: { n: 2, correct: 1, accuracy: 0.5 },
+        car: { n: 0, correct: 0, accuracy: null },
+      },
+      confusion: [
+        [1, 1, 0],
+        [1, 1, 0],
+        [0, 0, 0],
+      ],
     });
     const lines = evaluationCsv(evaluation(classes, images)).split('\r\n');
     expect(lines[0]).toBe('path,truth,prediction,truth_rank,cat,dog,car');
@@ -81,7 +113,10 @@ describe('class folders', () => {
     writeFileSync(join(tmp, 'README'), 'labels');
     const d = await classFolders(tmp);
     expect(d.classes).toEqual(['cat', 'dog', 'empty']);
-    expect(d.items.map((i) => [i.group, i.id])).toEqual([['cat', join(tmp, 'cat', 'b.png')], ['dog', join(tmp, 'dog', 'x.JPG.png')]]);
+    expect(d.items.map((i) => [i.group, i.id])).toEqual([
+      ['cat', join(tmp, 'cat', 'b.png')],
+      ['dog', join(tmp, 'dog', 'x.JPG.png')],
+    ]);
     expect(d.skipped).toEqual([join(tmp, 'README'), join(tmp, 'cat', 'a.gif')]);
   });
 });
@@ -120,7 +155,8 @@ describe('evaluateDataset on tiny-clip (F32)', () => {
     // What the goldens say, in the walker's class order.
     const colOf = data.classes.map((name) => g.prompts.indexOf(name));
     const confusion = data.classes.map(() => new Array(data.classes.length).fill(0));
-    let top1 = 0, top5 = 0;
+    let top1 = 0,
+      top5 = 0;
     for (const [i, c] of placed) {
       const scores = colOf.map((col) => g.logits_per_image[i][col]);
       const truth = colOf.indexOf(c);
@@ -142,7 +178,11 @@ describe('evaluateDataset on tiny-clip (F32)', () => {
 
     // Ensembling on (two templates): the same images come from the cache; the counts still add up.
     const encodes = model.gpuStats.submits;
-    const ens = await evaluateDataset(model, data.items, { classes: data.classes, templates: ['{}', 'a picture: {}'], cache });
+    const ens = await evaluateDataset(model, data.items, {
+      classes: data.classes,
+      templates: ['{}', 'a picture: {}'],
+      cache,
+    });
     expect(model.gpuStats.submits - encodes).toBe(2); // text + similarity, no vision pass
     expect(ens.templates).toEqual(['{}', 'a picture: {}']);
     expect(ens.confusion.flat().reduce((a, b) => a + b, 0)).toBe(5);

@@ -19,7 +19,16 @@ import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 import { cpuVision, narrowB32 } from '../helpers/models.ts';
 import { measured } from '../helpers/measurements.ts';
 
-interface Pair { image: number; prompt: number; score: number; cam: number[][]; cam_norm: number[][]; A?: number[][]; G?: number[][]; weights?: number[] }
+interface Pair {
+  image: number;
+  prompt: number;
+  score: number;
+  cam: number[][];
+  cam_norm: number[][];
+  A?: number[][];
+  G?: number[][];
+  weights?: number[];
+}
 const TARGETS = { last_layer: -1, first_layer: 0 } as const;
 
 for (const adapter of TEST_ADAPTERS) {
@@ -35,7 +44,11 @@ for (const adapter of TEST_ADAPTERS) {
     for (const [name, layer] of Object.entries(TARGETS) as [keyof typeof TARGETS, number][]) {
       it(`${name} (${gc[name].target}): A, G, weights (atol 1e-4), score (2e-3), cam and cam_norm (1e-4) for both pairs`, async () => {
         for (const pair of gc[name].pairs) {
-          const r = await model.gradcam(TINY_IMAGES[pair.image], g.prompts[pair.prompt], { layer, truncate: true, tensors: true });
+          const r = await model.gradcam(TINY_IMAGES[pair.image], g.prompts[pair.prompt], {
+            layer,
+            truncate: true,
+            tensors: true,
+          });
           const what = `${name} (img ${pair.image}, prompt ${pair.prompt})`;
           expect(r.grid).toEqual([4, 4]);
           expect(r.layer).toBe(layer < 0 ? 1 : layer);
@@ -45,23 +58,31 @@ for (const adapter of TEST_ADAPTERS) {
             expectClose(r.tensors!.activations, flat(pair.A), 1e-4, `${what} A`);
             expectClose(r.tensors!.gradients, flat(pair.G), 1e-4, `${what} G`);
             expectClose(r.tensors!.weights!, pair.weights!, 1e-4, `${what} weights`);
-            measured(`${adapter} ${what}: max |diff| A ${maxAbsDiff(r.tensors!.activations, flat(pair.A)).toExponential(1)}, ` +
-              `G ${maxAbsDiff(r.tensors!.gradients, flat(pair.G)).toExponential(1)}, weights ${maxAbsDiff(r.tensors!.weights!, pair.weights!).toExponential(1)}`);
+            measured(
+              `${adapter} ${what}: max |diff| A ${maxAbsDiff(r.tensors!.activations, flat(pair.A)).toExponential(1)}, ` +
+                `G ${maxAbsDiff(r.tensors!.gradients, flat(pair.G)).toExponential(1)}, weights ${maxAbsDiff(r.tensors!.weights!, pair.weights!).toExponential(1)}`,
+            );
           }
           expectClose(r.cam, flat(pair.cam), 1e-4, `${what} cam`);
           expectClose(r.camNorm, flat(pair.cam_norm), 1e-4, `${what} cam_norm`);
-          measured(`${adapter} ${what}: max |diff| score ${Math.abs(r.score - pair.score).toExponential(1)}, ` +
-            `cam ${maxAbsDiff(r.cam, flat(pair.cam)).toExponential(1)}, cam_norm ${maxAbsDiff(r.camNorm, flat(pair.cam_norm)).toExponential(1)}`);
+          measured(
+            `${adapter} ${what}: max |diff| score ${Math.abs(r.score - pair.score).toExponential(1)}, ` +
+              `cam ${maxAbsDiff(r.cam, flat(pair.cam)).toExponential(1)}, cam_norm ${maxAbsDiff(r.camNorm, flat(pair.cam_norm)).toExponential(1)}`,
+          );
         }
       });
     }
 
-    it('gradcam++: pytorch-grad-cam\'s formula, on our A and G and on the golden ones', async () => {
+    it("gradcam++: pytorch-grad-cam's formula, on our A and G and on the golden ones", async () => {
       // By hand: 2 patches, 1 channel, Σ_p A = 3, G = (1, −1): α = 1 / (2 + 3 + 1e-6) for the first, relu(−1) = 0.
       expect(channelWeights([9, 1, 2], [9, 1, -1], 3, 1, 'gradcam++')[0]).toBeCloseTo(1 / (5 + 1e-6), 15);
       expect(channelWeights([9, 1, 2], [9, 0, 0], 3, 1, 'gradcam++')[0]).toBe(0); // α = 0 where G = 0
       const pair = gc.last_layer.pairs[0];
-      const r = await model.gradcam(TINY_IMAGES[0], g.prompts[0], { method: 'gradcam++', truncate: true, tensors: true });
+      const r = await model.gradcam(TINY_IMAGES[0], g.prompts[0], {
+        method: 'gradcam++',
+        truncate: true,
+        tensors: true,
+      });
       const { activations: A, gradients: G } = r.tensors!;
       const w = channelWeights(A, G, 17, 64, 'gradcam++');
       expectClose(r.tensors!.weights!, w, 1e-6 * Math.max(1, ...Array.from(w, Math.abs)), 'gradcam++ weights');
@@ -70,7 +91,9 @@ for (const adapter of TEST_ADAPTERS) {
       expect(Math.max(...r.camNorm)).toBeCloseTo(1, 5);
       // From PyTorch's A and G: G² / (2G² + ΣA·G³) is ill-conditioned where 2 + ΣA·G ≈ 0, so 1e-6
       // differences in G move some weights by ~1e-4 relative: compare the normalized map.
-      const golden = normalizeCam(weightedActivations(flat(pair.A), channelWeights(flat(pair.A), flat(pair.G), 17, 64, 'gradcam++'), 17, 64));
+      const golden = normalizeCam(
+        weightedActivations(flat(pair.A), channelWeights(flat(pair.A), flat(pair.G), 17, 64, 'gradcam++'), 17, 64),
+      );
       expectClose(r.camNorm, golden, 1e-3, 'gradcam++ cam_norm from the golden A, G');
       measured(`${adapter} gradcam++ cam_norm vs golden A/G: ${maxAbsDiff(r.camNorm, golden).toExponential(1)}`);
     });
@@ -99,10 +122,16 @@ for (const adapter of TEST_ADAPTERS) {
       const corner = mat3.multiply(r.transform, mat3.translation([4, 4]));
       expect([corner[8], corner[9]]).toEqual([64, 64]); // grid (4, 4) -> pixel (64, 64)
       for (const bad of [{ layer: 2 }, { layer: -3 }, { layer: 0.5 }, { method: 'lime' as never }]) {
-        const e = await model.gradcam(TINY_IMAGES[0], 'x', bad).then(() => null, (err: unknown) => err);
+        const e = await model.gradcam(TINY_IMAGES[0], 'x', bad).then(
+          () => null,
+          (err: unknown) => err,
+        );
         expect(isClipError(e), JSON.stringify(bad)).toBe(true);
       }
-      const e = await model.gradcam(TINY_IMAGES[0], new Float32Array(5)).then(() => null, (err: unknown) => err);
+      const e = await model.gradcam(TINY_IMAGES[0], new Float32Array(5)).then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(isClipError(e)).toBe(true);
     });
   });
@@ -133,7 +162,12 @@ describe('Grad-CAM on a ViT-B/32-shaped model (224 px, patch 32, small widths, 2
         expectClose(r.tensors!.activations, want.A, 1e-4, `${what} A`);
         expectClose(r.tensors!.gradients, want.G, 1e-4 * gScale, `${what} G`);
         if (method === 'relevance') {
-          expectClose(r.cam, want.relevance, 1e-4 * Math.max(1, ...Array.from(want.relevance, Math.abs)), `${what} map`);
+          expectClose(
+            r.cam,
+            want.relevance,
+            1e-4 * Math.max(1, ...Array.from(want.relevance, Math.abs)),
+            `${what} map`,
+          );
         } else {
           const wts = channelWeights(want.A, want.G, 50, 64, method);
           expectClose(r.tensors!.weights!, wts, 1e-4 * Math.max(...Array.from(wts, Math.abs)), `${what} weights`);
@@ -160,7 +194,14 @@ describe('Grad-CAM on a ViT-B/32-shaped model (224 px, patch 32, small widths, 2
 describe('Grad-CAM overlay (pure)', () => {
   // 448x300 image, 7x7 grid on the centre crop: x from 55·448/334 = 73.77 for 224·448/334 = 300.5 px.
   const sx = 448 / 334;
-  const cam = { grid: [7, 7] as [number, number], transform: mat3.multiply(mat3.multiply(mat3.scaling([sx, 300 / 224]), mat3.translation([55, 0])), mat3.scaling([32, 32])), camNorm: Float32Array.from({ length: 49 }, (_, i) => i / 48) };
+  const cam = {
+    grid: [7, 7] as [number, number],
+    transform: mat3.multiply(
+      mat3.multiply(mat3.scaling([sx, 300 / 224]), mat3.translation([55, 0])),
+      mat3.scaling([32, 32]),
+    ),
+    camNorm: Float32Array.from({ length: 49 }, (_, i) => i / 48),
+  };
 
   it('places the grid on the centre crop and finds the cell under a pixel', () => {
     expect(camExtent(cam)).toEqual({ left: 74, top: 0, width: 300, height: 300 });

@@ -49,7 +49,9 @@ describe('model lifecycle', () => {
     });
     await model.encodeText(['word '.repeat(70), 'a photo of a dog.']); // the longest batch first
     const longest = { ...gpu.stats };
-    const lengths = async () => { for (let n = 1; n < 70; n += 3) await model.encodeText(['word '.repeat(n), 'a photo of a dog.']); };
+    const lengths = async () => {
+      for (let n = 1; n < 70; n += 3) await model.encodeText(['word '.repeat(n), 'a photo of a dog.']);
+    };
     await lengths();
     // Activations reuse the longest batch's buffers; only each new shape's few-byte params buffers are added.
     expect(gpu.stats.liveBytes - longest.liveBytes).toBeLessThan(64 * 1024);
@@ -86,14 +88,18 @@ describe('model lifecycle', () => {
     await expect(model.classify(TINY_IMAGES[0], ['dog'], { templates: ['a photo'] })).rejects.toThrow(/has no \{\}/);
     await expect(model.classify(TINY_IMAGES[0], ['dog', ' '])).rejects.toThrow(/Label 2 is empty/);
     await expect(model.encodeText(['dog '.repeat(100)])).rejects.toThrow(/tokens long.*limit of 77/);
-    await expect(model.encodeImage([resolve(TINY, 'config.json')])).rejects.toThrow(/config\.json is not a PNG or JPEG image/);
+    await expect(model.encodeImage([resolve(TINY, 'config.json')])).rejects.toThrow(
+      /config\.json is not a PNG or JPEG image/,
+    );
     await expect(model.encodeImage(['/nonexistent/cat.png'])).rejects.toThrow(/cat\.png/);
     model.dispose();
   });
 
   it('classify ensembles templates and ranks labels', async () => {
     const model = await ClipModel.load(resolve(TINY, 'model.safetensors'));
-    const r = await model.classify(TINY_IMAGES[3], ['red circle', 'green square', 'dog'], { templates: ['a photo of a {}.', 'a drawing of a {}.'] });
+    const r = await model.classify(TINY_IMAGES[3], ['red circle', 'green square', 'dog'], {
+      templates: ['a photo of a {}.', 'a drawing of a {}.'],
+    });
     expect(r.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(r.ranked.map((x) => x.prob)).toEqual([...r.ranked.map((x) => x.prob)].sort((a, b) => b - a));
     model.dispose();

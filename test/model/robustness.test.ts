@@ -20,7 +20,10 @@ const items = () => TINY_IMAGES.map((p, i) => fileImageItem(p, i % 2 ? 'odd' : '
 
 /** Resolves to what `p` rejects with (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<ClipError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e, 'expected a rejection').toBeInstanceOf(ClipError);
   return e as ClipError;
 }
@@ -66,7 +69,9 @@ describe('GPU faults', () => {
     const n = Math.ceil(limit / pixels.byteLength) + 1; // the input alone exceeds one binding
     const e = await rejection(model.encodePixels(Array(n).fill(pixels), { batchSize: n }));
     expect(e.code).toBe('gpu');
-    expect(e.message).toMatch(/needs \d+ MiB in one buffer; this adapter binds at most \d+ MiB: use smaller batches \(the batchSize option\)/);
+    expect(e.message).toMatch(
+      /needs \d+ MiB in one buffer; this adapter binds at most \d+ MiB: use smaller batches \(the batchSize option\)/,
+    );
     expect(await model.encodePixels([pixels])).toEqual(before);
     model.dispose();
   });
@@ -78,9 +83,13 @@ describe('interleaved calls', () => {
     const calls = Array.from({ length: 20 }, (_, i) => {
       const image = TINY_IMAGES[i % 4];
       switch (i % 3) {
-        case 0: return () => model.classify(image, ['a red circle', 'a green square', `thing ${i}`]).then((r) => [r.probs, r.logits]);
-        case 1: return () => model.detect(image, ['a red circle', 'a dog']).then((d) => [...d.patchSimilarity]);
-        default: return () => model.gradcam(image, `a photo number ${i}`).then((c) => [c.cam]);
+        case 0:
+          return () =>
+            model.classify(image, ['a red circle', 'a green square', `thing ${i}`]).then((r) => [r.probs, r.logits]);
+        case 1:
+          return () => model.detect(image, ['a red circle', 'a dog']).then((d) => [...d.patchSimilarity]);
+        default:
+          return () => model.gradcam(image, `a photo number ${i}`).then((c) => [c.cam]);
       }
     });
     const alone: Float32Array[][] = [];
@@ -96,14 +105,20 @@ describe('AbortSignal', () => {
   it('cancels a bias probe while it encodes and while it scores; the model stays usable', async () => {
     const model = await ClipModel.load(WEIGHTS, { gpu: await gpu() });
     const abort = new AbortController();
-    const e = await rejection(BiasProbe.create(model, items(), {
-      batchSize: 1, signal: abort.signal, onProgress: (p) => p.done === 1 && abort.abort(),
-    }));
+    const e = await rejection(
+      BiasProbe.create(model, items(), {
+        batchSize: 1,
+        signal: abort.signal,
+        onProgress: (p) => p.done === 1 && abort.abort(),
+      }),
+    );
     expect(e.code).toBe('aborted');
     expect(e.message).toBe('The image encoding was cancelled.');
     const probe = await BiasProbe.create(model, items(), { batchSize: 1 });
     const cancelled = AbortSignal.abort();
-    expect((await rejection(probe.score(['a dog', 'a cat'], { signal: cancelled }))).message).toBe('The bias probe was cancelled.');
+    expect((await rejection(probe.score(['a dog', 'a cat'], { signal: cancelled }))).message).toBe(
+      'The bias probe was cancelled.',
+    );
     const report = await probe.score(['a dog', 'a cat']);
     expect(report.groups.length).toBe(2);
     model.dispose();
@@ -112,9 +127,13 @@ describe('AbortSignal', () => {
   it('cancels a dataset evaluation; the model stays usable', async () => {
     const model = await ClipModel.load(WEIGHTS, { gpu: await gpu() });
     const abort = new AbortController();
-    const e = await rejection(evaluateDataset(model, items(), {
-      batchSize: 2, signal: abort.signal, onProgress: (p) => p.done === 2 && abort.abort(),
-    }));
+    const e = await rejection(
+      evaluateDataset(model, items(), {
+        batchSize: 2,
+        signal: abort.signal,
+        onProgress: (p) => p.done === 2 && abort.abort(),
+      }),
+    );
     expect(e.code).toBe('aborted');
     expect(e.message).toBe('The image encoding was cancelled.');
     const result = await evaluateDataset(model, items());
@@ -126,16 +145,25 @@ describe('AbortSignal', () => {
     const model = await ClipModel.load(WEIGHTS, { gpu: await gpu() });
     const abort = new AbortController();
     const seen: string[] = [];
-    const e = await rejection(runKernelBench(model.gpu, TINY_SHAPES, {
-      environment: { runtime: 'test', date: '', cores: null }, peakSize: 'tiny', signal: abort.signal,
-      onStatus: (m, i) => { seen.push(m); if (i === 1) abort.abort(); },
-    }));
+    const e = await rejection(
+      runKernelBench(model.gpu, TINY_SHAPES, {
+        environment: { runtime: 'test', date: '', cores: null },
+        peakSize: 'tiny',
+        signal: abort.signal,
+        onStatus: (m, i) => {
+          seen.push(m);
+          if (i === 1) abort.abort();
+        },
+      }),
+    );
     expect(e.code).toBe('aborted');
     expect(e.message).toBe('The benchmark was cancelled.');
     expect(seen.filter((m) => m.startsWith('kernel ')).length).toBe(2); // stopped before the third case
     const e2e = new AbortController();
     let steps = 0;
-    const e2 = await rejection(measureE2e(model, { samples: 1, signal: e2e.signal, onStep: () => ++steps === 2 && e2e.abort() }));
+    const e2 = await rejection(
+      measureE2e(model, { samples: 1, signal: e2e.signal, onStep: () => ++steps === 2 && e2e.abort() }),
+    );
     expect(e2.code).toBe('aborted');
     expect(steps).toBe(2);
     expect((await model.classify(TINY_IMAGES[0], ['a dog', 'a cat'])).probs.length).toBe(2);

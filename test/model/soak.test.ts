@@ -29,7 +29,10 @@ function heapUsed(): number {
 
 describe('soak: 200 runs of each task', async () => {
   const model = await ClipModel.load(resolve(TINY, 'model.safetensors'), { gpu: await gpu() });
-  const embedded = await embedImages(model, TINY_IMAGES.map((p, i) => fileImageItem(p, i % 2 ? 'odd' : 'even')));
+  const embedded = await embedImages(
+    model,
+    TINY_IMAGES.map((p, i) => fileImageItem(p, i % 2 ? 'odd' : 'even')),
+  );
   const labels = ['a red circle', 'a green square', 'a dog'];
 
   // Runs cycle through 7 inputs (images, prompts of a few lengths), as a user's edits do; the first
@@ -41,7 +44,10 @@ describe('soak: 200 runs of each task', async () => {
     ['detect', (i) => model.detect(TINY_IMAGES[i % 4], ['a red circle', `thing ${i % 7}`])],
     ['gradcam', (i) => model.gradcam(TINY_IMAGES[i % 4], `a photo of thing ${i % 7}`)],
     // A fresh probe over the embedded images: each re-score runs the text tower and the similarity.
-    ['bias re-score', (i) => BiasProbe.fromEmbedded(model, ['even', 'odd'], embedded).score([...labels, `label ${i % 7}`])],
+    [
+      'bias re-score',
+      (i) => BiasProbe.fromEmbedded(model, ['even', 'odd'], embedded).score([...labels, `label ${i % 7}`]),
+    ],
   ];
 
   for (const [name, run] of tasks) {

@@ -11,10 +11,20 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
 
-interface LockEntry { version?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; dev?: boolean; [k: string]: unknown }
+interface LockEntry {
+  version?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  dev?: boolean;
+  [k: string]: unknown;
+}
 
 const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 /** `npm pack` into `dir`; returns the tarball's file name and the files it holds. */
 export function pack(dir: string): { tarball: string; files: string[] } {
@@ -26,7 +36,9 @@ export function pack(dir: string): { tarball: string; files: string[] } {
 
 /** The lock entries of `names` and everything they depend on, from this repository's lockfile. */
 function lockedClosure(names: string[]): Record<string, LockEntry> {
-  const packages: Record<string, LockEntry> = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages;
+  const packages: Record<string, LockEntry> = JSON.parse(
+    readFileSync(join(ROOT, 'package-lock.json'), 'utf8'),
+  ).packages;
   const out: Record<string, LockEntry> = {};
   // Node's lookup: the nearest node_modules/<name> from `from` upwards.
   const locate = (from: string, name: string): string => {
@@ -55,15 +67,28 @@ export function installPacked(dir: string, tarball: string): string {
   mkdirSync(project);
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const spec = `file:../${tarball}`;
-  const pkg = { name: 'clip-webgpu-consumer', version: '1.0.0', private: true, type: 'module', dependencies: { 'clip-webgpu': spec } };
+  const pkg = {
+    name: 'clip-webgpu-consumer',
+    version: '1.0.0',
+    private: true,
+    type: 'module',
+    dependencies: { 'clip-webgpu': spec },
+  };
   writeFileSync(join(project, 'package.json'), JSON.stringify(pkg, null, 2));
   const lock = {
-    name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true,
+    name: pkg.name,
+    version: pkg.version,
+    lockfileVersion: 3,
+    requires: true,
     packages: {
       '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies },
       'node_modules/clip-webgpu': {
-        version: manifest.version, resolved: spec, license: manifest.license,
-        dependencies: manifest.dependencies, bin: manifest.bin, engines: manifest.engines,
+        version: manifest.version,
+        resolved: spec,
+        license: manifest.license,
+        dependencies: manifest.dependencies,
+        bin: manifest.bin,
+        engines: manifest.engines,
       },
       ...lockedClosure(Object.keys(manifest.dependencies)),
     },

@@ -33,9 +33,15 @@ beforeAll(() => {
   // Exit status 1 only means "violations found": the JSON report is on stdout either way.
   let out: string;
   try {
-    out = execFileSync(process.execPath, [bin, 'src', 'bench', 'test', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
-      cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
-    });
+    out = execFileSync(
+      process.execPath,
+      [bin, 'src', 'bench', 'test', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      },
+    );
   } catch (e) {
     out = (e as { stdout?: string }).stdout ?? '';
     if (!out) throw e;
@@ -45,7 +51,9 @@ beforeAll(() => {
 }, 120_000);
 
 describe('dependency rules (ARCHITECTURE.md)', () => {
-  const known = existsSync(KNOWN) ? (JSON.parse(readFileSync(KNOWN, 'utf8')) as Violation[]).map(describeViolation) : [];
+  const known = existsSync(KNOWN)
+    ? (JSON.parse(readFileSync(KNOWN, 'utf8')) as Violation[]).map(describeViolation)
+    : [];
 
   it('every import follows the rules, apart from the known violations being removed', () => {
     const fresh = found.map(describeViolation).filter((v) => !known.includes(v));

@@ -41,14 +41,22 @@ function exported(condition: 'browser' | 'node', kind: 'default' | 'types'): str
 
 describe('the packed package', () => {
   it('holds the builds, the declarations and the CLI; no sources, tests or benchmark peers', () => {
-    for (const f of ['dist/clip-webgpu.js', 'dist/node/clip-webgpu.mjs', 'dist/cli/clip-webgpu.mjs', 'bin/clip-webgpu.mjs', 'package.json']) {
+    for (const f of [
+      'dist/clip-webgpu.js',
+      'dist/node/clip-webgpu.mjs',
+      'dist/cli/clip-webgpu.mjs',
+      'bin/clip-webgpu.mjs',
+      'package.json',
+    ]) {
       expect(files).toContain(f);
     }
     for (const condition of ['browser', 'node'] as const) {
       expect(files).toContain(exported(condition, 'default').replace(/^\.\//, ''));
       expect(files).toContain(exported(condition, 'types').replace(/^\.\//, ''));
     }
-    expect(files.filter((f) => /^(src|test|bench|scripts|weights)\//.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => /^(src|test|bench|scripts|weights)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f))),
+    ).toEqual([]);
   });
 
   // Packaging, not numerics: one adapter is enough (the golden tests run every kernel on each).
@@ -56,15 +64,18 @@ describe('the packed package', () => {
 
   it(`imports and runs in Node (${adapter} adapter): the golden embeddings`, async () => {
     const script = join(project, 'use.mjs');
-    writeFileSync(script, [
-      "import { ClipModel } from 'clip-webgpu';",
-      'const [dir, prompt] = process.argv.slice(2);',
-      'const model = await ClipModel.load(dir, { precompile: false });',
-      "const [image] = await model.encodeImage([dir + '/images/img0.png']);",
-      'const [text] = await model.encodeText([prompt]);',
-      'console.log(JSON.stringify({ isCpu: model.adapter.isCpu, image: [...image], text: [...text] }));',
-      'model.dispose();',
-    ].join('\n'));
+    writeFileSync(
+      script,
+      [
+        "import { ClipModel } from 'clip-webgpu';",
+        'const [dir, prompt] = process.argv.slice(2);',
+        'const model = await ClipModel.load(dir, { precompile: false });',
+        "const [image] = await model.encodeImage([dir + '/images/img0.png']);",
+        'const [text] = await model.encodeText([prompt]);',
+        'console.log(JSON.stringify({ isCpu: model.adapter.isCpu, image: [...image], text: [...text] }));',
+        'model.dispose();',
+      ].join('\n'),
+    );
     const g = golden('f32');
     const env = { ...process.env, CLIP_WEBGPU_ADAPTER: adapter };
     const { stdout } = await run(process.execPath, [script, TINY, g.prompts[0]], { cwd: project, env });
@@ -75,29 +86,46 @@ describe('the packed package', () => {
   });
 
   it('runs its CLI from node_modules/.bin', async () => {
-    const { stdout } = await run(join(project, 'node_modules/.bin/clip-webgpu'), ['tokenize', '--model', TINY, '--text', 'a photo of a cat', '--json'], { cwd: project });
+    const { stdout } = await run(
+      join(project, 'node_modules/.bin/clip-webgpu'),
+      ['tokenize', '--model', TINY, '--text', 'a photo of a cat', '--json'],
+      { cwd: project },
+    );
     expect(JSON.parse(stdout).input_ids[0].slice(0, 2)).toEqual([49406, 320]);
   });
 
   it('typechecks a TypeScript user of the Node export against its declarations', async () => {
-    writeFileSync(join(project, 'use.ts'), [
-      "import { ClipModel, ClipError, IMAGENET_TEMPLATES, type Classification } from 'clip-webgpu';",
-      'export async function best(dir: string): Promise<string> {',
-      '  const model: ClipModel = await ClipModel.load(dir);',
-      "  const result: Classification = await model.classify(dir + '/images/img0.png', ['cat', 'dog'], { templates: IMAGENET_TEMPLATES });",
-      "  if (!result.ranked.length) throw new ClipError('input', 'no labels');",
-      '  return result.ranked[0].label;',
-      '}',
-    ].join('\n'));
+    writeFileSync(
+      join(project, 'use.ts'),
+      [
+        "import { ClipModel, ClipError, IMAGENET_TEMPLATES, type Classification } from 'clip-webgpu';",
+        'export async function best(dir: string): Promise<string> {',
+        '  const model: ClipModel = await ClipModel.load(dir);',
+        "  const result: Classification = await model.classify(dir + '/images/img0.png', ['cat', 'dog'], { templates: IMAGENET_TEMPLATES });",
+        "  if (!result.ranked.length) throw new ClipError('input', 'no labels');",
+        '  return result.ranked[0].label;',
+        '}',
+      ].join('\n'),
+    );
     // Bundler resolution with the `node` condition: what a TypeScript app bundled for Node sees.
     // Our declarations are checked too (skipLibCheck off); @types/node comes from this repository.
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', customConditions: ['node'], strict: true, noEmit: true,
-        skipLibCheck: false, typeRoots: [resolve(ROOT, 'node_modules/@types')], types: ['node'],
-      },
-      files: ['use.ts'],
-    }));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          customConditions: ['node'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          typeRoots: [resolve(ROOT, 'node_modules/@types')],
+          types: ['node'],
+        },
+        files: ['use.ts'],
+      }),
+    );
     const tsc = resolve(ROOT, 'node_modules/typescript/bin/tsc');
     const result = await run(process.execPath, [tsc, '-p', project], { cwd: project }).catch((e) => e);
     expect(result.stdout ?? '').toBe('');
@@ -124,7 +152,9 @@ describe('the packed package in a page', () => {
 
   it('imports the browser export by its bare name and gives the golden embeddings', async () => {
     const bundle = `./node_modules/clip-webgpu/${exported('browser', 'default').replace(/^\.\//, '')}`;
-    writeFileSync(join(project, 'index.html'), `<!doctype html>
+    writeFileSync(
+      join(project, 'index.html'),
+      `<!doctype html>
 <meta charset="utf-8"><link rel="icon" href="data:,">
 <script type="importmap">${JSON.stringify({ imports: { 'clip-webgpu': bundle } })}</script>
 <script type="module">
@@ -139,7 +169,8 @@ describe('the packed package in a page', () => {
   } catch (e) {
     window.clipResults = { ok: false, message: String(e?.message ?? e) };
   }
-</script>`);
+</script>`,
+    );
     const { page } = browser;
     await page.goto(`${server.url}/dist/${basename(link)}/index.html?model=/${TINY_ID}/resolve/main/`);
     await page.waitForFunction(() => (window as any).clipResults, null, { timeout: 120_000 });

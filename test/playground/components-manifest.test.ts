@@ -27,7 +27,10 @@ describe('the components’ manifest and README', () => {
   });
 
   it('README-components.md is what scripts/components-readme.mjs writes from the manifest', () => {
-    const printed = execFileSync(process.execPath, ['scripts/components-readme.mjs', '--print'], { cwd: ROOT, encoding: 'utf8' });
+    const printed = execFileSync(process.execPath, ['scripts/components-readme.mjs', '--print'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(printed).toBe(read('src/playground/README-components.md'));
   });
 

@@ -14,7 +14,9 @@ import { startFaultServer, type Fault, type FaultServer } from './fault-server.t
 
 const REPO = 'test-org/tiny-clip';
 const FILES = ['config.json', 'model.safetensors'];
-const served = new Map(FILES.map((f) => [`/${REPO}/resolve/main/${f}`, new Uint8Array(readFileSync(path.join(TINY, f)))]));
+const served = new Map(
+  FILES.map((f) => [`/${REPO}/resolve/main/${f}`, new Uint8Array(readFileSync(path.join(TINY, f)))]),
+);
 const MODEL = `/${REPO}/resolve/main/model.safetensors`;
 const SIZE = served.get(MODEL)!.length;
 
@@ -34,7 +36,13 @@ async function download(faults: Fault[], options: { retries?: number; stallTimeo
   const dir = path.join(tmp, `out${n++}`);
   server.faults.set(MODEL, [...faults]);
   server.gets.length = 0;
-  const run = downloadHubModel(REPO, dir, { endpoint: server.url, files: FILES, optionalFiles: [], stallTimeoutMs: 500, ...options });
+  const run = downloadHubModel(REPO, dir, {
+    endpoint: server.url,
+    files: FILES,
+    optionalFiles: [],
+    stallTimeoutMs: 500,
+    ...options,
+  });
   return { dir, run, gets: () => server.gets.filter((g) => g.path === MODEL) };
 }
 
@@ -72,16 +80,22 @@ describe('hub downloads with injected faults', () => {
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
-  it('a body that does not match the hub\'s SHA-256 is deleted and downloaded again', async () => {
+  it("a body that does not match the hub's SHA-256 is deleted and downloaded again", async () => {
     const { dir, run, gets } = await download(['corrupt']);
     await run;
     expect(sameAsServed(dir)).toBe(true);
-    expect(gets().map((g) => [g.range, g.fault])).toEqual([[undefined, 'corrupt'], [undefined, 'none']]);
+    expect(gets().map((g) => [g.range, g.fault])).toEqual([
+      [undefined, 'corrupt'],
+      [undefined, 'none'],
+    ]);
   });
 
   it('out of retries, nothing corrupt is stored: a ClipError(network), no file in place', async () => {
     const { dir, run } = await download(['corrupt', 'corrupt'], { retries: 1 });
-    const e = await run.then(() => undefined, (err: unknown) => err);
+    const e = await run.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(ClipError);
     expect((e as ClipError).code).toBe('network');
     expect((e as ClipError).message).toContain('does not match the SHA-256 the hub gives');

@@ -18,7 +18,10 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-export async function startFaultServer(files: Map<string, Uint8Array>, { lfs = true, stallMs = 2_000 } = {}): Promise<FaultServer> {
+export async function startFaultServer(
+  files: Map<string, Uint8Array>,
+  { lfs = true, stallMs = 2_000 } = {},
+): Promise<FaultServer> {
   const faults = new Map<string, Fault[]>();
   const gets: FaultServer['gets'] = [];
   const sha = new Map([...files].map(([p, b]) => [p, createHash('sha256').update(b).digest('hex')]));
@@ -29,7 +32,13 @@ export async function startFaultServer(files: Map<string, Uint8Array>, { lfs = t
     if (!body) return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
     if (req.method === 'HEAD') {
       if (lfs && !url.pathname.startsWith('/cdn')) {
-        return void res.writeHead(302, { location: `/cdn${path}`, 'x-linked-size': body.length, 'x-linked-etag': `"${sha.get(path)}"` }).end();
+        return void res
+          .writeHead(302, {
+            location: `/cdn${path}`,
+            'x-linked-size': body.length,
+            'x-linked-etag': `"${sha.get(path)}"`,
+          })
+          .end();
       }
       return void res.writeHead(200, { 'content-length': body.length, 'accept-ranges': 'bytes' }).end();
     }
@@ -49,7 +58,8 @@ export async function startFaultServer(files: Map<string, Uint8Array>, { lfs = t
       part[part.length >> 2] ^= 0xff;
     }
     // long-length: the header claims more than the server has, which ends three quarters in.
-    if (fault === 'truncate' || fault === 'long-length') return void endEarly(res, fault === 'truncate' ? half : part.subarray(0, (part.length * 3) >> 2));
+    if (fault === 'truncate' || fault === 'long-length')
+      return void endEarly(res, fault === 'truncate' ? half : part.subarray(0, (part.length * 3) >> 2));
     if (fault === 'drop') return void res.write(half, () => res.socket?.destroy());
     if (fault === 'stall') {
       res.write(half);
@@ -62,7 +72,9 @@ export async function startFaultServer(files: Map<string, Uint8Array>, { lfs = t
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`, faults, gets,
+    url: `http://127.0.0.1:${port}`,
+    faults,
+    gets,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -10,9 +10,12 @@ import { pngClaiming } from '../fuzz/cases/images.ts';
 describe('image size limits', () => {
   it('refuses 10000x10000 (100 MP) by its pixel count, and 20000x5 by its side', () => {
     expect(10_000 * 10_000).toBeGreaterThan(MAX_IMAGE_PIXELS);
-    expect(() => decodeImageBytes(pngClaiming(10_000, 10_000), 'big.png'))
-      .toThrow(/big\.png is 10000x10000 pixels \(100 megapixels\); the most supported is 89\.5 megapixels/);
-    expect(() => decodeImageBytes(pngClaiming(MAX_IMAGE_SIDE + 1, 5), 'wide.png')).toThrow(/largest supported side is 16384 px/);
+    expect(() => decodeImageBytes(pngClaiming(10_000, 10_000), 'big.png')).toThrow(
+      /big\.png is 10000x10000 pixels \(100 megapixels\); the most supported is 89\.5 megapixels/,
+    );
+    expect(() => decodeImageBytes(pngClaiming(MAX_IMAGE_SIDE + 1, 5), 'wide.png')).toThrow(
+      /largest supported side is 16384 px/,
+    );
   });
 
   it('decodes a 1x1 image', () => {

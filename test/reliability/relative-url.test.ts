@@ -14,13 +14,17 @@ describe('resolveModelLocation', () => {
   const base = 'http://localhost:5173/app/index.html';
   it('resolves root-relative, relative and absolute folders and .safetensors URLs against the page', () => {
     expect(resolveModelLocation('/models/clip/', { base })).toEqual({
-      folder: 'http://localhost:5173/models/clip/', weightsUrl: 'http://localhost:5173/models/clip/model.safetensors', repoId: null,
+      folder: 'http://localhost:5173/models/clip/',
+      weightsUrl: 'http://localhost:5173/models/clip/model.safetensors',
+      repoId: null,
     });
     expect(resolveModelLocation('./clip', { base }).folder).toBe('http://localhost:5173/app/clip/');
     expect(resolveModelLocation('../models/clip/', { base }).folder).toBe('http://localhost:5173/models/clip/');
     expect(resolveModelLocation('models/clip/', { base }).folder).toBe('http://localhost:5173/app/models/clip/');
     expect(resolveModelLocation('weights/tiny.safetensors', { base })).toEqual({
-      folder: 'http://localhost:5173/app/weights/', weightsUrl: 'http://localhost:5173/app/weights/tiny.safetensors', repoId: null,
+      folder: 'http://localhost:5173/app/weights/',
+      weightsUrl: 'http://localhost:5173/app/weights/tiny.safetensors',
+      repoId: null,
     });
     expect(resolveModelLocation('https://example.com/m?download=1', { base }).folder).toBe('https://example.com/m/');
   });
@@ -31,7 +35,9 @@ describe('resolveModelLocation', () => {
       weightsUrl: 'http://mirror/openai/clip-vit-base-patch32/resolve/main/model.safetensors',
       repoId: 'openai/clip-vit-base-patch32',
     });
-    expect(() => resolveModelLocation('/models/clip/')).toThrow(/relative URL, and there is no page to resolve it against/);
+    expect(() => resolveModelLocation('/models/clip/')).toThrow(
+      /relative URL, and there is no page to resolve it against/,
+    );
     expect(() => resolveModelLocation('not a repo id')).toThrow(/Invalid Hugging Face repo id/);
   });
 });

@@ -16,21 +16,52 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('clip-webgpu world', () => {
   it('writes captions.csv, images, masks and truth.json that agree with generateWorld, and a --json summary', async () => {
     const out = join(tmp, 'w1');
-    const summary = parseJson(await run(['world', '--out', out, '--n', '12', '--seed', '3', '--size', '48', '--shift', 'texture', '--json']));
+    const summary = parseJson(
+      await run(['world', '--out', out, '--n', '12', '--seed', '3', '--size', '48', '--shift', 'texture', '--json']),
+    );
     const scenes = generateWorld({ n: 12, seed: 3, size: 48, shift: 'texture' });
-    expect(summary).toMatchObject({ out, n: 12, seed: 3, size: 48, shift: 'texture', objects: [1, 3], csv: 'captions.csv', truth: 'truth.json' });
+    expect(summary).toMatchObject({
+      out,
+      n: 12,
+      seed: 3,
+      size: 48,
+      shift: 'texture',
+      objects: [1, 3],
+      csv: 'captions.csv',
+      truth: 'truth.json',
+    });
     expect(summary.masks).toBe(scenes.reduce((n, s) => n + s.objects.length, 0));
     expect(Object.values(summary.counts.objectsPerScene as Record<string, number>).reduce((a, b) => a + b)).toBe(12);
 
-    const rows = readFileSync(join(out, 'captions.csv'), 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
+    const rows = readFileSync(join(out, 'captions.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(rows[0]).toEqual(['filepath', 'title']);
     expect(rows.slice(1).map((r) => r[1])).toEqual(scenes.map((s) => s.caption));
     const truth = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8'));
-    expect(truth).toMatchObject({ format: 'clip-webgpu-world/1', seed: 3, n: 12, size: 48, shift: 'texture', csv: 'captions.csv' });
+    expect(truth).toMatchObject({
+      format: 'clip-webgpu-world/1',
+      seed: 3,
+      n: 12,
+      size: 48,
+      shift: 'texture',
+      csv: 'captions.csv',
+    });
     rows.slice(1).forEach(([file], i) => {
       const s = scenes[i];
       const t = truth.scenes[i];
-      expect(t).toEqual(JSON.parse(JSON.stringify(sceneTruth(s, file, t.objects.map((o: { mask: string }) => o.mask)))));
+      expect(t).toEqual(
+        JSON.parse(
+          JSON.stringify(
+            sceneTruth(
+              s,
+              file,
+              t.objects.map((o: { mask: string }) => o.mask),
+            ),
+          ),
+        ),
+      );
       const png = PNG.sync.read(readFileSync(join(out, file)));
       expect([png.width, png.height]).toEqual([48, 48]);
       expect(Buffer.compare(png.data, Buffer.from(s.pixels.buffer))).toBe(0); // RGB PNG, read back with alpha 255
@@ -41,7 +72,22 @@ describe('clip-webgpu world', () => {
     });
 
     // The same arguments give the same bytes.
-    const again = parseJson(await run(['world', '--out', join(tmp, 'w2'), '--n', '12', '--seed', '3', '--size', '48', '--shift', 'texture', '--json']));
+    const again = parseJson(
+      await run([
+        'world',
+        '--out',
+        join(tmp, 'w2'),
+        '--n',
+        '12',
+        '--seed',
+        '3',
+        '--size',
+        '48',
+        '--shift',
+        'texture',
+        '--json',
+      ]),
+    );
     expect(again.sha256).toBe(summary.sha256);
     for (const f of ['captions.csv', 'truth.json', 'images/00007.png', 'masks/00007-0.png']) {
       expect(readFileSync(join(tmp, 'w2', f)).equals(readFileSync(join(out, f))), f).toBe(true);
@@ -53,7 +99,8 @@ describe('clip-webgpu world', () => {
     const r = await cli(['world', '--out', out, '--n', '3', '--seed', '1', '--objects', '2']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /^wrote .*: 3 scenes \(64 px, shift none, 2-2 objects\), captions\.csv, truth\.json, images\/, masks\/ \(6\); sha256 [0-9a-f]{16}\n$/);
+      /^wrote .*: 3 scenes \(64 px, shift none, 2-2 objects\), captions\.csv, truth\.json, images\/, masks\/ \(6\); sha256 [0-9a-f]{16}\n$/,
+    );
     expect(existsSync(join(out, 'images', '00002.png'))).toBe(true);
   });
 

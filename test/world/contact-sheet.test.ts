@@ -10,10 +10,15 @@ import { PNG } from 'pngjs';
 import { SHIFTS, generateWorld, type Shift } from '../../src/model/world/index.ts';
 
 const FILE = join(__dirname, 'contact-sheet.png');
-const SIZE = 64, SCALE = 2, GAP = 4, COLUMNS = 6, ROWS: Shift[] = ['none', ...SHIFTS];
+const SIZE = 64,
+  SCALE = 2,
+  GAP = 4,
+  COLUMNS = 6,
+  ROWS: Shift[] = ['none', ...SHIFTS];
 
 function sheet(): PNG {
-  const side = SIZE * SCALE, cell = side + GAP; // white gaps between the scenes
+  const side = SIZE * SCALE,
+    cell = side + GAP; // white gaps between the scenes
   const png = new PNG({ width: COLUMNS * cell - GAP, height: ROWS.length * cell - GAP });
   png.data.fill(255);
   ROWS.forEach((shift, r) => {

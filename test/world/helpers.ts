@@ -8,7 +8,15 @@ export function worldHash(scenes: readonly Scene[]): string {
   scenes.forEach((s, i) => {
     h.update(new Uint8Array(s.pixels.buffer));
     for (const o of s.objects) h.update(o.mask);
-    h.update(JSON.stringify(sceneTruth(s, `${i}`, s.objects.map((_, k) => `${i}-${k}`))));
+    h.update(
+      JSON.stringify(
+        sceneTruth(
+          s,
+          `${i}`,
+          s.objects.map((_, k) => `${i}-${k}`),
+        ),
+      ),
+    );
   });
   return h.digest('hex');
 }
@@ -31,14 +39,16 @@ export function interior(mask: Uint8Array, size: number, depth = 1): [number, nu
   for (let y = depth; y < size - depth; y++) {
     for (let x = depth; x < size - depth; x++) {
       let all = true;
-      for (let dy = -depth; dy <= depth && all; dy++) for (let dx = -depth; dx <= depth && all; dx++) all = mask[(y + dy) * size + x + dx] === 1;
+      for (let dy = -depth; dy <= depth && all; dy++)
+        for (let dx = -depth; dx <= depth && all; dx++) all = mask[(y + dy) * size + x + dx] === 1;
       if (all) out.push([x, y]);
     }
   }
   return out;
 }
 
-export const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+export const same = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Up to 5 of `points` whose pixel is not `rgb` (one expect per object: per-pixel expects are slow). */
 export function pixelsNot(s: Scene, points: Iterable<[number, number]>, rgb: readonly number[]): string[] {

@@ -3,12 +3,26 @@
  * tests then check every claim against the scene's truth.
  */
 const SHAPE_WORDS: Record<string, string> = {
-  circle: 'circle', circles: 'circle', square: 'square', squares: 'square', triangle: 'triangle', triangles: 'triangle',
-  cross: 'cross', crosses: 'cross', star: 'star', stars: 'star',
+  circle: 'circle',
+  circles: 'circle',
+  square: 'square',
+  squares: 'square',
+  triangle: 'triangle',
+  triangles: 'triangle',
+  cross: 'cross',
+  crosses: 'cross',
+  star: 'star',
+  stars: 'star',
 };
 const COLOURS = ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'black', 'white'];
 const COUNTS: Record<string, number> = { a: 1, an: 1, two: 2, three: 3 };
-const BACKGROUND_WORDS: Record<string, string> = { plain: 'plain', gradient: 'gradient', noisy: 'noise', striped: 'stripes', checkered: 'checker' };
+const BACKGROUND_WORDS: Record<string, string> = {
+  plain: 'plain',
+  gradient: 'gradient',
+  noisy: 'noise',
+  striped: 'stripes',
+  checkered: 'checker',
+};
 
 export interface PhraseClaim {
   count: number;
@@ -25,7 +39,8 @@ export interface CaptionClaims {
 
 function phrase(text: string): PhraseClaim {
   const words = text.trim().split(/\s+/);
-  if (words[0] === 'something' && words.length === 2 && COLOURS.includes(words[1])) return { count: 1, colour: words[1] };
+  if (words[0] === 'something' && words.length === 2 && COLOURS.includes(words[1]))
+    return { count: 1, colour: words[1] };
   const count = COUNTS[words.shift() ?? ''];
   if (!count) throw new Error(`no count or article in "${text}"`);
   const claim: PhraseClaim = { count };
@@ -43,7 +58,10 @@ function phrase(text: string): PhraseClaim {
   }
   if (words.length) throw new Error(`unexpected words "${words.join(' ')}" in "${text}"`);
   const article = text.trim().split(/\s+/)[0];
-  if (article === 'a' && /^[aeiou]/.test(text.trim().split(/\s+/)[1]) || article === 'an' && !/^[aeiou]/.test(text.trim().split(/\s+/)[1])) {
+  if (
+    (article === 'a' && /^[aeiou]/.test(text.trim().split(/\s+/)[1])) ||
+    (article === 'an' && !/^[aeiou]/.test(text.trim().split(/\s+/)[1]))
+  ) {
     throw new Error(`wrong article in "${text}"`);
   }
   return claim;

@@ -5,8 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { ClipError } from '../../src/errors.ts';
 import {
-  BACKGROUND_TONES, BACKGROUNDS, CAPTION_TEMPLATES, COLOUR_NAMES, COLOURS, SHAPES, SIZE_NAMES,
-  createRng, generateScene, generateWorld, zeroShotPrompts, type Scene, type SceneObject,
+  BACKGROUND_TONES,
+  BACKGROUNDS,
+  CAPTION_TEMPLATES,
+  COLOUR_NAMES,
+  COLOURS,
+  SHAPES,
+  SIZE_NAMES,
+  createRng,
+  generateScene,
+  generateWorld,
+  zeroShotPrompts,
+  type Scene,
+  type SceneObject,
 } from '../../src/model/world/index.ts';
 import { sinCosDegrees } from '../../src/model/world/trig.ts';
 import { parseCaption } from './parse-caption.ts';
@@ -16,7 +27,8 @@ const WORLD = generateWorld({ n: 400, seed: 2024 });
 
 describe('world: determinism', () => {
   it('gives the same bytes for the same seed, and other bytes for another seed', () => {
-    const a = generateWorld({ n: 16, seed: 7, size: 48 }), b = generateWorld({ n: 16, seed: 7, size: 48 });
+    const a = generateWorld({ n: 16, seed: 7, size: 48 }),
+      b = generateWorld({ n: 16, seed: 7, size: 48 });
     expect(worldHash(a)).toBe(worldHash(b));
     expect(worldHash(generateWorld({ n: 16, seed: 8, size: 48 }))).not.toBe(worldHash(a));
   });
@@ -27,7 +39,8 @@ describe('world: determinism', () => {
   });
 
   it('makes scene i depend only on the seed and the options, not on the world size', () => {
-    const short = generateWorld({ n: 4, seed: 31 }), long = generateWorld({ n: 12, seed: 31 });
+    const short = generateWorld({ n: 4, seed: 31 }),
+      long = generateWorld({ n: 12, seed: 31 });
     expect(worldHash(short)).toBe(worldHash(long.slice(0, 4)));
   });
 
@@ -42,7 +55,8 @@ describe('world: determinism', () => {
   });
 
   it('draws uniform integers from the seeded generator', () => {
-    const rng = createRng(5), counts = new Array<number>(6).fill(0);
+    const rng = createRng(5),
+      counts = new Array<number>(6).fill(0);
     for (let i = 0; i < 60000; i++) counts[rng.int(0, 5)]++;
     for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(400);
   });
@@ -50,7 +64,9 @@ describe('world: determinism', () => {
 
 /** Whether pixel (x, y) can hold some of the object: its centre within a pixel of the bounding circle. */
 function near(o: SceneObject, x: number, y: number): boolean {
-  const dx = x + 0.5 - o.centre[0], dy = y + 0.5 - o.centre[1], r = o.radius + 1;
+  const dx = x + 0.5 - o.centre[0],
+    dy = y + 0.5 - o.centre[1],
+    r = o.radius + 1;
   return dx * dx + dy * dy <= r * r;
 }
 
@@ -59,14 +75,23 @@ describe('world: truth agrees with the pixels', () => {
     for (const s of WORLD) {
       const owner = new Int8Array(s.size * s.size).fill(-1);
       s.objects.forEach((o, k) => {
-        let x0 = s.size, y0 = s.size, x1 = 0, y1 = 0, area = 0;
+        let x0 = s.size,
+          y0 = s.size,
+          x1 = 0,
+          y1 = 0,
+          area = 0;
         let overlaps = 0;
         for (let i = 0; i < o.mask.length; i++) {
           if (!o.mask[i]) continue;
           if (owner[i] !== -1) overlaps++;
           owner[i] = k;
-          const x = i % s.size, y = Math.floor(i / s.size);
-          x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1); area++;
+          const x = i % s.size,
+            y = Math.floor(i / s.size);
+          x0 = Math.min(x0, x);
+          y0 = Math.min(y0, y);
+          x1 = Math.max(x1, x + 1);
+          y1 = Math.max(y1, y + 1);
+          area++;
         }
         expect(overlaps).toBe(0);
         expect(o.box).toEqual([x0, y0, x1, y1]);
@@ -79,7 +104,8 @@ describe('world: truth agrees with the pixels', () => {
   });
 
   it('paints the object colour inside each mask and leaves the background outside every mask', () => {
-    let inside = 0, outside = 0;
+    let inside = 0,
+      outside = 0;
     for (const s of WORLD) {
       for (const o of s.objects) {
         const inner = interior(o.mask, s.size);
@@ -88,7 +114,8 @@ describe('world: truth agrees with the pixels', () => {
       }
       if (s.background.kind !== 'plain') continue;
       const away: [number, number][] = [];
-      for (let y = 0; y < s.size; y++) for (let x = 0; x < s.size; x++) if (!s.objects.some((o) => near(o, x, y))) away.push([x, y]);
+      for (let y = 0; y < s.size; y++)
+        for (let x = 0; x < s.size; x++) if (!s.objects.some((o) => near(o, x, y))) away.push([x, y]);
       expect(pixelsNot(s, away, s.background.colours[0])).toEqual([]);
       outside += away.length;
     }
@@ -108,10 +135,12 @@ describe('world: truth agrees with the pixels', () => {
         for (let i = 0; i < o.mask.length; i++) {
           const v = s.pixels[4 * i + ch];
           const t = (v - bg[ch]) / (c[ch] - bg[ch]); // the covered fraction, 0..1
-          if (t <= 0 || t >= 1 || s.objects.some((p) => p !== o && near(p, i % s.size, Math.floor(i / s.size)))) continue;
+          if (t <= 0 || t >= 1 || s.objects.some((p) => p !== o && near(p, i % s.size, Math.floor(i / s.size))))
+            continue;
           edges++;
           // Rounding to bytes moves t by at most 1/span either way; allow two.
-          if (o.mask[i] ? t < 0.5 - 2 / span : !s.objects.some((p) => p.mask[i]) && t > 0.5 + 2 / span) wrong.push(`${o.colour} ${o.shape} ${i}: ${t}`);
+          if (o.mask[i] ? t < 0.5 - 2 / span : !s.objects.some((p) => p.mask[i]) && t > 0.5 + 2 / span)
+            wrong.push(`${o.colour} ${o.shape} ${i}: ${t}`);
         }
       }
     }
@@ -134,7 +163,10 @@ function checkCaption(s: Scene): void {
   const claims = parseCaption(s.caption);
   const groups = groupsOf(s.objects);
   expect(claims.phrases.length, s.caption).toBe(groups.size);
-  expect(claims.phrases.reduce((n, p) => n + p.count, 0), s.caption).toBe(s.objects.length);
+  expect(
+    claims.phrases.reduce((n, p) => n + p.count, 0),
+    s.caption,
+  ).toBe(s.objects.length);
   // Each phrase names a different group, by count and by every word it uses.
   const unused = new Map(groups);
   for (const p of claims.phrases) {
@@ -149,8 +181,11 @@ function checkCaption(s: Scene): void {
   if (claims.background) expect(s.background.kind, s.caption).toBe(claims.background);
   if (claims.relation) {
     const [a, b] = s.objects;
-    const [ax0, ay0, ax1, ay1] = a.box, [bx0, by0, bx1, by1] = b.box;
-    const holds = { 'left of': ax1 <= bx0, 'right of': bx1 <= ax0, above: ay1 <= by0, below: by1 <= ay0 }[claims.relation];
+    const [ax0, ay0, ax1, ay1] = a.box,
+      [bx0, by0, bx1, by1] = b.box;
+    const holds = { 'left of': ax1 <= bx0, 'right of': bx1 <= ax0, above: ay1 <= by0, below: by1 <= ay0 }[
+      claims.relation
+    ];
     expect(holds, `${s.caption}: ${a.box} vs ${b.box}`).toBe(true);
   }
 }
@@ -182,11 +217,24 @@ describe('world: coverage of the classes', () => {
         expect(n, c).toBeLessThan((1.4 * values.length) / classes.length);
       }
     };
-    share(objects.map((o) => o.shape), SHAPES);
-    share(objects.map((o) => o.colour), COLOUR_NAMES);
-    share(WORLD.map((s) => s.background.kind), BACKGROUNDS);
-    share(WORLD.map((s) => String(s.objects.length)), ['1', '2', '3']);
-    for (const size of SIZE_NAMES) expect(objects.filter((o) => o.size === size).length, size).toBeGreaterThan(objects.length / 6);
+    share(
+      objects.map((o) => o.shape),
+      SHAPES,
+    );
+    share(
+      objects.map((o) => o.colour),
+      COLOUR_NAMES,
+    );
+    share(
+      WORLD.map((s) => s.background.kind),
+      BACKGROUNDS,
+    );
+    share(
+      WORLD.map((s) => String(s.objects.length)),
+      ['1', '2', '3'],
+    );
+    for (const size of SIZE_NAMES)
+      expect(objects.filter((o) => o.size === size).length, size).toBeGreaterThan(objects.length / 6);
     // Counts in captions: groups of two and three identical objects occur.
     const groupSizes = WORLD.flatMap((s) => [...groupsOf(s.objects).values()]);
     for (const n of [1, 2, 3]) expect(groupSizes.filter((g) => g === n).length, `groups of ${n}`).toBeGreaterThan(15);
@@ -194,7 +242,8 @@ describe('world: coverage of the classes', () => {
 
   it('honours --objects and sizes from 32 to 512 px', () => {
     for (const s of generateWorld({ n: 30, seed: 3, objects: 1 })) expect(s.objects).toHaveLength(1);
-    for (const s of generateWorld({ n: 30, seed: 3, objects: [2, 3] })) expect(s.objects.length).toBeGreaterThanOrEqual(2);
+    for (const s of generateWorld({ n: 30, seed: 3, objects: [2, 3] }))
+      expect(s.objects.length).toBeGreaterThanOrEqual(2);
     for (const size of [32, 224, 512]) {
       const s = generateScene(createRng(size), { size });
       expect(s.pixels).toHaveLength(size * size * 4);
@@ -204,14 +253,19 @@ describe('world: coverage of the classes', () => {
   });
 
   it('paints only the given background tones, and changes nothing else (for controlled bias experiments)', () => {
-    const dark = [[30, 30, 36], [52, 48, 44]] as const;
+    const dark = [
+      [30, 30, 36],
+      [52, 48, 44],
+    ] as const;
     const toned = generateWorld({ n: 40, seed: 2024, tones: dark });
     toned.forEach((s, i) => {
       const c = WORLD[i];
       for (const tone of s.background.colours) expect(dark.some((t) => same(t, tone))).toBe(true);
       expect(s.background.luminance).toBeLessThan(60);
       expect([s.caption, s.background.kind]).toEqual([c.caption, c.background.kind]);
-      expect(s.objects.map((o) => [o.shape, o.colour, o.box])).toEqual(c.objects.map((o) => [o.shape, o.colour, o.box]));
+      expect(s.objects.map((o) => [o.shape, o.colour, o.box])).toEqual(
+        c.objects.map((o) => [o.shape, o.colour, o.box]),
+      );
       expect(s.objects.every((o, k) => sameBytes(o.mask, c.objects[k].mask))).toBe(true);
     });
   });
@@ -231,7 +285,11 @@ describe('world: coverage of the classes', () => {
     ];
     for (const [f, message] of bad) {
       let error: unknown;
-      try { f(); } catch (e) { error = e; }
+      try {
+        f();
+      } catch (e) {
+        error = e;
+      }
       expect(error).toBeInstanceOf(ClipError);
       expect((error as ClipError).code).toBe('input');
       expect((error as ClipError).message).toMatch(message);

@@ -4,14 +4,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  COLOURS, SHIFTS, UNSEEN_BACKGROUNDS, UNSEEN_TONES, generateWorld, type Scene, type ShiftName,
+  COLOURS,
+  SHIFTS,
+  UNSEEN_BACKGROUNDS,
+  UNSEEN_TONES,
+  generateWorld,
+  type Scene,
+  type ShiftName,
 } from '../../src/model/world/index.ts';
 import { SYMMETRY_DEGREES } from '../../src/model/world/shapes.ts';
 import { interior, pixelAt, pixelsNot, same, sameBytes } from './helpers.ts';
 
-const SIZE = 128, N = 40;
+const SIZE = 128,
+  N = 40;
 const clean = generateWorld({ n: N, seed: 5, size: SIZE });
-const shifted = Object.fromEntries(SHIFTS.map((shift) => [shift, generateWorld({ n: N, seed: 5, size: SIZE, shift })])) as Record<ShiftName, Scene[]>;
+const shifted = Object.fromEntries(
+  SHIFTS.map((shift) => [shift, generateWorld({ n: N, seed: 5, size: SIZE, shift })]),
+) as Record<ShiftName, Scene[]>;
 
 const sameMasks = (a: Scene, b: Scene) => a.objects.every((o, k) => sameBytes(o.mask, b.objects[k].mask));
 
@@ -20,7 +29,9 @@ function variation(s: Scene): number {
   let v = 0;
   for (let y = 0; y < s.size - 1; y++) {
     for (let x = 0; x < s.size - 1; x++) {
-      const p = pixelAt(s, x, y), r = pixelAt(s, x + 1, y), d = pixelAt(s, x, y + 1);
+      const p = pixelAt(s, x, y),
+        r = pixelAt(s, x + 1, y),
+        d = pixelAt(s, x, y + 1);
       for (let c = 0; c < 3; c++) v += (p[c] - r[c]) ** 2 + (p[c] - d[c]) ** 2;
     }
   }
@@ -28,8 +39,13 @@ function variation(s: Scene): number {
 }
 
 const meanAbsDiff = (a: Scene, b: Scene) => {
-  let sum = 0, n = 0;
-  for (let i = 0; i < a.pixels.length; i++) if (i % 4 !== 3) { sum += Math.abs(a.pixels[i] - b.pixels[i]); n++; }
+  let sum = 0,
+    n = 0;
+  for (let i = 0; i < a.pixels.length; i++)
+    if (i % 4 !== 3) {
+      sum += Math.abs(a.pixels[i] - b.pixels[i]);
+      n++;
+    }
   return sum / n;
 };
 
@@ -68,7 +84,9 @@ describe('world shifts', () => {
   it('noise: changes nearly every pixel by zero-mean noise of at most ±64', () => {
     shifted.noise.forEach((s, i) => {
       const c = clean[i];
-      let changed = 0, sum = 0, largest = 0;
+      let changed = 0,
+        sum = 0,
+        largest = 0;
       for (let k = 0; k < s.pixels.length; k++) {
         if (k % 4 === 3) continue;
         const d = s.pixels[k] - c.pixels[k];
@@ -88,8 +106,12 @@ describe('world shifts', () => {
       const c = clean[i];
       expect(variation(s)).toBeLessThan(0.25 * variation(c));
       for (let ch = 0; ch < 3; ch++) {
-        let a = 0, b = 0;
-        for (let k = ch; k < s.pixels.length; k += 4) { a += s.pixels[k]; b += c.pixels[k]; }
+        let a = 0,
+          b = 0;
+        for (let k = ch; k < s.pixels.length; k += 4) {
+          a += s.pixels[k];
+          b += c.pixels[k];
+        }
         expect(Math.abs(a - b) / (s.size * s.size)).toBeLessThan(1);
       }
     });
@@ -99,7 +121,8 @@ describe('world shifts', () => {
     let turned = 0;
     shifted.rotation.forEach((s, i) => {
       s.objects.forEach((o, k) => {
-        const c = clean[i].objects[k], symmetry = SYMMETRY_DEGREES[o.shape];
+        const c = clean[i].objects[k],
+          symmetry = SYMMETRY_DEGREES[o.shape];
         const area = (m: Uint8Array) => m.reduce((n, v) => n + v, 0);
         if (symmetry === 0) {
           expect(o.rotation).toBe(0);

@@ -10,6 +10,11 @@ export function activationBackward(pass: Pass, x: Tensor, dy: Tensor, act: Activ
   const dx = out ?? pass.tmp(x.shape);
   if (dx === x || dx === dy) throw new Error('activationBackward: pass another output');
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('activation-backward', source, { ACT: ACT[act] }), ctx.uniform([x.size]), [x, dy, dx], grid(Math.ceil(x.size / 256)));
+  pass.dispatch(
+    ctx.pipeline('activation-backward', source, { ACT: ACT[act] }),
+    ctx.uniform([x.size]),
+    [x, dy, dx],
+    grid(Math.ceil(x.size / 256)),
+  );
   return dx;
 }

@@ -12,7 +12,9 @@ function erf(z: number): number {
 /** CPU oracle for the activations. */
 export function activationRef<T extends Floats>(x: T, act: Activation): T {
   const y = zerosLike(x, x.length);
-  x.forEach((v, i) => (y[i] = act === 'quick_gelu' ? v / (1 + Math.exp(-1.702 * v)) : 0.5 * v * (1 + erf(v / Math.SQRT2))));
+  x.forEach(
+    (v, i) => (y[i] = act === 'quick_gelu' ? v / (1 + Math.exp(-1.702 * v)) : 0.5 * v * (1 + erf(v / Math.SQRT2))),
+  );
   return y;
 }
 
@@ -47,7 +49,7 @@ export function activationBackwardRef(x: ArrayLike<number>, dy: ArrayLike<number
       d = s + 1.702 * v * s * (1 - s);
     } else {
       const z = v / Math.SQRT2;
-      d = 0.5 * (1 + erf(z)) + 0.5 * v * erfDerivative(z) / Math.SQRT2;
+      d = 0.5 * (1 + erf(z)) + (0.5 * v * erfDerivative(z)) / Math.SQRT2;
     }
     dx[i] = dy[i] * d;
   }

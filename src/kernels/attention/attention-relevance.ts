@@ -7,9 +7,15 @@ import source from './attention-relevance.wgsl?raw';
  */
 export function attentionRelevance(pass: Pass, probs: Tensor, gradProbs: Tensor, out?: Tensor): Tensor {
   const [B, H, T] = probs.shape;
-  if (gradProbs.size !== probs.size) throw new Error(`attentionRelevance: dP [${gradProbs.shape}] for P [${probs.shape}]`);
+  if (gradProbs.size !== probs.size)
+    throw new Error(`attentionRelevance: dP [${gradProbs.shape}] for P [${probs.shape}]`);
   const cam = out ?? pass.tmp([B, T, T]);
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('attention-relevance', source), ctx.uniform([B, H, T * T]), [probs, gradProbs, cam], grid(Math.ceil((B * T * T) / 256)));
+  pass.dispatch(
+    ctx.pipeline('attention-relevance', source),
+    ctx.uniform([B, H, T * T]),
+    [probs, gradProbs, cam],
+    grid(Math.ceil((B * T * T) / 256)),
+  );
   return cam;
 }

@@ -28,10 +28,17 @@ const params = (s: AttentionShape) => {
 
 /** The barrier-free versions keep q and the output in 16 unrolled vec4 registers: head sizes 4k <= 64, else v1. */
 function barrierFree(
-  code: string, note: string, rowsPerInvocation: number, wg: (family: string) => number, benchOnly = false,
+  code: string,
+  note: string,
+  rowsPerInvocation: number,
+  wg: (family: string) => number,
+  benchOnly = false,
 ): KernelVersion<AttentionShape, AttentionVersion> {
   return {
-    note, code, params, floats: [8],
+    note,
+    code,
+    params,
+    floats: [8],
     supports: (s) => s.hd % 4 === 0 && s.hd <= 64,
     fallback: 'v1',
     constants: (s, ctx) => ({ HD4: s.hd / 4, WG: wg(ctx.adapter.family) }),
@@ -45,7 +52,7 @@ function barrierFree(
  * so a workgroup spans few query rows: less padding past T, and causal rows need few more keys than
  * their workgroup's last row (on SwiftShader, WG 4 beat WG 8 for the causal text shapes).
  */
-const simdRow = (family: string) => ({ llvmpipe: 8, swiftshader: 4 } as Record<string, number>)[family] ?? 32;
+const simdRow = (family: string) => (({ llvmpipe: 8, swiftshader: 4 }) as Record<string, number>)[family] ?? 32;
 
 /**
  * Multi-head attention versions, oldest first (the WGSL headers say more); the benchmark times each
@@ -56,15 +63,32 @@ export const ATTENTION: KernelOp<AttentionShape, AttentionVersion> = {
   versions: {
     v1: {
       note: 'one workgroup per query row, scores in workgroup memory, tree reductions (any head size)',
-      code: v1, params, floats: [8], benchOnly: true,
+      code: v1,
+      params,
+      floats: [8],
+      benchOnly: true,
       workgroups: (s) => [s.T, s.heads, s.B],
     },
-    v2: barrierFree(v2, 'barrier-free: one invocation per query row, online softmax, vec4 registers (head size 4k <= 64)', 1, () => 64, true),
-    v3: barrierFree(v3, 'as v2 with 4 query rows per invocation: each k/v load feeds 4 rows (CPU adapters)', 4, simdRow, true),
+    v2: barrierFree(
+      v2,
+      'barrier-free: one invocation per query row, online softmax, vec4 registers (head size 4k <= 64)',
+      1,
+      () => 64,
+      true,
+    ),
+    v3: barrierFree(
+      v3,
+      'as v2 with 4 query rows per invocation: each k/v load feeds 4 rows (CPU adapters)',
+      4,
+      simdRow,
+      true,
+    ),
     v4: barrierFree(v4, 'as v3 with 8 query rows per invocation', 8, simdRow),
     v5: {
       note: 'as v2 with 32-key k/v tiles staged in workgroup memory (flash-attention style, GPUs)',
-      code: v5, params, floats: [8],
+      code: v5,
+      params,
+      floats: [8],
       supports: (s) => s.hd % 4 === 0 && s.hd <= 64,
       fallback: 'v1',
       constants: (s) => ({ HD4: s.hd / 4 }),
@@ -82,14 +106,19 @@ export const ATTENTION_VERSIONS = ATTENTION.versions;
  * (heads are contiguous hd-slices of each), y [B, T, D]. Scale hd^-0.5, optional causal mask.
  */
 export function attention(
-  pass: Pass, qkv: Tensor, heads: number, opts: { causal?: boolean; out?: Tensor; version?: AttentionVersion } = {},
+  pass: Pass,
+  qkv: Tensor,
+  heads: number,
+  opts: { causal?: boolean; out?: Tensor; version?: AttentionVersion } = {},
 ): Tensor {
   const [B, T, D3] = qkv.shape;
   const D = D3 / 3;
   const hd = D / heads;
   if (!Number.isInteger(hd)) throw new Error(`attention: hidden ${D} is not divisible by ${heads} heads`);
-  if (T > ATTENTION_MAX_TOKENS) throw new ClipError('input', `attention supports at most ${ATTENTION_MAX_TOKENS} tokens, got ${T}`);
-  if (hd > ATTENTION_MAX_HEAD_DIM) throw new ClipError('input', `attention supports head size at most ${ATTENTION_MAX_HEAD_DIM}, got ${hd}`);
+  if (T > ATTENTION_MAX_TOKENS)
+    throw new ClipError('input', `attention supports at most ${ATTENTION_MAX_TOKENS} tokens, got ${T}`);
+  if (hd > ATTENTION_MAX_HEAD_DIM)
+    throw new ClipError('input', `attention supports head size at most ${ATTENTION_MAX_HEAD_DIM}, got ${hd}`);
   const y = opts.out ?? pass.tmp([B, T, D]);
   runKernel(pass, ATTENTION, { B, T, heads, hd, causal: !!opts.causal }, [qkv, y], opts.version);
   return y;

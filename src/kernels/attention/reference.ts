@@ -1,11 +1,19 @@
 import { zerosLike, type Floats } from '../floats.ts';
 
 /** CPU oracle: multi-head attention on qkv [B, T, 3D] (q | k | v per token) -> [B, T, D]. */
-export function attentionRef<A extends Floats>(qkv: A, B: number, T: number, D: number, heads: number, causal: boolean): A {
+export function attentionRef<A extends Floats>(
+  qkv: A,
+  B: number,
+  T: number,
+  D: number,
+  heads: number,
+  causal: boolean,
+): A {
   const hd = D / heads;
   const scale = hd ** -0.5;
   const y = zerosLike(qkv, B * T * D);
-  const at = (b: number, t: number, part: number, h: number, d: number) => qkv[(b * T + t) * 3 * D + part * D + h * hd + d];
+  const at = (b: number, t: number, part: number, h: number, d: number) =>
+    qkv[(b * T + t) * 3 * D + part * D + h * hd + d];
   const p = new Float64Array(T);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < heads; h++) {
@@ -40,7 +48,13 @@ export function attentionRef<A extends Floats>(qkv: A, B: number, T: number, D: 
  * j, masked ones included, as autograd gives it for the softmax output).
  */
 export function attentionBackwardRef(
-  qkv: ArrayLike<number>, dy: ArrayLike<number>, B: number, T: number, D: number, heads: number, causal: boolean,
+  qkv: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  B: number,
+  T: number,
+  D: number,
+  heads: number,
+  causal: boolean,
 ): { dqkv: Float64Array; probs: Float64Array; gradProbs: Float64Array } {
   const hd = D / heads;
   const scale = hd ** -0.5;
@@ -89,7 +103,13 @@ export function attentionBackwardRef(
 }
 
 /** Chefer et al.'s per-layer relevance term: mean over heads of relu(dP ⊙ P), [B, H, T, T] -> [B, T, T]. */
-export function attentionRelevanceRef(probs: ArrayLike<number>, gradProbs: ArrayLike<number>, B: number, H: number, T: number): Float64Array {
+export function attentionRelevanceRef(
+  probs: ArrayLike<number>,
+  gradProbs: ArrayLike<number>,
+  B: number,
+  H: number,
+  T: number,
+): Float64Array {
   const cam = new Float64Array(B * T * T);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {

@@ -8,6 +8,11 @@ export function embedding(pass: Pass, ids: Tensor, table: Tensor, pos: Tensor): 
   if (pos.size < T * D) throw new Error(`embedding: positions [${pos.shape}] for ${T} tokens`);
   const y = pass.tmp([B, T, D]);
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('embedding', source), ctx.uniform([B, T, D]), [ids, table, pos, y], grid(Math.ceil((B * T * D) / 256)));
+  pass.dispatch(
+    ctx.pipeline('embedding', source),
+    ctx.uniform([B, T, D]),
+    [ids, table, pos, y],
+    grid(Math.ceil((B * T * D) / 256)),
+  );
   return y;
 }

@@ -1,7 +1,14 @@
 import { zerosLike, type Floats } from '../floats.ts';
 
 /** CPU oracle: table[ids] + positions (the type of `table`). */
-export function embeddingRef<A extends Floats>(ids: ArrayLike<number>, table: A, pos: ArrayLike<number>, B: number, T: number, D: number): A {
+export function embeddingRef<A extends Floats>(
+  ids: ArrayLike<number>,
+  table: A,
+  pos: ArrayLike<number>,
+  B: number,
+  T: number,
+  D: number,
+): A {
   const y = zerosLike(table, B * T * D);
   for (let bt = 0; bt < B * T; bt++) {
     const t = bt % T;
@@ -15,7 +22,11 @@ export function embeddingRef<A extends Floats>(ids: ArrayLike<number>, table: A,
  * positions' rows, in position order; every other row of the table is zero) and dPos[t] = Σ_b dY[b, t].
  */
 export function embeddingBackwardRef(
-  ids: ArrayLike<number>, dy: ArrayLike<number>, B: number, T: number, D: number,
+  ids: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  B: number,
+  T: number,
+  D: number,
 ): { rows: Map<number, Float64Array>; dpos: Float64Array } {
   const rows = new Map<number, Float64Array>();
   const dpos = new Float64Array(T * D);

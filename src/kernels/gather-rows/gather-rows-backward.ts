@@ -7,6 +7,11 @@ export function gatherRowsBackward(pass: Pass, dy: Tensor, index: Tensor, T: num
   if (index.size !== B) throw new Error(`gatherRowsBackward: ${index.size} indices for batch ${B}`);
   const dx = out ?? pass.tmp([B, T, D]);
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('gather-rows-backward', source), ctx.uniform([B, T, D]), [dy, index, dx], grid(Math.ceil((B * T * D) / 256)));
+  pass.dispatch(
+    ctx.pipeline('gather-rows-backward', source),
+    ctx.uniform([B, T, D]),
+    [dy, index, dx],
+    grid(Math.ceil((B * T * D) / 256)),
+  );
   return dx;
 }

@@ -7,6 +7,11 @@ export function gatherRows(pass: Pass, x: Tensor, index: Tensor): Tensor {
   if (index.size !== B) throw new Error(`gatherRows: ${index.size} indices for batch ${B}`);
   const y = pass.tmp([B, D]);
   const ctx = pass.ctx;
-  pass.dispatch(ctx.pipeline('gather-rows', source), ctx.uniform([B, T, D]), [x, index, y], grid(Math.ceil((B * D) / 256)));
+  pass.dispatch(
+    ctx.pipeline('gather-rows', source),
+    ctx.uniform([B, T, D]),
+    [x, index, y],
+    grid(Math.ceil((B * D) / 256)),
+  );
   return y;
 }

@@ -8,7 +8,13 @@ export function gatherRowsRef<A extends Floats>(x: A, index: ArrayLike<number>, 
 }
 
 /** Gather backward: dy [B, D] scattered into zeros [B, T, D] at row index[b] of each sequence. */
-export function gatherRowsBackwardRef(dy: ArrayLike<number>, index: ArrayLike<number>, B: number, T: number, D: number): Float64Array {
+export function gatherRowsBackwardRef(
+  dy: ArrayLike<number>,
+  index: ArrayLike<number>,
+  B: number,
+  T: number,
+  D: number,
+): Float64Array {
   const dx = new Float64Array(B * T * D);
   for (let b = 0; b < B; b++) for (let d = 0; d < D; d++) dx[(b * T + index[b]) * D + d] += dy[b * D + d];
   return dx;

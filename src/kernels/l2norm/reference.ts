@@ -16,7 +16,8 @@ export function l2normRef<T extends Floats>(x: T, D: number): T {
 export function l2normBackwardRef(x: ArrayLike<number>, dy: ArrayLike<number>, D: number): Float64Array {
   const dx = new Float64Array(x.length);
   for (let base = 0; base < x.length; base += D) {
-    let ss = 0, xd = 0;
+    let ss = 0,
+      xd = 0;
     for (let i = 0; i < D; i++) {
       ss += x[base + i] ** 2;
       xd += x[base + i] * dy[base + i];

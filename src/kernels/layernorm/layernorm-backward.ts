@@ -14,7 +14,12 @@ export interface LayernormGrads {
  * `params` also dγ, dβ. The row statistics are recomputed from x, not kept from the forward.
  */
 export function layernormBackward(
-  pass: Pass, x: Tensor, gamma: Tensor, dy: Tensor, eps: number, opts: { params?: boolean; out?: Tensor } = {},
+  pass: Pass,
+  x: Tensor,
+  gamma: Tensor,
+  dy: Tensor,
+  eps: number,
+  opts: { params?: boolean; out?: Tensor } = {},
 ): LayernormGrads {
   const D = x.shape[x.shape.length - 1];
   if (gamma.size !== D) throw new Error(`layernormBackward: γ [${gamma.shape}] for D=${D}`);
@@ -23,15 +28,24 @@ export function layernormBackward(
   const ctx = pass.ctx;
   const dx = opts.out ?? pass.tmp(x.shape);
   const stats = pass.tmp([rows, 2]);
-  pass.dispatch(ctx.pipeline('layernorm-backward', source), ctx.uniform([rows, D, eps], [2]), [x, gamma, dy, dx, stats], grid(rows));
+  pass.dispatch(
+    ctx.pipeline('layernorm-backward', source),
+    ctx.uniform([rows, D, eps], [2]),
+    [x, gamma, dy, dx, stats],
+    grid(rows),
+  );
   if (!opts.params) {
     pass.free(stats);
     return { dx };
   }
   const dgamma = pass.tmp([D]);
   const dbeta = pass.tmp([D]);
-  pass.dispatch(ctx.pipeline('layernorm-backward-params', paramsSource), ctx.uniform([rows, D]), [x, dy, stats, dgamma, dbeta],
-    grid(Math.ceil(D / 256)));
+  pass.dispatch(
+    ctx.pipeline('layernorm-backward-params', paramsSource),
+    ctx.uniform([rows, D]),
+    [x, dy, stats, dgamma, dbeta],
+    grid(Math.ceil(D / 256)),
+  );
   pass.free(stats);
   return { dx, dgamma, dbeta };
 }

@@ -15,7 +15,8 @@ export interface LayernormShape {
 export type LayernormVersion = 'v1' | 'v2' | 'v3' | 'v4';
 
 const params = (s: LayernormShape) => [s.rows, s.D, s.eps];
-const hasSubgroups = (_: LayernormShape, adapter: { features: readonly string[] }) => adapter.features.includes('subgroups');
+const hasSubgroups = (_: LayernormShape, adapter: { features: readonly string[] }) =>
+  adapter.features.includes('subgroups');
 
 /** Every version, oldest first (the WGSL headers say more); the benchmark times each against the CPU reference. */
 export const LAYERNORM: KernelOp<LayernormShape, LayernormVersion> = {
@@ -23,28 +24,40 @@ export const LAYERNORM: KernelOp<LayernormShape, LayernormVersion> = {
   versions: {
     v1: {
       note: 'a workgroup per row, tree reductions in workgroup memory',
-      code: v1, params, floats: [2],
+      code: v1,
+      params,
+      floats: [2],
       workgroups: (s) => grid(s.rows),
     },
     v2: {
       note: 'an invocation per row (16 rows a workgroup), vec4 loads, no barriers (CPU adapters)',
-      code: v2, params, floats: [2],
-      supports: (s) => s.D % 4 === 0, fallback: 'v1',
+      code: v2,
+      params,
+      floats: [2],
+      supports: (s) => s.D % 4 === 0,
+      fallback: 'v1',
       constants: () => ({ WG: 16 }),
       workgroups: (s) => grid(Math.ceil(s.rows / 16)),
     },
     v3: {
       note: 'a subgroup per row (WG / subgroup size rows a workgroup), subgroup sums',
-      code: v3, params, floats: [2], benchOnly: true,
-      supports: hasSubgroups, fallback: 'v1',
+      code: v3,
+      params,
+      floats: [2],
+      benchOnly: true,
+      supports: hasSubgroups,
+      fallback: 'v1',
       // The largest possible subgroup size bounds the dispatch.
       constants: (_, ctx) => ({ WG: ctx.subgroupGeometry().workgroupSize }),
       workgroups: (s, ctx) => grid(Math.ceil(s.rows / ctx.subgroupGeometry().itemsPerGroup)),
     },
     v4: {
       note: 'a workgroup of 128 per row with subgroup sums (GPUs)',
-      code: v4, params, floats: [2],
-      supports: hasSubgroups, fallback: 'v1',
+      code: v4,
+      params,
+      floats: [2],
+      supports: hasSubgroups,
+      fallback: 'v1',
       constants: () => ({ WG: 128 }),
       workgroups: (s) => grid(s.rows),
     },
@@ -70,7 +83,14 @@ export interface LayernormOptions {
  * LayerNorm over the last dimension: x [..., D], gamma/beta [D] -> y [..., D].
  * A version the adapter or D rules out falls back to v1.
  */
-export function layernorm(pass: Pass, x: Tensor, gamma: Tensor, beta: Tensor, eps: number, opts: LayernormOptions = {}): Tensor {
+export function layernorm(
+  pass: Pass,
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+  opts: LayernormOptions = {},
+): Tensor {
   const D = x.shape[x.shape.length - 1];
   if (gamma.size !== D || beta.size !== D) throw new Error(`layernorm: weights [${gamma.shape}] for D=${D}`);
   const y = opts.out ?? pass.tmp(x.shape);

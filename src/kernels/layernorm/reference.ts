@@ -1,7 +1,13 @@
 import { zerosLike, type Floats } from '../floats.ts';
 
 /** CPU oracle for LayerNorm over rows of length D (float64 statistics). */
-export function layernormRef<T extends Floats>(x: T, gamma: ArrayLike<number>, beta: ArrayLike<number>, D: number, eps: number): T {
+export function layernormRef<T extends Floats>(
+  x: T,
+  gamma: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  D: number,
+  eps: number,
+): T {
   const y = zerosLike(x, x.length);
   for (let base = 0; base < x.length; base += D) {
     let mean = 0;
@@ -20,7 +26,11 @@ export function layernormRef<T extends Floats>(x: T, gamma: ArrayLike<number>, b
  *   dx = rstd · (g − mean(g) − x̂ · mean(g·x̂)),  dγ = Σ_rows dy·x̂,  dβ = Σ_rows dy.
  */
 export function layernormBackwardRef(
-  x: ArrayLike<number>, gamma: ArrayLike<number>, dy: ArrayLike<number>, D: number, eps: number,
+  x: ArrayLike<number>,
+  gamma: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  D: number,
+  eps: number,
 ): { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array } {
   const dx = new Float64Array(x.length);
   const dgamma = new Float64Array(D);
@@ -33,7 +43,8 @@ export function layernormBackwardRef(
     let v = 0;
     for (let i = 0; i < D; i++) v += (x[base + i] - mean) ** 2;
     const rstd = 1 / Math.sqrt(v / D + eps);
-    let sg = 0, sgx = 0;
+    let sg = 0,
+      sgx = 0;
     for (let i = 0; i < D; i++) {
       xhat[i] = (x[base + i] - mean) * rstd;
       const g = dy[base + i] * gamma[i];

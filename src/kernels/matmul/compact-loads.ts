@@ -58,6 +58,7 @@ export function compactWeightsCode(code: string, format: WeightFormat): string {
   const loads = LOADS[format][decl[1] === 'f32' ? 'scalar' : 'vec4'];
   let out = replaceChecked(code, W_INDEX, 'load_w($1)', 'w[...]');
   out = out.replace(W_DECL, loads);
-  if (format === 'int8') out = replaceChecked(out, EPILOGUE_SCALE, 'var v = p.alpha * (acc * w_scale[c]);', EPILOGUE_SCALE);
+  if (format === 'int8')
+    out = replaceChecked(out, EPILOGUE_SCALE, 'var v = p.alpha * (acc * w_scale[c]);', EPILOGUE_SCALE);
   return out;
 }

@@ -32,7 +32,12 @@ type MatmulDescriptor = KernelVersion<MatmulShape, MatmulVersion>;
  * workgroup writes.
  */
 function matmulVersion(
-  code: string, note: string, rows: number, cols: number, vec4: boolean, more: Partial<MatmulDescriptor> = {},
+  code: string,
+  note: string,
+  rows: number,
+  cols: number,
+  vec4: boolean,
+  more: Partial<MatmulDescriptor> = {},
 ): MatmulDescriptor {
   const assembled = `${code}\n${epilogue}\n${ACTIVATION_FORMULAS_WGSL}`;
   const compact = new Map<WeightFormat, string>();
@@ -47,7 +52,11 @@ function matmulVersion(
     },
     // vec4 versions read x and W as vec4 rows along K.
     ...(vec4 ? { supports: (s: MatmulShape) => s.K % 4 === 0, fallback: 'v2' as const } : {}),
-    constants: (s) => ({ HAS_BIAS: s.bias ? 1 : 0, ACT: s.act ? ACTIVATE_CODE[s.act] : 0, HAS_RES: s.residual ? 1 : 0 }),
+    constants: (s) => ({
+      HAS_BIAS: s.bias ? 1 : 0,
+      ACT: s.act ? ACTIVATE_CODE[s.act] : 0,
+      HAS_RES: s.residual ? 1 : 0,
+    }),
     params: (s) => [s.M, s.N, s.K, s.alpha],
     floats: [3],
     workgroups: (s) => [Math.ceil(s.N / cols), Math.ceil(s.M / rows)],
@@ -55,14 +64,33 @@ function matmulVersion(
   };
 }
 
-
 /** Every version, oldest first (the WGSL headers say more); the benchmark times each against the CPU reference. */
 export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
   op: 'matmul',
   versions: {
-    v1: matmulVersion(v1, '64x64 tile per workgroup, 16-deep K slices in workgroup memory, 4x4 outputs per thread', 64, 64, false, { benchOnly: true }),
-    v2: matmulVersion(v2, 'as v1, the 16 accumulators in four vec4 registers (SwiftShader kept the array in memory)', 64, 64, false, { benchOnly: true }),
-    v3: matmulVersion(v3, 'no workgroup memory: a 12x8 register block per invocation, vec4 loads along K (CPU adapters)', 12, 256, true),
+    v1: matmulVersion(
+      v1,
+      '64x64 tile per workgroup, 16-deep K slices in workgroup memory, 4x4 outputs per thread',
+      64,
+      64,
+      false,
+      { benchOnly: true },
+    ),
+    v2: matmulVersion(
+      v2,
+      'as v1, the 16 accumulators in four vec4 registers (SwiftShader kept the array in memory)',
+      64,
+      64,
+      false,
+      { benchOnly: true },
+    ),
+    v3: matmulVersion(
+      v3,
+      'no workgroup memory: a 12x8 register block per invocation, vec4 loads along K (CPU adapters)',
+      12,
+      256,
+      true,
+    ),
     v4: matmulVersion(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true),
     v5: matmulVersion(v5, '32x32 workgroup tile, 32-deep K slices with coalesced vec4 loads (GPUs)', 32, 32, true),
   },
@@ -108,7 +136,16 @@ export function matmul(pass: Pass, x: Tensor, w: Tensor, bias: Tensor | null, op
   if (res && res.buffer === y.buffer) throw new Error('matmul: the residual cannot be the output buffer');
   const weights = weightFormatOf(w.dtype);
   if (weights === 'int8' && w.scale?.size !== N) throw new Error(`matmul: an int8 W [${w.shape}] needs ${N} scales`);
-  const shape: MatmulShape = { M, N, K, alpha: opts.alpha ?? 1, bias: !!bias, act: opts.act, residual: !!res, ...(weights === 'f32' ? {} : { weights }) };
+  const shape: MatmulShape = {
+    M,
+    N,
+    K,
+    alpha: opts.alpha ?? 1,
+    bias: !!bias,
+    act: opts.act,
+    residual: !!res,
+    ...(weights === 'f32' ? {} : { weights }),
+  };
   const placeholder = pass.ctx.placeholder();
   const tensors = [x, w, bias ?? placeholder, y, res ?? placeholder, ...(weights === 'int8' ? [w.scale!] : [])];
   runKernel(pass, MATMUL, shape, tensors, opts.version);

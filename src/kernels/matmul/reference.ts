@@ -2,7 +2,13 @@ import { zerosLike, type Floats } from '../floats.ts';
 
 /** CPU oracle: y = alpha · x·Wᵀ + b, accumulated in float64. */
 export function matmulRef<T extends Floats>(
-  x: T, w: ArrayLike<number>, bias: ArrayLike<number> | null, M: number, N: number, K: number, alpha = 1,
+  x: T,
+  w: ArrayLike<number>,
+  bias: ArrayLike<number> | null,
+  M: number,
+  N: number,
+  K: number,
+  alpha = 1,
 ): T {
   const y = zerosLike(x, M * N);
   for (let m = 0; m < M; m++) {
@@ -18,7 +24,14 @@ export function matmulRef<T extends Floats>(
 // ---- backward (y = alpha · x·Wᵀ + b; dY [M, N]) -----------------------------------------------
 
 /** dX = alpha · dY·W: dY [M, N], W [N, K] -> [M, K]. */
-export function matmulBackwardInputRef(dy: ArrayLike<number>, w: ArrayLike<number>, M: number, N: number, K: number, alpha = 1): Float64Array {
+export function matmulBackwardInputRef(
+  dy: ArrayLike<number>,
+  w: ArrayLike<number>,
+  M: number,
+  N: number,
+  K: number,
+  alpha = 1,
+): Float64Array {
   const dx = new Float64Array(M * K);
   for (let m = 0; m < M; m++) {
     for (let k = 0; k < K; k++) {
@@ -31,7 +44,14 @@ export function matmulBackwardInputRef(dy: ArrayLike<number>, w: ArrayLike<numbe
 }
 
 /** dW = alpha · dYᵀ·X: dY [M, N], X [M, K] -> [N, K]. */
-export function matmulBackwardWeightRef(dy: ArrayLike<number>, x: ArrayLike<number>, M: number, N: number, K: number, alpha = 1): Float64Array {
+export function matmulBackwardWeightRef(
+  dy: ArrayLike<number>,
+  x: ArrayLike<number>,
+  M: number,
+  N: number,
+  K: number,
+  alpha = 1,
+): Float64Array {
   const dw = new Float64Array(N * K);
   for (let n = 0; n < N; n++) {
     for (let k = 0; k < K; k++) {

@@ -79,7 +79,9 @@ export function unpackMatrix(p: PackedMatrix): Float32Array {
  */
 export function packingError(w: Float32Array, p: PackedMatrix): { relRms: number; finite: boolean } {
   const u = unpackMatrix(p);
-  let err = 0, ref = 0, finite = true;
+  let err = 0,
+    ref = 0,
+    finite = true;
   for (let i = 0; i < w.length; i++) {
     if (!Number.isFinite(u[i])) finite = false;
     err += (w[i] - u[i]) ** 2;

@@ -27,9 +27,16 @@ const tokens = (s: PatchEmbedShape) => 1 + patches(s) ** 2;
  * v2, v5, v6: register blocks of `ch` channels x `pt` patches, 64 invocations a workgroup, then one
  * invocation per vec4 of the B class-token rows.
  */
-function registerBlocked(code: string, note: string, ch: number, pt: number, benchOnly = true): KernelVersion<PatchEmbedShape, PatchEmbedVersion> {
+function registerBlocked(
+  code: string,
+  note: string,
+  ch: number,
+  pt: number,
+  benchOnly = true,
+): KernelVersion<PatchEmbedShape, PatchEmbedVersion> {
   return {
-    note, code,
+    note,
+    code,
     supports: (s) => s.P % 4 === 0 && s.S % 4 === 0 && s.D % ch === 0 && s.D % 4 === 0,
     fallback: 'v4',
     constants: (s) => ({ C: s.C, P: s.P }),
@@ -45,7 +52,8 @@ export const PATCH_EMBED: KernelOp<PatchEmbedShape, PatchEmbedVersion> = {
   versions: {
     v1: {
       note: 'one invocation per output value (any shape)',
-      code: v1, benchOnly: true,
+      code: v1,
+      benchOnly: true,
       params: (s) => [s.B, s.C, s.S, s.P, patches(s), s.D],
       workgroups: (s) => grid(Math.ceil((s.B * tokens(s) * s.D) / 256)),
     },
@@ -58,13 +66,25 @@ export const PATCH_EMBED: KernelOp<PatchEmbedShape, PatchEmbedVersion> = {
       workgroups: (s) => grid(Math.ceil((s.B * patches(s) ** 2 * s.C * s.P * s.P) / 256)),
       record(pass, s, [pixels, w, cls, pos, y]) {
         const ctx = pass.ctx;
-        const G = patches(s), T = tokens(s), K = s.C * s.P * s.P;
+        const G = patches(s),
+          T = tokens(s),
+          K = s.C * s.P * s.P;
         const cols = pass.tmp([s.B * G * G, K]);
         const im2col = PATCH_EMBED.versions.v3;
-        pass.dispatch(ctx.pipeline('patch-embed-v3', v3, im2col.constants!(s, ctx)), ctx.uniform(im2col.params(s)), [pixels, cols], im2col.workgroups(s, ctx));
+        pass.dispatch(
+          ctx.pipeline('patch-embed-v3', v3, im2col.constants!(s, ctx)),
+          ctx.uniform(im2col.params(s)),
+          [pixels, cols],
+          im2col.workgroups(s, ctx),
+        );
         const conv = matmul(pass, cols, w.view([s.D, K]), null);
         pass.free(cols);
-        pass.dispatch(ctx.pipeline('patch-embed-finish', finish), ctx.uniform([s.B, T, s.D]), [conv, cls, pos, y], grid(Math.ceil((s.B * T * s.D) / 256)));
+        pass.dispatch(
+          ctx.pipeline('patch-embed-finish', finish),
+          ctx.uniform([s.B, T, s.D]),
+          [conv, cls, pos, y],
+          grid(Math.ceil((s.B * T * s.D) / 256)),
+        );
         pass.free(conv);
       },
     },
@@ -104,7 +124,12 @@ export const PATCH_EMBED_VERSIONS = PATCH_EMBED.versions;
  * pixels [B, C, S, S], W [D, C, P, P], cls [D], pos [1 + (S/P)², D] -> embeddings [B, 1 + (S/P)², D].
  */
 export function patchEmbed(
-  pass: Pass, pixels: Tensor, w: Tensor, cls: Tensor, pos: Tensor, opts: { version?: PatchEmbedVersion } = {},
+  pass: Pass,
+  pixels: Tensor,
+  w: Tensor,
+  cls: Tensor,
+  pos: Tensor,
+  opts: { version?: PatchEmbedVersion } = {},
 ): Tensor {
   const [B, C, S] = pixels.shape;
   const [D, Cw, P] = w.shape;

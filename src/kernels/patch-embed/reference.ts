@@ -2,8 +2,15 @@ import { zerosLike, type Floats } from '../floats.ts';
 
 /** CPU oracle for the ViT stem: [cls; conv(pixels) patches row-major] + positions -> [B, 1+G², D] (the type of `w`). */
 export function patchEmbedRef<A extends Floats>(
-  pixels: ArrayLike<number>, w: A, cls: ArrayLike<number>, pos: ArrayLike<number>,
-  B: number, C: number, S: number, P: number, D: number,
+  pixels: ArrayLike<number>,
+  w: A,
+  cls: ArrayLike<number>,
+  pos: ArrayLike<number>,
+  B: number,
+  C: number,
+  S: number,
+  P: number,
+  D: number,
 ): A {
   const G = Math.floor(S / P);
   const T = 1 + G * G;
@@ -11,7 +18,8 @@ export function patchEmbedRef<A extends Floats>(
   for (let b = 0; b < B; b++) {
     for (let d = 0; d < D; d++) y[b * T * D + d] = cls[d] + pos[d];
     for (let t = 1; t < T; t++) {
-      const py = Math.floor((t - 1) / G), px = (t - 1) % G;
+      const py = Math.floor((t - 1) / G),
+        px = (t - 1) % G;
       for (let d = 0; d < D; d++) {
         let acc = 0;
         for (let c = 0; c < C; c++)
@@ -31,7 +39,13 @@ export function patchEmbedRef<A extends Floats>(
  *   dcls = Σ_b dY[b, 0]    dpos[t] = Σ_b dY[b, t]
  */
 export function patchEmbedBackwardRef(
-  pixels: ArrayLike<number>, dy: ArrayLike<number>, B: number, C: number, S: number, P: number, D: number,
+  pixels: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  B: number,
+  C: number,
+  S: number,
+  P: number,
+  D: number,
 ): { dw: Float64Array; dcls: Float64Array; dpos: Float64Array } {
   const G = Math.floor(S / P);
   const T = 1 + G * G;
@@ -40,7 +54,8 @@ export function patchEmbedBackwardRef(
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < T * D; i++) dpos[i] += dy[b * T * D + i];
     for (let t = 1; t < T; t++) {
-      const py = Math.floor((t - 1) / G), px = (t - 1) % G;
+      const py = Math.floor((t - 1) / G),
+        px = (t - 1) % G;
       for (let d = 0; d < D; d++) {
         const g = dy[(b * T + t) * D + d];
         for (let c = 0; c < C; c++)

@@ -64,12 +64,16 @@ export function evaluation(
   if (C === 0) throw new ClipError('input', 'No classes: an evaluation needs at least one class.');
   if (images.length === 0) throw new ClipError('input', 'No images to evaluate.');
   const k = Math.min(options.topK ?? 5, C);
-  if (!Number.isInteger(k) || k < 1) throw new ClipError('input', `topK must be a positive integer, got ${options.topK}.`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new ClipError('input', `topK must be a positive integer, got ${options.topK}.`);
   const confusion = classes.map(() => new Array<number>(C).fill(0));
-  let top1 = 0, topk = 0;
+  let top1 = 0,
+    topk = 0;
   const rows = images.map((im): EvaluatedImage => {
-    if (im.probs.length !== C) throw new ClipError('input', `${im.id}: ${im.probs.length} probabilities for ${C} classes.`);
-    if (!Number.isInteger(im.truth) || im.truth < 0 || im.truth >= C) throw new ClipError('input', `${im.id}: class index ${im.truth} out of range.`);
+    if (im.probs.length !== C)
+      throw new ClipError('input', `${im.id}: ${im.probs.length} probabilities for ${C} classes.`);
+    if (!Number.isInteger(im.truth) || im.truth < 0 || im.truth >= C)
+      throw new ClipError('input', `${im.id}: class index ${im.truth} out of range.`);
     const prediction = argmax(im.probs);
     const truthRank = ranking(im.probs).indexOf(im.truth);
     confusion[im.truth][prediction]++;
@@ -96,7 +100,11 @@ export function evaluation(
 }
 
 /** Encodes the images (cached by content), scores them over the class names, and counts. */
-export async function evaluateDataset(model: ClipModel, items: ImageItems, options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluateDataset(
+  model: ClipModel,
+  items: ImageItems,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
   const list = await collectItems(items);
   if (list.length === 0) throw new ClipError('input', 'No images to evaluate.');
   checkClasses(list, options.classes);
@@ -105,7 +113,8 @@ export async function evaluateDataset(model: ClipModel, items: ImageItems, optio
 
 /** Scores images embedded already (e.g. to evaluate again with other templates) and counts. */
 export async function evaluateEmbedded(
-  model: ClipModel, embedded: readonly EmbeddedImage[],
+  model: ClipModel,
+  embedded: readonly EmbeddedImage[],
   options: Omit<EvaluateOptions, Exclude<keyof EmbedImagesOptions, 'signal'>> = {},
 ): Promise<Evaluation> {
   const signal = options.signal;
@@ -116,14 +125,25 @@ export async function evaluateEmbedded(
   throwIfAborted(signal, 'dataset evaluation');
   const textEmbeds = await model.labelEmbeddings(classes, { templates, truncate: options.truncate });
   throwIfAborted(signal, 'dataset evaluation');
-  const { probs } = await model.similarity(embedded.map((e) => e.embedding), textEmbeds);
-  return evaluation(classes, embedded.map((e, i) => ({ id: e.id, truth: index.get(e.group)!, probs: probs[i] })), {
-    templates, topK: options.topK,
-  });
+  const { probs } = await model.similarity(
+    embedded.map((e) => e.embedding),
+    textEmbeds,
+  );
+  return evaluation(
+    classes,
+    embedded.map((e, i) => ({ id: e.id, truth: index.get(e.group)!, probs: probs[i] })),
+    {
+      templates,
+      topK: options.topK,
+    },
+  );
 }
 
 /** The classes (given, or in order of first appearance), each image's among them. */
-function checkClasses(images: readonly { id: string; group: string }[], given: readonly string[] | undefined): string[] {
+function checkClasses(
+  images: readonly { id: string; group: string }[],
+  given: readonly string[] | undefined,
+): string[] {
   const classes = given ? [...given] : [...new Set(images.map((e) => e.group))];
   if (new Set(classes).size !== classes.length) throw new ClipError('input', 'A class name is given twice.');
   const known = new Set(classes);

@@ -18,7 +18,9 @@ export function countOf(n: number, noun: string, plural = `${noun}s`): string {
  * CLIP's README prints), highest first (ties in label order), percentages with two decimals.
  */
 export function topPredictions(labels: readonly string[], probs: ArrayLike<number>, k = 5): string {
-  const parts = ranking(probs).slice(0, Math.max(1, k)).map((j) => `${labels[j]}: ${(100 * probs[j]).toFixed(2)}%`);
+  const parts = ranking(probs)
+    .slice(0, Math.max(1, k))
+    .map((j) => `${labels[j]}: ${(100 * probs[j]).toFixed(2)}%`);
   return `Top predictions: ${parts.join(' ')}`;
 }
 
@@ -69,10 +71,17 @@ export function biasReportJson(r: BiasReport): Record<string, unknown> {
     }),
     disparity: byName(r.labels, (j) => disparityJson(r.disparity[j])),
     images: r.images.map((im) => ({
-      path: im.id, group: im.group, probs: byName(r.labels, (j) => im.probs[j]), top: r.labels[im.top],
+      path: im.id,
+      group: im.group,
+      probs: byName(r.labels, (j) => im.probs[j]),
+      top: r.labels[im.top],
     })),
   };
-  if (r.categories.length) doc.categories = byName(r.categories.map((c) => c.name), (i) => categoryJson(r.categories[i], groupNames));
+  if (r.categories.length)
+    doc.categories = byName(
+      r.categories.map((c) => c.name),
+      (i) => categoryJson(r.categories[i], groupNames),
+    );
   return doc;
 }
 
@@ -104,7 +113,11 @@ export function evaluationJson(e: Evaluation): Record<string, unknown> {
     classes: e.classes,
     accuracy: e.accuracy,
     top5: e.topKAccuracy,
-    per_class: byName(e.classes, (c) => ({ n: e.perClass[c].n, correct: e.perClass[c].correct, accuracy: finite(e.perClass[c].accuracy) })),
+    per_class: byName(e.classes, (c) => ({
+      n: e.perClass[c].n,
+      correct: e.perClass[c].correct,
+      accuracy: finite(e.perClass[c].accuracy),
+    })),
     confusion: e.confusion,
   };
 }

@@ -102,10 +102,15 @@ function aborted(signal: AbortSignal | undefined): void {
  * Embeds every item, in order: cached ones by hash, the others decoded and encoded `batchSize` at a
  * time (identical files are encoded once).
  */
-export async function embedImages(model: ClipModel, items: ImageItems, options: EmbedImagesOptions = {}): Promise<EmbeddedImage[]> {
+export async function embedImages(
+  model: ClipModel,
+  items: ImageItems,
+  options: EmbedImagesOptions = {},
+): Promise<EmbeddedImage[]> {
   const list = await collectItems(items);
   const batch = options.batchSize ?? 16;
-  if (!Number.isInteger(batch) || batch < 1) throw new ClipError('input', `batchSize must be a positive integer, got ${batch}.`);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new ClipError('input', `batchSize must be a positive integer, got ${batch}.`);
   const cache = options.cache ?? new EmbeddingCache();
   const out: EmbeddedImage[] = [];
   let cached = 0;
@@ -133,7 +138,9 @@ export async function embedImages(model: ClipModel, items: ImageItems, options: 
       const embeds = await model.encodePixels([...pending.values()], { batchSize: batch });
       [...pending.keys()].forEach((hash, i) => cache.set(model, hash, embeds[i]));
     }
-    chunk.forEach((item, i) => out.push({ id: item.id, group: item.group, hash: hashes[i], embedding: cache.get(model, hashes[i])! }));
+    chunk.forEach((item, i) =>
+      out.push({ id: item.id, group: item.group, hash: hashes[i], embedding: cache.get(model, hashes[i])! }),
+    );
     report();
   }
   return out;

@@ -12,7 +12,14 @@
 import type { ClipModel } from '../clip.ts';
 import { ClipError, throwIfAborted } from '../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
-import { collectItems, embedImages, EmbeddingCache, type EmbeddedImage, type EmbedImagesOptions, type ImageItems } from './images.ts';
+import {
+  collectItems,
+  embedImages,
+  EmbeddingCache,
+  type EmbeddedImage,
+  type EmbedImagesOptions,
+  type ImageItems,
+} from './images.ts';
 import { argmax, disparity, rate, wilsonInterval, type Disparity } from './stats.ts';
 
 export interface ScoreOptions {
@@ -87,9 +94,18 @@ export function biasReport(
   const L = labels.length;
   const gIndex = new Map(groups.map((g, i) => [g, i]));
   const rows: ImageResult[] = images.map((im) => {
-    if (im.probs.length !== L) throw new ClipError('input', `${im.id}: ${im.probs.length} probabilities for ${L} labels.`);
-    if (!gIndex.has(im.group)) throw new ClipError('input', `${im.id}: group "${im.group}" is not one of ${groups.join(', ')}.`);
-    return { id: im.id, group: im.group, hash: im.hash ?? '', probs: im.probs, logits: im.logits ?? new Float32Array(L), top: argmax(im.probs) };
+    if (im.probs.length !== L)
+      throw new ClipError('input', `${im.id}: ${im.probs.length} probabilities for ${L} labels.`);
+    if (!gIndex.has(im.group))
+      throw new ClipError('input', `${im.id}: group "${im.group}" is not one of ${groups.join(', ')}.`);
+    return {
+      id: im.id,
+      group: im.group,
+      hash: im.hash ?? '',
+      probs: im.probs,
+      logits: im.logits ?? new Float32Array(L),
+      top: argmax(im.probs),
+    };
   });
   const sizes = groups.map(() => 0);
   const counts = groups.map(() => new Array<number>(L).fill(0));
@@ -119,7 +135,9 @@ export function biasReport(
     });
     const k = counts.map((row) => idx.reduce((s, j) => s + row[j], 0));
     return {
-      name, labels: [...members], counts: k,
+      name,
+      labels: [...members],
+      counts: k,
       rates: k.map((c, g) => rate(c, sizes[g])),
       ci: k.map((c, g) => wilsonInterval(c, sizes[g])),
       disparity: disparity(k, sizes),
@@ -129,7 +147,12 @@ export function biasReport(
     labels: [...labels],
     templates: [...(options.templates ?? [DEFAULT_TEMPLATE])],
     groups: groupResults,
-    disparity: labels.map((_, j) => disparity(counts.map((row) => row[j]), sizes)),
+    disparity: labels.map((_, j) =>
+      disparity(
+        counts.map((row) => row[j]),
+        sizes,
+      ),
+    ),
     images: rows,
     categories,
   };
@@ -171,7 +194,8 @@ export class BiasProbe {
     if (new Set(groups).size !== groups.length) throw new ClipError('input', 'A group name is given twice.');
     const known = new Set(groups);
     for (const e of list) {
-      if (!known.has(e.group)) throw new ClipError('input', `${e.id}: group "${e.group}" is not one of ${groups.join(', ')}.`);
+      if (!known.has(e.group))
+        throw new ClipError('input', `${e.id}: group "${e.group}" is not one of ${groups.join(', ')}.`);
     }
     for (const g of groups) {
       if (!list.some((e) => e.group === g)) throw new ClipError('input', `Group "${g}" has no images.`);
@@ -185,11 +209,13 @@ export class BiasProbe {
    * given group order; every group needs an image.
    */
   static fromEmbedded(model: ClipModel, groups: readonly string[], embedded: readonly EmbeddedImage[]): BiasProbe {
-    if (embedded.length === 0) throw new ClipError('input', 'No images given: a probe needs at least one group of images.');
+    if (embedded.length === 0)
+      throw new ClipError('input', 'No images given: a probe needs at least one group of images.');
     if (new Set(groups).size !== groups.length) throw new ClipError('input', 'A group name is given twice.');
     const known = new Set(groups);
     for (const e of embedded) {
-      if (!known.has(e.group)) throw new ClipError('input', `${e.id}: group "${e.group}" is not one of ${groups.join(', ')}.`);
+      if (!known.has(e.group))
+        throw new ClipError('input', `${e.id}: group "${e.group}" is not one of ${groups.join(', ')}.`);
     }
     for (const g of groups) {
       if (!embedded.some((e) => e.group === g)) throw new ClipError('input', `Group "${g}" has no images.`);
@@ -215,10 +241,22 @@ export class BiasProbe {
     }
     throwIfAborted(options.signal, 'bias probe');
     const textEmbeds = labels.map((l) => this.textCache.get(key(l))!);
-    const { probs, logitsPerImage } = await this.model.similarity(this.entries.map((e) => e.embedding), textEmbeds);
-    return biasReport(labels, this.groups, this.entries.map((e, i) => ({
-      id: e.id, group: e.group, hash: e.hash, probs: probs[i], logits: logitsPerImage[i],
-    })), { templates, categories: options.categories });
+    const { probs, logitsPerImage } = await this.model.similarity(
+      this.entries.map((e) => e.embedding),
+      textEmbeds,
+    );
+    return biasReport(
+      labels,
+      this.groups,
+      this.entries.map((e, i) => ({
+        id: e.id,
+        group: e.group,
+        hash: e.hash,
+        probs: probs[i],
+        logits: logitsPerImage[i],
+      })),
+      { templates, categories: options.categories },
+    );
   }
 
   /** The same as `score`: a new label set or template over the cached embeddings. */
@@ -229,7 +267,10 @@ export class BiasProbe {
 
 /** One probe, start to finish. Keep a BiasProbe (or pass `cache`) to re-score without re-encoding. */
 export async function runBiasProbe(
-  model: ClipModel, items: ImageItems, labels: readonly string[], options: ProbeOptions & ScoreOptions = {},
+  model: ClipModel,
+  items: ImageItems,
+  labels: readonly string[],
+  options: ProbeOptions & ScoreOptions = {},
 ): Promise<BiasReport> {
   checkLabels(labels);
   const probe = await BiasProbe.create(model, items, options);

@@ -35,7 +35,8 @@ export const Z_95 = 1.959963984540054;
 
 function checkCount(k: number, n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new ClipError('input', `A rate needs at least one image (n = ${n}).`);
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new ClipError('input', `A count must be an integer in [0, ${n}], got ${k}.`);
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw new ClipError('input', `A count must be an integer in [0, ${n}], got ${k}.`);
 }
 
 /** k / n (n ≥ 1). */
@@ -73,7 +74,10 @@ export function maxMinRatio(rates: readonly number[]): number {
  */
 export function skews(counts: readonly number[], sizes: readonly number[]): number[] {
   if (counts.length !== sizes.length || counts.length === 0) {
-    throw new ClipError('input', `skews needs one count per group size (${counts.length} counts, ${sizes.length} sizes).`);
+    throw new ClipError(
+      'input',
+      `skews needs one count per group size (${counts.length} counts, ${sizes.length} sizes).`,
+    );
   }
   counts.forEach((k, i) => checkCount(k, sizes[i]));
   const K = counts.reduce((a, b) => a + b, 0);

@@ -11,11 +11,20 @@ import type { SafetensorsFile } from '../safetensors/reader.ts';
 
 /** Is this HF tensor one of the matrices kept in the compact format? */
 export function isCompactMatrix(name: string): boolean {
-  return /\.(self_attn\.[qkvo]\w*_proj|mlp\.fc[12])\.weight$/.test(name) || name === 'visual_projection.weight' || name === 'text_projection.weight';
+  return (
+    /\.(self_attn\.[qkvo]\w*_proj|mlp\.fc[12])\.weight$/.test(name) ||
+    name === 'visual_projection.weight' ||
+    name === 'text_projection.weight'
+  );
 }
 
 /** The safetensors dtype each format is stored as. */
-export const STORED_DTYPE: Readonly<Record<WeightFormat, 'F32' | 'F16' | 'BF16' | 'I8'>> = { f32: 'F32', f16: 'F16', bf16: 'BF16', int8: 'I8' };
+export const STORED_DTYPE: Readonly<Record<WeightFormat, 'F32' | 'F16' | 'BF16' | 'I8'>> = {
+  f32: 'F32',
+  f16: 'F16',
+  bf16: 'BF16',
+  int8: 'I8',
+};
 
 export const scaleName = (name: string) => `${name}_scale`;
 
@@ -26,7 +35,8 @@ export async function readMatrixF32(file: SafetensorsFile, name: string): Promis
   const [rows, cols] = info.shape;
   const q = new Int8Array((await file.readRaw(name)).slice().buffer);
   const scale = await file.readF32(scaleName(name));
-  if (scale.length !== rows) throw new ClipError('weights', `${file.name}: ${scaleName(name)} has ${scale.length} scales for ${rows} rows`);
+  if (scale.length !== rows)
+    throw new ClipError('weights', `${file.name}: ${scaleName(name)} has ${scale.length} scales for ${rows} rows`);
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < out.length; i++) out[i] = q[i] * scale[Math.floor(i / cols)];
   return out;
@@ -41,17 +51,27 @@ export async function readMatrix(file: SafetensorsFile, name: string, format: We
     const words = new Uint32Array(Math.ceil(raw.byteLength / 4));
     new Uint8Array(words.buffer).set(raw);
     const scale = format === 'int8' ? await file.readF32(scaleName(name)) : null;
-    if (scale && scale.length !== rows) throw new ClipError('weights', `${file.name}: ${scaleName(name)} has ${scale.length} scales for ${rows} rows`);
+    if (scale && scale.length !== rows)
+      throw new ClipError('weights', `${file.name}: ${scaleName(name)} has ${scale.length} scales for ${rows} rows`);
     return { format, rows, cols, words, scale };
   }
   return convertMatrix(await readMatrixF32(file, name), rows, cols, format, `${file.name}: ${name}`);
 }
 
 /** The one conversion both loading and `convert` use, with its guard: a non-finite result is refused. */
-export function convertMatrix(w: Float32Array, rows: number, cols: number, format: WeightFormat, what: string): PackedMatrix {
+export function convertMatrix(
+  w: Float32Array,
+  rows: number,
+  cols: number,
+  format: WeightFormat,
+  what: string,
+): PackedMatrix {
   const packed = packMatrix(w, rows, cols, format);
   if (format !== 'f32' && !packingError(w, packed).finite) {
-    throw new ClipError('weights', `${what} does not fit in ${format} (a value overflows to infinity): load it as f32 or bf16.`);
+    throw new ClipError(
+      'weights',
+      `${what} does not fit in ${format} (a value overflows to infinity): load it as f32 or bf16.`,
+    );
   }
   return packed;
 }

@@ -15,7 +15,12 @@ export const META_WEIGHTS = 'clip_webgpu.weights';
 export const META_PROBE = 'clip_webgpu.probe';
 
 /** The lowest cosine to the F32 embeddings each format may give (issue 15's targets). */
-export const PROBE_THRESHOLD: Readonly<Record<WeightFormat, number>> = { f32: 0.99999, f16: 0.9999, bf16: 0.9999, int8: 0.999 };
+export const PROBE_THRESHOLD: Readonly<Record<WeightFormat, number>> = {
+  f32: 0.99999,
+  f16: 0.9999,
+  bf16: 0.9999,
+  int8: 0.999,
+};
 
 export interface Probe {
   format: typeof PROBE_FORMAT;
@@ -42,7 +47,9 @@ export function probeImage(): RawImage {
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += a[i] * b[i];
     aa += a[i] * a[i];
@@ -75,26 +82,39 @@ export function readProbe(metadata: Record<string, string>, file: string): Probe
   }
   const isNums = (x: unknown) => Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === 'number');
   if (p?.format !== PROBE_FORMAT || typeof p.prompt !== 'string' || !isNums(p.image) || !isNums(p.text)) {
-    throw new ClipError('weights', `${file}: its ${META_PROBE} metadata is not a ${PROBE_FORMAT} probe: the converted file is damaged.`);
+    throw new ClipError(
+      'weights',
+      `${file}: its ${META_PROBE} metadata is not a ${PROBE_FORMAT} probe: the converted file is damaged.`,
+    );
   }
   return p;
 }
 
 /** Run the probe through the loaded weights; refuse (ClipError 'weights') below the threshold. */
-export async function checkProbe(model: ProbeEncoder, probe: Probe, format: WeightFormat, file: string): Promise<{ image: number; text: number }> {
+export async function checkProbe(
+  model: ProbeEncoder,
+  probe: Probe,
+  format: WeightFormat,
+  file: string,
+): Promise<{ image: number; text: number }> {
   const [image] = await model.encodeImage([probeImage()]);
   const [text] = await model.encodeText([probe.prompt]);
   if (image.length !== probe.image.length || text.length !== probe.text.length) {
-    throw new ClipError('weights', `${file}: its probe embeddings do not have the model's projection size: the converted file is damaged.`);
+    throw new ClipError(
+      'weights',
+      `${file}: its probe embeddings do not have the model's projection size: the converted file is damaged.`,
+    );
   }
   const cos = { image: cosine(image, probe.image), text: cosine(text, probe.text) };
   const min = PROBE_THRESHOLD[format];
   // NaN compares false: a NaN embedding is refused too.
   if (!(cos.image >= min && cos.text >= min)) {
-    throw new ClipError('weights',
+    throw new ClipError(
+      'weights',
       `${file}: the ${format} weights give embeddings too far from the F32 ones recorded at conversion ` +
-      `(cosine image ${cos.image.toFixed(6)}, text ${cos.text.toFixed(6)}; at least ${min} required): ` +
-      'the file is damaged or the format loses too much for this model. Convert it again, or to f16/f32.');
+        `(cosine image ${cos.image.toFixed(6)}, text ${cos.text.toFixed(6)}; at least ${min} required): ` +
+        'the file is damaged or the format loses too much for this model. Convert it again, or to f16/f32.',
+    );
   }
   return cos;
 }

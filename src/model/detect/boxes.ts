@@ -46,7 +46,13 @@ export interface BoxOptions {
  * `F.interpolate(mode='bilinear', align_corners=False)`: output pixel centres are mapped onto
  * input pixel centres (src = (dst + 0.5) · in/out − 0.5, clamped at the edges).
  */
-export function upsampleBilinear(src: ArrayLike<number>, h: number, w: number, outH: number, outW: number): Float32Array {
+export function upsampleBilinear(
+  src: ArrayLike<number>,
+  h: number,
+  w: number,
+  outH: number,
+  outW: number,
+): Float32Array {
   if (src.length !== h * w) throw new RangeError(`upsampleBilinear: ${src.length} values for [${h}, ${w}]`);
   if (!(outH >= 1 && outW >= 1 && Number.isInteger(outH) && Number.isInteger(outW))) {
     throw new RangeError(`upsampleBilinear: output size [${outH}, ${outW}]`);
@@ -81,10 +87,14 @@ function axis(n: number, out: number): { i0: number; i1: number; t: number }[] {
  * (-1 background, else 0..count-1, numbered in raster order of their first pixel) and the count.
  */
 export function connectedComponents(
-  mask: ArrayLike<number | boolean>, h: number, w: number, connectivity: Connectivity = 8,
+  mask: ArrayLike<number | boolean>,
+  h: number,
+  w: number,
+  connectivity: Connectivity = 8,
 ): { labels: Int32Array; count: number } {
   if (mask.length !== h * w) throw new RangeError(`connectedComponents: ${mask.length} values for [${h}, ${w}]`);
-  if (connectivity !== 4 && connectivity !== 8) throw new RangeError(`connectivity must be 4 or 8, got ${connectivity}`);
+  if (connectivity !== 4 && connectivity !== 8)
+    throw new RangeError(`connectivity must be 4 or 8, got ${connectivity}`);
   const labels = new Int32Array(h * w).fill(-1);
   const stack = new Int32Array(h * w);
   const dy = connectivity === 8 ? [-1, -1, -1, 0, 0, 1, 1, 1] : [-1, 0, 0, 1];
@@ -98,9 +108,11 @@ export function connectedComponents(
     labels[start] = label;
     while (top > 0) {
       const p = stack[--top];
-      const y = (p / w) | 0, x = p - y * w;
+      const y = (p / w) | 0,
+        x = p - y * w;
       for (let k = 0; k < dy.length; k++) {
-        const ny = y + dy[k], nx = x + dx[k];
+        const ny = y + dy[k],
+          nx = x + dx[k];
         if (ny < 0 || ny >= h || nx < 0 || nx >= w) continue;
         const q = ny * w + nx;
         if (mask[q] && labels[q] === -1) {
@@ -119,12 +131,21 @@ export function regionBoxes(map: ArrayLike<number>, h: number, w: number, option
   const mask = new Uint8Array(h * w);
   for (let i = 0; i < mask.length; i++) mask[i] = map[i] >= threshold ? 1 : 0;
   const { labels, count } = connectedComponents(mask, h, w, connectivity);
-  const acc = Array.from({ length: count }, () => ({ x0: Infinity, y0: Infinity, x1: -1, y1: -1, max: -Infinity, sum: 0, n: 0 }));
+  const acc = Array.from({ length: count }, () => ({
+    x0: Infinity,
+    y0: Infinity,
+    x1: -1,
+    y1: -1,
+    max: -Infinity,
+    sum: 0,
+    n: 0,
+  }));
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const l = labels[y * w + x];
       if (l < 0) continue;
-      const a = acc[l], v = map[y * w + x];
+      const a = acc[l],
+        v = map[y * w + x];
       if (x < a.x0) a.x0 = x;
       if (x > a.x1) a.x1 = x;
       if (y < a.y0) a.y0 = y;
@@ -136,10 +157,20 @@ export function regionBoxes(map: ArrayLike<number>, h: number, w: number, option
   }
   return acc
     .filter((a) => a.n >= minArea)
-    .map((a) => ({ x: a.x0, y: a.y0, w: a.x1 - a.x0 + 1, h: a.y1 - a.y0 + 1, score: score === 'max' ? a.max : a.sum / a.n, area: a.n }));
+    .map((a) => ({
+      x: a.x0,
+      y: a.y0,
+      w: a.x1 - a.x0 + 1,
+      h: a.y1 - a.y0 + 1,
+      score: score === 'max' ? a.max : a.sum / a.n,
+      area: a.n,
+    }));
 }
 
-export function iou(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): number {
+export function iou(
+  a: { x: number; y: number; w: number; h: number },
+  b: { x: number; y: number; w: number; h: number },
+): number {
   const iw = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
   const ih = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
   const inter = iw * ih;
@@ -148,8 +179,11 @@ export function iou(a: { x: number; y: number; w: number; h: number }, b: { x: n
 }
 
 /** Greedy NMS: highest score first (ties: earlier first); drop boxes with IoU > iouThreshold to a kept one. */
-export function nms<B extends { x: number; y: number; w: number; h: number; score: number }>(boxes: readonly B[], iouThreshold = 0.5): B[] {
-  const order = boxes.map((b, i) => i).sort((i, j) => boxes[j].score - boxes[i].score || i - j);
+export function nms<B extends { x: number; y: number; w: number; h: number; score: number }>(
+  boxes: readonly B[],
+  iouThreshold = 0.5,
+): B[] {
+  const order = boxes.map((_, i) => i).sort((i, j) => boxes[j].score - boxes[i].score || i - j);
   const kept: B[] = [];
   for (const i of order) {
     if (kept.every((k) => iou(k, boxes[i]) <= iouThreshold)) kept.push(boxes[i]);
@@ -162,7 +196,10 @@ export function nms<B extends { x: number; y: number; w: number; h: number; scor
  * threshold, components, boxes, NMS. Boxes are in the upsampled map's pixels, highest score first.
  */
 export function boxesFromGrid(
-  grid: ArrayLike<number>, gh: number, gw: number, options: BoxOptions & { size?: [outH: number, outW: number] },
+  grid: ArrayLike<number>,
+  gh: number,
+  gw: number,
+  options: BoxOptions & { size?: [outH: number, outW: number] },
 ): PixelBox[] {
   const [outH, outW] = options.size ?? [gh, gw];
   const map = outH === gh && outW === gw ? grid : upsampleBilinear(grid, gh, gw, outH, outW);
@@ -176,12 +213,16 @@ export function boxesFromGrid(
  * corners are enough.
  */
 export function boxToImage<B extends { x: number; y: number; w: number; h: number }>(
-  box: B, transform: Mat3, image: { width: number; height: number },
+  box: B,
+  transform: Mat3,
+  image: { width: number; height: number },
 ): B {
   const [ax, ay] = modelToImage(transform, box.x, box.y);
   const [bx, by] = modelToImage(transform, box.x + box.w, box.y + box.h);
-  const x0 = clamp(Math.min(ax, bx), 0, image.width), x1 = clamp(Math.max(ax, bx), 0, image.width);
-  const y0 = clamp(Math.min(ay, by), 0, image.height), y1 = clamp(Math.max(ay, by), 0, image.height);
+  const x0 = clamp(Math.min(ax, bx), 0, image.width),
+    x1 = clamp(Math.max(ax, bx), 0, image.width);
+  const y0 = clamp(Math.min(ay, by), 0, image.height),
+    y1 = clamp(Math.max(ay, by), 0, image.height);
   return { ...box, x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 

@@ -31,9 +31,13 @@ export interface CropWindow {
  * at round(k · size / N).
  */
 export function cropWindows(width: number, height: number, n: number, overlap = false): CropWindow[] {
-  if (!Number.isInteger(n) || n < 1) throw new ClipError('input', `The crop grid must be a positive integer, got ${n}.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ClipError('input', `The crop grid must be a positive integer, got ${n}.`);
   if (n > width || n > height) {
-    throw new ClipError('input', `A ${n} x ${n} crop grid needs an image of at least ${n} x ${n} pixels; this one is ${width} x ${height}.`);
+    throw new ClipError(
+      'input',
+      `A ${n} x ${n} crop grid needs an image of at least ${n} x ${n} pixels; this one is ${width} x ${height}.`,
+    );
   }
   const xe = Array.from({ length: n + 1 }, (_, k) => Math.round((k * width) / n));
   const ye = Array.from({ length: n + 1 }, (_, k) => Math.round((k * height) / n));
@@ -59,7 +63,10 @@ export function cropImage(image: RawImage, win: { x: number; y: number; w: numbe
  * [queries..., background] of exp(logit_scale) · cos(window, text): [windows][Q + 1].
  */
 export async function classifyCrops(
-  access: ClipInternals, image: RawImage, windows: readonly CropWindow[], texts: readonly Float32Array[],
+  access: ClipInternals,
+  image: RawImage,
+  windows: readonly CropWindow[],
+  texts: readonly Float32Array[],
 ): Promise<Float32Array[]> {
   const { ctx, weights, config } = access;
   const S = config.vision.imageSize;
@@ -73,8 +80,8 @@ export async function classifyCrops(
   const input = pass.input([n, 3, S, S], pixels);
   const embeds = visionTower(pass, input, weights.vision, config.vision, access.zeros(n)); // [n, P]
   const img = l2norm(pass, embeds);
-  const txt = l2norm(pass, pass.input([texts.length, P], flatTexts));                  // [Q + 1, P]
-  const logits = matmul(pass, img, txt, null, { alpha: access.logitScale });           // [n, Q + 1]
+  const txt = l2norm(pass, pass.input([texts.length, P], flatTexts)); // [Q + 1, P]
+  const logits = matmul(pass, img, txt, null, { alpha: access.logitScale }); // [n, Q + 1]
   const probs = softmax(pass, logits);
   const [flat] = await pass.run([probs]);
   return Array.from({ length: n }, (_, i) => flat.slice(i * texts.length, (i + 1) * texts.length));
@@ -84,7 +91,12 @@ export async function classifyCrops(
  * Per cell of the N x N grid (row-major), per query (background dropped): the mean probability
  * over the windows covering the cell.
  */
-export function cellScores(windows: readonly CropWindow[], probs: readonly Float32Array[], n: number, queries: number): Float32Array[] {
+export function cellScores(
+  windows: readonly CropWindow[],
+  probs: readonly Float32Array[],
+  n: number,
+  queries: number,
+): Float32Array[] {
   const sum = Array.from({ length: n * n }, () => new Float64Array(queries));
   const count = new Int32Array(n * n);
   windows.forEach((win, i) => {

@@ -99,7 +99,10 @@ export interface Detection {
 }
 
 export async function detect(
-  access: ClipInternals, image: ImageInput, queries: readonly DetectQuery[], options: DetectOptions = {},
+  access: ClipInternals,
+  image: ImageInput,
+  queries: readonly DetectQuery[],
+  options: DetectOptions = {},
 ): Promise<Detection> {
   const { model } = access;
   const mode = options.mode ?? 'patches';
@@ -116,7 +119,10 @@ export async function detect(
   const labels = queries.map((q, i) => {
     if (typeof q === 'string') return q;
     if (!(q.embedding instanceof Float32Array) || q.embedding.length !== config.projectionDim) {
-      throw new ClipError('input', `Query ${i + 1} ("${q.label}") must have a Float32Array embedding of ${config.projectionDim} values.`);
+      throw new ClipError(
+        'input',
+        `Query ${i + 1} ("${q.label}") must have a Float32Array embedding of ${config.projectionDim} values.`,
+      );
     }
     return q.label;
   });
@@ -159,9 +165,8 @@ export async function detect(
   }
   const partial = { mode, queries: labels, grid, patchSimilarity, image: imageSize, mapSize, mapToImage };
   const defaults: DetectBoxOptions = mode === 'crops' ? { threshold: 0.5 } : { relativeThreshold: 0.5 };
-  const boxOptions: DetectBoxOptions = options.threshold !== undefined || options.relativeThreshold !== undefined
-    ? options
-    : { ...options, ...defaults };
+  const boxOptions: DetectBoxOptions =
+    options.threshold !== undefined || options.relativeThreshold !== undefined ? options : { ...options, ...defaults };
   return { ...partial, ...detectionBoxes(partial, boxOptions) };
 }
 
@@ -180,7 +185,8 @@ export function detectionBoxes(
     const map = Float32Array.from(d.patchSimilarity, (row) => row[qi]);
     let threshold = options.threshold;
     if (threshold === undefined) {
-      let lo = Infinity, hi = -Infinity;
+      let lo = Infinity,
+        hi = -Infinity;
       for (const v of map) {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
@@ -189,7 +195,10 @@ export function detectionBoxes(
     }
     thresholds.push(threshold);
     const found = boxesFromGrid(map, gh, gw, {
-      threshold, connectivity: options.connectivity, iouThreshold: options.iouThreshold, score: options.score,
+      threshold,
+      connectivity: options.connectivity,
+      iouThreshold: options.iouThreshold,
+      score: options.score,
       size: [d.mapSize, d.mapSize],
     });
     for (const b of found) {

@@ -43,7 +43,7 @@ export const maskclipValues: LayerHooks = {
     const D = D3 / 3;
     // v rows: qkv seen as [B·T, 3, D], take row 2 of every token.
     const index = pass.input([B * T], new Uint32Array(B * T).fill(2));
-    const v = gatherRows(pass, qkv.view([B * T, 3, D]), index);           // [B·T, D]
+    const v = gatherRows(pass, qkv.view([B * T, 3, D]), index); // [B·T, D]
     pass.free(index);
     return v.view([B, T, D]);
   },
@@ -54,16 +54,21 @@ export const maskclipValues: LayerHooks = {
  * (row 0 of each image is the CLS token). `queries` [Q, proj] need not be normalized.
  */
 export function recordDenseSimilarity(
-  pass: Pass, pixels: Tensor, queries: Tensor, w: VisionWeights, cfg: ClipVisionConfig, mode: DenseMode,
+  pass: Pass,
+  pixels: Tensor,
+  queries: Tensor,
+  w: VisionWeights,
+  cfg: ClipVisionConfig,
+  mode: DenseMode,
 ): Tensor {
   const last = w.layers.length - 1;
   const hooks = mode === 'values' ? (i: number) => (i === last ? maskclipValues : undefined) : undefined;
-  const tokens = visionTokens(pass, pixels, w, cfg, { hooks });           // [B, T, D]
+  const tokens = visionTokens(pass, pixels, w, cfg, { hooks }); // [B, T, D]
   const normed = layernorm(pass, tokens, w.postLn.w, w.postLn.b, cfg.layerNormEps);
-  const proj = matmul(pass, normed, w.proj, null);                        // [B, T, P]
+  const proj = matmul(pass, normed, w.proj, null); // [B, T, P]
   const unit = l2norm(pass, proj);
-  const q = l2norm(pass, queries);                                        // [Q, P]
-  const sim = matmul(pass, unit, q, null);                                // [B, T, Q]
+  const q = l2norm(pass, queries); // [Q, P]
+  const sim = matmul(pass, unit, q, null); // [B, T, Q]
   pass.free(tokens, normed, proj, unit, q);
   return sim;
 }

@@ -22,7 +22,13 @@ export type GradCamMethod = 'gradcam' | 'gradcam++' | 'relevance';
 export const GRADCAM_METHODS: readonly GradCamMethod[] = ['gradcam', 'gradcam++', 'relevance'];
 
 /** Channel weights [D] from G [T, D] (row 0 = CLS, ignored) and, for gradcam++, A [T, D]. */
-export function channelWeights(A: ArrayLike<number>, G: ArrayLike<number>, T: number, D: number, method: 'gradcam' | 'gradcam++'): Float64Array {
+export function channelWeights(
+  A: ArrayLike<number>,
+  G: ArrayLike<number>,
+  T: number,
+  D: number,
+  method: 'gradcam' | 'gradcam++',
+): Float64Array {
   const weights = new Float64Array(D);
   const P = T - 1;
   if (method === 'gradcam') {
@@ -45,7 +51,12 @@ export function channelWeights(A: ArrayLike<number>, G: ArrayLike<number>, T: nu
 }
 
 /** relu(A_patches · weights): one value per patch, row-major. */
-export function weightedActivations(A: ArrayLike<number>, weights: ArrayLike<number>, T: number, D: number): Float32Array {
+export function weightedActivations(
+  A: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  T: number,
+  D: number,
+): Float32Array {
   const cam = new Float32Array(T - 1);
   for (let p = 1; p < T; p++) {
     let s = 0;

@@ -11,7 +11,14 @@ import { mat3, type Mat3 } from 'wgpu-matrix';
 import { ClipError } from '../../errors.ts';
 import type { ImageInput } from '../platform.ts';
 import type { ClipInternals } from '../internals.ts';
-import { GRADCAM_METHODS, channelWeights, normalizeCam, relevanceMap, weightedActivations, type GradCamMethod } from './gradcam.ts';
+import {
+  GRADCAM_METHODS,
+  channelWeights,
+  normalizeCam,
+  relevanceMap,
+  weightedActivations,
+  type GradCamMethod,
+} from './gradcam.ts';
 import { recordExplanation } from './record.ts';
 
 export * from './gradcam.ts';
@@ -57,7 +64,10 @@ export interface GradCam {
 }
 
 export async function gradcam(
-  access: ClipInternals, image: ImageInput, text: string | Float32Array, options: GradCamOptions = {},
+  access: ClipInternals,
+  image: ImageInput,
+  text: string | Float32Array,
+  options: GradCamOptions = {},
 ): Promise<GradCam> {
   const { model, config } = access;
   const L = config.vision.numLayers;
@@ -67,7 +77,10 @@ export async function gradcam(
   }
   const requested = options.layer ?? -1;
   if (!Number.isInteger(requested) || requested < -L || requested >= L) {
-    throw new ClipError('input', `layer must be an integer in ${-L}..${L - 1} (the vision tower has ${L} layers), got ${requested}`);
+    throw new ClipError(
+      'input',
+      `layer must be an integer in ${-L}..${L - 1} (the vision tower has ${L} layers), got ${requested}`,
+    );
   }
   const layer = requested < 0 ? L + requested : requested;
   const P = config.projectionDim;
@@ -94,7 +107,12 @@ export async function gradcam(
     layer,
     relevance: method === 'relevance',
   });
-  const [score, A, G, R] = await pass.run([rec.score, rec.activations, rec.gradients, ...(rec.relevanceT ? [rec.relevanceT] : [])]);
+  const [score, A, G, R] = await pass.run([
+    rec.score,
+    rec.activations,
+    rec.gradients,
+    ...(rec.relevanceT ? [rec.relevanceT] : []),
+  ]);
 
   let weights: Float32Array | null = null;
   let cam: Float32Array;
@@ -113,6 +131,8 @@ export async function gradcam(
     camNorm: normalizeCam(cam),
     transform: mat3.multiply(prepared.transform, mat3.scaling([patch, patch])),
     image: { ...prepared.original },
-    ...(options.tensors ? { tensors: { activations: A, gradients: G, weights, shape: [T, D] as [number, number] } } : {}),
+    ...(options.tensors
+      ? { tensors: { activations: A, gradients: G, weights, shape: [T, D] as [number, number] } }
+      : {}),
   };
 }

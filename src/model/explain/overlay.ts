@@ -31,19 +31,32 @@ const TURBO = [
   [0.1066733, 12.64194608, -60.58204836, 110.36276771, -89.90310912, 27.34824973],
 ];
 const VIRIDIS = [
-  [0.2777273272234177, 0.1050930431085774, -0.3308618287255563, -4.634230498983486, 6.228269936347081, 4.776384997670288, -5.435455855934631],
-  [0.005407344544966578, 1.404613529898575, 0.214847559468213, -5.799100973351585, 14.17993336680509, -13.74514537774601, 4.645852612178535],
-  [0.3340998053353061, 1.384590162594685, 0.09509516302823659, -19.33244095627987, 56.69055260068105, -65.35303263337234, 26.3124352495832],
+  [
+    0.2777273272234177, 0.1050930431085774, -0.3308618287255563, -4.634230498983486, 6.228269936347081,
+    4.776384997670288, -5.435455855934631,
+  ],
+  [
+    0.005407344544966578, 1.404613529898575, 0.214847559468213, -5.799100973351585, 14.17993336680509,
+    -13.74514537774601, 4.645852612178535,
+  ],
+  [
+    0.3340998053353061, 1.384590162594685, 0.09509516302823659, -19.33244095627987, 56.69055260068105,
+    -65.35303263337234, 26.3124352495832,
+  ],
 ];
 
 /** A colour map's RGB (0..255) for v in [0, 1] (clamped). */
 export function colourOf(map: ColourMap, v: number): Rgb {
   const t = unit(v);
   switch (map) {
-    case 'turbo': return TURBO.map((c) => byte(poly(c, t))) as Rgb;
-    case 'viridis': return VIRIDIS.map((c) => byte(poly(c, t))) as Rgb;
-    case 'gray': return [byte(t), byte(t), byte(t)];
-    default: return jet(t);
+    case 'turbo':
+      return TURBO.map((c) => byte(poly(c, t))) as Rgb;
+    case 'viridis':
+      return VIRIDIS.map((c) => byte(poly(c, t))) as Rgb;
+    case 'gray':
+      return [byte(t), byte(t), byte(t)];
+    default:
+      return jet(t);
   }
 }
 
@@ -54,7 +67,8 @@ export function camExtent(cam: Placed): { left: number; top: number; width: numb
   const [rows, cols] = cam.grid;
   const [x0, y0] = modelToImage(cam.transform, 0, 0);
   const [x1, y1] = modelToImage(cam.transform, cols, rows);
-  const left = Math.round(x0), top = Math.round(y0);
+  const left = Math.round(x0),
+    top = Math.round(y0);
   return { left, top, width: Math.max(1, Math.round(x1) - left), height: Math.max(1, Math.round(y1) - top) };
 }
 
@@ -77,7 +91,11 @@ export interface BlendOptions {
 
 /** Blends the map into an RGBA image of `width` x `height` in place; pixels outside the crop are kept. */
 export function blendHeatmap(
-  rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, cam: Placed & Pick<GradCam, 'camNorm'>, options: BlendOptions = {},
+  rgba: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  cam: Placed & Pick<GradCam, 'camNorm'>,
+  options: BlendOptions = {},
 ): void {
   const opacity = unit(options.opacity ?? 0.5);
   const map = options.colourMap ?? 'jet';

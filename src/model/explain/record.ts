@@ -74,7 +74,7 @@ export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord
   const eps = cfg.layerNormEps;
 
   // ---- forward ---------------------------------------------------------------------------------
-  const saved: Saved[] = [];                                                // layers l..L-1
+  const saved: Saved[] = []; // layers l..L-1
   let A: Tensor | undefined;
   const keep: LayerHooks = { keep: SAVED, kept: (_, t) => saved.push(t as Saved) };
   const target: LayerHooks = {
@@ -87,21 +87,21 @@ export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord
   const x = visionTokens(pass, inp.pixels, w, cfg, { hooks: (i) => (i < l ? undefined : i === l ? target : keep) }); // [1, T, D]
   const [B, T] = x.shape;
   if (B !== 1) throw new Error('recordExplanation: one image at a time');
-  const cls = gatherRows(pass, x, inp.zeroIndex);                           // [1, D]
+  const cls = gatherRows(pass, x, inp.zeroIndex); // [1, D]
   const pooled = layernorm(pass, cls, w.postLn.w, w.postLn.b, eps);
-  const img = matmul(pass, pooled, w.proj, null);                           // [1, P]
+  const img = matmul(pass, pooled, w.proj, null); // [1, P]
   const imgU = l2norm(pass, img);
   const txtU = l2norm(pass, inp.text);
-  const score = matmul(pass, imgU, txtU, null, { alpha: inp.logitScale });  // [1, 1]
+  const score = matmul(pass, imgU, txtU, null, { alpha: inp.logitScale }); // [1, 1]
   pass.free(x, pooled, imgU);
 
   // ---- backward --------------------------------------------------------------------------------
   const one = pass.input([1, 1], new Float32Array([1]));
   const dImgU = matmulBackwardInput(pass, one, txtU, { alpha: inp.logitScale }); // [1, P]
   const dImg = l2normBackward(pass, img, dImgU);
-  const dPooled = matmulBackwardInput(pass, dImg, w.proj);                  // [1, D]
+  const dPooled = matmulBackwardInput(pass, dImg, w.proj); // [1, D]
   const dCls = layernormBackward(pass, cls, w.postLn.w, dPooled, eps).dx;
-  let dx = gatherRowsBackward(pass, dCls, inp.zeroIndex, T);                // [1, T, D]
+  let dx = gatherRowsBackward(pass, dCls, inp.zeroIndex, T); // [1, T, D]
   pass.free(txtU, dImgU, img, dImg, dPooled, cls, dCls);
 
   const cams: Tensor[] = [];
@@ -109,19 +109,19 @@ export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord
   for (let i = L - 1; i >= l; i--) {
     const lw = w.layers[i];
     const s = saved[i - l];
-    const dg = matmulBackwardInput(pass, dx, lw.fc2.w);                     // [1, T, M]
+    const dg = matmulBackwardInput(pass, dx, lw.fc2.w); // [1, T, M]
     const df = activationBackward(pass, s.f, dg, cfg.hiddenAct);
-    const dh2 = matmulBackwardInput(pass, df, lw.fc1.w);                    // [1, T, D]
+    const dh2 = matmulBackwardInput(pass, df, lw.fc1.w); // [1, T, D]
     const dx1b = layernormBackward(pass, s.x1, lw.ln2.w, dh2, eps).dx;
-    const dx1 = add(pass, dx, dx1b);                                        // d x1: residual + MLP path
+    const dx1 = add(pass, dx, dx1b); // d x1: residual + MLP path
     pass.free(dg, df, dh2, dx1b, dx, s.f, s.x1);
-    const da = matmulBackwardInput(pass, dx1, lw.out.w);                    // [1, T, D]
+    const da = matmulBackwardInput(pass, dx1, lw.out.w); // [1, T, D]
     const att = attentionBackward(pass, s.qkv, da, cfg.numHeads, { gradProbs: inp.relevance });
     if (att.gradProbs) {
       cams.push(attentionRelevance(pass, att.probs, att.gradProbs).view([T, T]));
       pass.free(att.gradProbs);
     }
-    const dh = matmulBackwardInput(pass, att.dqkv, lw.qkv.w);               // dScore/d layer_norm1(x) [1, T, D]
+    const dh = matmulBackwardInput(pass, att.dqkv, lw.qkv.w); // dScore/d layer_norm1(x) [1, T, D]
     pass.free(da, att.probs, att.dqkv, s.qkv);
     if (i === l) {
       G = dh;
@@ -129,7 +129,7 @@ export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord
       break;
     }
     const dxb = layernormBackward(pass, s.x, lw.ln1.w, dh, eps).dx;
-    dx = add(pass, dx1, dxb);                                               // d x: residual + attention path
+    dx = add(pass, dx1, dxb); // d x: residual + attention path
     pass.free(dh, dxb, dx1, s.x);
   }
 
@@ -138,8 +138,9 @@ export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord
     const eye = new Float32Array(T * T);
     for (let i = 0; i < T; i++) eye[i * T + i] = 1;
     let S = pass.input([T, T], eye);
-    for (const cam of cams.reverse()) {                                     // layer l first
-      const sc = matmul(pass, S, cam, null);                                // S·camᵀ = (cam·R)ᵀ
+    for (const cam of cams.reverse()) {
+      // layer l first
+      const sc = matmul(pass, S, cam, null); // S·camᵀ = (cam·R)ᵀ
       const next = add(pass, S, sc);
       pass.free(sc, S, cam);
       S = next;

@@ -17,7 +17,15 @@ import { encoderLayerRef, type CpuLayer, type LayerRef } from '../encoder-refere
 
 type F = Float32Array;
 export type { CpuLayer };
-export interface CpuVision { patch: F; cls: F; pos: F; preLn: [F, F]; layers: CpuLayer[]; postLn: [F, F]; proj: F }
+export interface CpuVision {
+  patch: F;
+  cls: F;
+  pos: F;
+  preLn: [F, F];
+  layers: CpuLayer[];
+  postLn: [F, F];
+  proj: F;
+}
 
 export interface ExplainRef {
   score: number;
@@ -28,7 +36,12 @@ export interface ExplainRef {
 }
 
 export function explainRef(
-  w: CpuVision, cfg: ClipVisionConfig, pixels: F, text: ArrayLike<number>, logitScale: number, layer: number,
+  w: CpuVision,
+  cfg: ClipVisionConfig,
+  pixels: F,
+  text: ArrayLike<number>,
+  logitScale: number,
+  layer: number,
 ): ExplainRef {
   const { hiddenSize: D, numHeads: H, layerNormEps: eps, hiddenAct: act, imageSize: S, patchSize: Pz } = cfg;
   const M = cfg.intermediateSize;
@@ -53,7 +66,13 @@ export function explainRef(
   const dImgU = matmulBackwardInputRef([1], txtU, 1, 1, P, logitScale);
   const dImg = l2normBackwardRef(img, dImgU, P);
   const dPooled = matmulBackwardInputRef(dImg, w.proj, 1, P, D);
-  let dx: Float64Array = gatherRowsBackwardRef(layernormBackwardRef(cls, w.postLn[0], dPooled, D, eps).dx, [0], 1, T, D);
+  let dx: Float64Array = gatherRowsBackwardRef(
+    layernormBackwardRef(cls, w.postLn[0], dPooled, D, eps).dx,
+    [0],
+    1,
+    T,
+    D,
+  );
   const cams: Float64Array[] = [];
   let G: Float64Array = new Float64Array(0);
   for (let i = L - 1; i >= layer; i--) {
@@ -73,10 +92,11 @@ export function explainRef(
   for (let i = 0; i < T; i++) R[i * T + i] = 1;
   for (const cam of cams) {
     const next = Float64Array.from(R);
-    for (let i = 0; i < T; i++) for (let k = 0; k < T; k++) {
-      const c = cam[i * T + k];
-      if (c !== 0) for (let j = 0; j < T; j++) next[i * T + j] += c * R[k * T + j];
-    }
+    for (let i = 0; i < T; i++)
+      for (let k = 0; k < T; k++) {
+        const c = cam[i * T + k];
+        if (c !== 0) for (let j = 0; j < T; j++) next[i * T + j] += c * R[k * T + j];
+      }
     R = next;
   }
   return { score, A: saved[layer].h, G, relevance: R.slice(1, T) };

@@ -17,8 +17,14 @@ export function centerCropOffsets(width: number, height: number, crop: number): 
 
 /** Copies the window [left, left + cropW) x [top, top + cropH); it must lie inside the image. */
 export function cropPixels(
-  src: U8Pixels, width: number, height: number, channels: number,
-  left: number, top: number, cropW: number, cropH: number,
+  src: U8Pixels,
+  width: number,
+  height: number,
+  channels: number,
+  left: number,
+  top: number,
+  cropW: number,
+  cropH: number,
 ): Uint8Array {
   if (left < 0 || top < 0 || left + cropW > width || top + cropH > height) {
     throw new RangeError(`crop ${cropW}x${cropH}+${left}+${top} is outside the ${width}x${height} image`);

@@ -34,11 +34,17 @@ function isA<T>(value: unknown, ctorName: string): value is T {
 function checkSize(what: string, width: number, height: number): void {
   if (width < 1 || height < 1) throw new ClipError('image', `${what} has no pixels (${width}x${height})`);
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-    throw new ClipError('image', `${what} is ${width}x${height} pixels; the largest supported side is ${MAX_IMAGE_SIDE} px`);
+    throw new ClipError(
+      'image',
+      `${what} is ${width}x${height} pixels; the largest supported side is ${MAX_IMAGE_SIDE} px`,
+    );
   }
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new ClipError('image', `${what} is ${width}x${height} pixels (${(width * height / 1e6).toFixed(0)} megapixels); ` +
-      `the most supported is ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels`);
+    throw new ClipError(
+      'image',
+      `${what} is ${width}x${height} pixels (${((width * height) / 1e6).toFixed(0)} megapixels); ` +
+        `the most supported is ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels`,
+    );
   }
 }
 
@@ -82,9 +88,10 @@ async function elementToBitmap(img: HTMLImageElement): Promise<ImageBitmap> {
 /** Draws a bitmap or canvas into a fresh 2D canvas and reads its RGBA back. */
 function readPixels(source: CanvasImageSource, width: number, height: number, what: string): BrowserDecodedImage {
   checkSize(what, width, height);
-  const canvas = typeof OffscreenCanvas === 'function'
-    ? new OffscreenCanvas(width, height)
-    : Object.assign(document.createElement('canvas'), { width, height });
+  const canvas =
+    typeof OffscreenCanvas === 'function'
+      ? new OffscreenCanvas(width, height)
+      : Object.assign(document.createElement('canvas'), { width, height });
   const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
     | OffscreenCanvasRenderingContext2D
     | CanvasRenderingContext2D
@@ -96,7 +103,11 @@ function readPixels(source: CanvasImageSource, width: number, height: number, wh
     data = ctx.getImageData(0, 0, width, height).data;
   } catch (e) {
     // SecurityError: a cross-origin image without CORS headers taints the canvas.
-    throw new ClipError('image', `cannot read the pixels of ${what}: ${(e as Error).message} (cross-origin images need CORS)`, { cause: e });
+    throw new ClipError(
+      'image',
+      `cannot read the pixels of ${what}: ${(e as Error).message} (cross-origin images need CORS)`,
+      { cause: e },
+    );
   }
   return { width, height, data, channels: 4 };
 }
@@ -114,8 +125,10 @@ export async function decodeImageBrowser(source: BrowserImageSource): Promise<Br
     const bitmap = await blobToBitmap(await fetchBlob(source), `image ${source}`);
     return readAndClose(bitmap, `image ${source}`);
   }
-  if (isA<Blob>(source, 'Blob')) return readAndClose(await blobToBitmap(source, describeBlob(source)), describeBlob(source));
-  if (isA<HTMLImageElement>(source, 'HTMLImageElement')) return readAndClose(await elementToBitmap(source), `image ${source.currentSrc || source.src}`);
+  if (isA<Blob>(source, 'Blob'))
+    return readAndClose(await blobToBitmap(source, describeBlob(source)), describeBlob(source));
+  if (isA<HTMLImageElement>(source, 'HTMLImageElement'))
+    return readAndClose(await elementToBitmap(source), `image ${source.currentSrc || source.src}`);
   if (isA<ImageBitmap>(source, 'ImageBitmap')) return readPixels(source, source.width, source.height, 'ImageBitmap');
   if (isA<HTMLCanvasElement>(source, 'HTMLCanvasElement') || isA<OffscreenCanvas>(source, 'OffscreenCanvas')) {
     return readPixels(source, source.width, source.height, 'canvas');

@@ -91,7 +91,10 @@ function validate(image: RawImage, imageSize: number): void {
     throw new ClipError('input', `image must have 3 (RGB) or 4 (RGBA) channels, got ${channels}`);
   }
   if (data.length !== width * height * channels) {
-    throw new ClipError('input', `image data has ${data.length} bytes; ${width}x${height}x${channels} needs ${width * height * channels}`);
+    throw new ClipError(
+      'input',
+      `image data has ${data.length} bytes; ${width}x${height}x${channels} needs ${width * height * channels}`,
+    );
   }
 }
 
@@ -99,9 +102,8 @@ export function preprocessImage(image: RawImage, imageSize: number): Preprocesse
   validate(image, imageSize);
   const { width, height } = image;
   // With alpha 255 everywhere PIL's premultiplied resize equals the RGB one: skip the extra work.
-  const src: RawImage = image.channels === 4 && isOpaque(image.data)
-    ? { ...image, channels: 3, data: dropAlpha(image.data) }
-    : image;
+  const src: RawImage =
+    image.channels === 4 && isOpaque(image.data) ? { ...image, channels: 3, data: dropAlpha(image.data) } : image;
   const size = clipResizeSize(width, height, imageSize);
   const resized = resizeLikePIL(src, size.width, size.height);
   const { left, top } = centerCropOffsets(size.width, size.height, imageSize);

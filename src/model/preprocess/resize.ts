@@ -36,7 +36,7 @@ interface Coefficients {
 function precomputeCoefficients(inSize: number, outSize: number): Coefficients {
   const support0 = 2.0;
   const scale = inSize / outSize;
-  const filterscale = scale < 1.0 ? 1.0 : scale;
+  const filterscale = Math.max(scale, 1.0);
   const support = support0 * filterscale;
   const ksize = Math.ceil(support) * 2 + 1;
   const first = new Int32Array(outSize);
@@ -57,7 +57,8 @@ function precomputeCoefficients(inSize: number, outSize: number): Coefficients {
     }
     for (let x = 0; x < xmax; x++) {
       const v = ww !== 0.0 ? w[x] / ww : w[x];
-      weights[xx * ksize + x] = v < 0 ? Math.trunc(-0.5 + v * (1 << PRECISION_BITS)) : Math.trunc(0.5 + v * (1 << PRECISION_BITS));
+      weights[xx * ksize + x] =
+        v < 0 ? Math.trunc(-0.5 + v * (1 << PRECISION_BITS)) : Math.trunc(0.5 + v * (1 << PRECISION_BITS));
     }
     first[xx] = xmin;
     count[xx] = xmax;
@@ -68,7 +69,7 @@ function precomputeCoefficients(inSize: number, outSize: number): Coefficients {
 /** Pillow's clip8: drop the fraction bits (arithmetic shift), clamp to 0..255. */
 function clip8(ss: number): number {
   const v = ss >> PRECISION_BITS;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
+  return Math.min(Math.max(v, 0), 255);
 }
 
 function resampleHorizontal(src: U8Pixels, width: number, height: number, channels: number, outW: number): Uint8Array {
@@ -114,7 +115,12 @@ function resampleVertical(src: U8Pixels, width: number, height: number, channels
  * for modes L, RGB, RGBX and (already premultiplied) RGBa / La.
  */
 export function resizeBicubic(
-  src: U8Pixels, width: number, height: number, channels: number, outW: number, outH: number,
+  src: U8Pixels,
+  width: number,
+  height: number,
+  channels: number,
+  outW: number,
+  outH: number,
 ): Uint8Array {
   let data: U8Pixels = src;
   if (outW !== width) data = resampleHorizontal(data, width, height, channels, outW);
@@ -127,7 +133,12 @@ export function resizeBicubic(
  * bilevel ('1') images whatever filter was asked for. Source positions accumulate in float64 like PIL.
  */
 export function resizeNearest(
-  src: U8Pixels, width: number, height: number, channels: number, outW: number, outH: number,
+  src: U8Pixels,
+  width: number,
+  height: number,
+  channels: number,
+  outW: number,
+  outH: number,
 ): Uint8Array {
   const out = new Uint8Array(outW * outH * channels);
   const ax = width / outW;

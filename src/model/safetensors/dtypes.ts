@@ -10,7 +10,7 @@ export type FloatDtype = 'F32' | 'F16' | 'BF16' | 'F64';
 export const ITEM_SIZE: Readonly<Record<Dtype, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I8: 1 };
 
 export function isKnownDtype(d: unknown): d is Dtype {
-  return typeof d === 'string' && Object.prototype.hasOwnProperty.call(ITEM_SIZE, d);
+  return typeof d === 'string' && Object.hasOwn(ITEM_SIZE, d);
 }
 
 export function isFloatDtype(d: string): d is FloatDtype {
@@ -61,7 +61,8 @@ export function bytesToF32(dtype: FloatDtype, bytes: Uint8Array, count: number):
       new Uint8Array(out.buffer).set(bytes);
       break;
     case 'F16': {
-      const src = new Uint16Array(aligned(bytes)), table = f16ToF32Table();
+      const src = new Uint16Array(aligned(bytes)),
+        table = f16ToF32Table();
       for (let i = 0; i < count; i++) bits[i] = table[src[i]];
       break;
     }

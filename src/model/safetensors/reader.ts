@@ -50,7 +50,9 @@ export class SafetensorsFile {
     }
     const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
     if (n > BigInt(MAX_HEADER_BYTES)) {
-      fail(`${file}: header length ${n} is absurd (limit ${MAX_HEADER_BYTES}, file is ${size} bytes): not a safetensors file?`);
+      fail(
+        `${file}: header length ${n} is absurd (limit ${MAX_HEADER_BYTES}, file is ${size} bytes): not a safetensors file?`,
+      );
     }
     const headerLen = Number(n);
     if (8 + headerLen > size) {
@@ -157,11 +159,14 @@ function validateEntries(file: string, header: Record<string, unknown>, dataStar
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         fail(`${file}: __metadata__ must be an object of strings`);
       }
-      metadata = Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+      metadata = Object.fromEntries(
+        Object.entries(entry).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+      );
       continue;
     }
     const where = `tensor "${name}" in ${file}`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(`${where}: header entry is not an object`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      fail(`${where}: header entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
     if (dtype === undefined) fail(`${where}: header entry has no "dtype"`);
     if (shape === undefined) fail(`${where}: header entry has no "shape"`);
@@ -169,10 +174,13 @@ function validateEntries(file: string, header: Record<string, unknown>, dataStar
     if (!isKnownDtype(dtype)) {
       fail(`${where} has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(ITEM_SIZE).join(', ')})`);
     }
-    if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
-    if (!Array.isArray(offsets) || offsets.length !== 2) fail(`${where}: data_offsets ${JSON.stringify(offsets)} is not a pair [begin, end]`);
+    if (!Array.isArray(shape) || !shape.every(isCount))
+      fail(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2)
+      fail(`${where}: data_offsets ${JSON.stringify(offsets)} is not a pair [begin, end]`);
     const [b, e] = offsets as unknown[];
-    if (!isCount(b) || !isCount(e)) fail(`${where}: data_offsets ${JSON.stringify(offsets)} must be non-negative integers`);
+    if (!isCount(b) || !isCount(e))
+      fail(`${where}: data_offsets ${JSON.stringify(offsets)} must be non-negative integers`);
     if (e < b) fail(`${where}: data_offsets [${b}, ${e}] are out of order (end before begin)`);
     const need = numElements(shape) * ITEM_SIZE[dtype];
     if (e - b !== need) {
@@ -189,8 +197,10 @@ function validateEntries(file: string, header: Record<string, unknown>, dataStar
       fail(`${file} is truncated: tensor "${name}" needs bytes ${t.begin}..${t.end} but the file has ${size}`);
     }
     if (prev && t.begin < prev[1].end && t.end > t.begin) {
-      fail(`${file}: tensors "${prev[0]}" (data_offsets [${prev[1].begin - dataStart}, ${prev[1].end - dataStart}]) ` +
-        `and "${name}" ([${t.begin - dataStart}, ${t.end - dataStart}]) overlap`);
+      fail(
+        `${file}: tensors "${prev[0]}" (data_offsets [${prev[1].begin - dataStart}, ${prev[1].end - dataStart}]) ` +
+          `and "${name}" ([${t.begin - dataStart}, ${t.end - dataStart}]) overlap`,
+      );
     }
     if (t.end > t.begin) prev = cur; // empty tensors overlap nothing
   }

@@ -37,8 +37,13 @@ export interface TensorLayout extends TensorSpec {
  * Larger item sizes go first (stable otherwise), as the reference implementation does, so every
  * tensor is aligned to its item size; the JSON is padded with spaces to a multiple of 8.
  */
-export function buildHeader(specs: readonly TensorSpec[], metadata?: Record<string, string>): {
-  header: Uint8Array; layout: TensorLayout[]; dataBytes: number;
+export function buildHeader(
+  specs: readonly TensorSpec[],
+  metadata?: Record<string, string>,
+): {
+  header: Uint8Array;
+  layout: TensorLayout[];
+  dataBytes: number;
 } {
   const seen = new Set<string>();
   for (const s of specs) {
@@ -76,8 +81,11 @@ export function encodeTensor(spec: TensorSpec, data: TensorData): Uint8Array {
   const count = numElements(spec.shape);
   const nbytes = count * ITEM_SIZE[spec.dtype];
   const bad = (got: string): never => {
-    throw new ClipError('input', `safetensors writer: tensor "${spec.name}" ${spec.dtype} [${spec.shape.join(', ')}] ` +
-      `needs ${count} elements (${nbytes} bytes), got ${got}`);
+    throw new ClipError(
+      'input',
+      `safetensors writer: tensor "${spec.name}" ${spec.dtype} [${spec.shape.join(', ')}] ` +
+        `needs ${count} elements (${nbytes} bytes), got ${got}`,
+    );
   };
   if (data instanceof Uint8Array) {
     if (data.byteLength !== nbytes) bad(`${data.byteLength} bytes`);

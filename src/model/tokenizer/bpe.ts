@@ -81,7 +81,11 @@ export class ClipTokenizer {
     this.encoder = vocab instanceof Map ? vocab : new Map(Object.entries(vocab));
     this.decoder = [];
     for (const [token, id] of this.encoder) {
-      if (!Number.isInteger(id) || id < 0) throw new ClipError('tokenizer', `Vocabulary entry ${JSON.stringify(token)} has id ${id}; ids must be non-negative integers.`);
+      if (!Number.isInteger(id) || id < 0)
+        throw new ClipError(
+          'tokenizer',
+          `Vocabulary entry ${JSON.stringify(token)} has id ${id}; ids must be non-negative integers.`,
+        );
       this.decoder[id] = token;
     }
     merges.forEach(([a, b], rank) => this.ranks.set(a + ' ' + b, rank)); // a repeated merge keeps its last rank, like Python's dict
@@ -90,14 +94,22 @@ export class ClipTokenizer {
 
     const missing = (t: string) => !this.encoder.has(t);
     for (const special of [SOT_TOKEN, EOT_TOKEN]) {
-      if (missing(special)) throw new ClipError('tokenizer', `The vocabulary has no ${special} token; this is not a CLIP vocabulary.`);
+      if (missing(special))
+        throw new ClipError('tokenizer', `The vocabulary has no ${special} token; this is not a CLIP vocabulary.`);
     }
     const lost = this.byteToSymbol.flatMap((s) => [s, s + '</w>']).filter(missing);
-    if (lost.length) throw new ClipError('tokenizer', `The vocabulary lacks ${lost.length} of the 512 byte symbols (e.g. ${JSON.stringify(lost[0])}); this is not a CLIP byte-level BPE vocabulary.`);
+    if (lost.length)
+      throw new ClipError(
+        'tokenizer',
+        `The vocabulary lacks ${lost.length} of the 512 byte symbols (e.g. ${JSON.stringify(lost[0])}); this is not a CLIP byte-level BPE vocabulary.`,
+      );
     const bad = merges.findIndex(([a, b]) => missing(a + b));
     if (bad >= 0) {
       const [a, b] = merges[bad];
-      throw new ClipError('tokenizer', `Merge #${bad + 1} "${a} ${b}" produces ${JSON.stringify(a + b)}, which is not in the vocabulary: vocab and merges do not belong together.`);
+      throw new ClipError(
+        'tokenizer',
+        `Merge #${bad + 1} "${a} ${b}" produces ${JSON.stringify(a + b)}, which is not in the vocabulary: vocab and merges do not belong together.`,
+      );
     }
     this.sotId = this.encoder.get(SOT_TOKEN)!;
     this.eotId = this.encoder.get(EOT_TOKEN)!;
@@ -106,10 +118,13 @@ export class ClipTokenizer {
   /** From HF's vocab.json + merges.txt (the `#version` header is skipped; at most 48894 merges, as HF's CLIPTokenizer). */
   static fromVocabMerges(vocabJson: Record<string, number> | string, mergesTxt: string): ClipTokenizer {
     const vocab = typeof vocabJson === 'string' ? parseJson(vocabJson, 'vocab.json') : vocabJson;
-    if (!isPlainObject(vocab)) throw new ClipError('tokenizer', 'vocab.json must be a JSON object mapping tokens to ids.');
+    if (!isPlainObject(vocab))
+      throw new ClipError('tokenizer', 'vocab.json must be a JSON object mapping tokens to ids.');
     const lines = mergesTxt.trim().split('\n');
     if (lines[0]?.startsWith('#version')) lines.shift();
-    const merges = lines.filter((l) => l.trim() !== '').slice(0, CLIP_MERGE_COUNT)
+    const merges = lines
+      .filter((l) => l.trim() !== '')
+      .slice(0, CLIP_MERGE_COUNT)
       .map((line, i) => parseMergeLine(line, `merges.txt line ${i + 2}`));
     return new ClipTokenizer(vocab as Record<string, number>, merges);
   }
@@ -119,13 +134,21 @@ export class ClipTokenizer {
     const root = typeof json === 'string' ? parseJson(json, 'tokenizer.json') : json;
     const model = isPlainObject(root) ? root.model : undefined;
     if (!isPlainObject(model) || !isPlainObject(model.vocab) || !Array.isArray(model.merges)) {
-      throw new ClipError('tokenizer', 'tokenizer.json has no model.vocab object and model.merges array; is it a BPE tokenizer file?');
+      throw new ClipError(
+        'tokenizer',
+        'tokenizer.json has no model.vocab object and model.merges array; is it a BPE tokenizer file?',
+      );
     }
-    if (model.type !== undefined && model.type !== 'BPE') throw new ClipError('tokenizer', `tokenizer.json holds a ${String(model.type)} model; CLIP needs BPE.`);
+    if (model.type !== undefined && model.type !== 'BPE')
+      throw new ClipError('tokenizer', `tokenizer.json holds a ${String(model.type)} model; CLIP needs BPE.`);
     const merges = model.merges.map((m: unknown, i: number): [string, string] => {
       if (typeof m === 'string') return parseMergeLine(m, `tokenizer.json model.merges[${i}]`);
-      if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') return [m[0], m[1]];
-      throw new ClipError('tokenizer', `tokenizer.json model.merges[${i}] is ${JSON.stringify(m)}; expected "a b" or ["a", "b"].`);
+      if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string')
+        return [m[0], m[1]];
+      throw new ClipError(
+        'tokenizer',
+        `tokenizer.json model.merges[${i}] is ${JSON.stringify(m)}; expected "a b" or ["a", "b"].`,
+      );
     });
     return new ClipTokenizer(model.vocab as Record<string, number>, merges);
   }
@@ -134,11 +157,20 @@ export class ClipTokenizer {
   static fromOpenAIBpe(mergesText: string): ClipTokenizer {
     const lines = mergesText.split('\n').slice(1, CLIP_MERGE_COUNT + 1);
     if (lines.length < CLIP_MERGE_COUNT) {
-      throw new ClipError('tokenizer', `The BPE file has ${lines.length} merges after its header; CLIP needs ${CLIP_MERGE_COUNT}. Is it truncated?`);
+      throw new ClipError(
+        'tokenizer',
+        `The BPE file has ${lines.length} merges after its header; CLIP needs ${CLIP_MERGE_COUNT}. Is it truncated?`,
+      );
     }
     const merges = lines.map((line, i) => parseMergeLine(line, `BPE file line ${i + 2}`));
     const symbols = bytesToUnicode().vocabOrder;
-    const tokens = [...symbols, ...symbols.map((s) => s + '</w>'), ...merges.map(([a, b]) => a + b), SOT_TOKEN, EOT_TOKEN];
+    const tokens = [
+      ...symbols,
+      ...symbols.map((s) => s + '</w>'),
+      ...merges.map(([a, b]) => a + b),
+      SOT_TOKEN,
+      EOT_TOKEN,
+    ];
     const vocab = new Map<string, number>();
     tokens.forEach((t, id) => vocab.set(t, id)); // a repeated token keeps its last id, like dict(zip(vocab, range))
     return new ClipTokenizer(vocab, merges);
@@ -157,7 +189,11 @@ export class ClipTokenizer {
    * clip.tokenize: [SOT, ...encode(text), EOT] zero-padded to contextLength. Over-long texts are cut
    * to contextLength with EOT last (truncate: true, the default) or rejected with ClipError('input').
    */
-  tokenize(texts: string | readonly string[], contextLength = CONTEXT_LENGTH, { truncate = true }: TokenizeOptions = {}): TokenizeResult {
+  tokenize(
+    texts: string | readonly string[],
+    contextLength = CONTEXT_LENGTH,
+    { truncate = true }: TokenizeOptions = {},
+  ): TokenizeResult {
     if (!Number.isInteger(contextLength) || contextLength < 1) {
       throw new ClipError('input', `contextLength must be a positive integer, got ${contextLength}.`);
     }
@@ -171,8 +207,11 @@ export class ClipTokenizer {
       if (truncated) {
         if (!truncate) {
           const preview = [...text].length > 40 ? [...text].slice(0, 40).join('') + '…' : text;
-          throw new ClipError('input', `Prompt "${preview}" is ${tokens.length} tokens long (with start/end tokens), over the limit of ${contextLength}. ` +
-            'Shorten it, or tokenize with { truncate: true } to cut it.');
+          throw new ClipError(
+            'input',
+            `Prompt "${preview}" is ${tokens.length} tokens long (with start/end tokens), over the limit of ${contextLength}. ` +
+              'Shorten it, or tokenize with { truncate: true } to cut it.',
+          );
         }
         tokens = tokens.slice(0, contextLength);
         tokens[contextLength - 1] = this.eotId;
@@ -191,10 +230,18 @@ export class ClipTokenizer {
     const bytes: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const token = this.decoder[ids[i]];
-      if (token === undefined) throw new ClipError('input', `Cannot decode token id ${ids[i]}: not in the vocabulary (size ${this.vocabSize}).`);
+      if (token === undefined)
+        throw new ClipError(
+          'input',
+          `Cannot decode token id ${ids[i]}: not in the vocabulary (size ${this.vocabSize}).`,
+        );
       for (const ch of token) {
         const b = this.symbolToByte.get(ch);
-        if (b === undefined) throw new ClipError('tokenizer', `Vocabulary token ${JSON.stringify(token)} contains ${JSON.stringify(ch)}, which is not a byte symbol.`);
+        if (b === undefined)
+          throw new ClipError(
+            'tokenizer',
+            `Vocabulary token ${JSON.stringify(token)} contains ${JSON.stringify(ch)}, which is not a byte symbol.`,
+          );
         bytes.push(b);
       }
     }
@@ -231,10 +278,14 @@ export class ClipTokenizer {
     for (const ch of token) {
       let cp = ch.codePointAt(0)!;
       if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-      const bytes = cp < 0x80 ? [cp]
-        : cp < 0x800 ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
-        : cp < 0x10000 ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
-        : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
+      const bytes =
+        cp < 0x80
+          ? [cp]
+          : cp < 0x800
+            ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
+            : cp < 0x10000
+              ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
+              : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
       for (const b of bytes) out.push(this.byteToSymbol[b]);
     }
     return out;
@@ -278,7 +329,10 @@ function argmaxFirst(row: Int32Array): number {
 function parseMergeLine(line: string, where: string): [string, string] {
   const parts = line.trim().split(/\s+/);
   if (parts.length !== 2 || parts[0] === '') {
-    throw new ClipError('tokenizer', `${where} is ${JSON.stringify(line.slice(0, 60))}; a merge must be two symbols separated by a space.`);
+    throw new ClipError(
+      'tokenizer',
+      `${where} is ${JSON.stringify(line.slice(0, 60))}; a merge must be two symbols separated by a space.`,
+    );
   }
   return [parts[0], parts[1]];
 }
@@ -291,6 +345,6 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-function isPlainObject(v: unknown): v is Record<string, any> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -60,18 +60,52 @@ const CHARREF_RE = /&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)/gu;
 
 // Numeric references the HTML5 spec remaps (CPython _invalid_charrefs), as code points.
 const INVALID_CHARREFS: ReadonlyMap<number, number> = new Map([
-  [0x00, 0xfffd], [0x0d, 0x0d], [0x80, 0x20ac], [0x81, 0x81], [0x82, 0x201a], [0x83, 0x0192],
-  [0x84, 0x201e], [0x85, 0x2026], [0x86, 0x2020], [0x87, 0x2021], [0x88, 0x02c6], [0x89, 0x2030],
-  [0x8a, 0x0160], [0x8b, 0x2039], [0x8c, 0x0152], [0x8d, 0x8d], [0x8e, 0x017d], [0x8f, 0x8f],
-  [0x90, 0x90], [0x91, 0x2018], [0x92, 0x2019], [0x93, 0x201c], [0x94, 0x201d], [0x95, 0x2022],
-  [0x96, 0x2013], [0x97, 0x2014], [0x98, 0x02dc], [0x99, 0x2122], [0x9a, 0x0161], [0x9b, 0x203a],
-  [0x9c, 0x0153], [0x9d, 0x9d], [0x9e, 0x017e], [0x9f, 0x0178],
+  [0x00, 0xfffd],
+  [0x0d, 0x0d],
+  [0x80, 0x20ac],
+  [0x81, 0x81],
+  [0x82, 0x201a],
+  [0x83, 0x0192],
+  [0x84, 0x201e],
+  [0x85, 0x2026],
+  [0x86, 0x2020],
+  [0x87, 0x2021],
+  [0x88, 0x02c6],
+  [0x89, 0x2030],
+  [0x8a, 0x0160],
+  [0x8b, 0x2039],
+  [0x8c, 0x0152],
+  [0x8d, 0x8d],
+  [0x8e, 0x017d],
+  [0x8f, 0x8f],
+  [0x90, 0x90],
+  [0x91, 0x2018],
+  [0x92, 0x2019],
+  [0x93, 0x201c],
+  [0x94, 0x201d],
+  [0x95, 0x2022],
+  [0x96, 0x2013],
+  [0x97, 0x2014],
+  [0x98, 0x02dc],
+  [0x99, 0x2122],
+  [0x9a, 0x0161],
+  [0x9b, 0x203a],
+  [0x9c, 0x0153],
+  [0x9d, 0x9d],
+  [0x9e, 0x017e],
+  [0x9f, 0x0178],
 ]);
 
 /** CPython _invalid_codepoints: these numeric references are dropped. */
 function isInvalidCodepoint(n: number): boolean {
-  return (n >= 0x1 && n <= 0x8) || n === 0xb || (n >= 0xe && n <= 0x1f) ||
-    (n >= 0x7f && n <= 0x9f) || (n >= 0xfdd0 && n <= 0xfdef) || (n & 0xfffe) === 0xfffe;
+  return (
+    (n >= 0x1 && n <= 0x8) ||
+    n === 0xb ||
+    (n >= 0xe && n <= 0x1f) ||
+    (n >= 0x7f && n <= 0x9f) ||
+    (n >= 0xfdd0 && n <= 0xfdef) ||
+    (n & 0xfffe) === 0xfffe
+  );
 }
 
 // Python's int(str) refuses more than 4300 decimal digits (sys.int_info.default_max_str_digits).
@@ -81,8 +115,11 @@ function numericCharref(ref: string): string {
   const hex = ref[1] === 'x' || ref[1] === 'X';
   const digits = ref.slice(hex ? 2 : 1).replace(/;$/, '');
   if (!hex && digits.length > PY_MAX_STR_DIGITS) {
-    throw new ClipError('input', `Text contains a numeric character reference with ${digits.length} digits; ` +
-      `Python's html.unescape (and so CLIP's tokenizer) rejects more than ${PY_MAX_STR_DIGITS}.`);
+    throw new ClipError(
+      'input',
+      `Text contains a numeric character reference with ${digits.length} digits; ` +
+        `Python's html.unescape (and so CLIP's tokenizer) rejects more than ${PY_MAX_STR_DIGITS}.`,
+    );
   }
   // Leading zeros do not change the value; anything longer than 7 significant digits is > 0x10FFFF.
   const significant = digits.replace(/^0+/, '');
@@ -101,7 +138,8 @@ function entityTable(): Map<string, string> {
   if (!entities) {
     entities = new Map();
     for (const [name, value] of Object.entries(entityData.entities)) entities.set(name + ';', value);
-    for (const name of entityData.legacy.split(' ')) entities.set(name, entityData.entities[name as keyof typeof entityData.entities]);
+    for (const name of entityData.legacy.split(' '))
+      entities.set(name, entityData.entities[name as keyof typeof entityData.entities]);
   }
   return entities;
 }

@@ -21,11 +21,15 @@ export interface TokenizerSources {
 export const BPE_GZ_NAME = 'bpe_simple_vocab_16e6.txt.gz';
 
 export async function tokenizerFromSources(src: TokenizerSources): Promise<ClipTokenizer> {
-  if (src.vocabJson !== undefined && src.mergesTxt !== undefined) return ClipTokenizer.fromVocabMerges(src.vocabJson, src.mergesTxt);
+  if (src.vocabJson !== undefined && src.mergesTxt !== undefined)
+    return ClipTokenizer.fromVocabMerges(src.vocabJson, src.mergesTxt);
   if (src.tokenizerJson !== undefined) return ClipTokenizer.fromTokenizerJson(src.tokenizerJson);
   if (src.bpeTxt !== undefined) return ClipTokenizer.fromOpenAIBpe(src.bpeTxt);
   if (src.bpeGz !== undefined) return ClipTokenizer.fromOpenAIBpe(await gunzipToText(src.bpeGz));
-  throw new ClipError('tokenizer', 'No tokenizer data given: need vocab.json + merges.txt, tokenizer.json, or ' + BPE_GZ_NAME + '.');
+  throw new ClipError(
+    'tokenizer',
+    'No tokenizer data given: need vocab.json + merges.txt, tokenizer.json, or ' + BPE_GZ_NAME + '.',
+  );
 }
 
 /** gzip bytes -> UTF-8 text, with the platform's DecompressionStream (no zlib dependency). */
@@ -70,5 +74,8 @@ export async function fetchTokenizer(baseUrl: string, fetchImpl: typeof fetch = 
   if (tj) return tokenizerFromSources({ tokenizerJson: await tj.text() });
   const gz = await get(BPE_GZ_NAME);
   if (gz) return tokenizerFromSources({ bpeGz: new Uint8Array(await gz.arrayBuffer()) });
-  throw new ClipError('tokenizer', `No tokenizer at ${base}: looked for vocab.json + merges.txt, tokenizer.json and ${BPE_GZ_NAME}.`);
+  throw new ClipError(
+    'tokenizer',
+    `No tokenizer at ${base}: looked for vocab.json + merges.txt, tokenizer.json and ${BPE_GZ_NAME}.`,
+  );
 }

@@ -23,11 +23,18 @@ const clampByte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round
  * training kinds (the unseen kinds always use UNSEEN_TONES).
  */
 export function paintBackground(
-  pixels: Uint8ClampedArray, size: number, kind: BackgroundKind, rng: Rng, tones: readonly Rgb[] = BACKGROUND_TONES,
+  pixels: Uint8ClampedArray,
+  size: number,
+  kind: BackgroundKind,
+  rng: Rng,
+  tones: readonly Rgb[] = BACKGROUND_TONES,
 ): Background {
   const set = (x: number, y: number, c: readonly number[]): void => {
     const o = 4 * (y * size + x);
-    pixels[o] = clampByte(c[0]); pixels[o + 1] = clampByte(c[1]); pixels[o + 2] = clampByte(c[2]); pixels[o + 3] = 255;
+    pixels[o] = clampByte(c[0]);
+    pixels[o + 1] = clampByte(c[1]);
+    pixels[o + 2] = clampByte(c[2]);
+    pixels[o + 3] = 255;
   };
   let colours: Rgb[];
   switch (kind) {
@@ -40,7 +47,12 @@ export function paintBackground(
     case 'gradient': {
       const [a, b] = twoTones(rng, tones);
       colours = [a, b];
-      const [dx, dy] = rng.pick([[1, 0], [0, 1], [1, 1], [1, -1]] as const);
+      const [dx, dy] = rng.pick([
+        [1, 0],
+        [0, 1],
+        [1, 1],
+        [1, -1],
+      ] as const);
       const lo = Math.min(0, dx * (size - 1)) + Math.min(0, dy * (size - 1));
       const span = (Math.abs(dx) + Math.abs(dy)) * (size - 1);
       for (let y = 0; y < size; y++) {
@@ -55,16 +67,23 @@ export function paintBackground(
       // Value noise: random offsets on a coarse grid, bilinearly interpolated, plus a fine grain.
       const tone = rng.pick(tones);
       colours = [tone];
-      const cells = rng.int(3, 6), amplitude = 28, grain = 8;
+      const cells = rng.int(3, 6),
+        amplitude = 28,
+        grain = 8;
       const grid = Array.from({ length: (cells + 1) * (cells + 1) }, () => rng.range(-amplitude, amplitude));
       const step = size / cells;
       for (let y = 0; y < size; y++) {
         for (let x = 0; x < size; x++) {
-          const gx = x / step, gy = y / step;
-          const i = Math.min(cells - 1, Math.floor(gx)), j = Math.min(cells - 1, Math.floor(gy));
-          const fx = gx - i, fy = gy - j;
+          const gx = x / step,
+            gy = y / step;
+          const i = Math.min(cells - 1, Math.floor(gx)),
+            j = Math.min(cells - 1, Math.floor(gy));
+          const fx = gx - i,
+            fy = gy - j;
           const at = (ii: number, jj: number) => grid[jj * (cells + 1) + ii];
-          const smooth = (at(i, j) * (1 - fx) + at(i + 1, j) * fx) * (1 - fy) + (at(i, j + 1) * (1 - fx) + at(i + 1, j + 1) * fx) * fy;
+          const smooth =
+            (at(i, j) * (1 - fx) + at(i + 1, j) * fx) * (1 - fy) +
+            (at(i, j + 1) * (1 - fx) + at(i + 1, j + 1) * fx) * fy;
           const n = smooth + rng.int(-grain, grain);
           set(x, y, [tone[0] + n, tone[1] + n, tone[2] + n]);
         }
@@ -79,8 +98,9 @@ export function paintBackground(
       const vertical = rng.chance(0.5);
       for (let y = 0; y < size; y++) {
         for (let x = 0; x < size; x++) {
-          const cx = Math.floor(x / period), cy = Math.floor(y / period);
-          const on = kind === 'checker' ? ((cx + cy) & 1) === 0 : (((vertical ? cx : cy) & 1) === 0);
+          const cx = Math.floor(x / period),
+            cy = Math.floor(y / period);
+          const on = kind === 'checker' ? ((cx + cy) & 1) === 0 : ((vertical ? cx : cy) & 1) === 0;
           set(x, y, on ? a : b);
         }
       }

@@ -52,16 +52,22 @@ export const ENSEMBLE_TEMPLATES = {
 } as const;
 
 function fill(text: string, vars: Record<string, string>): string {
-  return fixArticles(text.replace(/\{([\w-]+)\}/g, (_, k: string) => {
-    if (!(k in vars)) throw new Error(`caption template placeholder {${k}} has no value`);
-    return vars[k];
-  }));
+  return fixArticles(
+    text.replace(/\{([\w-]+)\}/g, (_, k: string) => {
+      if (!(k in vars)) throw new Error(`caption template placeholder {${k}} has no value`);
+      return vars[k];
+    }),
+  );
 }
 
 /** One prompt per class: `zeroShotPrompts('shape')` = ["a circle", "a square", ...] in SHAPES order. */
 export function zeroShotPrompts(kind: 'shape', labels: readonly Shape[], template?: string): string[];
 export function zeroShotPrompts(kind: 'colour', labels: readonly Colour[], template?: string): string[];
-export function zeroShotPrompts(kind: 'shape' | 'colour', labels: readonly string[], template: string = ZERO_SHOT_TEMPLATES[kind]): string[] {
+export function zeroShotPrompts(
+  kind: 'shape' | 'colour',
+  labels: readonly string[],
+  template: string = ZERO_SHOT_TEMPLATES[kind],
+): string[] {
   return labels.map((label) => fill(template, { [kind]: label }));
 }
 
@@ -85,14 +91,22 @@ export function captionFor(layout: Layout, background: BackgroundKind, rng: Rng)
   const scope: TemplateScope = groups.length > 1 ? 'several' : groups[0].count > 1 ? 'count' : 'single';
   const first = objects[0];
   const rel: Relation | null = objects.length === 2 && groups.length === 2 ? relation(objects[0], objects[1]) : null;
-  const fits = CAPTION_TEMPLATES.filter((t) => t.scope === scope &&
-    !(t.id === 'size' && first.sizeClass === 'medium') && !(t.id === 'relation' && rel === null) &&
-    !(t.id === 'list-shapes' && new Set(groups.map((x) => x.shape)).size < groups.length)); // not "a circle and a circle"
+  const fits = CAPTION_TEMPLATES.filter(
+    (t) =>
+      t.scope === scope &&
+      !(t.id === 'size' && first.sizeClass === 'medium') &&
+      !(t.id === 'relation' && rel === null) &&
+      !(t.id === 'list-shapes' && new Set(groups.map((x) => x.shape)).size < groups.length),
+  ); // not "a circle and a circle"
   const template = rng.pick(fits);
   const g = groups[0];
   const vars: Record<string, string> = {
-    colour: g.colour, shape: g.shape, shapes: plural(g.shape), count: COUNT_WORDS[g.count],
-    size: first.sizeClass, background: BACKGROUND_WORDS[background],
+    colour: g.colour,
+    shape: g.shape,
+    shapes: plural(g.shape),
+    count: COUNT_WORDS[g.count],
+    size: first.sizeClass,
+    background: BACKGROUND_WORDS[background],
     objects: listPhrase(groups.map((x) => groupPhrase(x, true))),
     'shape-list': listPhrase(groups.map((x) => groupPhrase(x, false))),
   };

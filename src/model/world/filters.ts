@@ -15,7 +15,8 @@ export function boxBlur(pixels: Uint8ClampedArray, size: number, radius: number)
   const width = 2 * radius + 1;
   const clamp = (i: number) => (i < 0 ? 0 : i >= size ? size - 1 : i);
   for (let pass = 0; pass < 2; pass++) {
-    for (let y = 0; y < size; y++) { // horizontal into tmp
+    for (let y = 0; y < size; y++) {
+      // horizontal into tmp
       for (let x = 0; x < size; x++) {
         for (let c = 0; c < 3; c++) {
           let sum = 0;
@@ -24,7 +25,8 @@ export function boxBlur(pixels: Uint8ClampedArray, size: number, radius: number)
         }
       }
     }
-    for (let y = 0; y < size; y++) { // vertical back into pixels
+    for (let y = 0; y < size; y++) {
+      // vertical back into pixels
       for (let x = 0; x < size; x++) {
         for (let c = 0; c < 3; c++) {
           let sum = 0;

@@ -5,7 +5,15 @@
  */
 import type { Placement } from './raster.ts';
 import type { Rng } from './random.ts';
-import { COLOUR_NAMES, SHAPES, SIZE_CLASSES, SIZE_NAMES, type Colour, type Shape, type SizeClass } from './vocabulary.ts';
+import {
+  COLOUR_NAMES,
+  SHAPES,
+  SIZE_CLASSES,
+  SIZE_NAMES,
+  type Colour,
+  type Shape,
+  type SizeClass,
+} from './vocabulary.ts';
 
 export interface PlannedObject extends Placement {
   colour: Colour;
@@ -46,7 +54,8 @@ export function planLayout(rng: Rng, size: number, minObjects: number, maxObject
     } while (groups.some((g) => g.shape === shape && g.colour === colour));
     groups.push({ shape, colour, count });
   }
-  const margin = Math.max(1, size * 0.02), gap = Math.max(1, size * 0.03);
+  const margin = Math.max(1, size * 0.02),
+    gap = Math.max(1, size * 0.03);
   const objects: PlannedObject[] = [];
   groups.forEach((g, group) => {
     for (let k = 0; k < g.count; k++) {
@@ -57,7 +66,16 @@ export function planLayout(rng: Rng, size: number, minObjects: number, maxObject
         const radius = size * SIZE_CLASSES[sizeClass] * rng.range(0.92, 1.08);
         const spot = place(rng, size, radius, margin, gap, objects);
         if (spot) {
-          objects.push({ shape: g.shape, colour: g.colour, sizeClass, group, cx: spot[0], cy: spot[1], radius, rotation: 0 });
+          objects.push({
+            shape: g.shape,
+            colour: g.colour,
+            sizeClass,
+            group,
+            cx: spot[0],
+            cy: spot[1],
+            radius,
+            rotation: 0,
+          });
           break;
         }
         // No room at this size: the next smaller class always fits three objects.
@@ -68,12 +86,23 @@ export function planLayout(rng: Rng, size: number, minObjects: number, maxObject
   return { groups, objects };
 }
 
-function place(rng: Rng, size: number, radius: number, margin: number, gap: number, placed: readonly PlannedObject[]): [number, number] | null {
-  const lo = radius + margin, hi = size - radius - margin;
+function place(
+  rng: Rng,
+  size: number,
+  radius: number,
+  margin: number,
+  gap: number,
+  placed: readonly PlannedObject[],
+): [number, number] | null {
+  const lo = radius + margin,
+    hi = size - radius - margin;
   for (let t = 0; t < PLACEMENT_TRIES; t++) {
-    const cx = rng.range(lo, hi), cy = rng.range(lo, hi);
+    const cx = rng.range(lo, hi),
+      cy = rng.range(lo, hi);
     const clear = placed.every((o) => {
-      const d = o.radius + radius + gap, dx = o.cx - cx, dy = o.cy - cy;
+      const d = o.radius + radius + gap,
+        dx = o.cx - cx,
+        dy = o.cy - cy;
       return dx * dx + dy * dy >= d * d;
     });
     if (clear) return [cx, cy];
@@ -88,7 +117,9 @@ export type Relation = 'left of' | 'right of' | 'above' | 'below';
  * words hold for any rotation), and along the axis they are further apart on; otherwise null.
  */
 export function relation(a: Placement, b: Placement): Relation | null {
-  const dx = b.cx - a.cx, dy = b.cy - a.cy, reach = a.radius + b.radius;
+  const dx = b.cx - a.cx,
+    dy = b.cy - a.cy,
+    reach = a.radius + b.radius;
   if (Math.abs(dx) >= Math.abs(dy) && Math.abs(dx) >= reach) return dx > 0 ? 'left of' : 'right of';
   if (Math.abs(dy) > Math.abs(dx) && Math.abs(dy) >= reach) return dy > 0 ? 'above' : 'below';
   return null;

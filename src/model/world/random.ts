@@ -40,7 +40,10 @@ export function createRng(seed: number): Rng {
     s = (s + 0x9e3779b9) | 0;
     return mix32(s);
   };
-  let a = split(), b = split(), c = split(), d = split();
+  let a = split(),
+    b = split(),
+    c = split(),
+    d = split();
   const u32 = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;

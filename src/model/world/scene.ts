@@ -13,7 +13,16 @@ import { createRng, sceneSeed, type Rng } from './random.ts';
 import { drawObject, maskBox, type Texture, type TexturePattern } from './raster.ts';
 import { SYMMETRY_DEGREES } from './shapes.ts';
 import {
-  BACKGROUND_TONES, BACKGROUNDS, COLOURS, SHIFTS, UNSEEN_BACKGROUNDS, type Colour, type Rgb, type Shape, type Shift, type SizeClass,
+  BACKGROUND_TONES,
+  BACKGROUNDS,
+  COLOURS,
+  SHIFTS,
+  UNSEEN_BACKGROUNDS,
+  type Colour,
+  type Rgb,
+  type Shape,
+  type Shift,
+  type SizeClass,
 } from './vocabulary.ts';
 
 export interface SceneOptions {
@@ -59,9 +68,17 @@ export interface Scene {
 }
 
 export const DEFAULT_SIZE = 64;
-export const MIN_SIZE = 32, MAX_SIZE = 512, MAX_OBJECTS = 3;
+export const MIN_SIZE = 32,
+  MAX_SIZE = 512,
+  MAX_OBJECTS = 3;
 
-function checkOptions(options: SceneOptions): { size: number; shift: Shift; min: number; max: number; tones: readonly Rgb[] } {
+function checkOptions(options: SceneOptions): {
+  size: number;
+  shift: Shift;
+  min: number;
+  max: number;
+  tones: readonly Rgb[];
+} {
   const size = options.size ?? DEFAULT_SIZE;
   if (!Number.isInteger(size) || size < MIN_SIZE || size > MAX_SIZE) {
     throw new ClipError('input', `world size must be an integer from ${MIN_SIZE} to ${MAX_SIZE} pixels, got ${size}`);
@@ -73,7 +90,10 @@ function checkOptions(options: SceneOptions): { size: number; shift: Shift; min:
   const o = options.objects ?? [1, MAX_OBJECTS];
   const [min, max] = typeof o === 'number' ? [o, o] : o;
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max > MAX_OBJECTS || min > max) {
-    throw new ClipError('input', `objects per scene must be within 1-${MAX_OBJECTS} (a number or min-max), got ${min}-${max}`);
+    throw new ClipError(
+      'input',
+      `objects per scene must be within 1-${MAX_OBJECTS} (a number or min-max), got ${min}-${max}`,
+    );
   }
   const tones = options.tones ?? BACKGROUND_TONES;
   const isByte = (v: number) => Number.isInteger(v) && v >= 0 && v <= 255;
@@ -96,14 +116,19 @@ function shadeOf(c: Rgb): Rgb {
 export function generateScene(rng: Rng, options: SceneOptions = {}): Scene {
   const { size, shift, min, max, tones } = checkOptions(options);
   // One stream per concern, always all forked: a shift never changes what another stream draws.
-  const layoutRng = rng.fork(), captionRng = rng.fork(), backgroundRng = rng.fork(), styleRng = rng.fork(), shiftRng = rng.fork();
+  const layoutRng = rng.fork(),
+    captionRng = rng.fork(),
+    backgroundRng = rng.fork(),
+    styleRng = rng.fork(),
+    shiftRng = rng.fork();
 
   const layout = planLayout(layoutRng, size, min, max);
   const pixels = new Uint8ClampedArray(size * size * 4);
   const trainingKind = backgroundRng.pick(BACKGROUNDS);
-  const background = shift === 'unseen-background'
-    ? paintBackground(pixels, size, shiftRng.pick(UNSEEN_BACKGROUNDS), shiftRng)
-    : paintBackground(pixels, size, trainingKind, backgroundRng, tones);
+  const background =
+    shift === 'unseen-background'
+      ? paintBackground(pixels, size, shiftRng.pick(UNSEEN_BACKGROUNDS), shiftRng)
+      : paintBackground(pixels, size, trainingKind, backgroundRng, tones);
   const caption = captionFor(layout, background.kind, captionRng);
 
   const outline = shift === 'sketch' ? Math.max(1, size / 40) : 0;
@@ -112,12 +137,28 @@ export function generateScene(rng: Rng, options: SceneOptions = {}): Scene {
     const symmetry = SYMMETRY_DEGREES[o.shape];
     const angle = symmetry === 0 ? 0 : 15 + Math.round(styleRng.float() * (symmetry - 30));
     const colour = COLOURS[o.colour];
-    const texture: Texture = { pattern: styleRng.pick(PATTERNS), period: styleRng.range(0.25, 0.45), shade: shadeOf(colour) };
+    const texture: Texture = {
+      pattern: styleRng.pick(PATTERNS),
+      period: styleRng.range(0.25, 0.45),
+      shade: shadeOf(colour),
+    };
     const rotation = shift === 'rotation' ? angle : 0;
-    const mask = drawObject(pixels, size, { ...o, rotation }, colour, { outline, texture: shift === 'texture' ? texture : undefined });
+    const mask = drawObject(pixels, size, { ...o, rotation }, colour, {
+      outline,
+      texture: shift === 'texture' ? texture : undefined,
+    });
     const box = maskBox(mask, size);
     if (!box) throw new Error(`empty mask for a ${o.shape} of radius ${o.radius}`); // unreachable: radius >= 3 px
-    return { shape: o.shape, colour: o.colour, size: o.sizeClass, box, centre: [o.cx, o.cy], radius: o.radius, rotation, mask };
+    return {
+      shape: o.shape,
+      colour: o.colour,
+      size: o.sizeClass,
+      box,
+      centre: [o.cx, o.cy],
+      radius: o.radius,
+      rotation,
+      mask,
+    };
   });
 
   if (shift === 'noise') addNoise(pixels, 64, shiftRng);
@@ -133,7 +174,8 @@ export interface WorldOptions extends SceneOptions {
 }
 
 function checkWorld(options: WorldOptions): void {
-  if (!Number.isSafeInteger(options.n) || options.n < 1) throw new ClipError('input', `a world needs n >= 1 scenes, got ${options.n}`);
+  if (!Number.isSafeInteger(options.n) || options.n < 1)
+    throw new ClipError('input', `a world needs n >= 1 scenes, got ${options.n}`);
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) {
     throw new ClipError('input', `world seed must be an integer from 0 to 4294967295, got ${options.seed}`);
   }

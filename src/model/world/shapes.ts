@@ -25,28 +25,35 @@ const STAR = regularPolygon([1, 0.45], 10, -90);
 
 const CIRCLE_R2 = 0.85 * 0.85;
 const SQUARE_HALF = 0.7;
-const CROSS_HALF_LENGTH = 0.9, CROSS_HALF_WIDTH = 0.3;
+const CROSS_HALF_LENGTH = 0.9,
+  CROSS_HALF_WIDTH = 0.3;
 
 /** Even-odd crossing test (the star is not convex). */
 function inPolygon(poly: Polygon, u: number, v: number): boolean {
   let inside = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [ui, vi] = poly[i], [uj, vj] = poly[j];
-    if ((vi > v) !== (vj > v) && u < ((uj - ui) * (v - vi)) / (vj - vi) + ui) inside = !inside;
+    const [ui, vi] = poly[i],
+      [uj, vj] = poly[j];
+    if (vi > v !== vj > v && u < ((uj - ui) * (v - vi)) / (vj - vi) + ui) inside = !inside;
   }
   return inside;
 }
 
 export function shapeContains(shape: Shape, u: number, v: number): boolean {
   switch (shape) {
-    case 'circle': return u * u + v * v <= CIRCLE_R2;
-    case 'square': return Math.abs(u) <= SQUARE_HALF && Math.abs(v) <= SQUARE_HALF;
+    case 'circle':
+      return u * u + v * v <= CIRCLE_R2;
+    case 'square':
+      return Math.abs(u) <= SQUARE_HALF && Math.abs(v) <= SQUARE_HALF;
     case 'cross': {
-      const au = Math.abs(u), av = Math.abs(v);
+      const au = Math.abs(u),
+        av = Math.abs(v);
       return (au <= CROSS_HALF_WIDTH && av <= CROSS_HALF_LENGTH) || (av <= CROSS_HALF_WIDTH && au <= CROSS_HALF_LENGTH);
     }
-    case 'triangle': return inPolygon(TRIANGLE, u, v);
-    case 'star': return inPolygon(STAR, u, v);
+    case 'triangle':
+      return inPolygon(TRIANGLE, u, v);
+    case 'star':
+      return inPolygon(STAR, u, v);
   }
 }
 

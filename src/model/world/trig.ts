@@ -23,11 +23,16 @@ export function sinCosDegrees(degrees: number): [number, number] {
   if (d < 0) d += 360;
   const quadrant = Math.round(d / 90); // d = 90·q + r, r in [-45, 45]
   const r = (d - 90 * quadrant) * RAD_PER_DEG;
-  const s = sinPoly(r), c = cosPoly(r);
+  const s = sinPoly(r),
+    c = cosPoly(r);
   switch (quadrant % 4) {
-    case 0: return [s, c];
-    case 1: return [c, -s];
-    case 2: return [-s, -c];
-    default: return [-c, s];
+    case 0:
+      return [s, c];
+    case 1:
+      return [c, -s];
+    case 2:
+      return [-s, -c];
+    default:
+      return [-c, s];
   }
 }

@@ -34,8 +34,13 @@ export function sceneTruth(scene: Scene, file: string, maskFiles: readonly strin
     background: scene.background,
     shift: scene.shift,
     objects: scene.objects.map((o, i) => ({
-      shape: o.shape, colour: o.colour, size: o.size, box: o.box,
-      centre: [hundredths(o.centre[0]), hundredths(o.centre[1])], radius: hundredths(o.radius), rotation: o.rotation,
+      shape: o.shape,
+      colour: o.colour,
+      size: o.size,
+      box: o.box,
+      centre: [hundredths(o.centre[0]), hundredths(o.centre[1])],
+      radius: hundredths(o.radius),
+      rotation: o.rotation,
       mask: maskFiles[i],
     })),
   };

@@ -31,16 +31,32 @@ export type BackgroundKind = (typeof BACKGROUNDS)[number] | (typeof UNSEEN_BACKG
 
 /** How a caption names a background ("on a noisy background"). */
 export const BACKGROUND_WORDS: Record<BackgroundKind, string> = {
-  plain: 'plain', gradient: 'gradient', noise: 'noisy', stripes: 'striped', checker: 'checkered',
+  plain: 'plain',
+  gradient: 'gradient',
+  noise: 'noisy',
+  stripes: 'striped',
+  checker: 'checkered',
 };
 
 /** Muted tones for training backgrounds: far from black and white and from every object colour. */
 export const BACKGROUND_TONES: readonly Rgb[] = [
-  [128, 128, 128], [96, 104, 112], [158, 150, 138], [110, 126, 110], [138, 118, 128], [84, 84, 94], [176, 176, 170],
+  [128, 128, 128],
+  [96, 104, 112],
+  [158, 150, 138],
+  [110, 126, 110],
+  [138, 118, 128],
+  [84, 84, 94],
+  [176, 176, 170],
 ];
 
 /** Tones the training data never shows (teal, pink, brown, olive), for the unseen-background shift. */
-export const UNSEEN_TONES: readonly Rgb[] = [[40, 120, 120], [200, 140, 160], [120, 80, 50], [130, 130, 60], [70, 90, 150]];
+export const UNSEEN_TONES: readonly Rgb[] = [
+  [40, 120, 120],
+  [200, 140, 160],
+  [120, 80, 50],
+  [130, 130, 60],
+  [70, 90, 150],
+];
 
 /**
  * The synthetic counterparts of the ImageNet variants: sketch (ImageNet-Sketch: outlines only),

@@ -31,11 +31,16 @@ export interface Browser {
 /** A fresh profile each time: an empty Cache Storage unless the same Browser is reused. */
 export async function launch(viewport = { width: 1280, height: 800 }): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'clip-e2e-'));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport,
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
@@ -47,7 +52,9 @@ export async function launch(viewport = { width: 1280, height: 800 }): Promise<B
     if (m.type() === 'error' && !/\[vite\]|WebSocket/.test(m.text())) errors.push(`console: ${m.text()}`);
   });
   return {
-    context, page, errors,
+    context,
+    page,
+    errors,
     close: async () => {
       await context.close();
       rmSync(dir, { recursive: true, force: true });

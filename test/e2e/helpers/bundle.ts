@@ -13,7 +13,12 @@ function newest(path: string): number {
 
 export async function ensureBundle(): Promise<void> {
   // bench/ too: the playground's <clip-benchmark> bundles its harness.
-  const sources = Math.max(newest(resolve(ROOT, 'src')), newest(resolve(ROOT, 'bench')), newest(resolve(ROOT, 'vite.config.ts')), newest(resolve(ROOT, 'package.json')));
+  const sources = Math.max(
+    newest(resolve(ROOT, 'src')),
+    newest(resolve(ROOT, 'bench')),
+    newest(resolve(ROOT, 'vite.config.ts')),
+    newest(resolve(ROOT, 'package.json')),
+  );
   if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;
   const { build } = await import('vite');
   await build({ root: ROOT, logLevel: 'warn' });

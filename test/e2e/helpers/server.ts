@@ -17,12 +17,23 @@ export const ROOT = resolve(__dirname, '../../..');
 export const TINY_ID = 'clip-webgpu/tiny-clip';
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.map': 'application/json', '.txt': 'text/plain; charset=utf-8',
-  '.png': 'image/png', '.svg': 'image/svg+xml', '.css': 'text/css', '.safetensors': 'application/octet-stream',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.css': 'text/css',
+  '.safetensors': 'application/octet-stream',
 };
 
-export interface HubRequest { method: string; path: string; range: string | undefined }
+export interface HubRequest {
+  method: string;
+  path: string;
+  range: string | undefined;
+}
 
 export interface TestServer {
   url: string;
@@ -42,7 +53,12 @@ export async function startTestServer({ vite = false } = {}): Promise<TestServer
   let dev: ViteDevServer | undefined;
   if (vite) {
     const { createServer: createVite } = await import('vite');
-    dev = await createVite({ root: ROOT, logLevel: 'warn', server: { middlewareMode: true, hmr: false, ws: false }, appType: 'spa' });
+    dev = await createVite({
+      root: ROOT,
+      logLevel: 'warn',
+      server: { middlewareMode: true, hmr: false, ws: false },
+      appType: 'spa',
+    });
   }
   const repos = new Map([[TINY_ID, TINY]]);
 
@@ -64,7 +80,8 @@ export async function startTestServer({ vite = false } = {}): Promise<TestServer
     if (m) return hub(req, res, m[1], m[2]);
     if (/^\/(dist|examples|test\/e2e\/pages)\//.test(path) || !dev) {
       const file = resolve(ROOT, '.' + normalize(path));
-      if (file.startsWith(ROOT) && existsSync(file) && statSync(file).isFile()) return sendFile(req, res, file, new Map());
+      if (file.startsWith(ROOT) && existsSync(file) && statSync(file).isFile())
+        return sendFile(req, res, file, new Map());
       if (!dev) return void res.writeHead(404).end('not found');
     }
     dev!.middlewares(req, res, () => res.writeHead(404).end('not found'));
@@ -84,16 +101,30 @@ export async function startTestServer({ vite = false } = {}): Promise<TestServer
   };
 }
 
-function sendFile(req: IncomingMessage, res: ServerResponse, file: string, drops: Map<string, number>, bytesPerSecond = 0) {
+function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string,
+  drops: Map<string, number>,
+  bytesPerSecond = 0,
+) {
   const size = statSync(file).size;
-  const headers = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
+  const headers = {
+    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'accept-ranges': 'bytes',
+    'cache-control': 'no-store',
+  };
   if (req.method === 'HEAD') return void res.writeHead(200, { ...headers, 'content-length': size }).end();
   const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   if (m) {
     const start = Number(m[1]);
     const end = m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
     if (start >= size) return void res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
-    res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+    res.writeHead(206, {
+      ...headers,
+      'content-length': end - start + 1,
+      'content-range': `bytes ${start}-${end}/${size}`,
+    });
     return void send(res, file, start, end, bytesPerSecond);
   }
   const name = file.slice(file.lastIndexOf('/') + 1);

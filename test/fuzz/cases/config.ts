@@ -19,7 +19,9 @@ const JSON_CONFIG = JSON.parse(TEXT);
 let tensors: SafetensorsFile['tensors'] | undefined;
 
 async function tinyTensors() {
-  tensors ??= (await SafetensorsFile.open(new MemorySource(readFileSync(resolve(TINY, 'model.safetensors')), 'model.safetensors'))).tensors;
+  tensors ??= (
+    await SafetensorsFile.open(new MemorySource(readFileSync(resolve(TINY, 'model.safetensors')), 'model.safetensors'))
+  ).tensors;
   return tensors;
 }
 
@@ -44,13 +46,31 @@ export const configCases: CaseGenerator = (rng) => {
     text = new TextDecoder().decode(bitFlips(utf8(TEXT), rng, 1 + rng.int(4)));
     label = 'bit flips';
   } else if (op === 8) {
-    text = rng.pick(['<!doctype html><html><body>index</body></html>', '', 'null', '[]', '"clip"', '{"model_type":"bert"}', '{"text_config":[]}']);
+    text = rng.pick([
+      '<!doctype html><html><body>index</body></html>',
+      '',
+      'null',
+      '[]',
+      '"clip"',
+      '{"model_type":"bert"}',
+      '{"text_config":[]}',
+    ]);
     label = `replaced by ${JSON.stringify(text.slice(0, 20))}`;
   } else {
     const json = structuredClone(JSON_CONFIG);
     const tower = rng.pick(['text_config', 'vision_config']);
-    json[tower][rng.pick(['hidden_size', 'num_hidden_layers', 'intermediate_size', 'num_attention_heads', 'image_size', 'patch_size', 'vocab_size', 'max_position_embeddings'])] =
-      rng.pick([1e6, 1e9, 2 ** 31, 2 ** 53 - 1, 0, 1, 7]);
+    json[tower][
+      rng.pick([
+        'hidden_size',
+        'num_hidden_layers',
+        'intermediate_size',
+        'num_attention_heads',
+        'image_size',
+        'patch_size',
+        'vocab_size',
+        'max_position_embeddings',
+      ])
+    ] = rng.pick([1e6, 1e9, 2 ** 31, 2 ** 53 - 1, 0, 1, 7]);
     text = JSON.stringify(json);
     label = `absurd ${tower} size`;
   }

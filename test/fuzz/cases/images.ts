@@ -14,7 +14,10 @@ import { bitFlips, truncate } from '../mutate.ts';
 
 const PREPROCESS = resolve(__dirname, '../../fixtures/preprocess');
 const OWN = resolve(__dirname, '../fixtures');
-const read = (dir: string) => readdirSync(dir).filter((f) => /\.(png|jpe?g)$/.test(f)).map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(resolve(dir, f))) }));
+const read = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => /\.(png|jpe?g)$/.test(f))
+    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(resolve(dir, f))) }));
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
@@ -47,7 +50,10 @@ function jpegClaiming(base: Uint8Array, width: number, height: number): Uint8Arr
   for (let i = 2; i + 9 < out.length; ) {
     const marker = out[i + 1];
     if (marker >= 0xc0 && marker <= 0xc2) {
-      out[i + 5] = height >> 8; out[i + 6] = height & 255; out[i + 7] = width >> 8; out[i + 8] = width & 255;
+      out[i + 5] = height >> 8;
+      out[i + 6] = height & 255;
+      out[i + 7] = width >> 8;
+      out[i + 8] = width & 255;
       break;
     }
     i += 2 + ((out[i + 2] << 8) | out[i + 3]);
@@ -77,7 +83,12 @@ function flipPngData(png: Uint8Array, rng: Rng): Uint8Array {
 let seeds: { name: string; bytes: Uint8Array }[] | undefined;
 function seedImages() {
   if (!seeds) {
-    seeds = [...read(PREPROCESS), ...read(OWN), { name: '1x1.png', bytes: pngClaiming(1, 1, 6) }, { name: '1x1-grey.png', bytes: pngClaiming(1, 1, 0) }];
+    seeds = [
+      ...read(PREPROCESS),
+      ...read(OWN),
+      { name: '1x1.png', bytes: pngClaiming(1, 1, 6) },
+      { name: '1x1-grey.png', bytes: pngClaiming(1, 1, 0) },
+    ];
   }
   return seeds;
 }
@@ -88,15 +99,42 @@ export const imageCases: CaseGenerator = (rng) => {
   let bytes: Uint8Array;
   let label: string;
   switch (rng.int(6)) {
-    case 0: bytes = seed.bytes; label = 'intact'; break;
-    case 1: bytes = truncate(seed.bytes, rng); label = 'truncated'; break;
-    case 2: bytes = bitFlips(seed.bytes, rng, 1 + rng.int(6)); label = 'bit flips'; break;
-    case 3: bytes = isPng ? flipPngData(seed.bytes, rng) : bitFlips(seed.bytes, rng, 1 + rng.int(3), Math.floor(seed.bytes.length / 3)); label = 'damaged data behind valid checksums'; break;
+    case 0:
+      bytes = seed.bytes;
+      label = 'intact';
+      break;
+    case 1:
+      bytes = truncate(seed.bytes, rng);
+      label = 'truncated';
+      break;
+    case 2:
+      bytes = bitFlips(seed.bytes, rng, 1 + rng.int(6));
+      label = 'bit flips';
+      break;
+    case 3:
+      bytes = isPng
+        ? flipPngData(seed.bytes, rng)
+        : bitFlips(seed.bytes, rng, 1 + rng.int(3), Math.floor(seed.bytes.length / 3));
+      label = 'damaged data behind valid checksums';
+      break;
     default: {
-      const [w, h] = rng.pick([[16000, 16000], [16384, 16384], [12000, 9000], [100_000, 1], [1, 100_000], [2 ** 31 - 1, 2 ** 31 - 1], [0, 10], [65535, 65535], [9500, 9500]]);
+      const [w, h] = rng.pick([
+        [16000, 16000],
+        [16384, 16384],
+        [12000, 9000],
+        [100_000, 1],
+        [1, 100_000],
+        [2 ** 31 - 1, 2 ** 31 - 1],
+        [0, 10],
+        [65535, 65535],
+        [9500, 9500],
+      ]);
       const jpeg = seedImages().find((s) => s.name === 'photo_240x160.jpg')!.bytes;
       const kind = rng.int(3);
-      bytes = kind === 0 ? jpegClaiming(jpeg, Math.min(w, 65535), Math.min(h, 65535)) : pngClaiming(w, h, rng.pick([0, 2, 3, 4, 6]), rng.pick([8, 16]));
+      bytes =
+        kind === 0
+          ? jpegClaiming(jpeg, Math.min(w, 65535), Math.min(h, 65535))
+          : pngClaiming(w, h, rng.pick([0, 2, 3, 4, 6]), rng.pick([8, 16]));
       label = `${kind === 0 ? 'JPEG' : 'PNG'} claiming ${w}x${h}`;
       return { label, run: () => preprocessImage(decodeImageBytes(bytes, label), 64).pixels.length };
     }

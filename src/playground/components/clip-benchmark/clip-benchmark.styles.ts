@@ -2,7 +2,10 @@ import { css } from 'lit';
 import { reportStyles } from '../shared/report.styles.ts';
 import { tokens } from '../shared/theme.ts';
 
-export const benchmarkStyles = [tokens, reportStyles, css`
+export const benchmarkStyles = [
+  tokens,
+  reportStyles,
+  css`
   .layout { grid-template-columns: 1fr; }
   .controls { grid-template-columns: minmax(0, 1.4fr) minmax(0, 1fr); column-gap: 1.5rem; align-items: start; }
   .controls > h3, .controls > .actions, .controls > .progress, .controls > .error, .controls > .hint { grid-column: 1 / -1; }
@@ -38,4 +41,5 @@ export const benchmarkStyles = [tokens, reportStyles, css`
   .towers { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 34rem), 1fr)); gap: 1rem; }
   .share { display: inline-block; height: 0.55rem; border-radius: 2px; background: var(--_accent); vertical-align: 1px; margin-right: 0.4rem; }
   .notes { margin: 0; padding-left: 1.2rem; font-size: 0.85rem; color: var(--_muted); }
-`];
+`,
+];

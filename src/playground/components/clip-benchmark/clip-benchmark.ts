@@ -32,7 +32,10 @@ export type BenchmarkError = ElementError;
 
 class Stopped extends Error {}
 
-interface Charts { kernels: SVGSVGElement; e2e: SVGSVGElement | null }
+interface Charts {
+  kernels: SVGSVGElement;
+  e2e: SVGSVGElement | null;
+}
 /** Width of the stacked charts on narrow screens (px). */
 const NARROW_CHART = 320;
 const SHAPE_LABELS = new Map([...SHAPES, ...TINY_SHAPES].map((s) => [s.id, s.label]));
@@ -163,28 +166,38 @@ export class ClipBenchmark extends LitElement {
     this.error = null;
     this.notice = '';
     try {
-      if (!model) throw new ClipError('input', 'Load a model first: the benchmark runs on the loaded model’s GPU device.');
+      if (!model)
+        throw new ClipError('input', 'Load a model first: the benchmark runs on the loaded model’s GPU device.');
       const shapes = selectShapes(this.shapes);
       const samples = Math.max(1, Math.round(this.samples) || 1);
-      const e2eSamples = this.e2eSamples(model, samples);
+      const e2eSamples = this.e2eSamples(samples);
       let e2e: Awaited<ReturnType<typeof measureE2e>> | null = null;
       if (e2eSamples) {
         let step = 0;
         e2e = await measureE2e(model, {
-          samples, imageBatch: this.imageBatch, textBatch: this.textBatch,
-          onStep: (m) => this.progressed({ phase: 'e2e', message: `End to end: ${m}`, done: step++, total: e2eSamples }),
+          samples,
+          imageBatch: this.imageBatch,
+          textBatch: this.textBatch,
+          onStep: (m) =>
+            this.progressed({ phase: 'e2e', message: `End to end: ${m}`, done: step++, total: e2eSamples }),
         });
       }
       // The model's own device: the element passes its context to the benchmark API and never uses it.
       const report = await runKernelBench(model.gpu, shapes, {
         harness: { ...QUICK_HARNESS, samples, minSamples: Math.min(3, samples) },
         environment: {
-          runtime: navigator.userAgent, date: new Date().toISOString(), cores: navigator.hardwareConcurrency ?? null,
-          page: 'playground <clip-benchmark>', model: model.name,
+          runtime: navigator.userAgent,
+          date: new Date().toISOString(),
+          cores: navigator.hardwareConcurrency ?? null,
+          page: 'playground <clip-benchmark>',
+          model: model.name,
         },
-        onStatus: (m, i, n) => this.progressed(i === undefined
-          ? { phase: 'peak', message: capitalize(m), done: 0, total: 1 }
-          : { phase: 'kernels', message: capitalize(m), done: i, total: n ?? 1 }),
+        onStatus: (m, i, n) =>
+          this.progressed(
+            i === undefined
+              ? { phase: 'peak', message: capitalize(m), done: 0, total: 1 }
+              : { phase: 'kernels', message: capitalize(m), done: i, total: n ?? 1 },
+          ),
       });
       if (e2e) addE2e(report, e2e);
       else report.notes.push('end-to-end encodes not measured (turned off)');
@@ -203,7 +216,7 @@ export class ClipBenchmark extends LitElement {
   }
 
   /** Steps measureE2e reports (warm-up + samples per measurement), or 0 when it does not run. */
-  private e2eSamples(model: ClipModel, samples: number): number {
+  private e2eSamples(samples: number): number {
     if (this.noE2e) return 0;
     return (1 + samples) * (this.imageBatch > 1 ? 3 : 2);
   }
@@ -244,7 +257,10 @@ export class ClipBenchmark extends LitElement {
   /** Each chart twice: label column on wide screens, labels above the bars on narrow ones (CSS shows one). */
   private chartsOf(r: BenchReport) {
     if (this.charts?.report !== r) {
-      const make = (layout: BarChartLayout = {}): Charts => ({ kernels: kernelChart(r.kernels, layout), e2e: e2eChart(r, layout) });
+      const make = (layout: BarChartLayout = {}): Charts => ({
+        kernels: kernelChart(r.kernels, layout),
+        e2e: e2eChart(r, layout),
+      });
       this.charts = { report: r, wide: make(), narrow: make({ stacked: NARROW_CHART }) };
     }
     return this.charts;
@@ -270,10 +286,12 @@ export class ClipBenchmark extends LitElement {
         <fieldset part="shapes">
           <legend>Shapes</legend>
           <div class="shapes">
-            ${[...SHAPES, ...TINY_SHAPES].map((s) => html`
+            ${[...SHAPES, ...TINY_SHAPES].map(
+              (s) => html`
               <label><input type="checkbox" name="shape" value=${s.id} .checked=${chosen.has(s.id)} ?disabled=${this.running}
                 @change=${(e: Event) => this.toggleShape(s.id, (e.target as HTMLInputElement).checked)}>
-                <span>${s.label}</span></label>`)}
+                <span>${s.label}</span></label>`,
+            )}
           </div>
         </fieldset>
         <fieldset part="options">
@@ -291,19 +309,33 @@ export class ClipBenchmark extends LitElement {
             <span>End-to-end encodes ${this.model ? html`of <strong>${this.model.name}</strong>` : html`<span class="muted">(load a model)</span>`}</span></label>
         </fieldset>
         <div class="actions">
-          ${this.running
-            ? html`<button part="stop-button" type="button" @click=${() => this.stop()}>Stop</button>`
-            : html`<button part="run-button" class="primary" type="button" ?disabled=${this.shapes.length === 0 || !this.model} @click=${() => void this.run()}>Run benchmark</button>`}
-          ${!this.running && this.model?.adapter.isCpu && !sameShapes(this.shapes, TINY_SHAPES.map((s) => s.id))
-            ? html`<button part="quick-button" type="button" @click=${() => this.runQuick()}>Quick run: tiny shapes</button>` : nothing}
+          ${
+            this.running
+              ? html`<button part="stop-button" type="button" @click=${() => this.stop()}>Stop</button>`
+              : html`<button part="run-button" class="primary" type="button" ?disabled=${this.shapes.length === 0 || !this.model} @click=${() => void this.run()}>Run benchmark</button>`
+          }
+          ${
+            !this.running &&
+            this.model?.adapter.isCpu &&
+            !sameShapes(
+              this.shapes,
+              TINY_SHAPES.map((s) => s.id),
+            )
+              ? html`<button part="quick-button" type="button" @click=${() => this.runQuick()}>Quick run: tiny shapes</button>`
+              : nothing
+          }
           <a part="peer-link" href=${peerHref} target="_blank" rel="noopener">Side by side with onnxruntime-web ↗</a>
         </div>
         ${this.renderEstimate()}
-        ${p ? html`
+        ${
+          p
+            ? html`
           <div class="progress" part="progress" role="progressbar" aria-valuemin="0" aria-valuemax=${p.total} aria-valuenow=${p.done}>
             <div class="progress-bar" style="width:${(100 * p.done) / Math.max(1, p.total)}%"></div>
             <span class="progress-text" part="status">${p.message}</span>
-          </div>` : nothing}
+          </div>`
+            : nothing
+        }
         ${this.error ? html`<div class="error" part="error" role="alert"><strong>The benchmark failed</strong>${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
         <p class="hint muted">
           Each version is checked against its CPU reference, then timed (median; GPU time from timestamp-query when the
@@ -316,13 +348,18 @@ export class ClipBenchmark extends LitElement {
   private renderEstimate() {
     if (!this.model || this.running || this.shapes.length === 0) return nothing;
     const { cases, seconds } = benchmarkEstimate(this.model, this.shapes);
-    const tiny = sameShapes(this.shapes, TINY_SHAPES.map((s) => s.id));
+    const tiny = sameShapes(
+      this.shapes,
+      TINY_SHAPES.map((s) => s.id),
+    );
     return html`<p class="hint" part="estimate">
       ${cases} kernel ${cases === 1 ? 'case' : 'cases'}, each timed for up to ${(QUICK_HARNESS.budgetMs ?? 1500) / 1000} s: roughly ${formatDuration(seconds)}${this.noE2e ? '' : ', plus the end-to-end encodes'}.
-      ${this.model.adapter.isCpu && !tiny
-        ? html`This adapter runs on the CPU, where a case of these shapes takes its full time budget: the quick run
+      ${
+        this.model.adapter.isCpu && !tiny
+          ? html`This adapter runs on the CPU, where a case of these shapes takes its full time budget: the quick run
             (tiny shapes, one sample each) checks and times every kernel version in a fraction of that.`
-        : nothing}
+          : nothing
+      }
     </p>`;
   }
 
@@ -361,16 +398,20 @@ export class ClipBenchmark extends LitElement {
         <div class="scroll">
           <table class="table" part="table">
             <thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead>
-            <tbody>${rows.map((row, i) => html`
+            <tbody>${rows.map(
+              (row, i) => html`
               <tr part="row${best.has(r.kernels[i]) ? ' row-best' : ''}" class=${best.has(r.kernels[i]) ? 'best' : ''}
                 data-valid=${r.kernels[i].valid ? 'true' : 'false'}>
                 ${row.map((c, j) => html`<td class=${c === 'INVALID' ? 'bad' : j >= 4 ? 'num' : ''}>${c}</td>`)}
-              </tr>`)}
+              </tr>`,
+            )}
             </tbody>
           </table>
         </div>
       </section>
-      ${r.breakdown.length ? html`
+      ${
+        r.breakdown.length
+          ? html`
         <div class="towers" part="breakdown">
           ${r.breakdown.map((b) => {
             const [bh, ...brows] = breakdownRows(b);
@@ -380,15 +421,28 @@ export class ClipBenchmark extends LitElement {
                 <div class="scroll">
                   <table class="table">
                     <thead><tr>${bh.map((h) => html`<th>${h}</th>`)}</tr></thead>
-                    <tbody>${brows.map((row, i) => html`<tr>${row.map((c, j) => html`<td class=${j >= 3 ? 'num' : ''}>${j === 5
-                      ? html`<span class="share" style="width:${(4 * b.parts[i].share).toFixed(2)}rem"></span>${c}` : c}</td>`)}</tr>`)}
+                    <tbody>${brows.map(
+                      (row, i) =>
+                        html`<tr>${row.map(
+                          (c, j) =>
+                            html`<td class=${j >= 3 ? 'num' : ''}>${
+                              j === 5
+                                ? html`<span class="share" style="width:${(4 * b.parts[i].share).toFixed(2)}rem"></span>${c}`
+                                : c
+                            }</td>`,
+                        )}</tr>`,
+                    )}
                     </tbody>
                   </table>
                 </div>
               </section>`;
           })}
-        </div>` : nothing}
-      ${r.e2e ? html`
+        </div>`
+          : nothing
+      }
+      ${
+        r.e2e
+          ? html`
         <section class="panel" part="e2e">
           <h3>End to end <span class="small">${r.environment.model ?? ''}</span></h3>
           ${this.renderChart('e2e', 'e2e-chart')}
@@ -403,13 +457,15 @@ export class ClipBenchmark extends LitElement {
               ${e2eRows(r).map((row, i) => html`<tr>${row.map((c, j) => (i === 0 ? html`<th>${c}</th>` : html`<td class=${j >= 1 ? 'num' : ''}>${c}</td>`))}</tr>`)}
             </table>
           </div>
-        </section>` : nothing}
+        </section>`
+          : nothing
+      }
       ${r.notes.length ? html`<ul class="notes" part="notes">${r.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}`;
   }
 }
 
 /** Seconds the peak probes take at most (four probes, each within the harness's budget). */
-const PEAK_SECONDS = 4 * (QUICK_HARNESS.budgetMs ?? 1500) / 1000;
+const PEAK_SECONDS = (4 * (QUICK_HARNESS.budgetMs ?? 1500)) / 1000;
 
 /**
  * How long a run of these shapes may take: each kernel case stops at the harness's time budget, so
@@ -431,5 +487,7 @@ function capitalize(s: string): string {
 if (!customElements.get('clip-benchmark')) customElements.define('clip-benchmark', ClipBenchmark);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-benchmark': ClipBenchmark }
+  interface HTMLElementTagNameMap {
+    'clip-benchmark': ClipBenchmark;
+  }
 }

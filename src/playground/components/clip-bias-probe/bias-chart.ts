@@ -10,8 +10,13 @@ const MAX_BAR = 56;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export function biasChart(r: BiasReport): SVGTemplateResult {
-  const G = r.groups.length, L = r.labels.length;
-  const minBar = G > 4 ? 12 : 18, gap = 20, plotH = 170, top = 12, left = 42;
+  const G = r.groups.length,
+    L = r.labels.length;
+  const minBar = G > 4 ? 12 : 18,
+    gap = 20,
+    plotH = 170,
+    top = 12,
+    left = 42;
   const rotate = L > 5;
   const bottom = rotate ? 78 : 34;
   // Few labels would make a narrow chart in a wide card: spread the clusters over at least
@@ -29,9 +34,11 @@ export function biasChart(r: BiasReport): SVGTemplateResult {
     <svg part="chart" class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img"
       style="max-width: ${width}px; min-width: ${left + natural + 8}px"
       aria-label="Top-1 rate per label and group, with 95% intervals">
-      ${ticks.map((t) => svg`
+      ${ticks.map(
+        (t) => svg`
         <line class="grid" x1=${left} x2=${width - 4} y1=${y(t)} y2=${y(t)}></line>
-        <text class="tick" x=${left - 6} y=${y(t) + 4} text-anchor="end">${t * 100}%</text>`)}
+        <text class="tick" x=${left - 6} y=${y(t) + 4} text-anchor="end">${t * 100}%</text>`,
+      )}
       ${r.labels.map((label, j) => {
         const x0 = left + j * slot + (slot - cluster) / 2;
         const cx = x0 + cluster / 2;

@@ -2,7 +2,10 @@ import { css } from 'lit';
 import { reportStyles } from '../shared/report.styles.ts';
 import { tokens } from '../shared/theme.ts';
 
-export const biasProbeStyles = [tokens, reportStyles, css`
+export const biasProbeStyles = [
+  tokens,
+  reportStyles,
+  css`
   .groups { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; }
   .group-chip {
     display: inline-flex; align-items: center; gap: 0.35rem; padding: 0.2rem 0.3rem 0.2rem 0.55rem;
@@ -31,4 +34,5 @@ export const biasProbeStyles = [tokens, reportStyles, css`
   .cell img { width: 100%; aspect-ratio: 1; object-fit: cover; border-radius: calc(var(--_radius) * 0.5); background: var(--_surface-2); }
   .name { color: var(--_muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .top-line { font-family: var(--_mono); font-size: 0.75rem; overflow-wrap: anywhere; }
-`];
+`,
+];

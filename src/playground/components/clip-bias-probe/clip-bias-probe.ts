@@ -171,8 +171,14 @@ export class ClipBiasProbe extends LitElement {
     const images = picked.filter(isImageFile).sort(byPath); // as the CLI lists a folder
     const skipped = picked.filter((f) => !isImageFile(f)).map((f) => f.path);
     this.skipped = skipped;
-    if (!name) return this.showError(new ClipError('input', 'Name the group first (e.g. "women"), then add its images.'));
-    if (images.length === 0) return this.showError(new ClipError('image', `No .png/.jpg/.jpeg images in what was added to "${name}".`));
+    if (!name) {
+      this.showError(new ClipError('input', 'Name the group first (e.g. "women"), then add its images.'));
+      return;
+    }
+    if (images.length === 0) {
+      this.showError(new ClipError('image', `No .png/.jpg/.jpeg images in what was added to "${name}".`));
+      return;
+    }
     const existing = this.groups.find((g) => g.name === name);
     const known = new Set(existing?.files.map((f) => f.path));
     const fresh = images.filter((f) => !known.has(f.path));
@@ -185,7 +191,12 @@ export class ClipBiasProbe extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     const preset = BIAS_PRESETS[this.preset];
-    if (changed.has('labels') && this.labels.length > 0 && preset && JSON.stringify(this.labels) !== JSON.stringify(preset.labels)) {
+    if (
+      changed.has('labels') &&
+      this.labels.length > 0 &&
+      preset &&
+      JSON.stringify(this.labels) !== JSON.stringify(preset.labels)
+    ) {
       this.preset = ''; // labels of one's own
     } else if (changed.has('preset') && preset) {
       this.labels = [...preset.labels];
@@ -208,7 +219,8 @@ export class ClipBiasProbe extends LitElement {
 
   /** Queues encoding what is new and scoring; `images`: the images changed (stop encoding the old ones). */
   private run(images: boolean): void {
-    const model = this.model, groups = this.groups;
+    const model = this.model,
+      groups = this.groups;
     const labels = [...new Set(this.labels.filter((l) => l.trim()))];
     const templates = [this.template];
     const categories = this.preset && BIAS_PRESETS[this.preset] ? BIAS_PRESETS[this.preset].categories : undefined;
@@ -226,17 +238,24 @@ export class ClipBiasProbe extends LitElement {
       const t0 = performance.now();
       const pending = groups.filter((g) => !g.embedded);
       const total = pending.reduce((s, g) => s + g.files.length, 0);
-      let base = 0, cached = 0;
+      let base = 0,
+        cached = 0;
       for (const g of pending) {
         let last: EncodeProgress | null = null;
-        g.embedded = await embedImages(model, g.files.map((f) => fileItem(f, g.name)), {
-          cache: this.cache, batchSize: 8, signal: abort.signal,
-          onProgress: (p) => {
-            last = p;
-            this.progress = { done: base + p.done, total, cached: cached + p.cached };
-            emit(this, 'clip-bias-progress', this.progress);
+        g.embedded = await embedImages(
+          model,
+          g.files.map((f) => fileItem(f, g.name)),
+          {
+            cache: this.cache,
+            batchSize: 8,
+            signal: abort.signal,
+            onProgress: (p) => {
+              last = p;
+              this.progress = { done: base + p.done, total, cached: cached + p.cached };
+              emit(this, 'clip-bias-progress', this.progress);
+            },
           },
-        });
+        );
         const l = last as EncodeProgress | null;
         if (l) {
           this.encodedImages += l.done - l.cached;
@@ -250,13 +269,20 @@ export class ClipBiasProbe extends LitElement {
         this.report = null;
         return;
       }
-      this.probe ??= BiasProbe.fromEmbedded(model, groups.map((g) => g.name), groups.flatMap((g) => g.embedded!));
+      this.probe ??= BiasProbe.fromEmbedded(
+        model,
+        groups.map((g) => g.name),
+        groups.flatMap((g) => g.embedded!),
+      );
       const report = await this.probe.score(labels, { templates, categories });
       if (!current()) return;
       this.report = report;
       this.error = null;
       emit<BiasScoredDetail>(this, 'clip-bias-scored', {
-        report: biasReportJson(report), templates, encodedImages: this.encodedImages, ms: performance.now() - t0,
+        report: biasReportJson(report),
+        templates,
+        encodedImages: this.encodedImages,
+        ms: performance.now() - t0,
       });
     });
   }
@@ -276,7 +302,15 @@ export class ClipBiasProbe extends LitElement {
       return;
     }
     const folders = byTopFolder(picked);
-    if (folders.has('')) return this.showError(new ClipError('input', 'Name the group for these files first (e.g. "women"), or drop folders: each becomes a group.'));
+    if (folders.has('')) {
+      this.showError(
+        new ClipError(
+          'input',
+          'Name the group for these files first (e.g. "women"), or drop folders: each becomes a group.',
+        ),
+      );
+      return;
+    }
     for (const [folder, files] of folders) this.addPicked(folder, files);
   }
 
@@ -301,7 +335,10 @@ export class ClipBiasProbe extends LitElement {
     clearTimeout(this.labelTimer);
     this.labelTimer = setTimeout(() => {
       this.labelsFromTextarea = true;
-      this.labels = text.split('\n').map((s) => s.trim()).filter(Boolean);
+      this.labels = text
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
     }, 300);
   }
 
@@ -309,7 +346,10 @@ export class ClipBiasProbe extends LitElement {
     const value = (e.target as HTMLInputElement).value;
     clearTimeout(this.templateTimer);
     this.templateTimer = setTimeout(() => {
-      if (!value.includes('{}')) return this.showError(new ClipError('input', 'The template needs {} where the label goes, e.g. "a photo of a {}."'));
+      if (!value.includes('{}'))
+        return this.showError(
+          new ClipError('input', 'The template needs {} where the label goes, e.g. "a photo of a {}."'),
+        );
       this.error = null;
       this.template = value;
     }, 300);
@@ -329,16 +369,21 @@ export class ClipBiasProbe extends LitElement {
         <section class="panel" aria-labelledby="groups-title">
           <h3 id="groups-title">Groups <span class="muted small">one folder of images each</span></h3>
           <ul part="groups" class="groups">
-            ${this.groups.map((g, i) => html`
+            ${this.groups.map(
+              (g, i) => html`
               <li part="group" class="group-chip">
                 <span class="swatch" style="background:${seriesColour(i)}"></span>
                 <span class="group-name">${g.name}</span>
                 <span class="muted small">${g.files.length} ${g.files.length === 1 ? 'image' : 'images'}</span>
                 <button class="link remove" type="button" aria-label=${`Remove group ${g.name}`} @click=${() => this.removeGroup(g.name)}>×</button>
-              </li>`)}
+              </li>`,
+            )}
           </ul>
           <div part="drop-zone" class="drop ${this.dragging ? 'dragging' : ''}"
-            @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
+            @dragover=${(e: DragEvent) => {
+              e.preventDefault();
+              this.dragging = true;
+            }}
             @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
             <span><strong>Drop one folder per group</strong> (its name names the group), or name a group and add its files</span>
             <div class="new-group">
@@ -370,11 +415,15 @@ export class ClipBiasProbe extends LitElement {
             <button part="export-csv" type="button" ?disabled=${!this.report} @click=${() => this.exportFile('csv')}>Export CSV</button>
             <button part="export-json" type="button" ?disabled=${!this.report} @click=${() => this.exportFile('json')}>Export JSON</button>
           </h3>
-          ${this.progress ? html`
+          ${
+            this.progress
+              ? html`
             <div part="progress" class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=${this.progress.total} aria-valuenow=${this.progress.done}>
               <div class="progress-bar" style="width:${(100 * this.progress.done) / Math.max(1, this.progress.total)}%"></div>
               <span class="progress-text">Encoding images ${this.progress.done}/${this.progress.total}${this.progress.cached ? ` (${this.progress.cached} cached)` : ''}</span>
-            </div>` : nothing}
+            </div>`
+              : nothing
+          }
           ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
           ${this.renderReport()}
         </section>
@@ -393,37 +442,58 @@ export class ClipBiasProbe extends LitElement {
       <table part="table" class="table">
         <thead><tr><th>Label</th><th>Group</th><th class="num">Count</th><th class="num">Rate</th><th class="num">95% CI</th><th class="num">Mean p</th></tr></thead>
         <tbody>
-          ${r.labels.map((label, j) => r.groups.map((g, gi) => html`
+          ${r.labels.map((label, j) =>
+            r.groups.map(
+              (g, gi) => html`
             <tr class=${gi === 0 ? 'first' : ''}>
               ${gi === 0 ? html`<th scope="rowgroup" rowspan=${r.groups.length}>${label}</th>` : nothing}
               <td>${g.name}</td><td class="num">${g.counts[j]}/${g.n}</td><td class="num">${pct(g.rates[j])}</td>
               <td class="num">${pct(g.ci[j][0])}–${pct(g.ci[j][1])}</td><td class="num">${g.meanProbs[j].toFixed(3)}</td>
-            </tr>`))}
+            </tr>`,
+            ),
+          )}
         </tbody>
       </table>
-      ${r.groups.length > 1 ? html`
+      ${
+        r.groups.length > 1
+          ? html`
         <table part="disparity" class="table disparity">
           <thead><tr><th>Label</th><th class="num" title="Highest group rate / lowest">max/min</th><th class="num" title="max over groups of ln(group rate / pooled rate)">MaxSkew</th></tr></thead>
           <tbody>
-            ${[...r.labels.map((l, j) => [l, r.disparity[j]] as const), ...r.categories.map((c) => [c.name, c.disparity] as const)].map(([name, d]) => html`
-              <tr><th scope="row">${name}</th><td class="num">${Number.isFinite(d.maxMinRatio) ? d.maxMinRatio.toFixed(2) : '∞'}</td><td class="num">${d.maxSkew.toFixed(3)}</td></tr>`)}
+            ${[
+              ...r.labels.map((l, j) => [l, r.disparity[j]] as const),
+              ...r.categories.map((c) => [c.name, c.disparity] as const),
+            ].map(
+              ([name, d]) => html`
+              <tr><th scope="row">${name}</th><td class="num">${Number.isFinite(d.maxMinRatio) ? d.maxMinRatio.toFixed(2) : '∞'}</td><td class="num">${d.maxSkew.toFixed(3)}</td></tr>`,
+            )}
           </tbody>
-        </table>` : nothing}
-      ${this.groups.map((g) => html`
+        </table>`
+          : nothing
+      }
+      ${this.groups.map(
+        (g) => html`
         <h4 class="grid-title">${g.name}</h4>
         <ul part="grid" class="grid">
-          ${r.images.filter((im) => im.group === g.name).map((im) => html`
+          ${r.images
+            .filter((im) => im.group === g.name)
+            .map(
+              (im) => html`
             <li part="cell" class="cell" title=${im.id}>
               <img src=${g.urls.get(im.id) ?? ''} alt=${im.id} loading="lazy">
               <span class="name">${im.id.split('/').pop()}</span>
               <span part="top-predictions" class="top-line">${topPredictions(r.labels, im.probs)}</span>
-            </li>`)}
-        </ul>`)}`;
+            </li>`,
+            )}
+        </ul>`,
+      )}`;
   }
 }
 
 if (!customElements.get('clip-bias-probe')) customElements.define('clip-bias-probe', ClipBiasProbe);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-bias-probe': ClipBiasProbe }
+  interface HTMLElementTagNameMap {
+    'clip-bias-probe': ClipBiasProbe;
+  }
 }

@@ -2,7 +2,10 @@ import { css } from 'lit';
 import { panelStyles } from '../shared/panel.styles.ts';
 import { tokens } from '../shared/theme.ts';
 
-export const classifierStyles = [tokens, panelStyles, css`
+export const classifierStyles = [
+  tokens,
+  panelStyles,
+  css`
   :host { container-type: inline-size; }
   .layout {
     display: grid;
@@ -87,4 +90,5 @@ export const classifierStyles = [tokens, panelStyles, css`
     animation: spin 0.8s linear infinite;
   }
   @keyframes spin { to { transform: rotate(360deg); } }
-`];
+`,
+];

@@ -96,7 +96,8 @@ export class ClipClassifier extends LitElement {
   @state() dragging = false;
 
   private readonly input = new ImageInputController(this, {
-    verb: 'classify', paste: true,
+    verb: 'classify',
+    paste: true,
     show: (img) => this.setShown(img),
     fail: (err) => this.showError(err),
   });
@@ -168,9 +169,12 @@ export class ClipClassifier extends LitElement {
 
   /** Queues one classification of the current inputs; a newer one makes older results stale. */
   private classify(): void {
-    const model = this.model, shown = this.shown, key = this.imageKey;
+    const model = this.model,
+      shown = this.shown,
+      key = this.imageKey;
     const labels = [...new Set(this.labels.filter((l) => l.trim()))];
-    const templates = this.templates, truncate = this.truncate;
+    const templates = this.templates,
+      truncate = this.truncate;
     if (!model || !shown || labels.length === 0) {
       this.request.cancel();
       this.result = null;
@@ -194,8 +198,12 @@ export class ClipClassifier extends LitElement {
       if (!current()) return;
       const p = [...probs[0]];
       this.result = {
-        labels, probs: p, ranked: labels.map((label, i) => ({ label, prob: p[i] })).sort((a, b) => b.prob - a.prob),
-        templates: templates.length, newTextEmbeddings: text.computed, ms: performance.now() - t0,
+        labels,
+        probs: p,
+        ranked: labels.map((label, i) => ({ label, prob: p[i] })).sort((a, b) => b.prob - a.prob),
+        templates: templates.length,
+        newTextEmbeddings: text.computed,
+        ms: performance.now() - t0,
       };
       this.error = null;
       emit(this, 'clip-classified', this.result);
@@ -211,7 +219,10 @@ export class ClipClassifier extends LitElement {
     // Wait for a pause in typing: every keystroke would otherwise encode a half-typed label.
     this.labelTimer = setTimeout(() => {
       this.labelsFromTextarea = true;
-      this.labels = text.split('\n').map((s) => s.trim()).filter(Boolean);
+      this.labels = text
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
     }, 300);
   }
 
@@ -240,24 +251,32 @@ export class ClipClassifier extends LitElement {
             @click=${this.input.pick} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && this.input.pick()}
             @dragover=${this.input.onDragOver}
             @dragleave=${this.input.onDragLeave} @drop=${this.input.onDrop}>
-            ${this.shown
-              ? html`<img part="image" src=${this.shown.preview} alt=${this.shown.name}
+            ${
+              this.shown
+                ? html`<img part="image" src=${this.shown.preview} alt=${this.shown.name}
                   @error=${() => !this.model && this.showError(new ClipError('image', `"${this.shown?.name}" is not an image this browser can show.`))}>`
-              : html`<div class="placeholder">
+                : html`<div class="placeholder">
                   <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4z M4 15l4-4 5 5 3-3 4 4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/><circle cx="15.5" cy="9" r="1.6" fill="currentColor"/></svg>
                   <span><strong>Drop an image</strong>, paste one, or click to choose</span>
-                </div>`}
+                </div>`
+            }
           </div>
           <input id="file" type="file" accept="image/*" hidden @change=${this.input.onPick}>
-          ${this.noSamples || this.samples.length === 0 ? nothing : html`
+          ${
+            this.noSamples || this.samples.length === 0
+              ? nothing
+              : html`
             <div part="samples" class="samples" role="group" aria-label="Sample images">
               <span class="muted">Samples</span>
-              ${this.samples.map((s) => html`
+              ${this.samples.map(
+                (s) => html`
                 <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
                   title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
                   <img src=${s.url} alt="">
-                </button>`)}
-            </div>`}
+                </button>`,
+              )}
+            </div>`
+          }
         </section>
 
         <section class="panel labels-panel" aria-labelledby="labels-title">
@@ -304,12 +323,16 @@ export class ClipClassifier extends LitElement {
     if (!r) return this.busy ? html`<p class="empty muted">Classifying…</p>` : nothing;
     return html`
       <ol part="chart" class="chart">
-        ${repeat(r.ranked, (x) => x.label, (x, i) => html`
+        ${repeat(
+          r.ranked,
+          (x) => x.label,
+          (x, i) => html`
           <li part="row" class="row ${i === 0 ? 'top' : ''}" title=${`${x.label}: ${x.prob}`}>
             <span part="bar-label" class="bar-label">${x.label}</span>
             <span part="bar-track" class="bar-track"><span part="bar" class="bar" style="width:${Math.max(x.prob * 100, 0.4)}%"></span></span>
             <span part="bar-value" class="bar-value">${formatPercent(x.prob)}</span>
-          </li>`)}
+          </li>`,
+        )}
       </ol>
       <p class="meta muted small">
         ${r.templates === 1 ? html`Prompt “${this.templates[0].replace('{}', r.ranked[0].label)}”` : `${r.templates} templates per label`}
@@ -328,13 +351,18 @@ function checkPromptLengths(model: ClipModel, labels: readonly string[], templat
     if (longest > limit) tooLong.push(`“${label.length > 48 ? label.slice(0, 48) + '…' : label}” (${longest} tokens)`);
   }
   if (tooLong.length > 0) {
-    throw new ClipError('input', `${tooLong.length === 1 ? 'This label makes a prompt' : 'These labels make prompts'} longer than ` +
-      `CLIP's ${limit}-token limit: ${tooLong.join(', ')}. Shorten ${tooLong.length === 1 ? 'it' : 'them'}, or cut long prompts.`);
+    throw new ClipError(
+      'input',
+      `${tooLong.length === 1 ? 'This label makes a prompt' : 'These labels make prompts'} longer than ` +
+        `CLIP's ${limit}-token limit: ${tooLong.join(', ')}. Shorten ${tooLong.length === 1 ? 'it' : 'them'}, or cut long prompts.`,
+    );
   }
 }
 
 if (!customElements.get('clip-classifier')) customElements.define('clip-classifier', ClipClassifier);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-classifier': ClipClassifier }
+  interface HTMLElementTagNameMap {
+    'clip-classifier': ClipClassifier;
+  }
 }

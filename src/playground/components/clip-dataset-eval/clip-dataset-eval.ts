@@ -64,7 +64,10 @@ export interface DatasetEvaluatedDetail {
  * @cssprop --clip-accent - Buttons, bars and the heatmap's shade (every element reads the same `--clip-*` tokens, see Conventions).
  */
 export class ClipDatasetEval extends LitElement {
-  static override styles = [tokens, reportStyles, css`
+  static override styles = [
+    tokens,
+    reportStyles,
+    css`
     .summary { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: baseline; }
     .big { font-size: 1.6rem; font-weight: 650; font-variant-numeric: tabular-nums; }
     .acc-bar { display: inline-block; height: 0.55rem; border-radius: 3px; background: var(--_accent); vertical-align: middle; }
@@ -75,7 +78,8 @@ export class ClipDatasetEval extends LitElement {
     .matrix td { width: 2.4rem; height: 2.1rem; text-align: center; border: 1px solid var(--_border); }
     .matrix td.diag { outline: 2px solid color-mix(in srgb, var(--_success) 60%, transparent); outline-offset: -2px; }
     .axis-note { font-size: 0.8rem; color: var(--_muted); }
-  `];
+  `,
+  ];
 
   /** The model; by default the one any clip-model-loader on the page publishes. */
   @property({ attribute: false }) model: ClipModel | null = null;
@@ -128,7 +132,12 @@ export class ClipDatasetEval extends LitElement {
     const picked = [...files].map((f) => (f instanceof File ? filesFromList([f])[0] : f));
     const d = classesFromFiles(picked);
     if (d.items.length === 0) {
-      this.showError(new ClipError('input', 'No class folders with .png/.jpg/.jpeg images: drop a folder that holds one sub-folder of images per class.'));
+      this.showError(
+        new ClipError(
+          'input',
+          'No class folders with .png/.jpg/.jpeg images: drop a folder that holds one sub-folder of images per class.',
+        ),
+      );
       return;
     }
     const top = picked[0]?.path.split('/')[0];
@@ -164,7 +173,9 @@ export class ClipDatasetEval extends LitElement {
 
   /** Queues encoding (when the images changed) and scoring; `images`: stop encoding the old images. */
   private run(images: boolean): void {
-    const model = this.model, data = this.data, templates = this.templates;
+    const model = this.model,
+      data = this.data,
+      templates = this.templates;
     // The old request's abort error arrives after this call has made it stale: it is never shown.
     if (images) this.abort?.abort();
     if (!model || !data) {
@@ -180,7 +191,9 @@ export class ClipDatasetEval extends LitElement {
       if (!this.embedded) {
         let last: EncodeProgress | null = null;
         const embedded = await embedImages(model, data.items, {
-          cache: this.cache, batchSize: 8, signal: abort.signal,
+          cache: this.cache,
+          batchSize: 8,
+          signal: abort.signal,
           onProgress: (p) => {
             last = p;
             this.progress = p;
@@ -198,7 +211,10 @@ export class ClipDatasetEval extends LitElement {
       this.result = result;
       this.error = null;
       emit<DatasetEvaluatedDetail>(this, 'clip-dataset-evaluated', {
-        result: evaluationJson(result), templates: templates.length, encodedImages: this.encodedImages, ms: performance.now() - t0,
+        result: evaluationJson(result),
+        templates: templates.length,
+        encodedImages: this.encodedImages,
+        ms: performance.now() - t0,
       });
     });
   }
@@ -222,7 +238,10 @@ export class ClipDatasetEval extends LitElement {
     const value = (e.target as HTMLInputElement).value;
     clearTimeout(this.templateTimer);
     this.templateTimer = setTimeout(() => {
-      if (!value.includes('{}')) return this.showError(new ClipError('input', 'The template needs {} where the class name goes, e.g. "a photo of a {}."'));
+      if (!value.includes('{}'))
+        return this.showError(
+          new ClipError('input', 'The template needs {} where the class name goes, e.g. "a photo of a {}."'),
+        );
       this.error = null;
       this.template = value;
     }, 300);
@@ -241,7 +260,10 @@ export class ClipDatasetEval extends LitElement {
         <section class="panel" aria-labelledby="data-title">
           <h3 id="data-title">Dataset</h3>
           <div part="drop-zone" class="drop ${this.dragging ? 'dragging' : ''}"
-            @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }}
+            @dragover=${(e: DragEvent) => {
+              e.preventDefault();
+              this.dragging = true;
+            }}
             @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
             <span><strong>Drop a folder</strong> with one sub-folder of images per class (the folder name is the label)</span>
             <div class="row"><button part="add-folder" type="button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#folder')!.click()}>Choose folder…</button></div>
@@ -261,11 +283,15 @@ export class ClipDatasetEval extends LitElement {
             <button part="export-csv" type="button" ?disabled=${!this.result} @click=${() => this.exportFile('csv')}>Export CSV</button>
             <button part="export-json" type="button" ?disabled=${!this.result} @click=${() => this.exportFile('json')}>Export JSON</button>
           </h3>
-          ${this.progress ? html`
+          ${
+            this.progress
+              ? html`
             <div part="progress" class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=${this.progress.total} aria-valuenow=${this.progress.done}>
               <div class="progress-bar" style="width:${(100 * this.progress.done) / Math.max(1, this.progress.total)}%"></div>
               <span class="progress-text">Encoding images ${this.progress.done}/${this.progress.total}${this.progress.cached ? ` (${this.progress.cached} cached)` : ''}</span>
-            </div>` : nothing}
+            </div>`
+              : nothing
+          }
           ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
           ${this.renderResult()}
         </section>
@@ -287,9 +313,11 @@ export class ClipDatasetEval extends LitElement {
       </div>
       <table part="per-class" class="table">
         <thead><tr><th>#</th><th>Class</th><th class="num">n</th><th class="num">Correct</th><th>Accuracy</th></tr></thead>
-        <tbody>${e.perClass.map((c, i) => html`
+        <tbody>${e.perClass.map(
+          (c, i) => html`
           <tr><td class="num">${i + 1}</td><th scope="row">${c.name}</th><td class="num">${c.n}</td><td class="num">${c.correct}</td>
-            <td>${c.n ? html`<span class="acc-bar" style="width:${5 * c.accuracy}rem"></span> ${pct(c.accuracy)}` : '—'}</td></tr>`)}
+            <td>${c.n ? html`<span class="acc-bar" style="width:${5 * c.accuracy}rem"></span> ${pct(c.accuracy)}` : '—'}</td></tr>`,
+        )}
         </tbody>
       </table>
       <p class="axis-note">Confusion matrix: rows are the true class, columns the predicted class (by #); shade = share of the row.</p>
@@ -314,5 +342,7 @@ export class ClipDatasetEval extends LitElement {
 if (!customElements.get('clip-dataset-eval')) customElements.define('clip-dataset-eval', ClipDatasetEval);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-dataset-eval': ClipDatasetEval }
+  interface HTMLElementTagNameMap {
+    'clip-dataset-eval': ClipDatasetEval;
+  }
 }

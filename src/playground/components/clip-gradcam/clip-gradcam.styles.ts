@@ -2,7 +2,11 @@ import { css } from 'lit';
 import { panelStyles, segmentedStyles } from '../shared/panel.styles.ts';
 import { tokens } from '../shared/theme.ts';
 
-export const gradcamStyles = [tokens, panelStyles, segmentedStyles, css`
+export const gradcamStyles = [
+  tokens,
+  panelStyles,
+  segmentedStyles,
+  css`
   :host { container-type: inline-size; }
   .layout {
     display: grid;
@@ -75,4 +79,5 @@ export const gradcamStyles = [tokens, panelStyles, segmentedStyles, css`
     border: 2px solid var(--_accent-soft); border-top-color: var(--_accent); animation: spin 0.8s linear infinite;
   }
   @keyframes spin { to { transform: rotate(360deg); } }
-`];
+`,
+];

@@ -5,7 +5,13 @@ import { mat3 } from 'wgpu-matrix';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
 import {
-  COLOUR_MAPS, GRADCAM_METHODS, blendHeatmap, cellAt, colourOf, type ColourMap, type GradCam, type GradCamMethod,
+  COLOUR_MAPS,
+  blendHeatmap,
+  cellAt,
+  colourOf,
+  type ColourMap,
+  type GradCam,
+  type GradCamMethod,
 } from '../../../model/explain/index.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { modelToImage } from '../../../model/preprocess/preprocess.ts';
@@ -39,9 +45,21 @@ export interface GradcamResult {
 export type GradcamError = ElementError;
 
 const METHODS: { method: GradCamMethod; label: string; about: string }[] = [
-  { method: 'gradcam', label: 'Grad-CAM', about: 'Mean gradient over the patches weights the layer’s channels (pytorch-grad-cam’s GradCAM).' },
-  { method: 'gradcam++', label: 'Grad-CAM++', about: 'Positive gradients weighted by higher-order terms (GradCAMPlusPlus).' },
-  { method: 'relevance', label: 'Relevance', about: 'Chefer et al.: gradient-weighted attention, rolled out from the layer to the top.' },
+  {
+    method: 'gradcam',
+    label: 'Grad-CAM',
+    about: 'Mean gradient over the patches weights the layer’s channels (pytorch-grad-cam’s GradCAM).',
+  },
+  {
+    method: 'gradcam++',
+    label: 'Grad-CAM++',
+    about: 'Positive gradients weighted by higher-order terms (GradCAMPlusPlus).',
+  },
+  {
+    method: 'relevance',
+    label: 'Relevance',
+    about: 'Chefer et al.: gradient-weighted attention, rolled out from the layer to the top.',
+  },
 ];
 
 const DEFAULT_PROMPTS = ['a photo of a cat', 'a photo of a sailboat'];
@@ -133,7 +151,8 @@ export class ClipGradcam extends LitElement {
   explanations = 0;
 
   private readonly input = new ImageInputController(this, {
-    verb: 'explain', paste: false,
+    verb: 'explain',
+    paste: false,
     show: (img) => this.setShown(img),
     fail: (err) => this.showError(err),
   });
@@ -164,10 +183,16 @@ export class ClipGradcam extends LitElement {
   async exportPng(): Promise<Blob> {
     const canvases = [...this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[part="overlay"]')];
     const views = this.views;
-    if (canvases.length === 0 || views.some((v) => !v)) throw new ClipError('input', 'Nothing to export yet: the maps are not ready.');
-    const pad = 12, caption = 40;
-    const w = Math.max(...canvases.map((c) => c.width)), h = Math.max(...canvases.map((c) => c.height));
-    const out = Object.assign(document.createElement('canvas'), { width: pad + canvases.length * (w + pad), height: pad + h + caption });
+    if (canvases.length === 0 || views.some((v) => !v))
+      throw new ClipError('input', 'Nothing to export yet: the maps are not ready.');
+    const pad = 12,
+      caption = 40;
+    const w = Math.max(...canvases.map((c) => c.width)),
+      h = Math.max(...canvases.map((c) => c.height));
+    const out = Object.assign(document.createElement('canvas'), {
+      width: pad + canvases.length * (w + pad),
+      height: pad + h + caption,
+    });
     const ctx = out.getContext('2d')!;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, out.width, out.height);
@@ -181,7 +206,9 @@ export class ClipGradcam extends LitElement {
       ctx.fillText(v.prompt, x, pad + h + 6, w);
       ctx.fillText(`score ${v.score.toFixed(2)} · ${v.method}, layer ${v.layer}`, x, pad + h + 23, w);
     });
-    return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+    return new Promise((resolve, reject) =>
+      out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+    );
   }
 
   // ---- reacting to changes ------------------------------------------------------------------------
@@ -228,16 +255,20 @@ export class ClipGradcam extends LitElement {
 
   /** Queues the maps of every prompt for the current inputs; a newer request makes older ones stale. */
   private explain(): void {
-    const model = this.model, shown = this.shown;
+    const model = this.model,
+      shown = this.shown;
     const prompts = this.currentPrompts();
-    const layer = this.layer, method = this.method, truncate = this.truncate;
+    const layer = this.layer,
+      method = this.method,
+      truncate = this.truncate;
     if (!model || !shown || prompts.length === 0) {
       this.request.cancel();
       return;
     }
     // Maps that stay valid (same prompt, method and layer: a prompt list edit) stay on screen meanwhile.
     const L = model.config.vision.numLayers;
-    const same = (v: GradcamView | null, p: string) => v?.prompt === p && v.method === method && v.layer === (layer < 0 ? L + layer : layer);
+    const same = (v: GradcamView | null, p: string) =>
+      v?.prompt === p && v.method === method && v.layer === (layer < 0 ? L + layer : layer);
     this.views = prompts.map((p) => this.views.find((v) => same(v, p)) ?? null);
     this.request.run(async (current) => {
       const t0 = performance.now();
@@ -254,7 +285,13 @@ export class ClipGradcam extends LitElement {
         if (i === 0) void this.loadBase(shown, r, current);
       }
       this.views = [...views];
-      this.result = { prompts, method, layer: views[0]!.layer, results: views as GradcamView[], ms: performance.now() - t0 };
+      this.result = {
+        prompts,
+        method,
+        layer: views[0]!.layer,
+        results: views as GradcamView[],
+        ms: performance.now() - t0,
+      };
       this.error = null;
       emit(this, 'clip-gradcam', this.result);
     });
@@ -287,8 +324,13 @@ export class ClipGradcam extends LitElement {
       if (!v) return;
       const scale = base.width / v.image.width;
       const pixels = new ImageData(new Uint8ClampedArray(base.data), base.width, base.height);
-      blendHeatmap(pixels.data, base.width, base.height, { ...v, transform: mat3.multiply(mat3.scaling([scale, scale]), v.transform) },
-        { opacity: Math.min(1, Math.max(0, Number(this.opacity) || 0)), colourMap: this.colourMap });
+      blendHeatmap(
+        pixels.data,
+        base.width,
+        base.height,
+        { ...v, transform: mat3.multiply(mat3.scaling([scale, scale]), v.transform) },
+        { opacity: Math.min(1, Math.max(0, Number(this.opacity) || 0)), colourMap: this.colourMap },
+      );
       canvas.getContext('2d')!.putImageData(pixels, 0, 0);
     });
   }
@@ -301,7 +343,10 @@ export class ClipGradcam extends LitElement {
     clearTimeout(this.promptTimer);
     this.promptTimer = setTimeout(() => {
       this.promptsFromTextarea = true;
-      this.prompts = text.split('\n').map((s) => s.trim()).filter(Boolean);
+      this.prompts = text
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
     }, 300);
   }
 
@@ -346,11 +391,13 @@ export class ClipGradcam extends LitElement {
           <fieldset part="methods" class="methods">
             <legend class="field-label">Method</legend>
             <div class="segmented">
-              ${METHODS.map((m) => html`
+              ${METHODS.map(
+                (m) => html`
                 <label part="method ${m.method === this.method ? 'method-active' : ''}" class="segment">
                   <input type="radio" name="method" value=${m.method} .checked=${m.method === this.method} @change=${() => (this.method = m.method)}>
                   <span>${m.label}</span>
-                </label>`)}
+                </label>`,
+              )}
             </div>
             <p class="muted small about">${METHODS.find((m) => m.method === this.method)?.about ?? ''}</p>
           </fieldset>
@@ -396,14 +443,16 @@ export class ClipGradcam extends LitElement {
         @click=${() => !this.shown && this.input.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.input.pick()}
         @dragover=${this.input.onDragOver}
         @dragleave=${this.input.onDragLeave} @drop=${this.input.onDrop}>
-        ${shown
-          ? html`<div class="figures" @pointerleave=${(e: PointerEvent) => e.pointerType === 'mouse' && (this.hover = null)}>
+        ${
+          shown
+            ? html`<div class="figures" @pointerleave=${(e: PointerEvent) => e.pointerType === 'mouse' && ((this.hover = null))}>
               ${prompts.map((p, i) => this.renderFigure(p, i, this.views[i] ?? null, shown))}
             </div>`
-          : html`<div class="placeholder">
+            : html`<div class="placeholder">
               <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4z M4 15l4-4 5 5 3-3 4 4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/><circle cx="15.5" cy="9" r="1.6" fill="currentColor"/></svg>
               <span><strong>Drop an image</strong>, or click to choose</span>
-            </div>`}
+            </div>`
+        }
         ${this.dragging && shown ? html`<div class="drop-hint">Drop to explain this image</div>` : nothing}
       </div>`;
   }
@@ -415,7 +464,8 @@ export class ClipGradcam extends LitElement {
     const [rows, cols] = v?.grid ?? [1, 1];
     let box = nothing as unknown;
     if (v && cell) {
-      const [x0, y0] = pointOf(v, cell.col, cell.row), [x1, y1] = pointOf(v, cell.col + 1, cell.row + 1);
+      const [x0, y0] = pointOf(v, cell.col, cell.row),
+        [x1, y1] = pointOf(v, cell.col + 1, cell.row + 1);
       const pct = (a: number, of: number) => `${(100 * a) / of}%`;
       box = html`<div part="cell-hover" class="cell-hover"
         style="left:${pct(x0, v.image.width)};top:${pct(y0, v.image.height)};width:${pct(x1 - x0, v.image.width)};height:${pct(y1 - y0, v.image.height)}"></div>`;
@@ -423,32 +473,41 @@ export class ClipGradcam extends LitElement {
     return html`
       <figure part="figure" data-index=${i}>
         <div class="frame">
-          ${v && size
-            ? html`<canvas part="overlay" data-index=${i} class=${small ? 'pixelated' : ''} width=${size.width} height=${size.height}
+          ${
+            v && size
+              ? html`<canvas part="overlay" data-index=${i} class=${small ? 'pixelated' : ''} width=${size.width} height=${size.height}
                 role="img" aria-label=${`${v.method} map of “${prompt}” over the image, ${rows} × ${cols} patches`}
                 @pointermove=${(e: PointerEvent) => this.onPointer(e, v)} @pointerdown=${(e: PointerEvent) => this.onPointer(e, v)}></canvas>`
-            : html`<img src=${shown.preview} alt=${shown.name}><div class="pending"><span class="spinner" aria-label="working"></span></div>`}
+              : html`<img src=${shown.preview} alt=${shown.name}><div class="pending"><span class="spinner" aria-label="working"></span></div>`
+          }
           ${box}
         </div>
         <figcaption>
           <span class="prompt" title=${prompt}>${prompt}</span><span class="spacer"></span>
           ${v ? html`<span part="score" class="score" title="logits_per_image: exp(logit_scale) · cosine">${v.score.toFixed(2)}</span>` : nothing}
         </figcaption>
-        ${v && cell
-          ? html`<span part="value" class="value" data-cell=${cell.cell}>row ${cell.row + 1}, col ${cell.col + 1}: ${v.cam[cell.cell].toPrecision(4)} (${v.camNorm[cell.cell].toFixed(2)})</span>`
-          : nothing}
+        ${
+          v && cell
+            ? html`<span part="value" class="value" data-cell=${cell.cell}>row ${cell.row + 1}, col ${cell.col + 1}: ${v.cam[cell.cell].toPrecision(4)} (${v.camNorm[cell.cell].toFixed(2)})</span>`
+            : nothing
+        }
       </figure>`;
   }
 
   private renderFooter() {
-    const samples = this.noSamples || this.samples.length === 0 ? nothing : html`
+    const samples =
+      this.noSamples || this.samples.length === 0
+        ? nothing
+        : html`
       <div part="samples" class="samples" role="group" aria-label="Sample images">
         <span class="muted small">Samples</span>
-        ${this.samples.map((s) => html`
+        ${this.samples.map(
+          (s) => html`
           <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
             title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
             <img src=${s.url} alt="">
-          </button>`)}
+          </button>`,
+        )}
       </div>`;
     const r = this.result;
     const ready = this.views.length > 0 && this.views.every(Boolean) && !this.busy;
@@ -461,9 +520,13 @@ export class ClipGradcam extends LitElement {
         <input id="file" type="file" accept="image/*" hidden @change=${this.input.onPick}>
       </div>
       ${!this.model ? html`<p class="empty muted">Load a model to see where each prompt matches the image.</p>` : nothing}
-      ${r ? html`<p part="meta" class="meta muted small">
+      ${
+        r
+          ? html`<p part="meta" class="meta muted small">
         ${METHODS.find((m) => m.method === r.method)?.label} on vision layer ${r.layer} (layer_norm1) · ${r.results[0].grid[0]} × ${r.results[0].grid[1]} patches
-        · ${r.results.length} ${r.results.length === 1 ? 'prompt' : 'prompts'} · ${Math.round(r.ms)} ms · hover a map to read it</p>` : nothing}`;
+        · ${r.results.length} ${r.results.length === 1 ? 'prompt' : 'prompts'} · ${Math.round(r.ms)} ms · hover a map to read it</p>`
+          : nothing
+      }`;
   }
 }
 
@@ -481,7 +544,8 @@ function pointOf(v: Pick<GradCam, 'transform'>, col: number, row: number): [numb
 /** Something drawImage takes, for the shown image. */
 async function drawable(shown: ShownImage): Promise<CanvasImageSource> {
   const input = shown.input;
-  if (input instanceof HTMLCanvasElement || input instanceof HTMLImageElement || input instanceof ImageBitmap) return input;
+  if (input instanceof HTMLCanvasElement || input instanceof HTMLImageElement || input instanceof ImageBitmap)
+    return input;
   if (input instanceof ImageData) return createImageBitmap(input);
   if (input instanceof Blob) return createImageBitmap(input);
   const img = new Image();
@@ -494,5 +558,7 @@ async function drawable(shown: ShownImage): Promise<CanvasImageSource> {
 if (!customElements.get('clip-gradcam')) customElements.define('clip-gradcam', ClipGradcam);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-gradcam': ClipGradcam }
+  interface HTMLElementTagNameMap {
+    'clip-gradcam': ClipGradcam;
+  }
 }

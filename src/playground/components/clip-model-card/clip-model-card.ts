@@ -12,8 +12,10 @@ const COMPUTE_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
 
 /** What a missing feature means here: none of them is required, so say what runs instead. */
 const WITHOUT: Record<string, string> = {
-  'shader-f16': 'shader-f16 (16-bit float arithmetic): not needed, the kernels compute in f32 and F16 weights are widened on load',
-  subgroups: 'subgroups: layernorm and patch embedding run their shared-memory versions instead (same results, a little slower)',
+  'shader-f16':
+    'shader-f16 (16-bit float arithmetic): not needed, the kernels compute in f32 and F16 weights are widened on load',
+  subgroups:
+    'subgroups: layernorm and patch embedding run their shared-memory versions instead (same results, a little slower)',
   'timestamp-query': 'timestamp-query (GPU timers): the benchmark times kernels by wall clock instead',
 };
 
@@ -30,7 +32,9 @@ const WITHOUT: Record<string, string> = {
  * @cssprop --clip-accent - The feature chips (every element reads the same `--clip-*` tokens, see Conventions).
  */
 export class ClipModelCard extends LitElement {
-  static override styles = [tokens, css`
+  static override styles = [
+    tokens,
+    css`
     .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap: 1rem; align-items: start; }
     .panel { background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.9rem 1rem; min-width: 0; }
     h3 { margin: 0 0 0.6rem; font-size: 0.85rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; color: var(--_muted); }
@@ -45,7 +49,8 @@ export class ClipModelCard extends LitElement {
     .without { margin: 0.5rem 0 0; padding-left: 1.1rem; font-size: 0.85rem; }
     .note { margin: 0.7rem 0 0; font-size: 0.88rem; }
     .empty { margin: 0; }
-  `];
+  `,
+  ];
 
   /** The model to describe; by default the page's shared model. */
   @property({ attribute: false }) model: ClipModel | null = null;
@@ -67,7 +72,8 @@ export class ClipModelCard extends LitElement {
 
   private renderModel() {
     const m = this.model;
-    if (!m) return html`<section class="panel" part="panel"><h3>Model</h3><p class="empty muted">No model loaded yet.</p></section>`;
+    if (!m)
+      return html`<section class="panel" part="panel"><h3>Model</h3><p class="empty muted">No model loaded yet.</p></section>`;
     const { vision: v, text: t } = m.config;
     const needs = modelNeeds(m.config);
     const grid = v.imageSize / v.patchSize;
@@ -110,16 +116,18 @@ export class ClipModelCard extends LitElement {
     return html`
       <section class="panel" part="panel">
         <h3>GPU</h3>
-        ${g && !g.available && !a
-          ? html`<p class="error" role="alert">${g.error?.message}</p>`
-          : html`
+        ${
+          g && !g.available && !a
+            ? html`<p class="error" role="alert">${g.error?.message}</p>`
+            : html`
             <dl>
               <dt>Adapter</dt><dd>${description}</dd>
               ${g?.available ? html`<dt>Largest buffer</dt><dd>${formatBytes(Math.min(g.maxBufferSize, g.maxStorageBufferBindingSize))}</dd>` : nothing}
               <dt>Compute features</dt><dd class="features">${COMPUTE_FEATURES.map((f) => html`<span class="feature ${features.includes(f) ? '' : 'absent'}" title=${features.includes(f) ? 'available' : WITHOUT[f]}>${f}</span>`)}</dd>
             </dl>
             ${missing.length ? html`<ul part="missing-features" class="without muted">${missing.map((f) => html`<li>${WITHOUT[f]}</li>`)}</ul>` : nothing}
-            ${isCpu ? html`<p class="note muted">This adapter emulates a GPU on the CPU: fine for small models, slow for large ones.</p>` : nothing}`}
+            ${isCpu ? html`<p class="note muted">This adapter emulates a GPU on the CPU: fine for small models, slow for large ones.</p>` : nothing}`
+        }
       </section>`;
   }
 }
@@ -127,5 +135,7 @@ export class ClipModelCard extends LitElement {
 if (!customElements.get('clip-model-card')) customElements.define('clip-model-card', ClipModelCard);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-model-card': ClipModelCard }
+  interface HTMLElementTagNameMap {
+    'clip-model-card': ClipModelCard;
+  }
 }

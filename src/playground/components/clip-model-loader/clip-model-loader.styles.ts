@@ -1,7 +1,9 @@
 import { css } from 'lit';
 import { tokens } from '../shared/theme.ts';
 
-export const loaderStyles = [tokens, css`
+export const loaderStyles = [
+  tokens,
+  css`
   .card {
     position: relative;
     background: var(--_surface);
@@ -48,4 +50,5 @@ export const loaderStyles = [tokens, css`
     pointer-events: none;
   }
   .dragging .drop-overlay { display: grid; }
-`];
+`,
+];

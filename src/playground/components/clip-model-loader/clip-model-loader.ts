@@ -6,7 +6,7 @@ import { formatBytes, formatCount, formatDuration, formatSpeed } from '../../for
 import { checkModelFits, modelNeeds, probeWebGpu } from '../../gpu-check.ts';
 import { fetchModelFiles, localModelFiles, remoteModel, remoteUrls, type LocalFile } from '../../model-files.ts';
 import { ClipError } from '../../../errors.ts';
-import { currentModel, DEFAULT_MODEL, emit, onModelReloadRequest, publishModel, type ModelReadyDetail } from '../../shared-model.ts';
+import { currentModel, DEFAULT_MODEL, emit, onModelReloadRequest, publishModel } from '../../shared-model.ts';
 import { WeightsCache, type CacheUsage, type CacheDownloadProgress } from '../../weights-cache.ts';
 import { filesFromDrop, filesFromList } from '../shared/dropped-files.ts';
 import { errorDetail, type ElementError } from '../shared/element-error.ts';
@@ -84,7 +84,13 @@ export class ClipModelLoader extends LitElement {
   @property({ attribute: false }) error: LoaderError | null = null;
   /** The download or upload in progress, or null. */
   @property({ attribute: false }) progress: LoaderProgress | null = null;
-  @state() private loadedInfo: { name: string; fromCache: boolean; local: boolean; seconds: number; parameters: number } | null = null;
+  @state() private loadedInfo: {
+    name: string;
+    fromCache: boolean;
+    local: boolean;
+    seconds: number;
+    parameters: number;
+  } | null = null;
   @state() private usage: CacheUsage | null = null;
   @state() private dragging = false;
 
@@ -128,7 +134,11 @@ export class ClipModelLoader extends LitElement {
     const requested = this.source;
     this.lastLoad = () => this.load(requested);
     return this.run(this.source, async (signal) => {
-      if (!requested) throw new ClipError('input', 'Type a Hugging Face id (e.g. openai/clip-vit-base-patch32) or a folder URL, or drop a model folder here.');
+      if (!requested)
+        throw new ClipError(
+          'input',
+          'Type a Hugging Face id (e.g. openai/clip-vit-base-patch32) or a folder URL, or drop a model folder here.',
+        );
       const remote = remoteModel(this.source, this.endpoint || undefined);
       const gpu = await probeWebGpu();
       checkModelFits(null, gpu, this.source); // no WebGPU: say so before any download
@@ -218,7 +228,16 @@ export class ClipModelLoader extends LitElement {
       this.state = 'uploading';
       const model = await ClipModel.load(input, {
         onProgress: (p) => {
-          if (p.phase === 'weights') this.setProgress({ phase: 'upload', file: p.message, loaded: p.loaded, total: p.total, speed: 0, eta: undefined, fromCache });
+          if (p.phase === 'weights')
+            this.setProgress({
+              phase: 'upload',
+              file: p.message,
+              loaded: p.loaded,
+              total: p.total,
+              speed: 0,
+              eta: undefined,
+              fromCache,
+            });
         },
       });
       if (abort.signal.aborted) {
@@ -231,7 +250,13 @@ export class ClipModelLoader extends LitElement {
       this.progress = null;
       const local = label === LOCAL;
       if (local) this.source = ''; // the box no longer shows a hub id the page is not using
-      this.loadedInfo = { name: model.name, fromCache, local, seconds: (performance.now() - t0) / 1000, parameters: modelNeeds(model.config).parameters };
+      this.loadedInfo = {
+        name: model.name,
+        fromCache,
+        local,
+        seconds: (performance.now() - t0) / 1000,
+        parameters: modelNeeds(model.config).parameters,
+      };
       publishModel(this, { model, source: local ? model.name : this.source, fromCache, local });
       // Components switch to the new model on the event above; the old one's GPU memory goes now.
       if (previous && previous !== model) previous.dispose();
@@ -254,7 +279,15 @@ export class ClipModelLoader extends LitElement {
   }
 
   private onDownload(p: CacheDownloadProgress): void {
-    this.setProgress({ phase: 'download', file: p.file, loaded: p.loaded, total: p.total, speed: p.speed, eta: p.eta, fromCache: p.fromCache });
+    this.setProgress({
+      phase: 'download',
+      file: p.file,
+      loaded: p.loaded,
+      total: p.total,
+      speed: p.speed,
+      eta: p.eta,
+      fromCache: p.fromCache,
+    });
   }
 
   private setProgress(p: LoaderProgress): void {
@@ -323,10 +356,12 @@ export class ClipModelLoader extends LitElement {
               <button part="button load-button" class="primary" type="submit" ?disabled=${this.busy}>
                 ${this.busy ? 'Loading…' : this.state === 'paused' ? 'Resume' : 'Load'}
               </button>
-              ${this.busy && this.state !== 'uploading'
-                ? html`<button part="button cancel-button" type="button" @click=${this.cancel}>Cancel</button>`
-                : html`<button part="button files-button" type="button" ?disabled=${this.busy}
-                    @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#files')!.click()}>Open files…</button>`}
+              ${
+                this.busy && this.state !== 'uploading'
+                  ? html`<button part="button cancel-button" type="button" @click=${this.cancel}>Cancel</button>`
+                  : html`<button part="button files-button" type="button" ?disabled=${this.busy}
+                    @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#files')!.click()}>Open files…</button>`
+              }
             </div>
           </div>
           <p id="hint" class="hint muted">
@@ -336,9 +371,17 @@ export class ClipModelLoader extends LitElement {
           <input id="files" type="file" multiple hidden @change=${this.onPick}>
         </form>
         ${this.renderProgress()} ${this.renderStatus()}
-        ${this.error ? html`<div part="error" class="error" role="alert"><strong>${errorTitle(this.error.code)}</strong>${this.error.message}
-          ${this.lastLoadRemote && this.cache.available && this.error.code !== 'gpu' && this.error.code !== 'input' ? html`<button part="button retry-button" class="link" type="button"
-            @click=${() => this.retryWithoutCache()}>Retry without the cache</button>` : nothing}</div>` : nothing}
+        ${
+          this.error
+            ? html`<div part="error" class="error" role="alert"><strong>${errorTitle(this.error.code)}</strong>${this.error.message}
+          ${
+            this.lastLoadRemote && this.cache.available && this.error.code !== 'gpu' && this.error.code !== 'input'
+              ? html`<button part="button retry-button" class="link" type="button"
+            @click=${() => this.retryWithoutCache()}>Retry without the cache</button>`
+              : nothing
+          }</div>`
+            : nothing
+        }
         ${this.renderCache()}
         <div class="drop-overlay" part="drop-overlay" aria-hidden="true">Drop the model folder or its files</div>
       </section>
@@ -349,14 +392,17 @@ export class ClipModelLoader extends LitElement {
     const p = this.progress;
     if (!p || !this.busy) return nothing;
     const fraction = p.total ? Math.min(1, p.loaded / p.total) : undefined;
-    const text = p.phase === 'upload'
-      ? `Uploading weights to the GPU · ${fraction !== undefined ? Math.round(fraction * 100) : 0}%`
-      : [
-          `${p.fromCache ? 'Reading' : 'Downloading'} ${p.file}`,
-          p.total ? `${formatBytes(p.loaded)} of ${formatBytes(p.total)}` : formatBytes(p.loaded),
-          formatSpeed(p.speed),
-          p.eta !== undefined && !p.fromCache ? `${formatDuration(p.eta)} left` : '',
-        ].filter(Boolean).join(' · ');
+    const text =
+      p.phase === 'upload'
+        ? `Uploading weights to the GPU · ${fraction !== undefined ? Math.round(fraction * 100) : 0}%`
+        : [
+            `${p.fromCache ? 'Reading' : 'Downloading'} ${p.file}`,
+            p.total ? `${formatBytes(p.loaded)} of ${formatBytes(p.total)}` : formatBytes(p.loaded),
+            formatSpeed(p.speed),
+            p.eta !== undefined && !p.fromCache ? `${formatDuration(p.eta)} left` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ');
     return html`
       <div part="progress" class="progress" role="progressbar" aria-label=${text}
         aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction !== undefined ? Math.round(fraction * 100) : nothing}>
@@ -366,8 +412,10 @@ export class ClipModelLoader extends LitElement {
   }
 
   private renderStatus() {
-    if (this.state === 'checking' && !this.progress) return html`<p part="status" class="status muted">Checking WebGPU and the cache…</p>`;
-    if (this.state === 'paused') return html`<p part="status" class="status muted">Download paused. What is downloaded is kept: Resume continues from there.</p>`;
+    if (this.state === 'checking' && !this.progress)
+      return html`<p part="status" class="status muted">Checking WebGPU and the cache…</p>`;
+    if (this.state === 'paused')
+      return html`<p part="status" class="status muted">Download paused. What is downloaded is kept: Resume continues from there.</p>`;
     if (this.state === 'idle' && !this.model) {
       return html`<p part="status" class="status muted">Load downloads the model once; it then stays in this browser's cache, for offline use too.</p>`;
     }
@@ -410,17 +458,25 @@ function isAbort(e: unknown): boolean {
 
 function errorTitle(code: string): string {
   switch (code) {
-    case 'gpu': return 'WebGPU problem';
-    case 'not-found': return 'Model not found';
-    case 'network': return 'Network problem';
-    case 'input': return 'Cannot use this source';
-    case 'tokenizer': return 'Tokenizer missing';
-    default: return 'Could not load the model';
+    case 'gpu':
+      return 'WebGPU problem';
+    case 'not-found':
+      return 'Model not found';
+    case 'network':
+      return 'Network problem';
+    case 'input':
+      return 'Cannot use this source';
+    case 'tokenizer':
+      return 'Tokenizer missing';
+    default:
+      return 'Could not load the model';
   }
 }
 
 if (!customElements.get('clip-model-loader')) customElements.define('clip-model-loader', ClipModelLoader);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-model-loader': ClipModelLoader }
+  interface HTMLElementTagNameMap {
+    'clip-model-loader': ClipModelLoader;
+  }
 }

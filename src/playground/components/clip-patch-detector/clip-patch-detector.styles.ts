@@ -2,7 +2,11 @@ import { css } from 'lit';
 import { panelStyles, segmentedStyles } from '../shared/panel.styles.ts';
 import { tokens } from '../shared/theme.ts';
 
-export const patchDetectorStyles = [tokens, panelStyles, segmentedStyles, css`
+export const patchDetectorStyles = [
+  tokens,
+  panelStyles,
+  segmentedStyles,
+  css`
   :host { container-type: inline-size; }
   .layout {
     display: grid;
@@ -144,4 +148,5 @@ export const patchDetectorStyles = [tokens, panelStyles, segmentedStyles, css`
     animation: spin 0.8s linear infinite;
   }
   @keyframes spin { to { transform: rotate(360deg); } }
-`];
+`,
+];

@@ -3,7 +3,13 @@ import { LitElement, html, nothing, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ClipModel } from '../../../model/clip.ts';
-import { detectionBoxes, type DetectBoxOptions, type Detection, type DetectionBox, type DetectMode } from '../../../model/detect/index.ts';
+import {
+  detectionBoxes,
+  type DetectBoxOptions,
+  type Detection,
+  type DetectionBox,
+  type DetectMode,
+} from '../../../model/detect/index.ts';
 import { ClipError } from '../../../errors.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
@@ -39,9 +45,21 @@ export interface DetectorThresholdChange {
 export type DetectorError = ElementError;
 
 const MODES: { mode: DetectMode; label: string; about: string }[] = [
-  { mode: 'patches', label: 'Patches', about: 'Every patch token of the last layer through the projection, cosine with each query.' },
-  { mode: 'values', label: 'Values', about: 'MaskCLIP: the last block’s value path instead of its attention; often a sharper map.' },
-  { mode: 'crops', label: 'Crops', about: 'A 3 × 3 grid of crops, each classified against the queries and “background”: probabilities.' },
+  {
+    mode: 'patches',
+    label: 'Patches',
+    about: 'Every patch token of the last layer through the projection, cosine with each query.',
+  },
+  {
+    mode: 'values',
+    label: 'Values',
+    about: 'MaskCLIP: the last block’s value path instead of its attention; often a sharper map.',
+  },
+  {
+    mode: 'crops',
+    label: 'Crops',
+    about: 'A 3 × 3 grid of crops, each classified against the queries and “background”: probabilities.',
+  },
 ];
 
 const DEFAULT_QUERIES = ['cat', 'ear', 'eye', 'whiskers'];
@@ -148,7 +166,8 @@ export class ClipPatchDetector extends LitElement {
   detections = 0;
 
   private readonly input = new ImageInputController(this, {
-    verb: 'detect', paste: true,
+    verb: 'detect',
+    paste: true,
     show: (img) => this.setShown(img),
     fail: (err) => this.showError(err),
   });
@@ -228,12 +247,14 @@ export class ClipPatchDetector extends LitElement {
     const labels = [...this.renderRoot.querySelectorAll<HTMLElement>('.box-label')];
     for (const l of labels) l.style.transform = '';
     const placed: DOMRect[] = [];
-    const hits = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const hits = (a: DOMRect, b: DOMRect) =>
+      a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
     for (const l of labels) {
       const r = l.getBoundingClientRect();
       if (r.width === 0) continue; // not on screen
       let box = r;
-      for (let i = 0; i < 16 && placed.some((p) => hits(p, box)); i++) box = new DOMRect(r.x, box.y + r.height, r.width, r.height);
+      for (let i = 0; i < 16 && placed.some((p) => hits(p, box)); i++)
+        box = new DOMRect(r.x, box.y + r.height, r.width, r.height);
       if (box !== r) l.style.transform = `translateY(${box.y - r.y}px)`;
       placed.push(box);
     }
@@ -261,9 +282,12 @@ export class ClipPatchDetector extends LitElement {
 
   /** Queues one detection of the current inputs; a newer one makes older results stale. */
   private detect(): void {
-    const model = this.model, shown = this.shown;
+    const model = this.model,
+      shown = this.shown;
     const queries = this.currentQueries();
-    const mode = this.mode, template = this.template, truncate = this.truncate;
+    const mode = this.mode,
+      template = this.template,
+      truncate = this.truncate;
     if (!model || !shown || queries.length === 0) {
       this.request.cancel();
       this.result = null;
@@ -274,13 +298,25 @@ export class ClipPatchDetector extends LitElement {
       // Text embeddings are cached per model, query and template: a new mode or image encodes no text.
       const text = await this.embeddings.labels(model, queries, [template], truncate);
       const threshold = this.sliderValue;
-      const d = await model.detect(shown.input, queries.map((label, i) => ({ label, embedding: text.embeds[i] })), {
-        mode, templates: [template], truncate, ...boxThreshold(mode, threshold),
-      });
+      const d = await model.detect(
+        shown.input,
+        queries.map((label, i) => ({ label, embedding: text.embeds[i] })),
+        {
+          mode,
+          templates: [template],
+          truncate,
+          ...boxThreshold(mode, threshold),
+        },
+      );
       if (!current()) return;
       this.detections++;
       const now = this.sliderValue; // the slider may have moved while the GPU worked
-      this.result = { ...d, ...(now === threshold ? {} : detectionBoxes(d, boxThreshold(mode, now))), ms: performance.now() - t0, threshold: now };
+      this.result = {
+        ...d,
+        ...(now === threshold ? {} : detectionBoxes(d, boxThreshold(mode, now))),
+        ms: performance.now() - t0,
+        threshold: now,
+      };
       if (this.colourBy >= queries.length) this.colourBy = -1;
       if (this.hover !== null && this.hover >= d.patchSimilarity.length) this.hover = null;
       this.error = null;
@@ -307,7 +343,10 @@ export class ClipPatchDetector extends LitElement {
     // Wait for a pause in typing: every keystroke would otherwise run a half-typed query.
     this.queryTimer = setTimeout(() => {
       this.queriesFromTextarea = true;
-      this.queries = text.split('\n').map((s) => s.trim()).filter(Boolean);
+      this.queries = text
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
     }, 300);
   }
 
@@ -326,7 +365,8 @@ export class ClipPatchDetector extends LitElement {
 
   private onImageLoad(e: Event): void {
     const img = e.target as HTMLImageElement;
-    if (img.naturalWidth > 0 && img.naturalHeight > 0) this.natural = { width: img.naturalWidth, height: img.naturalHeight };
+    if (img.naturalWidth > 0 && img.naturalHeight > 0)
+      this.natural = { width: img.naturalWidth, height: img.naturalHeight };
   }
 
   private onSlider(e: Event): void {
@@ -349,12 +389,14 @@ export class ClipPatchDetector extends LitElement {
           <fieldset part="modes" class="modes">
             <legend class="field-label">Mode</legend>
             <div class="segmented">
-              ${MODES.map((m) => html`
+              ${MODES.map(
+                (m) => html`
                 <label part="mode ${m.mode === this.mode ? 'mode-active' : ''}" class="segment">
                   <input type="radio" name="mode" value=${m.mode} .checked=${m.mode === this.mode}
                     @change=${() => (this.mode = m.mode)}>
                   <span>${m.label}</span>
-                </label>`)}
+                </label>`,
+              )}
             </div>
             <p class="muted small about">${MODES.find((m) => m.mode === this.mode)?.about ?? ''}</p>
           </fieldset>
@@ -416,16 +458,18 @@ export class ClipPatchDetector extends LitElement {
         @click=${() => !this.shown && this.input.pick()} @keydown=${(e: KeyboardEvent) => !this.shown && (e.key === 'Enter' || e.key === ' ') && this.input.pick()}
         @dragover=${this.input.onDragOver}
         @dragleave=${this.input.onDragLeave} @drop=${this.input.onDrop}>
-        ${shown
-          ? html`<div class="frame" style="aspect-ratio: ${dims.width} / ${dims.height}; --ratio: ${dims.width / dims.height}">
+        ${
+          shown
+            ? html`<div class="frame" style="aspect-ratio: ${dims.width} / ${dims.height}; --ratio: ${dims.width / dims.height}">
               <img part="image" class=${small ? 'pixelated' : ''} src=${shown.preview} alt=${shown.name} @load=${this.onImageLoad}
                 @error=${() => this.showError(new ClipError('image', `"${shown.name}" is not an image this browser can show.`))}>
               ${r ? this.renderOverlay(r) : nothing}
             </div>`
-          : html`<div class="placeholder">
+            : html`<div class="placeholder">
               <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4z M4 15l4-4 5 5 3-3 4 4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/><circle cx="15.5" cy="9" r="1.6" fill="currentColor"/></svg>
               <span><strong>Drop an image</strong>, paste one, or click to choose</span>
-            </div>`}
+            </div>`
+        }
         ${this.dragging && shown ? html`<div class="drop-hint">Drop to detect in this image</div>` : nothing}
       </div>`;
   }
@@ -445,9 +489,13 @@ export class ClipPatchDetector extends LitElement {
     return html`
       <svg part="grid" class="grid" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img"
         aria-label=${`${r.grid[0]} × ${r.grid[1]} grid of ${crops ? 'crop probabilities' : 'patch similarities'}`}
-        @pointerleave=${(e: PointerEvent) => e.pointerType === 'mouse' && (this.hover = null)}>
-        ${covered ? svg`<path class="outside" fill-rule="evenodd"
-          d="M0 0H${W}V${H}H0Z M${ext.x} ${ext.y}h${ext.w}v${ext.h}h${-ext.w}Z"><title>Outside the centre crop the model sees</title></path>` : nothing}
+        @pointerleave=${(e: PointerEvent) => e.pointerType === 'mouse' && ((this.hover = null))}>
+        ${
+          covered
+            ? svg`<path class="outside" fill-rule="evenodd"
+          d="M0 0H${W}V${H}H0Z M${ext.x} ${ext.y}h${ext.w}v${ext.h}h${-ext.w}Z"><title>Outside the centre crop the model sees</title></path>`
+            : nothing
+        }
         ${cells.map((c, i) => {
           const p = paintCell(r.patchSimilarity[i], focus, ranges, crops);
           return svg`<rect part="cell" class="cell" x=${c.x} y=${c.y} width=${c.w} height=${c.h} fill=${p.colour} fill-opacity=${p.opacity}
@@ -456,23 +504,32 @@ export class ClipPatchDetector extends LitElement {
         ${hovered ? svg`<rect part="cell-hover" class="cell-hover" x=${hovered.x} y=${hovered.y} width=${hovered.w} height=${hovered.h}></rect>` : nothing}
       </svg>
       <div class="boxes">
-        ${repeat(boxes, (b) => `${b.queryIndex}:${b.x}:${b.y}:${b.w}:${b.h}`, (b) => html`
+        ${repeat(
+          boxes,
+          (b) => `${b.queryIndex}:${b.x}:${b.y}:${b.w}:${b.h}`,
+          (b) => html`
           <div part="box" class="box ${b.y / H < 0.1 ? 'label-inside' : ''}" data-query=${b.queryIndex}
             style="left:${pct(b.x, W)};top:${pct(b.y, H)};width:${pct(b.w, W)};height:${pct(b.h, H)};--c:${seriesColour(b.queryIndex)}">
             <span part="box-label" class="box-label">${b.query} <span class="box-score">${formatScore(b.score, r.mode)}</span></span>
-          </div>`)}
+          </div>`,
+        )}
       </div>`;
   }
 
   private renderFooter(r: DetectorResult | null) {
-    const samples = this.noSamples || this.samples.length === 0 ? nothing : html`
+    const samples =
+      this.noSamples || this.samples.length === 0
+        ? nothing
+        : html`
       <div part="samples" class="samples" role="group" aria-label="Sample images">
         <span class="muted small">Samples</span>
-        ${this.samples.map((s) => html`
+        ${this.samples.map(
+          (s) => html`
           <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
             title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
             <img src=${s.url} alt="">
-          </button>`)}
+          </button>`,
+        )}
       </div>`;
     const focus = r && this.colourBy >= 0 && this.colourBy < r.queries.length ? this.colourBy : -1;
     const range = r && focus >= 0 ? queryRanges(r)[focus] : null;
@@ -483,16 +540,24 @@ export class ClipPatchDetector extends LitElement {
         <button part="choose" type="button" @click=${this.input.pick}>Choose image…</button>
         <input id="file" type="file" accept="image/*" hidden @change=${this.input.onPick}>
       </div>
-      ${r ? html`
+      ${
+        r
+          ? html`
         <p part="meta" class="meta muted small">
-          ${range ? html`<span part="scale" class="scale" title="Cell colour: this query's score, low to high">
+          ${
+            range
+              ? html`<span part="scale" class="scale" title="Cell colour: this query's score, low to high">
             ${formatScore(r.mode === 'crops' ? 0 : range.min, r.mode)}
             <span class="scale-bar" style="--c:${seriesColour(focus)}"></span>
             ${formatScore(r.mode === 'crops' ? 1 : range.max, r.mode)}
-          </span>` : nothing}
+          </span>`
+              : nothing
+          }
           <span>${MODES.find((m) => m.mode === r.mode)?.label} · ${r.grid[0]} × ${r.grid[1]} ${r.mode === 'crops' ? 'crops' : 'patches'}
             · ${r.boxes.length} ${r.boxes.length === 1 ? 'box' : 'boxes'} · ${Math.round(r.ms)} ms</span>
-        </p>` : nothing}`;
+        </p>`
+          : nothing
+      }`;
   }
 
   private renderLegend(r: DetectorResult | null) {
@@ -506,9 +571,15 @@ export class ClipPatchDetector extends LitElement {
     const [, cols] = r?.grid ?? [0, 0];
     return html`
       <p part="readout" class="readout small ${row ? '' : 'muted'}">
-        ${row && this.hover !== null
-          ? html`<strong>Cell row ${Math.floor(this.hover / cols) + 1}, column ${(this.hover % cols) + 1}</strong>`
-          : r ? 'Hover a cell (or tap it) to read its scores.' : this.shown ? 'Detecting…' : 'Scores appear with an image.'}
+        ${
+          row && this.hover !== null
+            ? html`<strong>Cell row ${Math.floor(this.hover / cols) + 1}, column ${(this.hover % cols) + 1}</strong>`
+            : r
+              ? 'Hover a cell (or tap it) to read its scores.'
+              : this.shown
+                ? 'Detecting…'
+                : 'Scores appear with an image.'
+        }
       </p>
       <table part="legend" class="legend">
         <thead><tr>
@@ -518,7 +589,8 @@ export class ClipPatchDetector extends LitElement {
           <th scope="col" class="num" title="Boxes at the current threshold">Boxes</th>
         </tr></thead>
         <tbody>
-          ${queries.map((q, i) => html`
+          ${queries.map(
+            (q, i) => html`
             <tr part="legend-item ${this.colourBy === i ? 'legend-item-active' : ''}" class="${this.colourBy === i ? 'active' : ''} ${winner === i ? 'winner' : ''}">
               <th scope="row">
                 <button class="query" type="button" aria-pressed=${this.colourBy === i ? 'true' : 'false'}
@@ -530,16 +602,24 @@ export class ClipPatchDetector extends LitElement {
               <td class="num">${row && r ? formatScore(row[i], r.mode) : ''}</td>
               <td class="num">${ranges && r ? formatScore(ranges[i].max, r.mode) : '–'}</td>
               <td class="num">${r ? counts[i] : '–'}</td>
-            </tr>`)}
+            </tr>`,
+          )}
         </tbody>
       </table>
-      ${r && r.mode !== 'crops' ? html`<p class="muted small note">Scores are cosine similarities of patch and query embeddings.</p>`
-        : r ? html`<p class="muted small note">Scores are each crop’s probability for the query, against the others and “background”.</p>` : nothing}`;
+      ${
+        r && r.mode !== 'crops'
+          ? html`<p class="muted small note">Scores are cosine similarities of patch and query embeddings.</p>`
+          : r
+            ? html`<p class="muted small note">Scores are each crop’s probability for the query, against the others and “background”.</p>`
+            : nothing
+      }`;
   }
 }
 
 if (!customElements.get('clip-patch-detector')) customElements.define('clip-patch-detector', ClipPatchDetector);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-patch-detector': ClipPatchDetector }
+  interface HTMLElementTagNameMap {
+    'clip-patch-detector': ClipPatchDetector;
+  }
 }

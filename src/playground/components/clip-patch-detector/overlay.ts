@@ -8,8 +8,12 @@ import type { Detection } from '../../../model/detect/index.ts';
 import { modelToImage } from '../../../model/preprocess/preprocess.ts';
 import { seriesColour } from '../shared/colours.ts';
 
-
-export interface CellRect { x: number; y: number; w: number; h: number }
+export interface CellRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 type Geometry = Pick<Detection, 'grid' | 'image' | 'mapSize' | 'mapToImage'>;
 
@@ -22,8 +26,10 @@ export function cellRects(d: Geometry): CellRect[] {
     for (let c = 0; c < cols; c++) {
       const [ax, ay] = modelToImage(d.mapToImage, (c * d.mapSize) / cols, (r * d.mapSize) / rows);
       const [bx, by] = modelToImage(d.mapToImage, ((c + 1) * d.mapSize) / cols, ((r + 1) * d.mapSize) / rows);
-      const x0 = clamp(Math.min(ax, bx), width), x1 = clamp(Math.max(ax, bx), width);
-      const y0 = clamp(Math.min(ay, by), height), y1 = clamp(Math.max(ay, by), height);
+      const x0 = clamp(Math.min(ax, bx), width),
+        x1 = clamp(Math.max(ax, bx), width);
+      const y0 = clamp(Math.min(ay, by), height),
+        y1 = clamp(Math.max(ay, by), height);
       out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
     }
   }
@@ -32,15 +38,18 @@ export function cellRects(d: Geometry): CellRect[] {
 
 /** The rectangle the whole grid covers (the centre crop for patches/values, the image for crops). */
 export function gridExtent(cells: readonly CellRect[]): CellRect {
-  const x0 = Math.min(...cells.map((c) => c.x)), y0 = Math.min(...cells.map((c) => c.y));
-  const x1 = Math.max(...cells.map((c) => c.x + c.w)), y1 = Math.max(...cells.map((c) => c.y + c.h));
+  const x0 = Math.min(...cells.map((c) => c.x)),
+    y0 = Math.min(...cells.map((c) => c.y));
+  const x1 = Math.max(...cells.map((c) => c.x + c.w)),
+    y1 = Math.max(...cells.map((c) => c.y + c.h));
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
 /** Lowest and highest score of each query over the cells. */
 export function queryRanges(d: Pick<Detection, 'queries' | 'patchSimilarity'>): { min: number; max: number }[] {
   return d.queries.map((_, q) => {
-    let min = Infinity, max = -Infinity;
+    let min = Infinity,
+      max = -Infinity;
     for (const row of d.patchSimilarity) {
       min = Math.min(min, row[q]);
       max = Math.max(max, row[q]);
@@ -56,7 +65,11 @@ export function argmax(row: ArrayLike<number>): number {
   return best;
 }
 
-export interface CellPaint { colour: string; opacity: number; query: number }
+export interface CellPaint {
+  colour: string;
+  opacity: number;
+  query: number;
+}
 
 /**
  * How one cell is painted: with `query` >= 0 that query's colour, stronger where its score is
@@ -64,7 +77,10 @@ export interface CellPaint { colour: string; opacity: number; query: number }
  * the cell's best query, stronger where that query is near its own best.
  */
 export function paintCell(
-  row: ArrayLike<number>, query: number, ranges: readonly { min: number; max: number }[], probabilities: boolean,
+  row: ArrayLike<number>,
+  query: number,
+  ranges: readonly { min: number; max: number }[],
+  probabilities: boolean,
 ): CellPaint {
   const q = query >= 0 ? query : argmax(row);
   const { min, max } = ranges[q];

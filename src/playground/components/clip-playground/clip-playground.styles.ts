@@ -1,7 +1,9 @@
 import { css } from 'lit';
 import { tokens } from '../shared/theme.ts';
 
-export const playgroundStyles = [tokens, css`
+export const playgroundStyles = [
+  tokens,
+  css`
   :host {
     min-height: 100vh;
     display: flex;
@@ -63,4 +65,5 @@ export const playgroundStyles = [tokens, css`
     .tabs { flex-wrap: wrap; overflow-x: visible; gap: 0 0.1rem; }
     .tab { padding: 0.45rem 0.65rem; }
   }
-`];
+`,
+];

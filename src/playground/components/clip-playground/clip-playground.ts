@@ -101,16 +101,20 @@ export class ClipPlayground extends LitElement {
         <clip-model-loader part="loader" source=${this.source} endpoint=${this.endpoint || nothing} autoload></clip-model-loader>
 
         <nav class="tabs" role="tablist" aria-label="Capabilities" @keydown=${this.onTabKey}>
-          ${PLAYGROUND_TABS.map((t) => html`
+          ${PLAYGROUND_TABS.map(
+            (t) => html`
             <button id="tab-${t.id}" part="tab ${t.id === active.id ? 'tab-active' : ''}" class="tab" role="tab" type="button"
               aria-selected=${t.id === active.id ? 'true' : 'false'} aria-controls="panel-${t.id}" tabindex=${t.id === active.id ? 0 : -1}
-              @click=${() => this.select(t.id)}>${t.label}</button>`)}
+              @click=${() => this.select(t.id)}>${t.label}</button>`,
+          )}
         </nav>
-        ${PLAYGROUND_TABS.map((t) => html`
+        ${PLAYGROUND_TABS.map(
+          (t) => html`
           <section id="panel-${t.id}" class="panel" role="tabpanel" aria-labelledby="tab-${t.id}" ?hidden=${t.id !== active.id}>
             <p class="blurb">${t.blurb}</p>
             ${t.render()}
-          </section>`)}
+          </section>`,
+        )}
       </main>
 
       <footer class="footer">
@@ -121,7 +125,8 @@ export class ClipPlayground extends LitElement {
   private renderAdapterChip() {
     const a = this.model?.adapter;
     const g = this.gpu;
-    if (!a && !g) return html`<span class="chip"><span class="chip-key">GPU</span><span class="chip-value">checking…</span></span>`;
+    if (!a && !g)
+      return html`<span class="chip"><span class="chip-key">GPU</span><span class="chip-value">checking…</span></span>`;
     if (!a && g && !g.available) {
       return html`<span part="adapter-chip" class="chip bad" title=${g.error?.message ?? ''}><span class="chip-key">GPU</span><span class="chip-value">no WebGPU</span></span>`;
     }
@@ -136,5 +141,7 @@ export class ClipPlayground extends LitElement {
 if (!customElements.get('clip-playground')) customElements.define('clip-playground', ClipPlayground);
 
 declare global {
-  interface HTMLElementTagNameMap { 'clip-playground': ClipPlayground }
+  interface HTMLElementTagNameMap {
+    'clip-playground': ClipPlayground;
+  }
 }

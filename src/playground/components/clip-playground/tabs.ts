@@ -23,31 +23,36 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
   {
     id: 'detect',
     label: 'Detect',
-    blurb: 'Where in the image each query is: a score for every patch of the grid, and boxes where it is high. No training.',
+    blurb:
+      'Where in the image each query is: a score for every patch of the grid, and boxes where it is high. No training.',
     render: () => html`<clip-patch-detector></clip-patch-detector>`,
   },
   {
     id: 'explain',
     label: 'Explain',
-    blurb: 'Where in the image each prompt matches, for any layer of the vision tower: Grad-CAM from the exact gradient, computed on the GPU.',
+    blurb:
+      'Where in the image each prompt matches, for any layer of the vision tower: Grad-CAM from the exact gradient, computed on the GPU.',
     render: () => html`<clip-gradcam></clip-gradcam>`,
   },
   {
     id: 'bias',
     label: 'Bias probe',
-    blurb: 'Groups of photos against a label set: how often each group gets each label, with 95% intervals and disparities.',
+    blurb:
+      'Groups of photos against a label set: how often each group gets each label, with 95% intervals and disparities.',
     render: () => html`<clip-bias-probe></clip-bias-probe>`,
   },
   {
     id: 'eval',
     label: 'Evaluate',
-    blurb: 'Zero-shot accuracy on a labelled folder (one sub-folder per class): top-1, top-5, per class, confusion matrix.',
+    blurb:
+      'Zero-shot accuracy on a labelled folder (one sub-folder per class): top-1, top-5, per class, confusion matrix.',
     render: () => html`<clip-dataset-eval></clip-dataset-eval>`,
   },
   {
     id: 'bench',
     label: 'Benchmark',
-    blurb: 'Every version of every kernel on the shapes CLIP runs, checked then timed on your GPU: GFLOP/s, GB/s, share of its peak, and encode times.',
+    blurb:
+      'Every version of every kernel on the shapes CLIP runs, checked then timed on your GPU: GFLOP/s, GB/s, share of its peak, and encode times.',
     render: () => html`<clip-benchmark></clip-benchmark>`,
   },
   {

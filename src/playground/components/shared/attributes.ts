@@ -6,7 +6,11 @@ import type { ComplexAttributeConverter } from 'lit';
  */
 export function listAttribute(separator: string, joiner = `${separator} `): ComplexAttributeConverter<string[]> {
   return {
-    fromAttribute: (v: string | null) => (v ?? '').split(separator).map((s) => s.trim()).filter(Boolean),
+    fromAttribute: (v: string | null) =>
+      (v ?? '')
+        .split(separator)
+        .map((s) => s.trim())
+        .filter(Boolean),
     toAttribute: (v: string[]) => v.join(joiner),
   };
 }

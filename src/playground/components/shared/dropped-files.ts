@@ -19,7 +19,9 @@ export function filesFromList(list: FileList | readonly File[] | null): PickedFi
 /** Every file of a drop in the order dropped, folders walked. Call it inside the drop handler. */
 export function filesFromDrop(dt: DataTransfer): Promise<PickedFile[]> {
   // Entries must be taken during the event: the DataTransfer is emptied once the handler returns.
-  const entries = [...dt.items].filter((i) => i.kind === 'file').map((i) => ({ entry: i.webkitGetAsEntry?.() ?? null, file: i.getAsFile() }));
+  const entries = [...dt.items]
+    .filter((i) => i.kind === 'file')
+    .map((i) => ({ entry: i.webkitGetAsEntry?.() ?? null, file: i.getAsFile() }));
   return (async () => {
     const out: PickedFile[] = [];
     for (const { entry, file } of entries) {
@@ -44,7 +46,8 @@ async function walk(dir: FileSystemDirectoryEntry, path: string, out: PickedFile
     for (const e of batch) {
       const p = `${path}/${e.name}`;
       if (e.isDirectory) await walk(e as FileSystemDirectoryEntry, p, out);
-      else out.push({ path: p, file: await new Promise<File>((ok, fail) => (e as FileSystemFileEntry).file(ok, fail)) });
+      else
+        out.push({ path: p, file: await new Promise<File>((ok, fail) => (e as FileSystemFileEntry).file(ok, fail)) });
     }
   }
 }

@@ -10,7 +10,9 @@ export interface ElementError {
 
 /** The `error` property's value for a thrown error. */
 export function errorDetail(e: unknown): ElementError {
-  return e instanceof ClipError ? { code: e.code, message: e.message } : { code: 'unknown', message: String((e as Error)?.message ?? e) };
+  return e instanceof ClipError
+    ? { code: e.code, message: e.message }
+    : { code: 'unknown', message: String((e as Error)?.message ?? e) };
 }
 
 /**

@@ -15,7 +15,12 @@ export class EmbeddingMemo {
   private readonly text = new WeakMap<ClipModel, Map<string, Float32Array>>();
   private readonly images = new WeakMap<ClipModel, WeakMap<object, Float32Array>>();
 
-  async labels(model: ClipModel, labels: readonly string[], templates: readonly string[], truncate: boolean): Promise<LabelEmbeddings> {
+  async labels(
+    model: ClipModel,
+    labels: readonly string[],
+    templates: readonly string[],
+    truncate: boolean,
+  ): Promise<LabelEmbeddings> {
     let map = this.text.get(model);
     if (!map) this.text.set(model, (map = new Map()));
     const set = `${truncate ? 'cut' : 'full'}\u0001${templates.join('\u0001')}\u0000`;

@@ -33,7 +33,11 @@ export function byTopFolder(files: readonly PickedFile[]): Map<string, PickedFil
  * folders were dropped themselves). Images deeper down or loose at the top are skipped, as are
  * non-images. Classes in JavaScript's default string order (as the CLI sorts folder names).
  */
-export function classesFromFiles(files: readonly PickedFile[]): { classes: string[]; items: ImageItem[]; skipped: string[] } {
+export function classesFromFiles(files: readonly PickedFile[]): {
+  classes: string[];
+  items: ImageItem[];
+  skipped: string[];
+} {
   const parts = files.map((f) => f.path.split('/'));
   const firsts = new Set(parts.map((p) => p[0]));
   const strip = files.length > 0 && firsts.size === 1 && parts.every((p) => p.length >= 3) ? 1 : 0;
@@ -46,5 +50,14 @@ export function classesFromFiles(files: readonly PickedFile[]): { classes: strin
     byClass.get(rest[0])!.push(f);
   });
   const classes = [...byClass.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { classes, items: classes.flatMap((c) => byClass.get(c)!.sort(byPath).map((f) => fileItem(f, c))), skipped };
+  return {
+    classes,
+    items: classes.flatMap((c) =>
+      byClass
+        .get(c)!
+        .sort(byPath)
+        .map((f) => fileItem(f, c)),
+    ),
+    skipped,
+  };
 }

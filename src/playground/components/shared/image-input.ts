@@ -22,7 +22,10 @@ export interface ImageInputOptions {
 }
 
 export class ImageInputController implements ReactiveController {
-  constructor(private readonly host: ImageInputHost, private readonly options: ImageInputOptions) {
+  constructor(
+    private readonly host: ImageInputHost,
+    private readonly options: ImageInputOptions,
+  ) {
     host.addController(this);
   }
 
@@ -54,7 +57,13 @@ export class ImageInputController implements ReactiveController {
       return;
     }
     if (img) void this.showChecked(img);
-    else this.options.fail(new ClipError('image', `Nothing to ${this.options.verb} in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).`));
+    else
+      this.options.fail(
+        new ClipError(
+          'image',
+          `Nothing to ${this.options.verb} in that drop: drop an image file (PNG, JPEG, WebP, GIF or BMP).`,
+        ),
+      );
   };
 
   private readonly onPaste = (e: ClipboardEvent): void => {

@@ -16,7 +16,10 @@ export class LatestRequest {
   private queue: Promise<unknown> = Promise.resolve();
 
   /** `fail` shows an error of the latest request (a stale request's error is dropped). */
-  constructor(private readonly host: BusyHost, private readonly fail: (e: unknown) => void) {}
+  constructor(
+    private readonly host: BusyHost,
+    private readonly fail: (e: unknown) => void,
+  ) {}
 
   /** Queues `work`; it starts after the requests before it, and not at all if a newer one comes first. */
   run(work: (current: IsCurrent) => Promise<void>): void {

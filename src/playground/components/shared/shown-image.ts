@@ -17,7 +17,10 @@ const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp|avif|ico)$/i;
 export function imageFromFile(file: Blob, name = (file as File).name ?? 'image'): ShownImage {
   const typeOk = file.type ? file.type.startsWith('image/') && file.type !== 'image/svg+xml' : IMAGE_EXT.test(name);
   if (!typeOk) {
-    const kind = file.type === 'image/svg+xml' ? 'an SVG drawing (vector images cannot be decoded here)' : `not an image (${file.type || 'unknown type'})`;
+    const kind =
+      file.type === 'image/svg+xml'
+        ? 'an SVG drawing (vector images cannot be decoded here)'
+        : `not an image (${file.type || 'unknown type'})`;
     throw new ClipError('image', `"${name}" is ${kind}. Drop a PNG, JPEG, WebP, GIF or BMP file.`);
   }
   if (file.size === 0) throw new ClipError('image', `"${name}" is empty (0 bytes).`);
@@ -33,7 +36,10 @@ export async function assertDecodable(file: Blob, name = (file as File).name ?? 
   try {
     (await createImageBitmap(file)).close();
   } catch {
-    throw new ClipError('image', `"${name}" could not be decoded as an image: the file may be damaged, or in a format this browser cannot read.`);
+    throw new ClipError(
+      'image',
+      `"${name}" could not be decoded as an image: the file may be damaged, or in a format this browser cannot read.`,
+    );
   }
 }
 
@@ -57,7 +63,11 @@ export function imageFromInput(input: ImageInput): ShownImage {
 export function imageFromTransfer(dt: DataTransfer): ShownImage | null {
   const file = [...dt.files][0];
   if (file) return imageFromFile(file);
-  const uri = dt.getData('text/uri-list').split('\n').find((l) => l && !l.startsWith('#'));
-  if (uri && /^https?:/i.test(uri.trim())) return { input: uri.trim(), preview: uri.trim(), name: uri.trim().split('/').pop() || 'image' };
+  const uri = dt
+    .getData('text/uri-list')
+    .split('\n')
+    .find((l) => l && !l.startsWith('#'));
+  if (uri && /^https?:/i.test(uri.trim()))
+    return { input: uri.trim(), preview: uri.trim(), name: uri.trim().split('/').pop() || 'image' };
   return null;
 }
