@@ -207,6 +207,13 @@ function csvCase(rng: Rng, dir: string): { data: string; keys: CsvKeys; label: s
 /** A blank row of separators only is a row of empty fields, which is an empty caption. */
 const blanksWithSeparatorRow = (lines: string[]) => lines.some((l) => l !== '' && /^[\t,;| :]+$/.test(l));
 
+/** Writes a file where a pair's file or folder may already be (an earlier mutation). */
+function put(path: string, data: string | Uint8Array): void {
+  gone(path);
+  writeFileSync(path, data);
+}
+const gone = (path: string) => rmSync(path, { recursive: true, force: true });
+
 function filesCase(rng: Rng, dir: string): { data: string; label: string[] } {
   const root = join(dir, 'files');
   mkdirSync(root);
@@ -226,30 +233,30 @@ function filesCase(rng: Rng, dir: string): { data: string; label: string[] } {
     const p = rng.pick(pairs);
     const op = rng.int(12);
     if (op === 0) {
-      rmSync(`${p.base}.txt`, { force: true });
+      gone(`${p.base}.txt`);
       label.push('missing .txt');
     } else if (op === 1) {
-      rmSync(p.base + p.ext, { force: true });
+      gone(p.base + p.ext);
       label.push('missing image');
     } else if (op === 2) {
-      writeFileSync(`${p.base}.txt`, rng.pick(['', ' \n', '\uFEFF', '\r\n\r\n']));
+      put(`${p.base}.txt`, rng.pick(['', ' \n', '\uFEFF', '\r\n\r\n']));
       label.push('empty .txt');
     } else if (op === 3) {
-      writeFileSync(`${p.base}.txt`, new Uint8Array([0x61, 0xff, 0xfe, 0xc3, 0x28, 0x62]));
+      put(`${p.base}.txt`, new Uint8Array([0x61, 0xff, 0xfe, 0xc3, 0x28, 0x62]));
       label.push('non-UTF-8 .txt');
     } else if (op === 4) {
-      writeFileSync(`${p.base}.txt`, 'word '.repeat(77 + rng.int(2000)));
+      put(`${p.base}.txt`, 'word '.repeat(77 + rng.int(2000)));
       label.push('caption over 77 tokens');
     } else if (op === 5) {
-      rmSync(`${p.base}.txt`, { force: true });
+      gone(`${p.base}.txt`);
       mkdirSync(`${p.base}.txt`, { recursive: true });
       label.push('.txt is a folder');
     } else if (op === 6) {
-      rmSync(p.base + p.ext, { force: true });
+      gone(p.base + p.ext);
       mkdirSync(p.base + p.ext, { recursive: true });
       label.push('image is a folder');
     } else if (op === 7) {
-      writeFileSync(p.base + p.ext, rng.pick(['', 'garbage', '\x89PNG\r\n\x1a\n']));
+      put(p.base + p.ext, rng.pick(['', 'garbage', '\x89PNG\r\n\x1a\n']));
       label.push('image is garbage');
     } else if (op === 8) {
       const name = rng.pick(['a b', 'ünï', '', 'x.tar', 'UP', 'new\nline', '-rf', '#1', '0'.repeat(200)]);
@@ -258,7 +265,9 @@ function filesCase(rng: Rng, dir: string): { data: string; label: string[] } {
       if (rng.chance(0.7)) writeFileSync(join(root, `${name}${rng.pick(['.txt', '.TXT'])}`), 'an odd name');
       label.push(`odd name ${JSON.stringify(name + ext)}`);
     } else if (op === 9) {
-      symlinkSync(rng.pick([root, join(root, 'nowhere.png')]), join(root, rng.pick(['loop', 'link.png'])));
+      const link = join(root, rng.pick(['loop', 'link.png']));
+      gone(link);
+      symlinkSync(rng.pick([root, join(root, 'nowhere.png')]), link);
       label.push('symlink');
     } else if (op === 10) {
       let deep = root;
@@ -268,7 +277,7 @@ function filesCase(rng: Rng, dir: string): { data: string; label: string[] } {
       writeFileSync(join(deep, '1.txt'), 'deep');
       label.push('deep nesting');
     } else {
-      for (const q of pairs) rmSync(q.base + q.ext, { force: true });
+      for (const q of pairs) gone(q.base + q.ext);
       writeFileSync(join(root, 'stats.json'), '{}');
       label.push('no images');
     }
