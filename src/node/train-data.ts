@@ -26,31 +26,59 @@ export async function readTrainData(path: string, keys: CsvKeys = {}): Promise<C
   const s = await stat(path).catch(() => {
     throw new ClipError('not-found', `No such file or folder: ${path}`);
   });
+  // A FIFO or device would be read forever.
+  if (!s.isDirectory() && !s.isFile())
+    throw new ClipError('input', `${path} is not a regular file or a folder of image-caption pairs.`);
   const items = s.isDirectory() ? await filesFolder(path) : await csvRows(path, keys);
   if (items.length === 0) throw new ClipError('input', `${path} holds no image-caption pairs.`);
   for (const it of items) {
     if (!it.caption.trim()) throw new ClipError('input', `${it.where}: empty caption.`);
-    const exists = await stat(it.image).then(
-      (x) => x.isFile(),
-      () => false,
+    if (it.image === '') throw new ClipError('input', `${it.where}: empty image path.`);
+    const kind = await stat(it.image).then(
+      (x) => (x.isFile() ? 'file' : x.isDirectory() ? 'a folder' : 'not a regular file'),
+      () => 'missing',
     );
-    if (!exists) throw new ClipError('input', `${it.where}: image ${it.image} does not exist.`);
+    if (kind === 'missing') throw new ClipError('input', `${it.where}: image ${shown(it.image)} does not exist.`);
+    if (kind !== 'file') throw new ClipError('input', `${it.where}: image ${shown(it.image)} is ${kind}.`);
   }
   return items;
+}
+
+/** A value from the data inside a message: quoted (so it stays one line) and cut to a readable length. */
+function shown(v: string): string {
+  return JSON.stringify(v.length > 120 ? `${v.slice(0, 120)}…` : v);
+}
+
+/** UTF-8 text of a data file; other bytes are an error naming the line (not captions of U+FFFD). */
+async function readUtf8(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const line = text.slice(0, Math.max(0, text.indexOf('\uFFFD'))).split('\n').length;
+    throw new ClipError('input', `${shown(file)} line ${line}: not UTF-8 text (save it as UTF-8).`);
+  }
 }
 
 async function csvRows(
   file: string,
   { imgKey = 'filepath', captionKey = 'title', separator = '\t' }: CsvKeys,
 ): Promise<CaptionedImage[]> {
-  const rows = parseDelimited(await readFile(file, 'utf8'), separator);
+  if (separator === '' || /["\r\n]/.test(separator))
+    throw new ClipError(
+      'input',
+      `--csv-separator ${shown(separator)} for ${file}: give a non-empty one without quotes or newlines.`,
+    );
+  const rows = parseDelimited(await readUtf8(file), separator, file);
   const header = rows.shift() ?? [];
   const col = (key: string, flag: string) => {
     const i = header.indexOf(key);
     if (i < 0) {
+      const names = header.slice(0, 20).map(shown).join(', ') + (header.length > 20 ? ', …' : '');
       throw new ClipError(
         'input',
-        `${file} has no column "${key}" (${flag}); its columns are ${header.map((h) => `"${h}"`).join(', ') || 'none'} (separator ${JSON.stringify(separator)}).`,
+        `${file} has no column ${shown(key)} (${flag}); its columns are ${names || 'none'} (separator ${JSON.stringify(separator)}).`,
       );
     }
     return i;
@@ -69,12 +97,13 @@ async function csvRows(
 }
 
 /** Rows of a delimited file; fields may be double-quoted ("" inside is a quote), as pandas writes them. */
-export function parseDelimited(text: string, sep: string): string[][] {
+export function parseDelimited(text: string, sep: string, file = 'text'): string[][] {
   const rows: string[][] = [];
   let row: string[] = [],
     field = '',
     quoted = false,
-    i = 0;
+    i = 0,
+    quoteRow = 0;
   const t = text.replace(/^\uFEFF/, '');
   while (i < t.length) {
     const c = t[i];
@@ -95,6 +124,7 @@ export function parseDelimited(text: string, sep: string): string[][] {
     }
     if (c === '"' && field === '') {
       quoted = true;
+      quoteRow = rows.length + 1;
       i++;
       continue;
     }
@@ -115,6 +145,7 @@ export function parseDelimited(text: string, sep: string): string[][] {
     field += c;
     i++;
   }
+  if (quoted) throw new ClipError('input', `${file} row ${quoteRow}: a quoted field is never closed.`);
   if (field !== '' || row.length) {
     row.push(field);
     rows.push(row);
@@ -131,13 +162,17 @@ async function filesFolder(root: string): Promise<CaptionedImage[]> {
       if (e.isDirectory()) await walk(p);
       else if (isImageFile(e.name)) {
         const txt = join(dir, `${basename(e.name, extname(e.name))}.txt`);
-        const caption = await readFile(txt, 'utf8').catch(() => {
+        const found = await stat(txt).then(
+          (x) => x.isFile(),
+          () => false,
+        );
+        if (!found)
           throw new ClipError(
             'input',
-            `${p}: no caption file ${txt} beside it (img2dataset folders pair NNNN.jpg with NNNN.txt).`,
+            `${shown(p)}: no caption file ${shown(txt)} beside it (img2dataset folders pair NNNN.jpg with NNNN.txt).`,
           );
-        });
-        out.push({ image: p, caption: caption.trim(), where: p });
+        const caption = await readUtf8(txt);
+        out.push({ image: p, caption: caption.trim(), where: shown(p) });
       }
     }
   };

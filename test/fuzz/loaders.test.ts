@@ -12,6 +12,7 @@ import { imageCases } from './cases/images.ts';
 import { promptCases } from './cases/prompts.ts';
 import { safetensorsCases } from './cases/safetensors.ts';
 import { tokenizerCases } from './cases/tokenizer.ts';
+import { trainDataCases } from './cases/train-data.ts';
 
 /** Class, generator, cases in `npm test` (sized for about two minutes here), per-case limit. */
 const CLASSES: [string, CaseGenerator, number, number][] = [
@@ -20,6 +21,7 @@ const CLASSES: [string, CaseGenerator, number, number][] = [
   ['vocab.json / merges.txt', tokenizerCases, 40, 20_000],
   ['images', imageCases, 300, 20_000],
   ['prompts', promptCases, 150, 20_000],
+  ['training data', trainDataCases, 150, 20_000],
 ];
 
 const CASES = casesPerClass(CLASSES.map((c) => c[2]));
