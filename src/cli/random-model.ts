@@ -19,7 +19,7 @@ export function defaultTokenizerDir(): string | undefined {
 export const spec: CommandSpec = {
   name: 'random-model',
   summary: 'Write a Hugging Face CLIP folder with random weights (config.json, model.safetensors, tokenizer files).',
-  usage: 'random-model --preset NAME --out DIR [--seed N] [--dtype F32|F16|BF16] [--tokenizer DIR]',
+  usage: 'random-model --preset NAME --out DIR [--seed N] [--dtype F32|F16|BF16] [--tokenizer DIR] [--init small|clip]',
   description:
     'Weights are deterministic per seed. vocab.json and merges.txt are copied from --tokenizer DIR, by default\n' +
     'from ../shared/fixtures/tiny-clip beside the repository when it exists.',
@@ -29,8 +29,17 @@ export const spec: CommandSpec = {
     seed: { type: 'string', value: 'N', help: 'Random seed (default 0).' },
     dtype: { type: 'string', value: 'DTYPE', choices: ['F32', 'F16', 'BF16'], help: 'Weight dtype (default F32).' },
     tokenizer: { type: 'string', value: 'DIR', help: 'A folder with vocab.json and merges.txt to copy.' },
+    init: {
+      type: 'string',
+      value: 'KIND',
+      choices: ['small', 'clip'],
+      help: "small: every matrix N(0, 0.02), logit scale ln 100 (default); clip: CLIP's init, to train from scratch.",
+    },
   },
-  examples: ['clip-webgpu random-model --preset ViT-B/32 --out /tmp/vit-b32-random --seed 1'],
+  examples: [
+    'clip-webgpu random-model --preset ViT-B/32 --out /tmp/vit-b32-random --seed 1',
+    'clip-webgpu random-model --preset tiny --init clip --out /tmp/tiny-to-train',
+  ],
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -48,6 +57,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     seed,
     dtype: (args.str('dtype') ?? 'F32') as 'F32',
     tokenizerDir,
+    init: (args.str('init') ?? 'small') as 'small',
   });
   io.stdout.write(
     `wrote ${out}: config.json, model.safetensors (${megabytes(result.bytes)})` +

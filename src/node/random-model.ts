@@ -9,12 +9,18 @@ import type { ClipConfig, ClipPresetName } from '../model/config.ts';
 import { numElements } from '../model/safetensors/reader.ts';
 import type { TensorSpec } from '../model/safetensors/writer.ts';
 import { writeSafetensorsFile } from './safetensors-stream.ts';
+import { clipInit } from '../model/train/init.ts';
 
 export interface RandomModelOptions {
   seed?: number;
   dtype?: 'F32' | 'F16' | 'BF16';
   /** A folder with `vocab.json` and `merges.txt` to copy; omitted: no tokenizer files. */
   tokenizerDir?: string;
+  /**
+   * 'small' (default): every matrix N(0, 0.02), logit scale ln 100, for shapes and benchmarks.
+   * 'clip': CLIP's own init (clipInit), for training from scratch.
+   */
+  init?: 'small' | 'clip';
 }
 
 export interface RandomModelResult {
@@ -56,8 +62,18 @@ function gaussian(count: number, seed: number, mean: number, std: number): Float
 }
 
 /** Sane scales: LayerNorm weight ~1, biases small, other weights ~N(0, 0.02), logit_scale = ln 100. */
-function randomTensor(name: string, count: number, seed: number): Float32Array {
+function randomTensor(
+  name: string,
+  count: number,
+  seed: number,
+  init: 'small' | 'clip',
+  cfg: ClipConfig,
+): Float32Array {
   const s = tensorSeed(seed, name);
+  if (init === 'clip') {
+    const r = clipInit(name, cfg);
+    return r.std === 0 ? new Float32Array(count).fill(r.mean) : gaussian(count, s, r.mean, r.std);
+  }
   if (name === 'logit_scale') return new Float32Array([Math.log(100)]);
   if (/(layer_?norm\d?|layrnorm)\.weight$/.test(name)) return gaussian(count, s, 1, 0.05);
   if (name.endsWith('.bias')) return gaussian(count, s, 0, 0.01);
@@ -67,7 +83,7 @@ function randomTensor(name: string, count: number, seed: number): Float32Array {
 export async function writeRandomClipModel(
   dir: string,
   config: ClipConfig | ClipPresetName,
-  { seed = 0, dtype = 'F32', tokenizerDir }: RandomModelOptions = {},
+  { seed = 0, dtype = 'F32', tokenizerDir, init = 'small' }: RandomModelOptions = {},
 ): Promise<RandomModelResult> {
   const cfg = typeof config === 'string' ? clipPreset(config) : config;
   await mkdir(dir, { recursive: true });
@@ -91,7 +107,7 @@ export async function writeRandomClipModel(
     (spec) => {
       const n = positionIds.get(spec.name);
       if (n !== undefined) return Array.from({ length: n }, (_, i) => i);
-      return randomTensor(spec.name, numElements(spec.shape), seed);
+      return randomTensor(spec.name, numElements(spec.shape), seed, init, cfg);
     },
     { format: 'pt' },
   );
