@@ -1,8 +1,9 @@
 /** `clip-webgpu random-model`: a complete CLIP folder with random weights, for tests and benchmarks. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClipError, writeRandomClipModel } from '../node/index.ts';
+import { parseClipConfig } from '../model/config.ts';
 import type { CommandSpec, ParsedArgs } from './args.ts';
 import type { CliIo } from './common.ts';
 import { megabytes } from './format.ts';
@@ -19,12 +20,18 @@ export function defaultTokenizerDir(): string | undefined {
 export const spec: CommandSpec = {
   name: 'random-model',
   summary: 'Write a Hugging Face CLIP folder with random weights (config.json, model.safetensors, tokenizer files).',
-  usage: 'random-model --preset NAME --out DIR [--seed N] [--dtype F32|F16|BF16] [--tokenizer DIR] [--init small|clip]',
+  usage:
+    'random-model --preset NAME|--config FILE --out DIR [--seed N] [--dtype F32|F16|BF16] [--tokenizer DIR] [--init small|clip]',
   description:
     'Weights are deterministic per seed. vocab.json and merges.txt are copied from --tokenizer DIR, by default\n' +
     'from ../shared/fixtures/tiny-clip beside the repository when it exists.',
   options: {
     preset: { type: 'string', value: 'NAME', choices: PRESETS, help: "Model size (tiny = the test fixture's sizes)." },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: 'A Hugging Face CLIP config.json to take the sizes from, instead of --preset (any ViT size).',
+    },
     out: { type: 'string', value: 'DIR', help: 'Destination folder.' },
     seed: { type: 'string', value: 'N', help: 'Random seed (default 0).' },
     dtype: { type: 'string', value: 'DTYPE', choices: ['F32', 'F16', 'BF16'], help: 'Weight dtype (default F32).' },
@@ -39,11 +46,14 @@ export const spec: CommandSpec = {
   examples: [
     'clip-webgpu random-model --preset ViT-B/32 --out /tmp/vit-b32-random --seed 1',
     'clip-webgpu random-model --preset tiny --init clip --out /tmp/tiny-to-train',
+    'clip-webgpu random-model --config my-config.json --init clip --seed 3 --out /tmp/to-train',
   ],
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  const preset = args.need('preset', '--preset NAME');
+  const configFile = args.str('config');
+  if (configFile && args.str('preset')) throw new ClipError('input', 'Give --preset NAME or --config FILE, not both.');
+  const preset = configFile ? undefined : args.need('preset', '--preset NAME or --config FILE');
   const out = args.need('out', '--out DIR');
   const seed = args.int('seed', 0);
   const tokenizerDir = args.str('tokenizer') ?? defaultTokenizerDir();
@@ -53,7 +63,8 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
       throw new ClipError('not-found', `--tokenizer ${tokenizerDir} has no ${f} (it needs vocab.json and merges.txt)`);
     }
   }
-  const result = await writeRandomClipModel(out, preset as 'tiny', {
+  const config = configFile ? readConfig(configFile) : (preset as 'tiny');
+  const result = await writeRandomClipModel(out, config, {
     seed,
     dtype: (args.str('dtype') ?? 'F32') as 'F32',
     tokenizerDir,
@@ -61,7 +72,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   });
   io.stdout.write(
     `wrote ${out}: config.json, model.safetensors (${megabytes(result.bytes)})` +
-      `${tokenizerDir ? ', vocab.json, merges.txt' : ''} — ${preset}, seed ${seed}\n`,
+      `${tokenizerDir ? ', vocab.json, merges.txt' : ''} — ${preset ?? configFile}, seed ${seed}\n`,
   );
   if (!tokenizerDir) {
     io.stderr.write(
@@ -70,4 +81,15 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     );
   }
   return 0;
+}
+
+function readConfig(file: string) {
+  if (!existsSync(file)) throw new ClipError('not-found', `--config ${file} does not exist`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ClipError('config', `--config ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseClipConfig(json, file);
 }
