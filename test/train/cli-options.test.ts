@@ -98,10 +98,14 @@ describe('clip-webgpu train --val-data', () => {
   });
 
   it('scores a folder of class sub-folders like eval; bad validation data is one line', async () => {
-    const r = parseJson(await run([...base(), '--model', TINY, '--val-data', classes]));
+    const out = tmp('clip-train-val-out-');
+    const r = parseJson(await run([...base(), '--model', TINY, '--val-data', classes, '--out', out]));
     expect(r.steps[0].val).toBeUndefined();
     expect(Object.keys(r.steps[1].val)).toEqual(['accuracy']);
     expect([0, 0.25, 0.5, 0.75, 1]).toContain(r.steps[1].val.accuracy); // 4 images
+    // Scored with the trained weights: eval of the saved checkpoint agrees.
+    const e = parseJson(await run(['eval', '--model', r.out, '--data', classes, '--json', ...ADAPTER]));
+    expect(e.accuracy).toBe(r.steps[1].val.accuracy);
     const empty = tmp('clip-train-empty-');
     expectOneLineError(await run([...base(), '--model', TINY, '--val-data', empty]), [empty, 'class sub-folders']);
     expectOneLineError(await run([...base(), '--model', TINY, '--val-frequency', '1']), ['--val-data']);
