@@ -31,8 +31,10 @@ export const segmenterStyles = [
   }
   .methods { border: none; padding: 0; margin: 0; display: grid; gap: 0.4rem; min-width: 0; }
   .methods legend { padding: 0; margin-bottom: 0.3rem; }
-  .methods .segmented { grid-template-columns: repeat(5, 1fr); }
-  .segment span { padding: 0.4rem 0.1rem; text-align: center; font-size: 0.78rem; font-weight: 550; color: var(--_muted); }
+  /* Five methods: two rows of three columns. */
+  .segment:nth-child(n + 4) { border-top: 1px solid var(--_border); }
+  .segment:nth-child(4) { border-left: none; }
+  .segment span { padding: 0.4rem 0.2rem; text-align: center; font-size: 0.85rem; font-weight: 550; color: var(--_muted); }
   .about { margin: 0; }
   .slider { display: flex; align-items: center; gap: 0.55rem; }
   .slider input { flex: 1; min-width: 5rem; accent-color: var(--_accent); }

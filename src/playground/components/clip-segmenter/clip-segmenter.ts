@@ -399,9 +399,9 @@ export class ClipSegmenter extends LitElement {
           </fieldset>
           <label class="field"><span class="field-label">Background</span>
             <select part="background-mode" aria-label="Background" @change=${(e: Event) => (this.backgroundMode = (e.target as HTMLSelectElement).value as BackgroundMode)}>
-              <option value="none" ?selected=${this.backgroundMode === 'none'}>None: every pixel gets a label</option>
-              <option value="label" ?selected=${this.backgroundMode === 'label'}>A background label</option>
-              <option value="threshold" ?selected=${this.backgroundMode === 'threshold'}>Below a probability</option>
+              <option value="none" ?selected=${this.backgroundMode === 'none'}>None</option>
+              <option value="label" ?selected=${this.backgroundMode === 'label'}>A label of its own</option>
+              <option value="threshold" ?selected=${this.backgroundMode === 'threshold'}>A probability threshold</option>
             </select>
           </label>
           ${this.backgroundMode === 'label' ? this.renderBackgroundLabel() : nothing}
