@@ -10,6 +10,7 @@ import { ClipModel, isClipError } from '../../src/node/index.ts';
 import { nodePlatform } from '../../src/node/platform.ts';
 import {
   BACKGROUND,
+  IouCounter,
   SEGMENT_METHODS,
   neighbourhoodBias,
   slideWindows,
@@ -197,5 +198,19 @@ describe('segment on tiny-clip (F32)', () => {
     await refused(model.segment(img, ['a'], { slide: { window: 0 } }), /positive whole number/);
     await refused(model.segment(img, ['a'], { slide: { window: 32, stride: 40 } }), /1\.\.32/);
     await refused(model.segment(new Uint8Array([1, 2, 3]), ['a']), /image/i);
+  });
+});
+
+describe('IoU scoring', () => {
+  it('sums intersections and unions over images, mIoU over the classes present', () => {
+    const c = new IouCounter(['background', 'a', 'b', 'c']);
+    // mask: label index or -1; truth: class id (0 background, k = label k - 1).
+    c.add([-1, 0, 0, 1], [0, 1, 1, 1]); // bg: 1/1, a: 2/3, b: 0/1
+    c.add([0, -1], [1, 0]); // bg: +1/+1, a: +1/+1
+    const s = c.score();
+    expect(s.iou).toEqual([2 / 2, 3 / 4, 0, null]); // c never occurs: not in the mean
+    expect(s.miou).toBeCloseTo((1 + 0.75 + 0) / 3, 12);
+    expect(s.pixelAccuracy).toBeCloseTo(5 / 6, 12);
+    expect([s.images, s.pixels]).toEqual([2, 6]);
   });
 });

@@ -21,6 +21,7 @@ import { SEGMENT_METHODS, lastBlockHooks, patchGrid, type SegmentMethod } from '
 import { checkSlide, slideGrid, slideWindows, stitchWindows, type SlideOptions, type SlideWindow } from './windows.ts';
 
 export { BACKGROUND, labelMask, type MaskOptions } from './mask.ts';
+export { IouCounter, type IouScore } from './evaluate.ts';
 export {
   NACLIP_STD,
   SEGMENT_METHODS,
@@ -53,6 +54,11 @@ export interface SegmentOptions {
   truncate?: boolean;
   /** Multiplies the cosines before the softmax that a threshold is compared with (default 40). */
   logitScale?: number;
+  /**
+   * The labels' text embeddings in hand (then `templates` and `truncate` are unused and no text is
+   * encoded): one per label, then the background label's, any scale. Evaluations reuse them.
+   */
+  embeddings?: readonly Float32Array[];
 }
 
 export interface Segmentation {
@@ -113,7 +119,17 @@ export async function segment(
 
   const names = backgroundLabel === undefined ? [...labels] : [...labels, backgroundLabel];
   const textOptions = { templates: options.templates ?? [DEFAULT_TEMPLATE], truncate: options.truncate };
-  const embeds = await access.model.labelEmbeddings(names, textOptions);
+  const given = options.embeddings;
+  if (given) {
+    const P = access.config.projectionDim;
+    if (given.length !== names.length || given.some((e) => !(e instanceof Float32Array) || e.length !== P)) {
+      throw new ClipError(
+        'input',
+        `embeddings must be ${names.length} Float32Arrays of ${P} values (one per label${backgroundLabel === undefined ? '' : ', then the background label'}).`,
+      );
+    }
+  }
+  const embeds = given ?? (await access.model.labelEmbeddings(names, textOptions));
   const raw = await platform().decodeImage(image);
   const { width, height } = raw;
   const [G] = patchGrid(access.config.vision);
