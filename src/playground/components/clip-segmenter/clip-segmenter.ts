@@ -11,11 +11,13 @@ import {
   type Segmentation,
 } from '../../../model/segment/index.ts';
 import type { ImageInput } from '../../../model/platform.ts';
+import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
 import { emit } from '../../shared-model.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
+import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
@@ -153,6 +155,7 @@ export class ClipSegmenter extends LitElement {
     fail: (err) => this.showError(err),
   });
   private readonly request = new LatestRequest(this, (e) => this.showError(e));
+  private readonly embeddings = new EmbeddingMemo();
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
   private labelsText: string | null = null;
   private labelsFromTextarea = false;
@@ -262,11 +265,12 @@ export class ClipSegmenter extends LitElement {
     }
     this.request.run(async (current) => {
       const t0 = performance.now();
-      const s = await model.segment(shown.input, labels, {
-        method,
-        truncate,
-        background: backgroundMode === 'label' ? backgroundLabel : undefined,
-      });
+      // Each label is encoded once per model (the engine's default template): a method switch is one vision pass.
+      const background = backgroundMode === 'label' ? backgroundLabel : undefined;
+      const names = background === undefined ? labels : [...labels, background];
+      const { embeds } = await this.embeddings.labels(model, names, [DEFAULT_TEMPLATE], truncate);
+      if (!current()) return;
+      const s = await model.segment(shown.input, labels, { method, background, embeddings: embeds });
       if (!current()) return;
       this.runs++;
       this.segmentation = s;
