@@ -4,7 +4,7 @@ import { countOf, evaluateDataset, evaluationCsv, evaluationJson, type Evaluatio
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { classFolders } from '../node/image-folder.ts';
-import type { CommandSpec, ParsedArgs } from './args.ts';
+import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.ts';
 import {
   GPU_OPTIONS,
@@ -16,17 +16,22 @@ import {
   type CliIo,
 } from './common.ts';
 import { percent, quote, table } from './format.ts';
+import { SEGMENT_CLASSES, runSegmentEval } from './eval-segment.ts';
+import { SEGMENT_METHODS } from '../model/segment/index.ts';
 
 export const spec: CommandSpec = {
   name: 'eval',
   summary: 'Zero-shot evaluation of a labelled folder: top-1/top-5 accuracy, per class, confusion matrix.',
-  usage: 'eval --model PATH --data DIR [--template T]... [--templates imagenet] [--json] [--csv FILE]',
+  usage:
+    'eval --model PATH --data DIR [--task classify|segment] [--template T]... [--templates imagenet] [--json] [--csv FILE]',
   description:
     "DIR holds one sub-folder per class; the folder name is the label, its .png/.jpg/.jpeg files are the class's\n" +
     `images. Each label becomes a prompt per template (default "${DEFAULT_TEMPLATE}"); several templates are\n` +
     "ensembled (--templates imagenet: the CLIP paper's 80). The confusion matrix has a row per true class and a\n" +
     'column per predicted class, both in the order of "classes" (sorted folder names). top5 is top-k with\n' +
-    'k = min(5, classes); a class folder without images has accuracy null.',
+    'k = min(5, classes); a class folder without images has accuracy null.\n' +
+    '--task segment: DIR is a world folder (clip-webgpu world): every scene is segmented by each method (--methods)\n' +
+    "into the world's classes (--classes) and the background; mIoU and IoU per class over all pixels, vs raw.",
   options: {
     ...MODEL_OPTION,
     data: { type: 'string', value: 'DIR', help: 'A folder with one sub-folder of images per class.' },
@@ -43,6 +48,26 @@ export const spec: CommandSpec = {
       help: 'Write one row per image (path, truth, prediction, rank of the truth, probabilities).',
     },
     'batch-size': { type: 'string', value: 'N', help: 'Images decoded and encoded per GPU pass (default 16).' },
+    task: {
+      type: 'string',
+      value: 'TASK',
+      choices: ['classify', 'segment'],
+      help: 'classify (default): a folder of class folders; segment: mIoU per method on a world folder (truth.json).',
+    },
+    methods: {
+      type: 'string',
+      value: 'A,B',
+      help: `segment: the methods to score (default all: ${SEGMENT_METHODS.join(', ')}).`,
+    },
+    classes: {
+      type: 'string',
+      value: 'KIND',
+      choices: SEGMENT_CLASSES,
+      help: 'segment: what a pixel is labelled with: shape (default), colour or object (colour + shape).',
+    },
+    background: { type: 'string', value: 'TEXT', help: 'segment: the background prompt (default "the background").' },
+    threshold: { type: 'string', value: 'X', help: 'segment: background below this probability instead of a prompt.' },
+    limit: { type: 'string', value: 'N', help: 'segment: score the first N scenes only.' },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
     ...GPU_OPTIONS,
@@ -54,6 +79,10 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.str('task') === 'segment') return runSegmentEval(args, io);
+  for (const o of ['methods', 'classes', 'background', 'threshold', 'limit']) {
+    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
+  }
   args.need('model', '--model PATH');
   const dir = args.need('data', '--data DIR');
   const templates = templateArgs(args);
