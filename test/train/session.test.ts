@@ -65,7 +65,13 @@ describe.each(TEST_ADAPTERS)('training session (%s)', (adapter) => {
     const stop = new AbortController();
     const stepsB: SessionStep[] = [];
     const stopped = await b
-      .run({ signal: stop.signal, onStep: (s) => void (stepsB.push(s), stop.abort()) })
+      .run({
+        signal: stop.signal,
+        onStep: (s) => {
+          stepsB.push(s);
+          stop.abort();
+        },
+      })
       .catch((e: unknown) => e);
     expect(stopped).toBeInstanceOf(ClipError);
     expect((stopped as ClipError).code).toBe('aborted');
