@@ -46,12 +46,12 @@ export function lineChart(series: readonly Series[], o: ChartOptions) {
     )}
     <text class="tick" x=${LEFT} y=${H - 6}>0</text>
     <text class="tick" x=${W - RIGHT} y=${H - 6} text-anchor="end">step ${xMax}</text>
-    ${(o.references ?? []).map(
-      (
-        r,
-      ) => svg`<line class="reference" x1=${LEFT} x2=${W - RIGHT} y1=${py(r.y)} y2=${py(r.y)} stroke=${r.colour}></line>
-        <text class="tick" x=${W - RIGHT - 4} y=${py(r.y) - 4} text-anchor="end" fill=${r.colour}>${r.label}</text>`,
-    )}
+    ${(o.references ?? []).map((r, i) => {
+      // Labels alternate right and left, so two close chance lines stay readable.
+      const x = i % 2 ? LEFT + 4 : W - RIGHT - 4;
+      return svg`<line class="reference" x1=${LEFT} x2=${W - RIGHT} y1=${py(r.y)} y2=${py(r.y)} stroke=${r.colour}></line>
+        <text class="tick" x=${x} y=${py(r.y) - 4} text-anchor=${i % 2 ? 'start' : 'end'} fill=${r.colour}>${r.label}</text>`;
+    })}
     ${series.map((s) =>
       s.points.length
         ? svg`<polyline class="line" fill="none" stroke=${s.colour} stroke-width="2" vector-effect="non-scaling-stroke"

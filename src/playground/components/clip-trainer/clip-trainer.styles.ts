@@ -24,12 +24,12 @@ export const trainerStyles = [
     .matrix-scroll { overflow-x: auto; }
     .matrix { border-collapse: collapse; font-size: 0.78rem; font-variant-numeric: tabular-nums; }
     .matrix th { font-weight: 500; color: var(--_muted); padding: 0.2rem; }
-    .matrix th.caption { vertical-align: bottom; width: 3.6rem; max-width: 3.6rem; }
+    .matrix th.caption { vertical-align: bottom; width: 4.4rem; max-width: 4.4rem; }
     .matrix th.caption span {
       display: -webkit-box; -webkit-line-clamp: 4; -webkit-box-orient: vertical; overflow: hidden;
-      font-size: 0.72rem; line-height: 1.2; text-align: left; overflow-wrap: anywhere;
+      font-size: 0.72rem; line-height: 1.2; text-align: left; overflow-wrap: break-word;
     }
-    .matrix td { width: 3.6rem; height: 3.6rem; text-align: center; border: 1px solid var(--_border); }
+    .matrix td { width: 4.4rem; height: 3.6rem; text-align: center; border: 1px solid var(--_border); }
     .matrix td.diag { outline: 2px solid var(--_success); outline-offset: -2px; }
     .thumb { width: 3.4rem; height: 3.4rem; object-fit: cover; border-radius: 4px; display: block; image-rendering: pixelated; }
   `,

@@ -123,10 +123,11 @@ export class ClipTrainer extends LitElement {
   @property({ type: Number }) seed = 1;
   /** Objects per generated scene: `1`, `2`, `3` or a range such as `1-3`. */
   @property() objects = '1-3';
+  /** Image-caption pairs per step (the loss contrasts every pair of the batch). */
   @property({ type: Number, attribute: 'batch-size' }) batchSize = 32;
   /** Optimizer steps of a run (the length of the learning-rate schedule). */
   @property({ type: Number }) steps = 200;
-  /** Peak learning rate (cosine decay after the warmup). */
+  /** Peak learning rate, default 1e-3 (cosine decay to 0 after the warmup, as open_clip). */
   @property({ type: Number }) lr = 1e-3;
   /** Linear warmup steps. */
   @property({ type: Number }) warmup = 10;
