@@ -94,6 +94,18 @@ describe('<clip-trainer>', () => {
       'tiny',
     ]);
 
+    // Frame gaps while it trains (measured, not asserted: the page yields between steps).
+    await page().evaluate(() => {
+      const w = window as any;
+      w.frameGaps = [];
+      let last = performance.now();
+      const tick = (t: number) => {
+        w.frameGaps.push(t - last);
+        last = t;
+        if (!w.stopFrames) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
     await trainer().locator('[part~="train-button"]').click();
     await waitForSteps(2);
     await trainer().locator('[part~="stop-button"]').click();
@@ -127,6 +139,14 @@ describe('<clip-trainer>', () => {
       'finished',
     ]);
     expect(await trainer().locator('[part="status"]').innerText()).toContain(`${STEPS}/${STEPS}`);
+    const gaps = (await page().evaluate(() => {
+      (window as any).stopFrames = true;
+      return (window as any).frameGaps;
+    })) as number[];
+    gaps.sort((a, b) => a - b);
+    measured(
+      `frames while training: ${gaps.length}, median gap ${gaps[gaps.length >> 1]?.toFixed(1)} ms, 95th ${gaps[Math.floor(gaps.length * 0.95)]?.toFixed(1)} ms, max ${gaps.at(-1)?.toFixed(1)} ms`,
+    );
     measured(
       `losses ${steps.map((s) => s.loss.toFixed(4)).join(' ')}; images/s ${steps.map((s) => s.imagesPerSecond.toFixed(1)).join(' ')}`,
     );
