@@ -560,6 +560,7 @@ export class ClipTrainer extends LitElement {
         <span>lr ${s.lr.toExponential(2)}</span><span><b>${s.imagesPerSecond.toFixed(1)}</b> images/s</span>`
           : nothing
       }
+      ${this.state === 'stopped' ? html`<span class="muted small">Resume continues with this run's settings and data; Train anew applies changes.</span>` : nothing}
     </div>`;
   }
 
