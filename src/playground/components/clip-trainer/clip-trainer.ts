@@ -60,6 +60,9 @@ type DataSpec = { kind: 'world' } | { kind: 'files'; files: PickedFile[]; descri
 
 /** Seed of the held-out scenes (the world the learn-world script holds out, too). */
 const HELD_OUT_SEED = 999;
+/** Lets the page paint and handle input between two synchronous stretches of work. */
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Rows and columns of the similarity matrix drawn (of the batch's B). */
 const MATRIX_PAIRS = 8;
 
@@ -265,6 +268,7 @@ export class ClipTrainer extends LitElement {
       const options = this.runOptions();
       const source = this.needModel();
       const name = `${source.name.split('/').pop()}-trained`;
+      await pause(); // each phase below is a synchronous stretch: paint between them
       const model =
         this.start === 'current'
           ? await trainableCopy(source, name)
@@ -275,11 +279,13 @@ export class ClipTrainer extends LitElement {
               this.seed,
             );
       try {
+        await pause();
         this.data =
           this.spec.kind === 'world'
             ? await worldData(model, { n: this.scenes, seed: this.seed, objects: this.worldObjects() })
             : await droppedData(model, this.spec.files, this.csvKeys);
         this.session = new TrainingSession(model, this.data.pairs, options);
+        await pause();
         this.heldOut = await heldOutScenes(model, this.evalScenes, HELD_OUT_SEED);
       } catch (e) {
         this.discardRun(model);

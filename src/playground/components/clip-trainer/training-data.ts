@@ -8,7 +8,7 @@ import { ClipError } from '../../../errors.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { parseDelimited } from '../../../model/train/data.ts';
 import type { TrainingPairs } from '../../../model/train/session.ts';
-import { generateWorld } from '../../../model/world/scene.ts';
+import { worldScenes, type Scene } from '../../../model/world/scene.ts';
 import { byPath, type PickedFile } from '../shared/dropped-files.ts';
 import { isImageFile } from '../shared/image-folders.ts';
 
@@ -47,7 +47,11 @@ function tokenizeAll(model: ClipModel, captions: readonly string[], where: (i: n
 /** Scenes of the procedural world at the model's input size (the CLI's `world` with the same options). */
 export async function worldData(model: ClipModel, o: WorldDataOptions): Promise<TrainingData> {
   const S = model.config.vision.imageSize;
-  const scenes = generateWorld({ n: o.n, seed: o.seed, size: S, objects: o.objects });
+  const scenes: Scene[] = [];
+  for (const scene of worldScenes({ n: o.n, seed: o.seed, size: S, objects: o.objects })) {
+    scenes.push(scene);
+    if (scenes.length % 32 === 0) await new Promise((resolve) => setTimeout(resolve, 0)); // keep the page painting
+  }
   const ids = tokenizeAll(
     model,
     scenes.map((s) => s.caption),
