@@ -9,7 +9,7 @@ import type { ClipConfig, ClipPresetName } from '../model/config.ts';
 import { numElements } from '../model/safetensors/reader.ts';
 import type { TensorSpec } from '../model/safetensors/writer.ts';
 import { writeSafetensorsFile } from './safetensors-stream.ts';
-import { clipInit } from '../model/train/init.ts';
+import { randomTensor, type RandomInit } from '../model/train/random-init.ts';
 
 export interface RandomModelOptions {
   seed?: number;
@@ -20,7 +20,7 @@ export interface RandomModelOptions {
    * 'small' (default): every matrix N(0, 0.02), logit scale ln 100, for shapes and benchmarks.
    * 'clip': CLIP's own init (clipInit), for training from scratch.
    */
-  init?: 'small' | 'clip';
+  init?: RandomInit;
 }
 
 export interface RandomModelResult {
@@ -28,56 +28,6 @@ export interface RandomModelResult {
   configPath: string;
   modelPath: string;
   bytes: number;
-}
-
-/** FNV-1a of the name mixed with the seed: each tensor gets its own stream. */
-function tensorSeed(seed: number, name: string): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/** mulberry32: small, fast, good enough for weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `mean + std * N(0,1)` by Box-Muller. */
-function gaussian(count: number, seed: number, mean: number, std: number): Float32Array {
-  const rand = mulberry32(seed),
-    out = new Float32Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rand())),
-      phi = 2 * Math.PI * rand();
-    out[i] = mean + std * r * Math.cos(phi);
-    if (i + 1 < count) out[i + 1] = mean + std * r * Math.sin(phi);
-  }
-  return out;
-}
-
-/** Sane scales: LayerNorm weight ~1, biases small, other weights ~N(0, 0.02), logit_scale = ln 100. */
-function randomTensor(
-  name: string,
-  count: number,
-  seed: number,
-  init: 'small' | 'clip',
-  cfg: ClipConfig,
-): Float32Array {
-  const s = tensorSeed(seed, name);
-  if (init === 'clip') {
-    const r = clipInit(name, cfg);
-    return r.std === 0 ? new Float32Array(count).fill(r.mean) : gaussian(count, s, r.mean, r.std);
-  }
-  if (name === 'logit_scale') return new Float32Array([Math.log(100)]);
-  if (/(layer_?norm\d?|layrnorm)\.weight$/.test(name)) return gaussian(count, s, 1, 0.05);
-  if (name.endsWith('.bias')) return gaussian(count, s, 0, 0.01);
-  return gaussian(count, s, 0, 0.02);
 }
 
 export async function writeRandomClipModel(

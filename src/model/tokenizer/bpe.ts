@@ -116,6 +116,18 @@ export class ClipTokenizer {
   }
 
   /** From HF's vocab.json + merges.txt (the `#version` header is skipped; at most 48894 merges, as HF's CLIPTokenizer). */
+  /**
+   * The tokenizer as Hugging Face's two files (vocab.json, merges.txt with its `#version` header):
+   * what a checkpoint written from memory (the playground's Train tab) carries beside its weights.
+   */
+  toVocabMerges(): { vocabJson: string; mergesTxt: string } {
+    const byRank = [...this.ranks].sort((a, b) => a[1] - b[1]).map(([pair]) => pair);
+    return {
+      vocabJson: JSON.stringify(Object.fromEntries(this.encoder)),
+      mergesTxt: `#version: 0.2\n${byRank.join('\n')}\n`,
+    };
+  }
+
   static fromVocabMerges(vocabJson: Record<string, number> | string, mergesTxt: string): ClipTokenizer {
     const vocab = typeof vocabJson === 'string' ? parseJson(vocabJson, 'vocab.json') : vocabJson;
     if (!isPlainObject(vocab))

@@ -4,8 +4,9 @@
  * step), so that resuming continues to the same parameters as a run that never stopped.
  */
 import { ClipError } from '../../errors.ts';
-import { expectedClipTensors } from '../config.ts';
-import type { TensorSpec } from '../safetensors/writer.ts';
+import { clipConfigToHfJson, expectedClipTensors } from '../config.ts';
+import { writeSafetensors, type TensorSpec } from '../safetensors/writer.ts';
+import type { ClipTokenizer } from '../tokenizer/bpe.ts';
 import type { SafetensorsFile } from '../safetensors/reader.ts';
 import type { Trainer } from './trainer.ts';
 import type { Tensor } from '../../kernels/runtime.ts';
@@ -57,4 +58,38 @@ export async function loadOptimizerState(t: Trainer, file: SafetensorsFile): Pro
     }
   }
   t.step = step;
+}
+
+/** A checkpoint file's bytes in memory (a page has no disk to stream to): for small models. */
+export async function safetensorsBytes(c: CheckpointTensors): Promise<Uint8Array> {
+  const tensors = [];
+  for (const s of c.specs) tensors.push({ ...s, data: await c.read(s.name) });
+  return writeSafetensors(tensors, c.metadata);
+}
+
+export interface CheckpointFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * The files of a checkpoint folder, in memory: what `writeCheckpoint` (src/node) puts on disk, a
+ * Hugging Face folder (config.json, model.safetensors, vocab.json, merges.txt) with the optimizer
+ * state (optimizer.safetensors) and trainer.json beside it.
+ */
+export async function checkpointFiles(
+  t: Trainer,
+  tokenizer: ClipTokenizer,
+  extra: Record<string, unknown> = {},
+): Promise<CheckpointFile[]> {
+  const text = (s: string) => new TextEncoder().encode(s);
+  const { vocabJson, mergesTxt } = tokenizer.toVocabMerges();
+  return [
+    { name: 'config.json', bytes: text(`${JSON.stringify(clipConfigToHfJson(t.config), null, 2)}\n`) },
+    { name: 'model.safetensors', bytes: await safetensorsBytes(modelTensors(t)) },
+    { name: 'vocab.json', bytes: text(vocabJson) },
+    { name: 'merges.txt', bytes: text(mergesTxt) },
+    { name: 'optimizer.safetensors', bytes: await safetensorsBytes(optimizerTensors(t)) },
+    { name: 'trainer.json', bytes: text(`${JSON.stringify({ step: t.step, ...extra }, null, 2)}\n`) },
+  ];
 }

@@ -32,5 +32,13 @@ export {
   type BenchPhase,
   type BenchProgress,
 } from './clip-benchmark/clip-benchmark.ts';
+export {
+  ClipTrainer,
+  type CheckpointDownloadDetail,
+  type TrainerState,
+  type TrainEvalDetail,
+  type TrainStateDetail,
+  type TrainStepDetail,
+} from './clip-trainer/clip-trainer.ts';
 export { ClipPlayground } from './clip-playground/clip-playground.ts';
 export { PLAYGROUND_TABS, type PlaygroundTab } from './clip-playground/tabs.ts';

@@ -56,6 +56,13 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     render: () => html`<clip-dataset-eval></clip-dataset-eval>`,
   },
   {
+    id: 'train',
+    label: 'Train',
+    blurb:
+      'Contrastive training in this page: a generated world or your captioned images, the loss and the similarity matrix live, zero-shot accuracy as it learns.',
+    render: () => html`<clip-trainer></clip-trainer>`,
+  },
+  {
     id: 'bench',
     label: 'Benchmark',
     blurb:

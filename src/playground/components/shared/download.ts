@@ -1,6 +1,6 @@
-/** Saves text as a file through a temporary link (the elements' CSV, JSON and Markdown exports). */
-export function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves text or a Blob as a file through a temporary link (the elements' exports and checkpoints). */
+export function download(name: string, data: string | Blob, type: string): void {
+  const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(a);
   a.click();
