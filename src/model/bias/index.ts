@@ -5,3 +5,4 @@ export * from './images.ts';
 export * from './probe.ts';
 export * from './evaluate.ts';
 export * from './format.ts';
+export * from './world.ts';

@@ -12,6 +12,8 @@ import { probeCurve, type LabelledRows, type ProbeCurve, type ProbeCurveOptions 
 export interface ProbeEvaluationOptions extends Omit<ProbeCurveOptions, 'classes' | 'dim'> {
   classes: readonly string[];
   templates?: readonly string[];
+  /** How a class name fills a template (ClassifyOptions.fill). */
+  fill?: (template: string, label: string) => string;
   truncate?: boolean;
 }
 
@@ -29,6 +31,7 @@ export async function evaluateWithProbe(
   const zeroShot = await evaluateEmbedded(model, test, {
     classes: o.classes,
     templates: o.templates,
+    fill: o.fill,
     truncate: o.truncate,
     signal: o.signal,
   });
