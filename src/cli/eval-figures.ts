@@ -1,36 +1,7 @@
-/** `clip-webgpu eval`'s two figures as JSON and text: zero-shot vs the linear probe (k-shot), accuracy per shift. */
+/** `clip-webgpu eval`'s two figures as text: zero-shot vs the linear probe (k-shot), accuracy per shift (JSON: model/probe/format.ts). */
 import type { ProbeCurve } from '../model/probe/index.ts';
 import type { ShiftResult } from '../model/bias/index.ts';
 import { bar, percent, table } from './format.ts';
-
-export function probeJson(c: ProbeCurve): Record<string, unknown> {
-  return {
-    zero_shot: c.zeroShot,
-    probe: c.probe,
-    train_images: c.trainImages,
-    test_images: c.testImages,
-    seeds: c.seeds,
-    k_shot: c.kShot.map((p) => ({
-      shots: p.shots,
-      accuracy: p.accuracy,
-      min: p.min,
-      max: p.max,
-      accuracies: p.accuracies,
-      train_images: p.trainImages,
-    })),
-    optimizer: { name: 'adamw', full_batch: true, features: 'l2-normalized image embeddings', ...c.hyper },
-  };
-}
-
-export function shiftsJson(results: readonly ShiftResult[]): Record<string, unknown>[] {
-  return results.map(({ shift, evaluation: e }) => ({
-    shift,
-    n: e.n,
-    accuracy: e.accuracy,
-    accuracy_ci: e.accuracyCi,
-    per_class: Object.fromEntries(e.perClass.map((c) => [c.name, Number.isNaN(c.accuracy) ? null : c.accuracy])),
-  }));
-}
 
 export function probeText(c: ProbeCurve): string {
   const rows = c.kShot.map((p) => [

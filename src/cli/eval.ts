@@ -22,7 +22,14 @@ import {
   type ShiftResult,
   type WorldLabel,
 } from '../model/bias/index.ts';
-import { DEFAULT_SHOTS, DEFAULT_PROBE_SEEDS, evaluateWithProbe, type ProbeCurve } from '../model/probe/index.ts';
+import {
+  DEFAULT_SHOTS,
+  DEFAULT_PROBE_SEEDS,
+  evaluateWithProbe,
+  probeJson,
+  shiftsJson,
+  type ProbeCurve,
+} from '../model/probe/index.ts';
 import { SHIFTS } from '../model/world/index.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
@@ -30,7 +37,7 @@ import { classFolders } from '../node/image-folder.ts';
 import { isWorldFolder, readWorldFolder, worldFolderItems, type WorldFolder } from '../node/world-folder.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.ts';
-import { probeJson, probeText, shiftsJson, shiftsText } from './eval-figures.ts';
+import { probeText, shiftsText } from './eval-figures.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,

@@ -13,3 +13,4 @@ export {
   type ProbeCurveOptions,
 } from './kshot.ts';
 export { evaluateWithProbe, type ProbeEvaluation, type ProbeEvaluationOptions } from './evaluate.ts';
+export { probeJson, shiftsJson } from './format.ts';
