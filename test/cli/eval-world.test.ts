@@ -14,12 +14,12 @@ import { gpu } from '../helpers/gpu.ts';
 import { measured } from '../helpers/measurements.ts';
 import { writeWorld } from '../../src/node/world-writer.ts';
 import { readWorldFolder, worldFolderItems } from '../../src/node/world-folder.ts';
-import { ClipModel } from '../../src/model/clip.ts';
+import { ClipModel } from '../../src/node/index.ts';
 import { embedImages, type EmbeddedImage } from '../../src/model/bias/images.ts';
 import { SHAPES } from '../../src/model/world/index.ts';
 import { fitLinearProbeRef, linearLogitsRef } from '../../src/model/probe/reference.ts';
 import { accuracyOf } from '../../src/model/probe/kshot.ts';
-import { normalizeRows } from '../../src/model/probe/hyper.ts';
+import { probeInputs } from '../../src/model/probe/hyper.ts';
 
 describe('clip-webgpu eval on a world', () => {
   let tmp: string, test: string, train: string, sketch: string;
@@ -72,7 +72,7 @@ describe('clip-webgpu eval on a world', () => {
     const [tr, te] = [await rows(train), await rows(test)];
     const ref = fitLinearProbeRef({ features: tr.features, labels: tr.labels, classes: SHAPES.length, dim: tr.D });
     const refAccuracy = accuracyOf(
-      linearLogitsRef(normalizeRows(te.features, te.D), ref.weight, ref.bias, te.D),
+      linearLogitsRef(probeInputs(te.features, te.D, ref.scaling), ref.weight, ref.bias, te.D),
       te.labels,
       SHAPES.length,
     );

@@ -9,12 +9,12 @@ import { crossEntropy } from '../../kernels/cross-entropy/cross-entropy.ts';
 import { matmul } from '../../kernels/matmul/matmul.ts';
 import { matmulBackwardBias, matmulBackwardWeight } from '../../kernels/matmul/matmul-backward.ts';
 import type { GpuContext, Tensor } from '../../kernels/runtime.ts';
-import { normalizeRows, PROBE_HYPER, type LinearProbe, type ProbeHyper } from './hyper.ts';
+import { featureScaling, PROBE_HYPER, probeInputs, type LinearProbe, type ProbeHyper } from './hyper.ts';
 
 /** Steps recorded per submit: few round trips, and a cancel is noticed between chunks. */
 const CHUNK = 50;
 
-/** Rows `features` [n, dim] (raw embeddings: normalized here) with `labels` [n] in 0..classes−1. */
+/** Rows `features` [n, dim] (raw embeddings: normalized and standardized here) with `labels` [n] in 0..classes−1. */
 export interface ProbeData {
   features: ArrayLike<number>;
   labels: ArrayLike<number>;
@@ -53,8 +53,9 @@ export async function fitLinearProbe(
     owned.push(t);
     return t;
   };
+  const scaling = featureScaling(data.features, D);
   try {
-    const x = keep([n, D], normalizeRows(data.features, D));
+    const x = keep([n, D], probeInputs(data.features, D, scaling));
     const y = keep([n], Uint32Array.from(data.labels));
     const W = { param: keep([C, D], new Float32Array(C * D)), grad: keep([C, D], new Float32Array(C * D)) };
     const b = { param: keep([C], new Float32Array(C)), grad: keep([C], new Float32Array(C)) };
@@ -81,13 +82,13 @@ export async function fitLinearProbe(
       [[loss]] = await pass.run(last ? [last] : []);
     }
     const [weight, bias] = await Promise.all([ctx.read(W.param), ctx.read(b.param)]);
-    return { classes: C, dim: D, weight, bias, loss, steps: h.steps };
+    return { classes: C, dim: D, weight, bias, scaling, loss, steps: h.steps };
   } finally {
     owned.forEach((t) => ctx.release(t));
   }
 }
 
-/** The probe's logits [n, classes] for raw embeddings `features` [n, dim] (normalized here), on the GPU. */
+/** The probe's logits [n, classes] for raw embeddings `features` [n, dim] (prepared as in training), on the GPU. */
 export async function probeLogits(
   ctx: GpuContext,
   probe: LinearProbe,
@@ -97,7 +98,7 @@ export async function probeLogits(
   if (!Number.isInteger(n) || n < 1)
     throw new ClipError('input', `${features.length} feature values are not rows of ${probe.dim}.`);
   const pass = ctx.pass();
-  const x = pass.input([n, probe.dim], normalizeRows(features, probe.dim));
+  const x = pass.input([n, probe.dim], probeInputs(features, probe.dim, probe.scaling));
   const W = pass.input([probe.classes, probe.dim], probe.weight);
   const b = pass.input([probe.classes], probe.bias);
   const [logits] = await pass.run([matmul(pass, x, W, b)]);

@@ -18,7 +18,12 @@ export function probeJson(c: ProbeCurve): Record<string, unknown> {
       accuracies: p.accuracies,
       train_images: p.trainImages,
     })),
-    optimizer: { name: 'adamw', full_batch: true, features: 'l2-normalized image embeddings', ...c.hyper },
+    optimizer: {
+      name: 'adamw',
+      full_batch: true,
+      features: 'image embeddings, l2-normalized, standardized with the training mean and deviation',
+      ...c.hyper,
+    },
   };
 }
 

@@ -1,5 +1,13 @@
 /** The linear probe on our kernels and the zero-shot vs k-shot comparison. */
-export { PROBE_HYPER, normalizeRows, type LinearProbe, type ProbeHyper } from './hyper.ts';
+export {
+  PROBE_HYPER,
+  featureScaling,
+  normalizeRows,
+  probeInputs,
+  type FeatureScaling,
+  type LinearProbe,
+  type ProbeHyper,
+} from './hyper.ts';
 export { fitLinearProbe, probeLogits, type ProbeData } from './fit.ts';
 export {
   DEFAULT_PROBE_SEEDS,

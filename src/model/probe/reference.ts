@@ -5,11 +5,12 @@
 import { adamwRef } from '../../kernels/adamw/reference.ts';
 import { crossEntropyRef } from '../../kernels/cross-entropy/reference.ts';
 import { checkProbeData, type ProbeData } from './fit.ts';
-import { normalizeRows, PROBE_HYPER, type ProbeHyper } from './hyper.ts';
+import { featureScaling, PROBE_HYPER, probeInputs, type FeatureScaling, type ProbeHyper } from './hyper.ts';
 
 export interface LinearProbeRef {
   weight: Float64Array;
   bias: Float64Array;
+  scaling: FeatureScaling;
   /** The loss at the last step, before its update. */
   loss: number;
 }
@@ -18,7 +19,8 @@ export function fitLinearProbeRef(data: ProbeData, options: Partial<ProbeHyper> 
   const h: ProbeHyper = { ...PROBE_HYPER, ...options };
   const n = checkProbeData(data);
   const { classes: C, dim: D } = data;
-  const x = Float64Array.from(normalizeRows(data.features, D)); // the same f32 rows the GPU gets
+  const scaling = featureScaling(data.features, D);
+  const x = Float64Array.from(probeInputs(data.features, D, scaling)); // the same f32 rows the GPU gets
   const W = new Float64Array(C * D);
   const b = new Float64Array(C);
   const [mW, vW, mb, vb] = [new Float64Array(C * D), new Float64Array(C * D), new Float64Array(C), new Float64Array(C)];
@@ -37,7 +39,7 @@ export function fitLinearProbeRef(data: ProbeData, options: Partial<ProbeHyper> 
     adamwRef(W, dW, mW, vW, { ...h, step });
     adamwRef(b, db, mb, vb, { ...h, weightDecay: 0, step });
   }
-  return { weight: W, bias: b, loss };
+  return { weight: W, bias: b, scaling, loss };
 }
 
 /** logits [n, C] = x·Wᵀ + b for x [n, D], W [C, D]. */
