@@ -4,7 +4,11 @@
  * its JSON, the k-shot curve with the zero-shot line on the same test images, and a screenshot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SHIFTS } from '../../src/model/world/index.ts';
+import { writeWorld } from '../../src/node/world-writer.ts';
 import { launch, type Browser } from './helpers/browser.ts';
 import { loadFrom, waitForLoaderState } from './helpers/page.ts';
 import { startTestServer, TINY_ID, type TestServer } from './helpers/server.ts';
@@ -12,8 +16,13 @@ import { startTestServer, TINY_ID, type TestServer } from './helpers/server.ts';
 const SHOTS = 'test-results/screenshots';
 let server: TestServer;
 let browser: Browser;
+let tmp: string;
 
 beforeAll(async () => {
+  // The page's generated test world, written to disk: clean and sketch.
+  tmp = mkdtempSync(join(tmpdir(), 'clip-e2e-figures-'));
+  await writeWorld(join(tmp, 'worlds', 'clean'), { n: 24, seed: 1, objects: 1 });
+  await writeWorld(join(tmp, 'worlds', 'sketch'), { n: 24, seed: 1, objects: 1, shift: 'sketch' });
   server = await startTestServer({ vite: true });
   browser = await launch();
   await browser.context.addInitScript(() => {
@@ -28,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('<clip-dataset-eval> world figures', () => {
@@ -57,11 +67,20 @@ describe('<clip-dataset-eval> world figures', () => {
       .locator('[part="kshot-chart"] g.point')
       .evaluateAll((gs) => gs.map((g) => Number(g.getAttribute('data-accuracy'))));
     expect(points).toEqual(d.probe.k_shot.map((p: any) => p.accuracy));
-    expect(await el.locator('[part="kshot-chart"] line.zero-shot').count()).toBe(1);
+    expect(await el.locator('[part="kshot-chart"] > line.zero-shot').count()).toBe(1);
     expect(await el.locator('[part="figures-progress"]').count()).toBe(0);
     await el.locator('[part="figures"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/dataset-eval-figures.png`, fullPage: true });
     await el.locator('[part="figures"]').screenshot({ path: `${SHOTS}/dataset-eval-figures-panel.png` });
+
+    // The same world written by the world writer and chosen as folders: a bar each, the same numbers.
+    await el.locator('input#worlds').setInputFiles(join(tmp, 'worlds'));
+    await expect.poll(() => page.evaluate(() => (window as any).figureEvents.length), { timeout: 120_000 }).toBe(2);
+    const dropped = await page.evaluate(() => (window as any).figureEvents[1]);
+    expect(dropped.probe).toBeNull();
+    expect(dropped.shifts).toEqual(d.shifts.filter((s: any) => s.shift === 'none' || s.shift === 'sketch'));
+    expect(await el.locator('[part="shift-chart"] g.shift').count()).toBe(2);
+    expect(await el.locator('[part="kshot-chart"]').count()).toBe(0);
     expect(browser.errors).toEqual([]);
   });
 });

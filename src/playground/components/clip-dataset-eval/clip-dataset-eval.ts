@@ -21,6 +21,7 @@ import { WORLD_LABELS, type WorldLabel } from '../../../model/bias/world.ts';
 import { probeJson, shiftsJson } from '../../../model/probe/format.ts';
 import { chartStyles, kShotChart, shiftChart } from './figure-charts.ts';
 import { worldFigures, type WorldFigures } from './world-figures.ts';
+import { evaluateWorldFolders, hasWorlds } from './world-folders.ts';
 
 export type DatasetEvalError = ElementError;
 
@@ -39,8 +40,8 @@ export interface DatasetFiguresDetail {
   label: WorldLabel;
   /** Accuracy on the clean world ("none") and each shift. */
   shifts: Record<string, unknown>[];
-  /** Zero-shot vs the linear probe, with the k-shot table. */
-  probe: Record<string, unknown>;
+  /** Zero-shot vs the linear probe, with the k-shot table (null for dropped world folders). */
+  probe: Record<string, unknown> | null;
   ms: number;
 }
 
@@ -54,7 +55,8 @@ export interface DatasetFiguresDetail {
  * World figures (the CLIP paper's two, on the procedural world generated in the page): zero-shot
  * accuracy on the clean single-object world and on each distribution shift as a bar chart, and
  * zero-shot vs a linear probe (logistic regression on the same image embeddings, fitted on our
- * kernels) with its k-shot curve (1, 2, 4, 8, 16 images per class and all, 3 draws each).
+ * kernels) with its k-shot curve (1, 2, 4, 8, 16 images per class and all, 3 draws each). World
+ * folders written by `clip-webgpu world` (each with its truth.json) can be chosen instead: a bar each.
  *
  * @summary Zero-shot accuracy on a labelled folder: top-1, top-5, per class, confusion matrix.
  *
@@ -82,6 +84,7 @@ export interface DatasetFiguresDetail {
  * @csspart export-json - The Export JSON button.
  * @csspart figures - The world figures' panel.
  * @csspart run-figures - The Draw figures button.
+ * @csspart add-worlds - The Choose world folders button.
  * @csspart figures-progress - What the figures are computing now.
  * @csspart shift-chart - The accuracy-per-shift bar chart (SVG).
  * @csspart kshot-chart - The k-shot curve with the zero-shot line (SVG).
@@ -173,6 +176,39 @@ export class ClipDatasetEval extends LitElement {
    * both figures; a later call or a new model replaces a run in progress.
    */
   async drawFigures(): Promise<void> {
+    await this.figureRun(async (model, signal, onStep) =>
+      worldFigures(model, {
+        label: this.worldLabel,
+        testScenes: this.worldScenes,
+        trainScenes: this.trainScenes,
+        seed: this.worldSeed,
+        cache: this.cache,
+        signal,
+        onStep,
+      }),
+    );
+  }
+
+  /**
+   * Evaluates world folders written by `clip-webgpu world` ("world/truth.json", "world/images/…", or
+   * several such folders under one): a bar per folder, by the shift its truth.json names.
+   */
+  async setWorldFiles(files: FileList | readonly File[] | readonly PickedFile[]): Promise<void> {
+    const picked = [...files].map((f) => (f instanceof File ? filesFromList([f])[0] : f));
+    if (!hasWorlds(picked))
+      return this.showError(new ClipError('input', 'No truth.json: choose folders written by "clip-webgpu world".'));
+    const label = this.worldLabel;
+    await this.figureRun(async (model, signal, onStep) => {
+      onStep('Evaluating the world folders');
+      const shifts = await evaluateWorldFolders(model, picked, label, { cache: this.cache, batchSize: 8, signal });
+      return { label, shifts, probe: null };
+    });
+  }
+
+  /** Runs one figures computation; a later one (or a new model) makes it stale. */
+  private async figureRun(
+    work: (model: ClipModel, signal: AbortSignal, onStep: (text: string) => void) => Promise<WorldFigures>,
+  ): Promise<void> {
     const model = this.model;
     this.figuresAbort?.abort();
     const run = ++this.figuresRun;
@@ -182,14 +218,8 @@ export class ClipDatasetEval extends LitElement {
     const t0 = performance.now();
     this.figuresStep = 'Generating the world';
     try {
-      const figures = await worldFigures(model, {
-        label: this.worldLabel,
-        testScenes: this.worldScenes,
-        trainScenes: this.trainScenes,
-        seed: this.worldSeed,
-        cache: this.cache,
-        signal: abort.signal,
-        onStep: (text) => run === this.figuresRun && (this.figuresStep = text),
+      const figures = await work(model, abort.signal, (text) => {
+        if (run === this.figuresRun) this.figuresStep = text;
       });
       if (run !== this.figuresRun) return;
       this.figures = figures;
@@ -197,7 +227,7 @@ export class ClipDatasetEval extends LitElement {
       emit<DatasetFiguresDetail>(this, 'clip-dataset-figures', {
         label: figures.label,
         shifts: shiftsJson(figures.shifts),
-        probe: probeJson(figures.probe),
+        probe: figures.probe && probeJson(figures.probe),
         ms: performance.now() - t0,
       });
     } catch (e) {
@@ -414,6 +444,14 @@ export class ClipDatasetEval extends LitElement {
           ${this.numberInput('Training scenes', this.trainScenes, (v) => (this.trainScenes = v))}
           ${this.numberInput('Seed', this.worldSeed, (v) => (this.worldSeed = v), 0)}
           <button part="run-figures" class="primary" type="button" ?disabled=${!this.model} @click=${() => void this.drawFigures()}>Draw figures</button>
+          <button part="add-worlds" type="button" ?disabled=${!this.model} title="Folders written by clip-webgpu world (truth.json): a bar each"
+            @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#worlds')!.click()}>Choose world folders…</button>
+          <input id="worlds" type="file" webkitdirectory multiple hidden @change=${(e: Event) => {
+            const input = e.target as HTMLInputElement;
+            const picked = filesFromList(input.files ?? []);
+            input.value = '';
+            if (picked.length) void this.setWorldFiles(picked);
+          }}>
         </div>
         ${this.figuresStep ? html`<p part="figures-progress" class="small muted" role="status">${this.figuresStep}…</p>` : nothing}
         ${
@@ -423,10 +461,14 @@ export class ClipDatasetEval extends LitElement {
                 <h4>Zero-shot accuracy per shift <span class="muted small">(${f.label}, "${f.shifts[0].evaluation.templates[0]}")</span></h4>
                 ${shiftChart(f.shifts.map(({ shift, evaluation: e }) => ({ shift, accuracy: e.accuracy, ci: e.accuracyCi, n: e.n })))}
               </figure>
-              <figure>
+              ${
+                f.probe
+                  ? html`<figure>
                 <h4>Zero-shot vs linear probe <span class="muted small">(probe on all ${f.probe.trainImages}: ${pct(f.probe.probe)}; zero-shot ${pct(f.probe.zeroShot)})</span></h4>
                 ${kShotChart(f.probe.kShot, f.probe.zeroShot)}
-              </figure>
+              </figure>`
+                  : nothing
+              }
             </div>`
             : nothing
         }

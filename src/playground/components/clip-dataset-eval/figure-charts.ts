@@ -88,7 +88,6 @@ export function kShotChart(points: readonly KShotPoint[], zeroShot: number) {
     aria-label=${`Linear probe accuracy by training images per class: ${points.map((p) => `${p.shots} ${pct(p.accuracy)}`).join(', ')}; zero-shot ${pct(zeroShot)}`}>
     ${yAxis()}
     <line class="zero-shot" x1=${LEFT} x2=${W - RIGHT} y1=${yOf(zeroShot)} y2=${yOf(zeroShot)}><title>zero-shot ${pct(zeroShot)}</title></line>
-    <text class="zero-shot-label" x=${W - RIGHT} y=${yOf(zeroShot) - 5} text-anchor="end">zero-shot ${pct(zeroShot)}</text>
     <polyline class="curve" points=${line}></polyline>
     ${points.map((p) => {
       const x = xOf(p);
@@ -99,6 +98,12 @@ export function kShotChart(points: readonly KShotPoint[], zeroShot: number) {
         <text class="label" x=${x} y=${H - BOTTOM + 16} text-anchor="middle">${p.shots}</text>
       </g>`;
     })}
-    <text class="label" x=${(LEFT + W - RIGHT) / 2} y=${H - 8} text-anchor="middle">training images per class (linear probe)</text>
+    <g class="legend" transform="translate(${LEFT + 8} ${H - BOTTOM + 34})">
+      <line class="zero-shot" x1="0" x2="22" y1="-4" y2="-4"></line>
+      <text class="zero-shot-label" x="28" y="0">zero-shot ${pct(zeroShot)}</text>
+      <line class="curve" x1="150" x2="172" y1="-4" y2="-4"></line><circle class="dot" cx="161" cy="-4" r="3"></circle>
+      <text class="label" x="178" y="0">linear probe (mean of draws, min–max)</text>
+    </g>
+    <text class="label" x=${(LEFT + W - RIGHT) / 2} y=${H - 6} text-anchor="middle">training images per class</text>
   </svg>`;
 }

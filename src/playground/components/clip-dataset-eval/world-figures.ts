@@ -36,7 +36,8 @@ export interface WorldFigureOptions {
 export interface WorldFigures {
   label: WorldLabel;
   shifts: ShiftResult[];
-  probe: ProbeCurve;
+  /** Null for world folders dropped on the page (their bars only). */
+  probe: ProbeCurve | null;
 }
 
 export async function worldFigures(model: ClipModel, o: WorldFigureOptions): Promise<WorldFigures> {
