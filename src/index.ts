@@ -79,3 +79,33 @@ export { Trainer, TRAINER_DEFAULTS } from './model/train/trainer.ts';
 export type { TrainerOptions, StepReport, RunOptions } from './model/train/trainer.ts';
 export type { TrainBatch, OptimizerHyper } from './model/train/step.ts';
 export { learningRate, type LrScheduler } from './model/train/schedule.ts';
+/** Evaluation on the procedural world (accuracy per shift) and the linear probe with k-shot curves. */
+export {
+  WORLD_LABELS,
+  evaluateShifts,
+  sceneItems,
+  worldClasses,
+  worldFill,
+  worldTemplates,
+} from './model/bias/index.ts';
+export type { ShiftResult, ShiftsOptions, WorldLabel } from './model/bias/index.ts';
+export {
+  DEFAULT_PROBE_SEEDS,
+  DEFAULT_SHOTS,
+  PROBE_HYPER,
+  evaluateWithProbe,
+  fitLinearProbe,
+  kShotIndices,
+  probeCurve,
+  probeJson,
+  probeLogits,
+  shiftsJson,
+} from './model/probe/index.ts';
+export type {
+  KShotPoint,
+  LinearProbe,
+  ProbeCurve,
+  ProbeEvaluation,
+  ProbeEvaluationOptions,
+  ProbeHyper,
+} from './model/probe/index.ts';
