@@ -73,6 +73,13 @@ export type {
   EmbeddedImage,
   LabelPreset,
 } from './model/bias/index.ts';
+export {
+  BACKGROUND as SEGMENT_BACKGROUND,
+  SEGMENT_LOGIT_SCALE,
+  SEGMENT_METHODS,
+  upsampleLogits,
+} from './model/segment/index.ts';
+export type { SegmentMethod, SegmentOptions, Segmentation, SlideOptions } from './model/segment/index.ts';
 export { GRADCAM_METHODS, normalizeCam } from './model/explain/index.ts';
 export type { GradCam, GradCamMethod, GradCamOptions } from './model/explain/index.ts';
 export { Trainer, TRAINER_DEFAULTS } from './model/train/trainer.ts';

@@ -9,12 +9,15 @@ import {
   countOf,
   biasReportJson,
   topPredictions,
+  toneProbeItems,
+  TONE_PROBE_DEFAULTS,
   type BiasReport,
   type Disparity,
   type EncodeProgress,
   type ImageItem,
 } from '../model/bias/index.ts';
 import { ClipError } from '../errors.ts';
+import { SHAPES, type Shape } from '../model/world/index.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { imageFolder } from '../node/image-folder.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
@@ -33,7 +36,8 @@ export const spec: CommandSpec = {
   name: 'bias',
   summary: 'Bias probe: how often each group of images gets each label, with 95% intervals and disparities.',
   usage:
-    'bias --model PATH --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]',
+    'bias --model PATH --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]\n' +
+    '      bias --model PATH --preset world-backgrounds [--probe-n N] [--probe-seed S] [--probe-shapes LIST] [--json]',
   description:
     "Every image (.png/.jpg/.jpeg in each group's folder) is classified over the labels (zero-shot, as classify\n" +
     'does); its top-1 label counts as a hit. Per group and label: the count, the rate and its Wilson 95% interval,\n' +
@@ -41,7 +45,12 @@ export const spec: CommandSpec = {
     'when only the lowest is 0) and MaxSkew = max over groups of ln(group rate / pooled rate) (0: no group is\n' +
     'over-represented; ln 2 = 0.69: a group gets the label twice as often as all images together).\n' +
     `Presets: ${BIAS_PRESET_NAMES.join(', ')} (the clip-fairface sets also report their crime-related and\n` +
-    'non-human categories as a whole). Each image is read and encoded once, however many labels.',
+    'non-human categories as a whole). Each image is read and encoded once, however many labels.\n' +
+    'world-backgrounds brings its own images when no --group is given: --probe-n single-object world scenes per\n' +
+    'shape (default 20), each drawn on a dark and on a light background (groups dark and light, the tones of\n' +
+    'world --spurious), labels = the shapes with the template "a {}": a model trained on a world where triangles\n' +
+    'are mostly dark says "triangle" more often on the dark scenes. --probe-shapes circle,square,cross,star leaves\n' +
+    'the triangles out, so the "triangle" rate is the rate of false triangles.',
   options: {
     ...MODEL_OPTION,
     group: { type: 'string', multiple: true, value: 'NAME=DIR', help: 'A group: its name and a folder of its images.' },
@@ -67,6 +76,21 @@ export const spec: CommandSpec = {
     top: { type: 'string', value: 'K', help: 'Labels in each image\'s "Top predictions" line (default 5).' },
     'summary-only': { type: 'boolean', help: 'Leave the per-image lines out of the table output.' },
     'batch-size': { type: 'string', value: 'N', help: 'Images decoded and encoded per GPU pass (default 16).' },
+    'probe-n': {
+      type: 'string',
+      value: 'N',
+      help: `world-backgrounds: scenes per shape, each on dark and on light (default ${TONE_PROBE_DEFAULTS.perShape}).`,
+    },
+    'probe-seed': {
+      type: 'string',
+      value: 'S',
+      help: `world-backgrounds: the world seed of the scenes (default ${TONE_PROBE_DEFAULTS.seed}).`,
+    },
+    'probe-shapes': {
+      type: 'string',
+      value: 'LIST',
+      help: 'world-backgrounds: the shapes drawn, comma-separated (default all five).',
+    },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
     ...GPU_OPTIONS,
@@ -74,6 +98,7 @@ export const spec: CommandSpec = {
   examples: [
     'clip-webgpu bias --model weights/clip-vit-base-patch32 --group women=faces/women --group men=faces/men --preset doctor-nurse',
     'clip-webgpu bias --model weights/clip-vit-base-patch32 --group "Black men=faces/bm" --group "white men=faces/wm" --label Human --label Gorilla --json',
+    'clip-webgpu bias --model runs/biased/step-2000 --preset world-backgrounds --probe-shapes circle,square,cross,star',
   ],
 };
 
@@ -149,24 +174,50 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
   return v;
 }
 
+/** The world-backgrounds probe set from --probe-n, --probe-seed and --probe-shapes. */
+function toneProbe(args: ParsedArgs): ImageItem[] {
+  const shapes = args
+    .str('probe-shapes')
+    ?.split(',')
+    .map((s) => s.trim());
+  for (const s of shapes ?? []) {
+    if (!(SHAPES as readonly string[]).includes(s))
+      throw new UsageError(`--probe-shapes: unknown shape "${s}"; shapes: ${SHAPES.join(', ')}`, 'bias');
+  }
+  return toneProbeItems({
+    perShape: positiveInt(args, 'probe-n', TONE_PROBE_DEFAULTS.perShape),
+    seed: args.int('probe-seed', TONE_PROBE_DEFAULTS.seed),
+    shapes: shapes as Shape[] | undefined,
+  });
+}
+
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   args.need('model', '--model PATH');
-  const groups = parseGroups(args.list('group'));
   const preset = args.str('preset') ? BIAS_PRESETS[args.str('preset')!] : undefined;
+  const generated = preset?.probeSet === 'world-tones' && args.list('group').length === 0;
+  if (!generated) {
+    for (const o of ['probe-n', 'probe-seed', 'probe-shapes']) {
+      if (args.str(o) !== undefined)
+        throw new UsageError(`--${o} is for --preset world-backgrounds without --group`, 'bias');
+    }
+  }
+  const groups = generated ? [] : parseGroups(args.list('group'));
   const labels = [...(preset?.labels ?? []), ...args.list('label')];
   if (labels.length === 0) throw new UsageError('bias needs --label LABEL... or --preset NAME', 'bias');
   labels.forEach((l, i) => {
     if (!l.trim()) throw new UsageError(`--label number ${i + 1 - (preset?.labels.length ?? 0)} is empty`, 'bias');
     if (labels.indexOf(l) !== i) throw new UsageError(`the label ${JSON.stringify(l)} is given twice`, 'bias');
   });
-  const templates = templateArgs(args);
+  const ownTemplates = args.str('templates') !== undefined || args.list('template').length > 0;
+  const templates = !ownTemplates && preset?.templates ? [...preset.templates] : templateArgs(args);
   const top = positiveInt(args, 'top', 5);
   const batchSize = positiveInt(args, 'batch-size', 16);
   const truncate = args.flag('truncate');
   const csv = args.str('csv');
 
   // The folders, before the model: a missing or empty one fails fast.
-  const items: ImageItem[] = [];
+  const items: ImageItem[] = generated ? toneProbe(args) : [];
+  const groupNames = generated ? ['dark', 'light'] : groups.map((g) => g.name);
   const skipped: string[] = [];
   for (const g of groups) {
     const found = await imageFolder(g.dir, g.name);
@@ -186,7 +237,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
       let probe: BiasProbe;
       try {
         probe = await BiasProbe.create(model, items, {
-          groups: groups.map((g) => g.name),
+          groups: groupNames,
           batchSize,
           onProgress: progress.update,
         });
@@ -201,7 +252,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
       }
       io.stdout.write(textReport(report, model.name, { top, perImage: !args.flag('summary-only'), csv }));
     },
-    { tokenizer: promptCheck(prompts, truncate), images: items.map((i) => i.id) },
+    { tokenizer: promptCheck(prompts, truncate), images: generated ? [] : items.map((i) => i.id) },
   );
   return 0;
 }

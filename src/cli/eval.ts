@@ -38,6 +38,8 @@ import { isWorldFolder, readWorldFolder, worldFolderItems, type WorldFolder } fr
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.ts';
 import { probeText, shiftsText } from './eval-figures.ts';
+import { SEGMENT_CLASSES, runSegmentEval } from './eval-segment.ts';
+import { SEGMENT_METHODS } from '../model/segment/index.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
@@ -54,7 +56,7 @@ export const spec: CommandSpec = {
   summary:
     'Zero-shot evaluation of a labelled folder or a world: accuracy, per class, confusion matrix, linear probe, shifts.',
   usage:
-    'eval --model PATH --data DIR [--label shape|colour] [--template T]... [--templates imagenet] ' +
+    'eval --model PATH --data DIR [--task classify|segment] [--label shape|colour] [--template T]... [--templates imagenet] ' +
     '[--probe TRAIN_DIR [--shots 1,2,4,8,16] [--seeds N]] [--shifts all|NAME,...] [--json] [--csv FILE]',
   description:
     "DIR holds one sub-folder per class; the folder name is the label, its .png/.jpg/.jpeg files are the class's\n" +
@@ -67,7 +69,9 @@ export const spec: CommandSpec = {
     '--probe TRAIN_DIR (of the same kind) fits a linear probe on its image embeddings (logistic regression,\n' +
     'full-batch AdamW on our kernels) and reports it beside zero-shot on the same test images, with a k-shot\n' +
     'curve: k training images per class for each --shots k, --seeds draws each, averaged. --shifts regenerates\n' +
-    "the world's scenes under each shift (same seed, objects and places) and reports the accuracy on each.",
+    "the world's scenes under each shift (same seed, objects and places) and reports the accuracy on each.\n" +
+    '--task segment: DIR is a world folder (clip-webgpu world): every scene is segmented by each method (--methods)\n' +
+    "into the world's classes (--classes) and the background; mIoU and IoU per class over all pixels, vs raw.",
   options: {
     ...MODEL_OPTION,
     data: {
@@ -110,6 +114,26 @@ export const spec: CommandSpec = {
       help: 'Write one row per image (path, truth, prediction, rank of the truth, probabilities).',
     },
     'batch-size': { type: 'string', value: 'N', help: 'Images decoded and encoded per GPU pass (default 16).' },
+    task: {
+      type: 'string',
+      value: 'TASK',
+      choices: ['classify', 'segment'],
+      help: 'classify (default): a folder of class folders; segment: mIoU per method on a world folder (truth.json).',
+    },
+    methods: {
+      type: 'string',
+      value: 'A,B',
+      help: `segment: the methods to score (default all: ${SEGMENT_METHODS.join(', ')}).`,
+    },
+    classes: {
+      type: 'string',
+      value: 'KIND',
+      choices: SEGMENT_CLASSES,
+      help: 'segment: what a pixel is labelled with: shape (default), colour or object (colour + shape).',
+    },
+    background: { type: 'string', value: 'TEXT', help: 'segment: the background prompt (default "the background").' },
+    threshold: { type: 'string', value: 'X', help: 'segment: background below this probability instead of a prompt.' },
+    limit: { type: 'string', value: 'N', help: 'segment: score the first N scenes only.' },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
     ...GPU_OPTIONS,
@@ -164,6 +188,10 @@ function shotList(args: ParsedArgs): number[] {
 }
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.str('task') === 'segment') return runSegmentEval(args, io);
+  for (const o of ['methods', 'classes', 'background', 'threshold', 'limit']) {
+    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
+  }
   args.need('model', '--model PATH');
   const dir = args.need('data', '--data DIR');
   const label = args.str('label') as WorldLabel | undefined;

@@ -26,6 +26,7 @@ import * as evaluate from './eval.ts';
 import * as gradcam from './gradcam.ts';
 import * as info from './info.ts';
 import * as randomModel from './random-model.ts';
+import * as segment from './segment.ts';
 import * as tokenize from './tokenize.ts';
 import * as train from './train.ts';
 import * as world from './world.ts';
@@ -41,6 +42,7 @@ const COMMANDS: Command[] = [
   embed,
   classify,
   detect,
+  segment,
   gradcam,
   bias,
   evaluate,

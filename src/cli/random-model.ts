@@ -83,7 +83,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-function readConfig(file: string) {
+export function readConfig(file: string) {
   if (!existsSync(file)) throw new ClipError('not-found', `--config ${file} does not exist`);
   let json: unknown;
   try {

@@ -13,6 +13,7 @@ export { matmul } from './matmul/matmul.ts';
 export { layernorm } from './layernorm/layernorm.ts';
 export { softmax } from './softmax/softmax.ts';
 export { attention, ATTENTION_MAX_TOKENS } from './attention/attention.ts';
+export { attentionBias } from './attention-bias/attention-bias.ts';
 export { activation, type Activation } from './activation/activation.ts';
 export { add } from './add/add.ts';
 export { patchEmbed } from './patch-embed/patch-embed.ts';

@@ -60,6 +60,8 @@ export interface RuntimeStats {
   bytesCreated: number;
   liveBuffers: number;
   liveBytes: number;
+  /** The high-water mark of liveBytes since the context was created (pooled buffers count: they stay allocated). */
+  peakLiveBytes: number;
   pipelinesCompiled: number;
   submits: number;
 }
@@ -97,6 +99,7 @@ export class GpuContext {
     bytesCreated: 0,
     liveBuffers: 0,
     liveBytes: 0,
+    peakLiveBytes: 0,
     pipelinesCompiled: 0,
     submits: 0,
   };
@@ -104,6 +107,8 @@ export class GpuContext {
   private readonly uniforms = new Map<string, GPUBuffer>();
   private readonly freeScratch = new Map<number, GPUBuffer[]>();
   private readonly freeStaging = new Map<number, GPUBuffer[]>();
+  /** Open `watchPeak` marks, each raised with the live bytes as buffers are created. */
+  private readonly peakWatches = new Set<{ bytes: number }>();
   /** Kernel versions forced by the user or a benchmark (`op -> version`), over each op's per-adapter choice (versions.ts). */
   readonly kernelOverrides = new Map<string, string>();
   private lost: ClipError | null = null;
@@ -173,7 +178,28 @@ export class GpuContext {
     this.stats.bytesCreated += size;
     this.stats.liveBuffers++;
     this.stats.liveBytes += size;
+    const live = this.stats.liveBytes;
+    if (live > this.stats.peakLiveBytes) this.stats.peakLiveBytes = live;
+    for (const w of this.peakWatches) if (live > w.bytes) w.bytes = live;
     return buffer;
+  }
+
+  /**
+   * The high-water mark of live GPU buffer bytes from now on (starting at the bytes live now), e.g. the
+   * peak memory of a training run; `stop` ends the watch. Buffers are only created, never grown, so a
+   * mark raised at creation is the true peak of what this context holds.
+   */
+  watchPeak(): { readonly bytes: number; stop(): void } {
+    const w = { bytes: this.stats.liveBytes };
+    this.peakWatches.add(w);
+    return {
+      get bytes() {
+        return w.bytes;
+      },
+      stop: () => {
+        this.peakWatches.delete(w);
+      },
+    };
   }
 
   private destroyBuffer(buffer: GPUBuffer): void {

@@ -21,6 +21,7 @@ import {
 import { preprocessImage, type PreprocessedImage } from './preprocess/preprocess.ts';
 import { SafetensorsFile } from './safetensors/reader.ts';
 import { detect as detectPatches, type Detection, type DetectOptions, type DetectQuery } from './detect/index.ts';
+import { segment as segmentImage, type SegmentOptions, type Segmentation } from './segment/index.ts';
 import { gradcam as explainGradcam, type GradCam, type GradCamOptions } from './explain/index.ts';
 import { DEFAULT_TEMPLATE } from './templates.ts';
 import { batchTextLength, poolingIndex, textTower, type TextTrace } from './text.ts';
@@ -398,6 +399,18 @@ export class ClipModel {
    */
   async detect(image: ImageInput, queries: readonly DetectQuery[], options: DetectOptions = {}): Promise<Detection> {
     return detectPatches(this.internals(), image, queries, options);
+  }
+
+  // ---- segmentation ------------------------------------------------------------------------
+
+  /**
+   * Training-free segmentation: a label (or background) per pixel of `image`, from the patch
+   * tokens of the last vision block as `options.method` changes it ('maskclip', 'sclip',
+   * 'clearclip', 'naclip' (default), or 'raw'), with the logits on the patch grid. The logic
+   * lives in ./segment/; it gets this model's internals.
+   */
+  async segment(image: ImageInput, labels: readonly string[], options: SegmentOptions = {}): Promise<Segmentation> {
+    return segmentImage(this.internals(), image, labels, options);
   }
 
   // ---- explanation -------------------------------------------------------------------------

@@ -49,6 +49,10 @@ export interface LayerHooks {
    * What it returns is freed with the layer's other intermediates.
    */
   attention?: (pass: Pass, qkv: Tensor) => Tensor;
+  /** false: the attention's output is not added to x: x1 = out_proj(a) (ClearCLIP, NACLIP). */
+  residual?: boolean;
+  /** false: the layer ends after the attention, y = x1 (no layer_norm2, MLP or its residual). */
+  mlp?: boolean;
 }
 
 /** Hooks per layer (0-based); undefined for a layer that runs as plain inference. */
@@ -79,7 +83,8 @@ export function encoderLayer(
   const a = hooks?.attention // [B, T, D]
     ? hooks.attention(pass, qkv)
     : attention(pass, qkv, o.heads, { causal: o.causal });
-  const x1 = matmul(pass, a, w.out.w, w.out.b, { residual: x }); // x + out_proj(a)   [B, T, D]
+  const x1 = matmul(pass, a, w.out.w, w.out.b, hooks?.residual === false ? {} : { residual: x }); // x + out_proj(a)
+  if (hooks?.mlp === false) return finish(pass, { x, h, qkv, a }, keep, x1);
   const h2 = layernorm(pass, x1, w.ln2.w, w.ln2.b, o.eps); // [B, T, D]
   let f: Tensor | undefined;
   let g: Tensor;
@@ -90,7 +95,16 @@ export function encoderLayer(
     g = matmul(pass, h2, w.fc1.w, w.fc1.b, { act: o.act }); // act(fc1(h2))      [B, T, M]
   }
   const y = matmul(pass, g, w.fc2.w, w.fc2.b, { residual: x1 }); // x1 + fc2(g)       [B, T, D]
-  const all: Partial<LayerTensors> = { x, h, qkv, a, x1, h2, f, g };
+  return finish(pass, { x, h, qkv, a, x1, h2, f, g }, keep, y);
+}
+
+/** Hands over what `keep` names and frees the layer's other intermediates (not x, not y). */
+function finish(
+  pass: Pass,
+  all: Partial<LayerTensors>,
+  keep: readonly LayerTensorName[],
+  y: Tensor,
+): { y: Tensor; kept: Partial<LayerTensors> } {
   const kept: Partial<LayerTensors> = {};
   for (const name of LAYER_TENSOR_NAMES) {
     const t = all[name];

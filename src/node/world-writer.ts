@@ -14,6 +14,7 @@ import {
   DEFAULT_SIZE,
   MAX_OBJECTS,
   sceneTruth,
+  spuriousText,
   worldScenes,
   type SceneTruth,
   type WorldOptions,
@@ -40,6 +41,11 @@ export interface WorldSummary {
     'shapes' | 'colours' | 'sizes' | 'objectsPerScene' | 'backgrounds' | 'templates',
     Record<string, number>
   >;
+  /**
+   * With a spurious correlation: its spec and how many scenes got each tone, with and without the
+   * shape, e.g. {"spec": "triangle:dark=0.9", "tones": {"with triangle": {"dark": 90, "light": 10}, "without triangle": {...}}}.
+   */
+  spurious?: { spec: string; tones: Record<string, Record<string, number>> };
 }
 
 function encodePng(width: number, data: Uint8Array, colorType: 0 | 2, inputColorType: 0 | 6): Buffer {
@@ -75,6 +81,8 @@ export async function writeWorld(
     backgrounds: {},
     templates: {},
   };
+  const spurious = options.spurious;
+  const tones: Record<string, Record<string, number>> = {};
   let masks = 0;
   for (let i = 0, it = first; !it.done; i++, it = scenes.next()) {
     const scene = it.value;
@@ -104,6 +112,10 @@ export async function writeWorld(
     bump(counts.objectsPerScene, scene.objects.length);
     bump(counts.backgrounds, scene.background.kind);
     bump(counts.templates, scene.template);
+    if (spurious && scene.background.tone) {
+      const has = scene.objects.some((o) => o.shape === spurious.shape);
+      bump((tones[`${has ? 'with' : 'without'} ${spurious.shape}`] ??= {}), scene.background.tone);
+    }
     truths.push(sceneTruth(scene, file, maskFiles));
     csv.push(`${file}\t${scene.caption}`);
     onScene?.(i + 1, options.n);
@@ -116,6 +128,7 @@ export async function writeWorld(
   const truthText =
     `{"format": ${JSON.stringify(WORLD_FORMAT)}, "seed": ${options.seed}, "n": ${options.n}, "size": ${size}, ` +
     `"shift": ${JSON.stringify(shift)}, "objects": ${JSON.stringify(objects)}, "csv": ${JSON.stringify(WORLD_CSV)}, ` +
+    (spurious ? `"spurious": ${JSON.stringify({ ...spurious, spec: spuriousText(spurious) })}, ` : '') +
     `"box": "[x0, y0, x1, y1] in pixels, x1 and y1 exclusive", "scenes": [\n` +
     truths.map((t) => JSON.stringify(t)).join(',\n') +
     '\n]}\n';
@@ -134,5 +147,6 @@ export async function writeWorld(
     masks,
     sha256: hash.digest('hex'),
     counts,
+    ...(spurious ? { spurious: { spec: spuriousText(spurious), tones } } : {}),
   };
 }

@@ -21,6 +21,8 @@ import { MATMUL_VERSIONS, type MatmulVersion } from '../../src/kernels/matmul/ma
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 import { softmaxRef } from '../../src/kernels/softmax/reference.ts';
 import { attentionRef } from '../../src/kernels/attention/reference.ts';
+import { attentionBias } from '../../src/kernels/attention-bias/attention-bias.ts';
+import { attentionBiasRef } from '../../src/kernels/attention-bias/reference.ts';
 import { activationRef } from '../../src/kernels/activation/reference.ts';
 import { addRef } from '../../src/kernels/add/reference.ts';
 import { patchEmbedRef } from '../../src/kernels/patch-embed/reference.ts';
@@ -120,6 +122,44 @@ for (const adapter of TEST_ADAPTERS)
           expectClose(got, attentionRef(qkv, B, T, D, H, causal), 2e-6 * D);
         });
       }
+      // q·q and k·k scores (segmentation's last block) in the chosen version and in v1.
+      for (const scores of ['qq', 'kk'] as const)
+        for (const version of [undefined, 'v1'] as const)
+          for (const [B, T, D, H] of [
+            [2, 17, 64, 4],
+            [1, 50, 24, 3],
+          ] as const) {
+            it(`${scores} ${version ?? 'chosen'} B=${B} T=${T} D=${D} heads=${H}`, async () => {
+              const qkv = rand(B * T * 3 * D, 18, 2);
+              const got = await runOp(ctx, [[qkv, [B, T, 3 * D]]], (pass, t) =>
+                attention(pass, t, H, { scores, version }),
+              );
+              expectClose(got, attentionRef(qkv, B, T, D, H, false, scores), 2e-6 * D);
+            });
+          }
+    });
+
+    describe('attention with an additive bias', () => {
+      for (const scores of ['qk', 'qq', 'kk'] as const)
+        for (const [B, T, D, H] of [
+          [2, 17, 64, 4],
+          [1, 50, 24, 3],
+          [1, 197, 96, 2],
+        ] as const) {
+          it(`${scores} B=${B} T=${T} D=${D} heads=${H}`, async () => {
+            const qkv = rand(B * T * 3 * D, 19, 2);
+            const bias = rand(T * T, 20, 3);
+            const got = await runOp(
+              ctx,
+              [
+                [qkv, [B, T, 3 * D]],
+                [bias, [T, T]],
+              ],
+              (pass, t, b) => attentionBias(pass, t, b, H, { scores }),
+            );
+            expectClose(got, attentionBiasRef(qkv, bias, B, T, D, H, scores), 2e-6 * D);
+          });
+        }
     });
 
     describe('activation', () => {

@@ -10,20 +10,34 @@ import v5 from './attention-v5.wgsl?raw';
 export const ATTENTION_MAX_TOKENS = 1024;
 export const ATTENTION_MAX_HEAD_DIM = 256;
 
-/** Batch, tokens, heads, head size, causal mask. */
+/**
+ * Which thirds of qkv the scores compare: 'qk' is softmax(q kᵀ) (CLIP); 'qq' and 'kk' are the
+ * self-correlations the training-free segmentation methods use in the last block (model/segment).
+ */
+export type AttentionScores = 'qk' | 'qq' | 'kk';
+
+/** Batch, tokens, heads, head size, causal mask; `scores` default 'qk'. */
 export interface AttentionShape {
   B: number;
   T: number;
   heads: number;
   hd: number;
   causal: boolean;
+  scores?: AttentionScores;
+}
+
+/** Offsets of the query and key rows inside a token's q | k | v (hidden size D) for `scores`. */
+export function scoreOffsets(scores: AttentionScores | undefined, D: number): [q: number, k: number] {
+  if (scores === 'qq') return [0, 0];
+  if (scores === 'kk') return [D, D];
+  return [0, D];
 }
 
 export type AttentionVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
 
 const params = (s: AttentionShape) => {
   const D = s.heads * s.hd;
-  return [s.T, s.heads, s.hd, 3 * D, 0, D, 2 * D, s.causal ? 1 : 0, s.hd ** -0.5];
+  return [s.T, s.heads, s.hd, 3 * D, ...scoreOffsets(s.scores, D), 2 * D, s.causal ? 1 : 0, s.hd ** -0.5];
 };
 
 /** The barrier-free versions keep q and the output in 16 unrolled vec4 registers: head sizes 4k <= 64, else v1. */
@@ -103,13 +117,15 @@ export const ATTENTION_VERSIONS = ATTENTION.versions;
 
 /**
  * Multi-head attention on a fused projection: qkv [B, T, 3D] holds q | k | v per token
- * (heads are contiguous hd-slices of each), y [B, T, D]. Scale hd^-0.5, optional causal mask.
+ * (heads are contiguous hd-slices of each), y [B, T, D]. Scale hd^-0.5, optional causal mask;
+ * `scores` 'qq' / 'kk' compare queries with queries or keys with keys (every version reads q and k
+ * at offsets given in its params, so this is the same WGSL).
  */
 export function attention(
   pass: Pass,
   qkv: Tensor,
   heads: number,
-  opts: { causal?: boolean; out?: Tensor; version?: AttentionVersion } = {},
+  opts: { causal?: boolean; out?: Tensor; version?: AttentionVersion; scores?: AttentionScores } = {},
 ): Tensor {
   const [B, T, D3] = qkv.shape;
   const D = D3 / 3;
@@ -120,6 +136,8 @@ export function attention(
   if (hd > ATTENTION_MAX_HEAD_DIM)
     throw new ClipError('input', `attention supports head size at most ${ATTENTION_MAX_HEAD_DIM}, got ${hd}`);
   const y = opts.out ?? pass.tmp([B, T, D]);
-  runKernel(pass, ATTENTION, { B, T, heads, hd, causal: !!opts.causal }, [qkv, y], opts.version);
+  const shape: AttentionShape = { B, T, heads, hd, causal: !!opts.causal };
+  if (opts.scores && opts.scores !== 'qk') shape.scores = opts.scores;
+  runKernel(pass, ATTENTION, shape, [qkv, y], opts.version);
   return y;
 }

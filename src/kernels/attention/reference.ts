@@ -1,6 +1,9 @@
 import { zerosLike, type Floats } from '../floats.ts';
 
-/** CPU oracle: multi-head attention on qkv [B, T, 3D] (q | k | v per token) -> [B, T, D]. */
+/**
+ * CPU oracle: multi-head attention on qkv [B, T, 3D] (q | k | v per token) -> [B, T, D].
+ * `scores` picks what is compared: q·k (default), q·q or k·k.
+ */
 export function attentionRef<A extends Floats>(
   qkv: A,
   B: number,
@@ -8,7 +11,9 @@ export function attentionRef<A extends Floats>(
   D: number,
   heads: number,
   causal: boolean,
+  scores: 'qk' | 'qq' | 'kk' = 'qk',
 ): A {
+  const [qPart, kPart] = scores === 'qq' ? [0, 0] : scores === 'kk' ? [1, 1] : [0, 1];
   const hd = D / heads;
   const scale = hd ** -0.5;
   const y = zerosLike(qkv, B * T * D);
@@ -22,7 +27,7 @@ export function attentionRef<A extends Floats>(
         let m = -Infinity;
         for (let j = 0; j < n; j++) {
           let s = 0;
-          for (let d = 0; d < hd; d++) s += at(b, i, 0, h, d) * at(b, j, 1, h, d);
+          for (let d = 0; d < hd; d++) s += at(b, i, qPart, h, d) * at(b, j, kPart, h, d);
           p[j] = s * scale;
           m = Math.max(m, p[j]);
         }

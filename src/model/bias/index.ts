@@ -6,3 +6,4 @@ export * from './probe.ts';
 export * from './evaluate.ts';
 export * from './format.ts';
 export * from './world.ts';
+export * from './world-probe.ts';

@@ -17,6 +17,8 @@
  * "Black woman", "Latino Hispanic man" — our wording, not the paper's.
  */
 
+import { SHAPES, ZERO_SHOT_TEMPLATES } from '../world/index.ts';
+
 export interface LabelPreset {
   /** Short name for the CLI (--preset) and the playground. */
   name: string;
@@ -27,6 +29,13 @@ export interface LabelPreset {
    * images whose top-1 label is any of them).
    */
   categories?: Readonly<Record<string, readonly string[]>>;
+  /** The prompt templates the labels were made for ({} = the label), when not the default. */
+  templates?: readonly string[];
+  /**
+   * The preset brings its own images: 'world-tones' = world-probe.ts's paired scenes, grouped by
+   * background tone (dark, light).
+   */
+  probeSet?: 'world-tones';
   source: string;
 }
 
@@ -74,6 +83,14 @@ export const BIAS_PRESETS: Readonly<Record<string, LabelPreset>> = {
     labels: [...FAIRFACE_RACE_GENDER_LABELS, ...CLIP_CRIME_LABELS, ...CLIP_NON_HUMAN_LABELS, 'child'],
     categories: { 'crime-related': CLIP_CRIME_LABELS, 'non-human': CLIP_NON_HUMAN_LABELS },
     source: 'Radford et al. 2021 (CLIP), §7.1 and Table 7; race-gender wording ours',
+  },
+  'world-backgrounds': {
+    name: 'world-backgrounds',
+    title: 'Procedural world: shapes on dark vs light backgrounds',
+    labels: SHAPES,
+    templates: [ZERO_SHOT_TEMPLATES.shape.replace('{shape}', '{}')],
+    probeSet: 'world-tones',
+    source: "issue 13's controlled bias experiment (world --spurious), the synthetic analogue of CLIP §7.1",
   },
 };
 

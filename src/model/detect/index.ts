@@ -19,7 +19,7 @@ import { DEFAULT_TEMPLATE } from '../templates.ts';
 import type { ClipInternals } from '../internals.ts';
 import { boxToImage, boxesFromGrid, type Connectivity } from './boxes.ts';
 import { cellScores, classifyCrops, cropWindows } from './crops.ts';
-import { patchRows, recordDenseSimilarity } from './patches.ts';
+import { maskclipValues, patchRows, recordDenseSimilarity } from './patches.ts';
 
 export * from './boxes.ts';
 export { cellScores, classifyCrops, cropImage, cropWindows, type CropWindow } from './crops.ts';
@@ -156,7 +156,8 @@ export async function detect(
     const pass = access.ctx.pass();
     const pixels = pass.input([1, 3, S, S], prepared.pixels);
     const q = pass.input([queries.length, P], flat);
-    const sim = recordDenseSimilarity(pass, pixels, q, access.weights.vision, config.vision, mode);
+    const lastBlock = mode === 'values' ? maskclipValues : undefined;
+    const sim = recordDenseSimilarity(pass, pixels, q, access.weights.vision, config.vision, lastBlock);
     const [out] = await pass.run([sim]);
     grid = [G, G];
     patchSimilarity = patchRows(out, T, queries.length);

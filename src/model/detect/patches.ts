@@ -52,6 +52,8 @@ export const maskclipValues: LayerHooks = {
 /**
  * Records pixels [B, 3, S, S] -> cosine similarity of every token with every query: [B, T, Q]
  * (row 0 of each image is the CLS token). `queries` [Q, proj] need not be normalized.
+ * `lastBlock`: hooks of the last layer (MaskCLIP's value path here, the segmentation methods in
+ * model/segment); none gives the plain patch tokens.
  */
 export function recordDenseSimilarity(
   pass: Pass,
@@ -59,10 +61,10 @@ export function recordDenseSimilarity(
   queries: Tensor,
   w: VisionWeights,
   cfg: ClipVisionConfig,
-  mode: DenseMode,
+  lastBlock?: LayerHooks,
 ): Tensor {
   const last = w.layers.length - 1;
-  const hooks = mode === 'values' ? (i: number) => (i === last ? maskclipValues : undefined) : undefined;
+  const hooks = lastBlock ? (i: number) => (i === last ? lastBlock : undefined) : undefined;
   const tokens = visionTokens(pass, pixels, w, cfg, { hooks }); // [B, T, D]
   const normed = layernorm(pass, tokens, w.postLn.w, w.postLn.b, cfg.layerNormEps);
   const proj = matmul(pass, normed, w.proj, null); // [B, T, P]

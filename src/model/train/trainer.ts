@@ -43,12 +43,23 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+export interface TrainerStats {
+  /** Optimizer steps taken. */
+  step: number;
+  /**
+   * The high-water mark of live GPU buffer bytes since the trainer was made: the model's weights, the
+   * gradients and AdamW moments, and the pooled activations of the largest micro-batch.
+   */
+  peakGpuBytes: number;
+}
+
 export class Trainer {
   readonly params: TrainableParams;
   readonly hyper: OptimizerHyper;
   readonly accumFreq: number;
   /** Optimizer steps taken (AdamW's t). */
   step = 0;
+  private readonly peak: ReturnType<GpuContext['watchPeak']>;
 
   constructor(
     readonly ctx: GpuContext,
@@ -64,7 +75,12 @@ export class Trainer {
     this.accumFreq = accumFreq ?? 1;
     if (!(Number.isInteger(this.accumFreq) && this.accumFreq >= 1))
       throw new ClipError('input', `accumFreq must be a whole number >= 1, got ${accumFreq}.`);
+    this.peak = ctx.watchPeak(); // before the gradients and moments are allocated: they count
     this.params = new TrainableParams(ctx, weights);
+  }
+
+  get stats(): TrainerStats {
+    return { step: this.step, peakGpuBytes: this.peak.bytes };
   }
 
   /** Forward and backward of one batch, gradients accumulated (no update): for tests and inspection. */
@@ -107,6 +123,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.peak.stop();
     this.params.dispose();
   }
 }

@@ -1,6 +1,6 @@
 /** Scene backgrounds: plain, gradient and value-noise texture (training), stripes and checker (unseen). */
 import type { Rng } from './random.ts';
-import { BACKGROUND_TONES, UNSEEN_TONES, type BackgroundKind, type Rgb } from './vocabulary.ts';
+import { BACKGROUND_TONES, UNSEEN_TONES, type BackgroundKind, type Rgb, type ToneGroup } from './vocabulary.ts';
 
 export interface Background {
   kind: BackgroundKind;
@@ -8,6 +8,8 @@ export interface Background {
   colours: Rgb[];
   /** Mean luma (0.299 R + 0.587 G + 0.114 B) of the background alone, 0-255, rounded. */
   luminance: number;
+  /** The tone group (dark, light) when the world draws from TONE_GROUPS (--spurious, toneGroup). */
+  tone?: ToneGroup;
 }
 
 function twoTones(rng: Rng, tones: readonly Rgb[]): [Rgb, Rgb] {

@@ -12,3 +12,5 @@ export { generateScene, generateWorld, worldScenes, DEFAULT_SIZE, MIN_SIZE, MAX_
 export type { Scene, SceneObject, SceneOptions, WorldOptions } from './scene.ts';
 export type { Background } from './backgrounds.ts';
 export { sceneTruth, type SceneTruth, type ObjectTruth } from './truth.ts';
+export * from './scores.ts';
+export { parseSpurious, checkSpurious, spuriousText, type Spurious } from './spurious.ts';

@@ -12,17 +12,21 @@ import { planLayout } from './layout.ts';
 import { createRng, sceneSeed, type Rng } from './random.ts';
 import { drawObject, maskBox, type Texture, type TexturePattern } from './raster.ts';
 import { SYMMETRY_DEGREES } from './shapes.ts';
+import { checkSpurious, spuriousTone, type Spurious } from './spurious.ts';
 import {
   BACKGROUND_TONES,
   BACKGROUNDS,
   COLOURS,
   SHIFTS,
+  TONE_GROUP_NAMES,
+  TONE_GROUPS,
   UNSEEN_BACKGROUNDS,
   type Colour,
   type Rgb,
   type Shape,
   type Shift,
   type SizeClass,
+  type ToneGroup,
 } from './vocabulary.ts';
 
 export interface SceneOptions {
@@ -38,6 +42,16 @@ export interface SceneOptions {
    * controlled bias experiment can, say, put triangles on dark backgrounds and nothing else.
    */
   tones?: readonly Rgb[];
+  /**
+   * Background tones from one group of TONE_GROUPS (dark or light) instead of `tones`, recorded in the
+   * background's `tone`: the same seed on dark and on light is the same scene on two backgrounds.
+   */
+  toneGroup?: ToneGroup;
+  /**
+   * A spurious correlation (spurious.ts): the tone group of each scene is drawn from its shapes, e.g. 90%
+   * of the scenes with a triangle dark, 90% of the others light. Recorded in the background's `tone`.
+   */
+  spurious?: Spurious;
 }
 
 export interface SceneObject {
@@ -78,6 +92,8 @@ function checkOptions(options: SceneOptions): {
   min: number;
   max: number;
   tones: readonly Rgb[];
+  toneGroup?: ToneGroup;
+  spurious?: Spurious;
 } {
   const size = options.size ?? DEFAULT_SIZE;
   if (!Number.isInteger(size) || size < MIN_SIZE || size > MAX_SIZE) {
@@ -100,7 +116,13 @@ function checkOptions(options: SceneOptions): {
   if (tones.length === 0 || !tones.every((t) => t.length === 3 && t.every(isByte))) {
     throw new ClipError('input', 'world background tones must be a non-empty list of [r, g, b] with integers 0-255');
   }
-  return { size, shift, min, max, tones };
+  const { toneGroup, spurious } = options;
+  if ([options.tones, toneGroup, spurious].filter((x) => x !== undefined).length > 1)
+    throw new ClipError('input', 'give one of the world options tones, toneGroup and spurious, not several');
+  if (toneGroup !== undefined && !(TONE_GROUP_NAMES as string[]).includes(toneGroup))
+    throw new ClipError('input', `unknown tone group "${toneGroup}"; tone groups: ${TONE_GROUP_NAMES.join(', ')}`);
+  if (spurious) checkSpurious(spurious);
+  return { size, shift, min, max, tones, toneGroup, spurious };
 }
 
 const PATTERNS: readonly TexturePattern[] = ['stripes', 'checks', 'dots'];
@@ -114,21 +136,32 @@ function shadeOf(c: Rgb): Rgb {
 }
 
 export function generateScene(rng: Rng, options: SceneOptions = {}): Scene {
-  const { size, shift, min, max, tones } = checkOptions(options);
+  const { size, shift, min, max, tones, toneGroup, spurious } = checkOptions(options);
   // One stream per concern, always all forked: a shift never changes what another stream draws.
   const layoutRng = rng.fork(),
     captionRng = rng.fork(),
     backgroundRng = rng.fork(),
     styleRng = rng.fork(),
     shiftRng = rng.fork();
+  // Forked last and only for a spurious world: every other world (and a caller's rng) stays as it was.
+  const toneRng = spurious ? rng.fork() : null;
 
   const layout = planLayout(layoutRng, size, min, max);
   const pixels = new Uint8ClampedArray(size * size * 4);
   const trainingKind = backgroundRng.pick(BACKGROUNDS);
-  const background =
+  const tone =
+    spurious && toneRng
+      ? spuriousTone(
+          spurious,
+          layout.objects.map((o) => o.shape),
+          toneRng,
+        )
+      : toneGroup;
+  const painted =
     shift === 'unseen-background'
       ? paintBackground(pixels, size, shiftRng.pick(UNSEEN_BACKGROUNDS), shiftRng)
-      : paintBackground(pixels, size, trainingKind, backgroundRng, tones);
+      : paintBackground(pixels, size, trainingKind, backgroundRng, tone ? TONE_GROUPS[tone] : tones);
+  const background: Background = tone && shift !== 'unseen-background' ? { ...painted, tone } : painted;
   const caption = captionFor(layout, background.kind, captionRng);
 
   const outline = shift === 'sketch' ? Math.max(1, size / 40) : 0;

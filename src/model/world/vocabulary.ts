@@ -49,6 +49,28 @@ export const BACKGROUND_TONES: readonly Rgb[] = [
   [176, 176, 170],
 ];
 
+/**
+ * Dark and light background tones for the bias experiment (`world --spurious`, the world-backgrounds
+ * bias probe): darker and lighter than every BACKGROUND_TONE, muted, and still apart from the black and
+ * white objects (luma at least 35 away).
+ */
+export const TONE_GROUPS = {
+  dark: [
+    [54, 54, 62],
+    [46, 60, 52],
+    [64, 52, 60],
+    [50, 56, 72],
+  ],
+  light: [
+    [200, 200, 194],
+    [208, 200, 188],
+    [192, 204, 196],
+    [202, 194, 206],
+  ],
+} as const satisfies Record<string, readonly Rgb[]>;
+export type ToneGroup = keyof typeof TONE_GROUPS;
+export const TONE_GROUP_NAMES = Object.keys(TONE_GROUPS) as ToneGroup[];
+
 /** Tones the training data never shows (teal, pink, brown, olive), for the unseen-background shift. */
 export const UNSEEN_TONES: readonly Rgb[] = [
   [40, 120, 120],

@@ -19,6 +19,12 @@ export {
   type DetectorResult,
   type DetectorThresholdChange,
 } from './clip-patch-detector/clip-patch-detector.ts';
+export {
+  ClipSegmenter,
+  type BackgroundMode,
+  type SegmenterError,
+  type SegmenterResult,
+} from './clip-segmenter/clip-segmenter.ts';
 export { ClipGradcam, type GradcamError, type GradcamResult, type GradcamView } from './clip-gradcam/clip-gradcam.ts';
 export {
   ClipBenchmark,

@@ -5,6 +5,7 @@ import { BIAS_PRESETS } from '../../../model/bias/presets.ts';
 import { BiasProbe, type BiasReport } from '../../../model/bias/probe.ts';
 import { EmbeddingCache, embedImages, type EmbeddedImage, type EncodeProgress } from '../../../model/bias/images.ts';
 import { biasCsv, biasReportJson, topPredictions } from '../../../model/bias/format.ts';
+import { toneProbeScenes, type ToneProbeScene } from '../../../model/bias/world-probe.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
@@ -50,6 +51,8 @@ interface Group {
  * `src/model/bias/stats.ts`). *Export CSV* / *Export JSON* save the same documents as
  * `clip-webgpu bias --csv` / `--json`. Images are encoded once (cached by the SHA-256 of their bytes),
  * so a new preset or template re-scores at once. An "Encoding images n/N" bar shows while it encodes.
+ * The `world-backgrounds` preset (the bias experiment of the procedural world) brings its own images:
+ * "Generate the probe scenes" adds groups dark and light, the same scenes on each background.
  *
  * @summary Groups of photos against a label set: top-1 rates with 95% intervals and disparities.
  *
@@ -79,6 +82,7 @@ interface Group {
  * @csspart top-predictions - A thumbnail's "Top predictions" line.
  * @csspart export-csv - The Export CSV button.
  * @csspart export-json - The Export JSON button.
+ * @csspart probe-set - The "Generate the probe scenes" button of the world-backgrounds preset.
  *
  * @cssprop --clip-accent - Buttons, focus rings, the progress bar (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -142,6 +146,23 @@ export class ClipBiasProbe extends LitElement {
     this.addPicked(name.trim(), picked);
   }
 
+  /**
+   * Adds the world-backgrounds preset's own images: groups "dark" and "light", the same generated
+   * single-object scenes on each (replacing groups of those names).
+   */
+  async addToneProbeSet(): Promise<void> {
+    const scenes = toneProbeScenes();
+    const files = await Promise.all(scenes.map(scenePng));
+    // Both groups in one update: one encoding run, not one cut short by the second group.
+    for (const group of ['dark', 'light'] as const) {
+      this.removeGroup(group);
+      this.addPicked(
+        group,
+        files.filter((f) => f.path.startsWith(`${group}/`)),
+      );
+    }
+  }
+
   /** Removes a group and its images. */
   removeGroup(name: string): void {
     const g = this.groups.find((x) => x.name === name);
@@ -201,6 +222,10 @@ export class ClipBiasProbe extends LitElement {
     } else if (changed.has('preset') && preset) {
       this.labels = [...preset.labels];
       this.labelsText = null;
+      // A preset made for its own template (world-backgrounds: "a {}") brings it; leaving it restores the default.
+      const presetTemplates = Object.values(BIAS_PRESETS).flatMap((p) => p.templates ?? []);
+      if (preset.templates) this.template = preset.templates[0];
+      else if (presetTemplates.includes(this.template)) this.template = DEFAULT_TEMPLATE;
     }
     if (changed.has('labels') && !this.labelsFromTextarea) this.labelsText = null;
     this.labelsFromTextarea = false;
@@ -392,6 +417,11 @@ export class ClipBiasProbe extends LitElement {
               <button part="add-files" type="button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#files')!.click()}>Add files…</button>
             </div>
           </div>
+          ${
+            BIAS_PRESETS[this.preset]?.probeSet === 'world-tones'
+              ? html`<button part="probe-set" type="button" @click=${() => this.addToneProbeSet()}>Generate the probe scenes (dark vs light backgrounds)</button>`
+              : nothing
+          }
           <input id="folder" type="file" webkitdirectory multiple hidden @change=${this.onPick}>
           <input id="files" type="file" accept=".png,.jpg,.jpeg,image/png,image/jpeg" multiple hidden @change=${this.onPick}>
           ${this.skipped.length ? html`<p class="muted small" part="skipped">Skipped ${this.skipped.length} ${this.skipped.length === 1 ? 'file that is' : 'files that are'} not .png/.jpg/.jpeg: ${this.skipped.slice(0, 5).join(', ')}${this.skipped.length > 5 ? '…' : ''}</p>` : nothing}
@@ -496,4 +526,13 @@ declare global {
   interface HTMLElementTagNameMap {
     'clip-bias-probe': ClipBiasProbe;
   }
+}
+
+/** A generated scene as a PNG file in its group's folder (lossless: the probe encodes these pixels). */
+async function scenePng(s: ToneProbeScene): Promise<PickedFile> {
+  const canvas = new OffscreenCanvas(s.size, s.size);
+  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(s.pixels), s.size, s.size), 0, 0);
+  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  const name = `${s.id.slice(s.id.indexOf('/') + 1)}.png`;
+  return { path: `${s.group}/${name}`, file: new File([blob], name, { type: 'image/png' }) };
 }

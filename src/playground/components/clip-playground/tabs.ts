@@ -28,6 +28,13 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     render: () => html`<clip-patch-detector></clip-patch-detector>`,
   },
   {
+    id: 'segment',
+    label: 'Segment',
+    blurb:
+      'A label for every pixel, with no training: MaskCLIP, SCLIP, ClearCLIP or NACLIP change only the last layer of the vision tower.',
+    render: () => html`<clip-segmenter></clip-segmenter>`,
+  },
+  {
     id: 'explain',
     label: 'Explain',
     blurb:

@@ -71,3 +71,16 @@ export function imageFromTransfer(dt: DataTransfer): ShownImage | null {
     return { input: uri.trim(), preview: uri.trim(), name: uri.trim().split('/').pop() || 'image' };
   return null;
 }
+
+/** Something drawImage takes, for a shown image (to draw it under an overlay). */
+export async function drawableOf(shown: ShownImage): Promise<CanvasImageSource> {
+  const input = shown.input;
+  if (input instanceof HTMLCanvasElement || input instanceof HTMLImageElement || input instanceof ImageBitmap)
+    return input;
+  if (input instanceof ImageData || input instanceof Blob) return createImageBitmap(input);
+  const img = new Image();
+  img.crossOrigin = 'anonymous';
+  img.src = typeof input === 'string' ? input : shown.preview;
+  await img.decode();
+  return img;
+}

@@ -1,0 +1,181 @@
+/**
+ * What a model knows about the world, scored against its ground truth: zero-shot accuracy on
+ * single-object scenes, the Grad-CAM pointing game and patch detection on two-object scenes.
+ * One implementation for the meaning tests, the model card script and `eval`.
+ */
+import type { ClipModel } from '../clip.ts';
+import type { DetectMode } from '../detect/index.ts';
+import type { GradCamMethod } from '../explain/index.ts';
+import type { RawImage } from '../preprocess/preprocess.ts';
+import { ZERO_SHOT_TEMPLATES } from './captions.ts';
+import type { Scene, SceneObject } from './scene.ts';
+import { COLOUR_NAMES, fixArticles, SHAPES } from './vocabulary.ts';
+
+export type Attribute = 'shape' | 'colour';
+
+export function sceneImage(scene: Scene): RawImage {
+  return { width: scene.size, height: scene.size, data: scene.pixels, channels: 4 };
+}
+
+export interface ZeroShotScore {
+  attribute: Attribute;
+  templates: string[];
+  classes: string[];
+  accuracy: number;
+  /** Per class (in `classes` order): correct / seen. */
+  perClass: number[];
+  /** confusion[truth][prediction], counts. */
+  confusion: number[][];
+  n: number;
+}
+
+/**
+ * Zero-shot accuracy on the first object of each scene (single-object scenes), one prompt per class
+ * per template; several templates are ensembled (mean of the unit text embeddings, renormalized).
+ */
+export async function zeroShotScore(
+  model: ClipModel,
+  scenes: readonly Scene[],
+  attribute: Attribute,
+  templates: readonly string[] = [ZERO_SHOT_TEMPLATES[attribute]],
+): Promise<ZeroShotScore> {
+  const classes: string[] = attribute === 'shape' ? [...SHAPES] : [...COLOUR_NAMES];
+  const prompt = (t: string, label: string) => fixArticles(t.replace('{}', label).replace(`{${attribute}}`, label));
+  const perTemplate: Float32Array[][] = [];
+  for (const t of templates) perTemplate.push(await model.encodeText(classes.map((c) => prompt(t, c))));
+  const labels = classes.map((_, c) => unit(mean(perTemplate.map((embeds) => unit(embeds[c])))));
+  const confusion = classes.map(() => classes.map(() => 0));
+  for (let i = 0; i < scenes.length; i += 32) {
+    const batch = scenes.slice(i, i + 32);
+    const embeds = await model.encodeImage(batch.map(sceneImage));
+    embeds.forEach((e, b) => {
+      const u = unit(e);
+      const truth = classes.indexOf(batch[b].objects[0][attribute]);
+      const scores = labels.map((l) => dot(u, l));
+      confusion[truth][scores.indexOf(Math.max(...scores))]++;
+    });
+  }
+  const correct = classes.reduce((s, _, c) => s + confusion[c][c], 0);
+  return {
+    attribute,
+    templates: [...templates],
+    classes,
+    accuracy: correct / scenes.length,
+    perClass: confusion.map((row, c) => row[c] / Math.max(1, row.reduce((a, b) => a + b, 0))),
+    confusion,
+    n: scenes.length,
+  };
+}
+
+/** "a red circle" for an object, the prompt that names it in two-object scenes. */
+export function namePrompt(o: SceneObject): string {
+  return fixArticles(`a ${o.colour} ${o.shape}`);
+}
+
+/** Scenes with two objects of different shape and colour: either can be named without ambiguity. */
+export function namedPairs(scenes: readonly Scene[]): Scene[] {
+  return scenes.filter(
+    (s) =>
+      s.objects.length === 2 &&
+      s.objects[0].shape !== s.objects[1].shape &&
+      s.objects[0].colour !== s.objects[1].colour,
+  );
+}
+
+function inBox(x: number, y: number, box: readonly number[]): boolean {
+  return x >= box[0] && x < box[2] && y >= box[1] && y < box[3];
+}
+
+export interface PointingScore {
+  method: GradCamMethod;
+  /** Hits / trials: the map's peak lies inside the named object's box. */
+  accuracy: number;
+  hits: number;
+  trials: number;
+}
+
+/**
+ * The pointing game (Zhang et al. 2016) with Grad-CAM: for each object of each two-object scene,
+ * the peak patch of the map for its name; a hit when the patch's centre, in image pixels, lies in
+ * the object's box, or the box lies inside the peak patch (an object smaller than a patch).
+ */
+export async function pointingGame(
+  model: ClipModel,
+  scenes: readonly Scene[],
+  method: GradCamMethod = 'gradcam',
+): Promise<PointingScore> {
+  let hits = 0,
+    trials = 0;
+  for (const scene of namedPairs(scenes)) {
+    for (const o of scene.objects) {
+      const cam = await model.gradcam(sceneImage(scene), namePrompt(o), { method });
+      const [rows, cols] = cam.grid;
+      let best = 0;
+      for (let k = 1; k < cam.cam.length; k++) if (cam.cam[k] > cam.cam[best]) best = k;
+      const r = Math.floor(best / cols),
+        c = best % cols;
+      const cell = [(c * scene.size) / cols, (r * scene.size) / rows, ((c + 1) * scene.size) / cols, ((r + 1) * scene.size) / rows];
+      const centre = [(cell[0] + cell[2]) / 2, (cell[1] + cell[3]) / 2];
+      const boxInCell = o.box[0] >= cell[0] && o.box[1] >= cell[1] && o.box[2] <= cell[2] && o.box[3] <= cell[3];
+      if (inBox(centre[0], centre[1], o.box) || boxInCell) hits++;
+      trials++;
+    }
+  }
+  return { method, accuracy: hits / Math.max(1, trials), hits, trials };
+}
+
+export interface DetectionScore {
+  mode: DetectMode;
+  /** Fraction of named objects whose best box has IoU ≥ 0.5 with the object's box. */
+  accuracy: number;
+  meanIoU: number;
+  hits: number;
+  trials: number;
+}
+
+export function iou(a: readonly number[], b: readonly number[]): number {
+  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = w * h;
+  const area = (r: readonly number[]) => (r[2] - r[0]) * (r[3] - r[1]);
+  return inter / (area(a) + area(b) - inter);
+}
+
+/** Patch detection on two-object scenes: the top box for each object's name against its box. */
+export async function detectionScore(
+  model: ClipModel,
+  scenes: readonly Scene[],
+  mode: DetectMode = 'patches',
+): Promise<DetectionScore> {
+  let hits = 0,
+    trials = 0,
+    sum = 0;
+  for (const scene of namedPairs(scenes)) {
+    for (const o of scene.objects) {
+      const d = await model.detect(sceneImage(scene), [namePrompt(o)], { mode, templates: ['{}'] });
+      const top = d.boxes.filter((b) => b.queryIndex === 0).sort((a, b) => b.score - a.score)[0];
+      const v = top ? iou([top.x, top.y, top.x + top.w, top.y + top.h], o.box) : 0;
+      sum += v;
+      if (v >= 0.5) hits++;
+      trials++;
+    }
+  }
+  return { mode, accuracy: hits / Math.max(1, trials), meanIoU: sum / Math.max(1, trials), hits, trials };
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function unit(a: ArrayLike<number>): Float32Array {
+  const n = Math.sqrt(dot(a, a)) || 1;
+  return Float32Array.from(a, (v) => v / n);
+}
+
+function mean(rows: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(rows[0].length);
+  for (const r of rows) for (let i = 0; i < r.length; i++) out[i] += r[i] / rows.length;
+  return out;
+}
