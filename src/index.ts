@@ -92,3 +92,33 @@ export { randomClipModel, trainableCopy } from './model/train/start.ts';
 export { checkpointFiles, type CheckpointFile } from './model/train/checkpoint.ts';
 export { heldOutScenes, zeroShotAccuracy } from './model/train/zero-shot.ts';
 export type { LabelledScene, ZeroShotAccuracy } from './model/train/zero-shot.ts';
+/** Evaluation on the procedural world (accuracy per shift) and the linear probe with k-shot curves. */
+export {
+  WORLD_LABELS,
+  evaluateShifts,
+  sceneItems,
+  worldClasses,
+  worldFill,
+  worldTemplates,
+} from './model/bias/index.ts';
+export type { ShiftResult, ShiftsOptions, WorldLabel } from './model/bias/index.ts';
+export {
+  DEFAULT_PROBE_SEEDS,
+  DEFAULT_SHOTS,
+  PROBE_HYPER,
+  evaluateWithProbe,
+  fitLinearProbe,
+  kShotIndices,
+  probeCurve,
+  probeJson,
+  probeLogits,
+  shiftsJson,
+} from './model/probe/index.ts';
+export type {
+  KShotPoint,
+  LinearProbe,
+  ProbeCurve,
+  ProbeEvaluation,
+  ProbeEvaluationOptions,
+  ProbeHyper,
+} from './model/probe/index.ts';

@@ -1,11 +1,45 @@
-/** `clip-webgpu eval`: zero-shot accuracy on a labelled image folder (one sub-folder per class). */
+/**
+ * `clip-webgpu eval`: zero-shot accuracy on a labelled image folder (one sub-folder per class) or on
+ * a world folder's single-object scenes (--label), with the linear probe's k-shot curve (--probe) and
+ * the accuracy per distribution shift (--shifts).
+ */
 import { writeFile } from 'node:fs/promises';
-import { countOf, evaluateDataset, evaluationCsv, evaluationJson, type Evaluation } from '../model/bias/index.ts';
+import {
+  EmbeddingCache,
+  WORLD_LABELS,
+  checkShifts,
+  countOf,
+  embedImages,
+  evaluateEmbedded,
+  evaluateShifts,
+  evaluationCsv,
+  evaluationJson,
+  worldClasses,
+  worldFill,
+  worldTemplates,
+  type Evaluation,
+  type ImageItem,
+  type ShiftResult,
+  type WorldLabel,
+} from '../model/bias/index.ts';
+import {
+  DEFAULT_SHOTS,
+  DEFAULT_PROBE_SEEDS,
+  evaluateWithProbe,
+  probeJson,
+  shiftsJson,
+  type ProbeCurve,
+} from '../model/probe/index.ts';
+import { SHIFTS } from '../model/world/index.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { classFolders } from '../node/image-folder.ts';
+import { isWorldFolder, readWorldFolder, worldFolderItems, type WorldFolder } from '../node/world-folder.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.ts';
+import { probeText, shiftsText } from './eval-figures.ts';
+import { SEGMENT_CLASSES, runSegmentEval } from './eval-segment.ts';
+import { SEGMENT_METHODS } from '../model/segment/index.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
@@ -16,25 +50,57 @@ import {
   type CliIo,
 } from './common.ts';
 import { percent, quote, table } from './format.ts';
-import { SEGMENT_CLASSES, runSegmentEval } from './eval-segment.ts';
-import { SEGMENT_METHODS } from '../model/segment/index.ts';
 
 export const spec: CommandSpec = {
   name: 'eval',
-  summary: 'Zero-shot evaluation of a labelled folder: top-1/top-5 accuracy, per class, confusion matrix.',
+  summary:
+    'Zero-shot evaluation of a labelled folder or a world: accuracy, per class, confusion matrix, linear probe, shifts.',
   usage:
-    'eval --model PATH --data DIR [--task classify|segment] [--template T]... [--templates imagenet] [--json] [--csv FILE]',
+    'eval --model PATH --data DIR [--task classify|segment] [--label shape|colour] [--template T]... [--templates imagenet] ' +
+    '[--probe TRAIN_DIR [--shots 1,2,4,8,16] [--seeds N]] [--shifts all|NAME,...] [--json] [--csv FILE]',
   description:
     "DIR holds one sub-folder per class; the folder name is the label, its .png/.jpg/.jpeg files are the class's\n" +
     `images. Each label becomes a prompt per template (default "${DEFAULT_TEMPLATE}"); several templates are\n` +
     "ensembled (--templates imagenet: the CLIP paper's 80). The confusion matrix has a row per true class and a\n" +
     'column per predicted class, both in the order of "classes" (sorted folder names). top5 is top-k with\n' +
     'k = min(5, classes); a class folder without images has accuracy null.\n' +
+    'A world folder (written by "clip-webgpu world": truth.json) is evaluated on its single-object scenes, the\n' +
+    'classes being every shape or every colour (--label), prompted "a {}" or "a {} shape" by default.\n' +
+    '--probe TRAIN_DIR (of the same kind) fits a linear probe on its image embeddings (logistic regression,\n' +
+    'full-batch AdamW on our kernels) and reports it beside zero-shot on the same test images, with a k-shot\n' +
+    'curve: k training images per class for each --shots k, --seeds draws each, averaged. --shifts regenerates\n' +
+    "the world's scenes under each shift (same seed, objects and places) and reports the accuracy on each.\n" +
     '--task segment: DIR is a world folder (clip-webgpu world): every scene is segmented by each method (--methods)\n' +
     "into the world's classes (--classes) and the background; mIoU and IoU per class over all pixels, vs raw.",
   options: {
     ...MODEL_OPTION,
-    data: { type: 'string', value: 'DIR', help: 'A folder with one sub-folder of images per class.' },
+    data: {
+      type: 'string',
+      value: 'DIR',
+      help: 'A folder with one sub-folder of images per class, or a world folder (truth.json).',
+    },
+    label: {
+      type: 'string',
+      value: 'KIND',
+      choices: WORLD_LABELS,
+      help: "A world folder's classes: the object's shape or its colour (single-object scenes).",
+    },
+    probe: {
+      type: 'string',
+      value: 'TRAIN_DIR',
+      help: 'Training images for a linear probe on the embeddings, compared with zero-shot (k-shot curve).',
+    },
+    shots: {
+      type: 'string',
+      value: 'LIST',
+      help: `Training images per class for the k-shot curve (default ${DEFAULT_SHOTS.join(',')}; "all" is added).`,
+    },
+    seeds: { type: 'string', value: 'N', help: `Draws per k, averaged (default ${DEFAULT_PROBE_SEEDS}).` },
+    shifts: {
+      type: 'string',
+      value: 'LIST',
+      help: `World only: accuracy on the clean world and each shift: all, or some of ${SHIFTS.join(', ')}.`,
+    },
     template: { type: 'string', multiple: true, value: 'T', help: 'A prompt template with {} for the class name.' },
     templates: {
       type: 'string',
@@ -75,20 +141,28 @@ export const spec: CommandSpec = {
   examples: [
     'clip-webgpu eval --model weights/clip-vit-base-patch32 --data photos/',
     'clip-webgpu eval --model weights/clip-vit-base-patch32 --data photos/ --templates imagenet --json',
+    'clip-webgpu eval --model weights/shapes-clip --data world/test --label shape --probe world/train --shifts all',
   ],
 };
 
-export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  if (args.str('task') === 'segment') return runSegmentEval(args, io);
-  for (const o of ['methods', 'classes', 'background', 'threshold', 'limit']) {
-    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
+interface EvalData {
+  items: ImageItem[];
+  classes: string[];
+  world?: WorldFolder;
+}
+
+/** A class-folder dataset or a world folder's single-object scenes labelled by `label`. */
+async function readData(dir: string, label: WorldLabel | undefined, io: CliIo, what: string): Promise<EvalData> {
+  if (isWorldFolder(dir)) {
+    if (!label)
+      throw new UsageError(
+        `${dir} is a world folder (truth.json): choose its classes with --label shape or --label colour`,
+        'eval',
+      );
+    const world = await readWorldFolder(dir);
+    return { items: worldFolderItems(world, label), classes: worldClasses(label), world };
   }
-  args.need('model', '--model PATH');
-  const dir = args.need('data', '--data DIR');
-  const templates = templateArgs(args);
-  const batchSize = positiveInt(args, 'batch-size', 16);
-  const truncate = args.flag('truncate');
-  const csv = args.str('csv');
+  if (label) throw new UsageError(`--label is for a world folder (truth.json), and ${what} ${dir} has none`, 'eval');
   const data = await classFolders(dir);
   if (data.classes.length === 0)
     throw new ClipError(
@@ -98,35 +172,114 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   if (data.items.length === 0)
     throw new ClipError('input', `${dir} has no .png/.jpg/.jpeg images in its class folders`);
   warnSkipped(io, data.skipped);
-  const prompts = data.classes.flatMap((c) => templates.map((t) => t.replaceAll('{}', c)));
+  return { items: data.items, classes: data.classes };
+}
+
+function shotList(args: ParsedArgs): number[] {
+  const text = args.str('shots');
+  if (text === undefined) return [...DEFAULT_SHOTS];
+  const shots = text.split(',').map((t) => Number(t.trim()));
+  if (!shots.length || shots.some((k) => !Number.isInteger(k) || k < 1))
+    throw new UsageError(
+      `--shots must be positive integers separated by commas (e.g. 1,2,4), got ${JSON.stringify(text)}`,
+      'eval',
+    );
+  return shots;
+}
+
+export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.str('task') === 'segment') return runSegmentEval(args, io);
+  for (const o of ['methods', 'classes', 'background', 'threshold', 'limit']) {
+    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
+  }
+  args.need('model', '--model PATH');
+  const dir = args.need('data', '--data DIR');
+  const label = args.str('label') as WorldLabel | undefined;
+  const batchSize = positiveInt(args, 'batch-size', 16);
+  const truncate = args.flag('truncate');
+  const csv = args.str('csv');
+  const shots = shotList(args);
+  const seeds = positiveInt(args, 'seeds', DEFAULT_PROBE_SEEDS);
+  const probeDir = args.str('probe');
+  const shiftsArg = args.str('shifts');
+  for (const o of ['shots', 'seeds'])
+    if (args.str(o) !== undefined && !probeDir) throw new UsageError(`--${o} needs --probe TRAIN_DIR`, 'eval');
+  const data = await readData(dir, label, io, '--data');
+  const shifts = shiftsArg === undefined ? undefined : checkShiftArg(shiftsArg, data.world);
+  const train = probeDir ? await readData(probeDir, label, io, '--probe') : undefined;
+  if (train) {
+    const known = new Set(data.classes);
+    const stray = train.items.find((i) => !known.has(i.group));
+    if (stray) throw new ClipError('input', `${stray.id}: class "${stray.group}" of --probe is not a class of --data.`);
+  }
+  const explicit = args.str('templates') !== undefined || args.list('template').length > 0;
+  const templates = data.world && !explicit ? worldTemplates(label!) : templateArgs(args);
+  const fill = data.world ? worldFill : undefined;
+  const prompts = data.classes.flatMap((c) => templates.map((t) => (fill ? fill(t, c) : t.replaceAll('{}', c))));
+  const images = [...data.items, ...(train?.items ?? [])].map((i) => i.id);
 
   await withModel(
     args,
     io,
     async (model) => {
       const progress = encodeProgress(io, args.flag('verbose'));
+      const cache = new EmbeddingCache();
       let e: Evaluation;
+      let curve: ProbeCurve | undefined;
+      let shiftResults: ShiftResult[] | undefined;
       try {
-        e = await evaluateDataset(model, data.items, {
-          classes: data.classes,
-          templates,
-          truncate,
-          batchSize,
-          onProgress: progress.update,
-        });
+        const embed = { batchSize, cache, onProgress: progress.update };
+        const test = await embedImages(model, data.items, embed);
+        e = await evaluateEmbedded(model, test, { classes: data.classes, templates, fill, truncate });
+        if (train) {
+          const trainEmbedded = await embedImages(model, train.items, embed);
+          ({ curve } = await evaluateWithProbe(model, trainEmbedded, test, {
+            classes: data.classes,
+            templates,
+            fill,
+            truncate,
+            shots,
+            seeds,
+          }));
+        }
+        if (shifts && data.world) {
+          const { seed, n, size, objects } = data.world;
+          shiftResults = await evaluateShifts(
+            model,
+            { seed, n, size, objects },
+            { label: label!, shifts, templates, truncate, ...embed, known: new Map([[data.world.shift, e]]) },
+          );
+        }
       } finally {
         progress.done();
       }
       if (csv) await writeFile(csv, evaluationCsv(e));
       if (args.flag('json')) {
-        io.stdout.write(JSON.stringify(evaluationJson(e)) + '\n');
+        const doc: Record<string, unknown> = evaluationJson(e);
+        if (label) Object.assign(doc, { label, templates: e.templates });
+        if (curve) doc.probe = probeJson(curve);
+        if (shiftResults) doc.shifts = shiftsJson(shiftResults);
+        io.stdout.write(JSON.stringify(doc) + '\n');
         return;
       }
       io.stdout.write(textReport(e, model.name, csv));
+      if (curve) io.stdout.write(probeText(curve));
+      if (shiftResults) io.stdout.write(shiftsText(shiftResults));
     },
-    { tokenizer: promptCheck(prompts, truncate), images: data.items.map((i) => i.id) },
+    { tokenizer: promptCheck(prompts, truncate), images },
   );
   return 0;
+}
+
+/** --shifts all|NAME,...: the shifts to regenerate besides the clean world (world folders only). */
+function checkShiftArg(text: string, world: WorldFolder | undefined) {
+  if (!world) throw new UsageError('--shifts needs a world folder (truth.json) as --data', 'eval');
+  const names = text.trim() === 'all' ? [...SHIFTS] : text.split(',').map((t) => t.trim());
+  try {
+    return checkShifts(names).filter((s) => s !== 'none');
+  } catch (err) {
+    throw new UsageError(`--shifts: ${(err as Error).message}`, 'eval');
+  }
 }
 
 function textReport(e: Evaluation, model: string, csv: string | undefined): string {

@@ -83,6 +83,8 @@ export interface Similarity {
 export interface ClassifyOptions extends TextOptions {
   /** Prompt templates with "{}" for the label; several are ensembled (mean of normalized embeddings). */
   templates?: readonly string[];
+  /** How a label fills a template (default: in place of "{}"); the world's prompts also fix "a"/"an". */
+  fill?: (template: string, label: string) => string;
 }
 
 export interface Classification {
@@ -366,7 +368,8 @@ export class ClipModel {
     labels.forEach((l, i) => {
       if (!l.trim()) throw new ClipError('input', `Label ${i + 1} is empty.`);
     });
-    const prompts = labels.flatMap((l) => templates.map((t) => t.replaceAll('{}', l)));
+    const fill = options.fill ?? ((t: string, l: string) => t.replaceAll('{}', l));
+    const prompts = labels.flatMap((l) => templates.map((t) => fill(t, l)));
     const embeds = await this.encodeText(prompts, options);
     return labels.map((_, i) => {
       const mean = new Float32Array(this.config.projectionDim);

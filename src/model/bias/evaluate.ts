@@ -14,6 +14,8 @@ export interface EvaluateOptions extends EmbedImagesOptions {
   /** The classes and their order (default: in order of first appearance). May include classes without images. */
   classes?: readonly string[];
   templates?: readonly string[];
+  /** How a class name fills a template (ClassifyOptions.fill). */
+  fill?: (template: string, label: string) => string;
   truncate?: boolean;
   /** k of the top-k accuracy (default 5; capped at the number of classes). */
   topK?: number;
@@ -123,7 +125,11 @@ export async function evaluateEmbedded(
   const index = new Map(classes.map((c, i) => [c, i]));
   const templates = [...(options.templates ?? [DEFAULT_TEMPLATE])];
   throwIfAborted(signal, 'dataset evaluation');
-  const textEmbeds = await model.labelEmbeddings(classes, { templates, truncate: options.truncate });
+  const textEmbeds = await model.labelEmbeddings(classes, {
+    templates,
+    fill: options.fill,
+    truncate: options.truncate,
+  });
   throwIfAborted(signal, 'dataset evaluation');
   const { probs } = await model.similarity(
     embedded.map((e) => e.embedding),

@@ -5,4 +5,5 @@ export * from './images.ts';
 export * from './probe.ts';
 export * from './evaluate.ts';
 export * from './format.ts';
+export * from './world.ts';
 export * from './world-probe.ts';

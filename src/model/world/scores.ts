@@ -61,7 +61,14 @@ export async function zeroShotScore(
     templates: [...templates],
     classes,
     accuracy: correct / scenes.length,
-    perClass: confusion.map((row, c) => row[c] / Math.max(1, row.reduce((a, b) => a + b, 0))),
+    perClass: confusion.map(
+      (row, c) =>
+        row[c] /
+        Math.max(
+          1,
+          row.reduce((a, b) => a + b, 0),
+        ),
+    ),
     confusion,
     n: scenes.length,
   };
@@ -114,7 +121,12 @@ export async function pointingGame(
       for (let k = 1; k < cam.cam.length; k++) if (cam.cam[k] > cam.cam[best]) best = k;
       const r = Math.floor(best / cols),
         c = best % cols;
-      const cell = [(c * scene.size) / cols, (r * scene.size) / rows, ((c + 1) * scene.size) / cols, ((r + 1) * scene.size) / rows];
+      const cell = [
+        (c * scene.size) / cols,
+        (r * scene.size) / rows,
+        ((c + 1) * scene.size) / cols,
+        ((r + 1) * scene.size) / rows,
+      ];
       const centre = [(cell[0] + cell[2]) / 2, (cell[1] + cell[3]) / 2];
       const boxInCell = o.box[0] >= cell[0] && o.box[1] >= cell[1] && o.box[2] <= cell[2] && o.box[3] <= cell[3];
       if (inBox(centre[0], centre[1], o.box) || boxInCell) hits++;

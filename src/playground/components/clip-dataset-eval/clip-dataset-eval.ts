@@ -17,6 +17,11 @@ import { LatestRequest } from '../shared/latest-request.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { reportStyles } from '../shared/report.styles.ts';
 import { tokens } from '../shared/theme.ts';
+import { WORLD_LABELS, type WorldLabel } from '../../../model/bias/world.ts';
+import { probeJson, shiftsJson } from '../../../model/probe/format.ts';
+import { chartStyles, kShotChart, shiftChart } from './figure-charts.ts';
+import { worldFigures, type WorldFigures } from './world-figures.ts';
+import { evaluateWorldFolders, hasWorlds } from './world-folders.ts';
 
 export type DatasetEvalError = ElementError;
 
@@ -30,6 +35,16 @@ export interface DatasetEvaluatedDetail {
   ms: number;
 }
 
+/** Detail of `clip-dataset-figures`: the documents of `clip-webgpu eval --shifts all --probe … --json`. */
+export interface DatasetFiguresDetail {
+  label: WorldLabel;
+  /** Accuracy on the clean world ("none") and each shift. */
+  shifts: Record<string, unknown>[];
+  /** Zero-shot vs the linear probe, with the k-shot table (null for dropped world folders). */
+  probe: Record<string, unknown> | null;
+  ms: number;
+}
+
 /**
  * Zero-shot accuracy on a dropped folder with one sub-folder per class (the folder name is the label):
  * top-1 (with its 95% interval) and top-5 accuracy, per-class accuracy and a confusion-matrix heatmap
@@ -37,10 +52,17 @@ export interface DatasetEvaluatedDetail {
  * `clip-webgpu eval --csv` / `--json`). Images are encoded once: switching the template or the
  * ensemble only re-scores. An "Encoding images n/N" bar shows while it encodes.
  *
+ * World figures (the CLIP paper's two, on the procedural world generated in the page): zero-shot
+ * accuracy on the clean single-object world and on each distribution shift as a bar chart, and
+ * zero-shot vs a linear probe (logistic regression on the same image embeddings, fitted on our
+ * kernels) with its k-shot curve (1, 2, 4, 8, 16 images per class and all, 3 draws each). World
+ * folders written by `clip-webgpu world` (each with its truth.json) can be chosen instead: a bar each.
+ *
  * @summary Zero-shot accuracy on a labelled folder: top-1, top-5, per class, confusion matrix.
  *
  * @fires {CustomEvent<EncodeProgress>} clip-dataset-progress - Images encoded so far: `{ done, total, cached }`.
  * @fires {CustomEvent<DatasetEvaluatedDetail>} clip-dataset-evaluated - The evaluation of the current data and prompt (`result` is the CLI's JSON document).
+ * @fires {CustomEvent<DatasetFiguresDetail>} clip-dataset-figures - The world figures are drawn (the CLI's `--shifts` and `--probe` JSON).
  * @fires {CustomEvent<ElementError>} clip-error - Something went wrong.
  * @fires {CustomEvent<{}>} clip-model-reload - "Reload the model" was pressed after a GPU failure: the page's loader loads the model again.
  *
@@ -60,6 +82,12 @@ export interface DatasetEvaluatedDetail {
  * @csspart cell - One cell of the confusion matrix.
  * @csspart export-csv - The Export CSV button.
  * @csspart export-json - The Export JSON button.
+ * @csspart figures - The world figures' panel.
+ * @csspart run-figures - The Draw figures button.
+ * @csspart add-worlds - The Choose world folders button.
+ * @csspart figures-progress - What the figures are computing now.
+ * @csspart shift-chart - The accuracy-per-shift bar chart (SVG).
+ * @csspart kshot-chart - The k-shot curve with the zero-shot line (SVG).
  *
  * @cssprop --clip-accent - Buttons, bars and the heatmap's shade (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -67,6 +95,7 @@ export class ClipDatasetEval extends LitElement {
   static override styles = [
     tokens,
     reportStyles,
+    chartStyles,
     css`
     .summary { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: baseline; }
     .big { font-size: 1.6rem; font-weight: 650; font-variant-numeric: tabular-nums; }
@@ -78,6 +107,12 @@ export class ClipDatasetEval extends LitElement {
     .matrix td { width: 2.4rem; height: 2.1rem; text-align: center; border: 1px solid var(--_border); }
     .matrix td.diag { outline: 2px solid color-mix(in srgb, var(--_success) 60%, transparent); outline-offset: -2px; }
     .axis-note { font-size: 0.8rem; color: var(--_muted); }
+    .figure-controls { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; }
+    .figure-controls label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.8rem; color: var(--_muted); }
+    .figure-controls input { width: 5.5rem; }
+    .figure-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; margin-top: 0.75rem; }
+    .figure-grid figure { margin: 0; }
+    .figure-grid h4 { margin: 0 0 0.25rem; font-size: 0.9rem; font-weight: 600; }
   `,
   ];
 
@@ -96,6 +131,19 @@ export class ClipDatasetEval extends LitElement {
   @state() private progress: EncodeProgress | null = null;
   @state() private data: { name: string; classes: string[]; items: ImageItem[]; skipped: string[] } | null = null;
   @state() private dragging = false;
+  /** The world figures' classes: each scene's object by shape or by colour. */
+  @property({ attribute: 'world-label' }) worldLabel: WorldLabel = 'shape';
+  /** Test scenes of the generated world (single objects), per shift. */
+  @property({ type: Number, attribute: 'world-scenes' }) worldScenes = 100;
+  /** Training scenes for the linear probe (a second world, seed + 1). */
+  @property({ type: Number, attribute: 'train-scenes' }) trainScenes = 200;
+  /** The test world's seed (the training world's is one more). */
+  @property({ type: Number, attribute: 'world-seed' }) worldSeed = 1;
+  /** The last world figures, or null. */
+  @property({ attribute: false }) figures: WorldFigures | null = null;
+  @state() private figuresStep = '';
+  private figuresAbort: AbortController | null = null;
+  private figuresRun = 0;
 
   /** Images the vision tower encoded for this element (cached ones not counted). */
   encodedImages = 0;
@@ -120,6 +168,73 @@ export class ClipDatasetEval extends LitElement {
     // Stop encoding; the aborted request is stale, so its abort error is not shown.
     this.request.cancel();
     this.abort?.abort();
+    this.figuresAbort?.abort();
+  }
+
+  /**
+   * Generates the world (`worldScenes` test and `trainScenes` training scenes, `worldSeed`) and draws
+   * both figures; a later call or a new model replaces a run in progress.
+   */
+  async drawFigures(): Promise<void> {
+    await this.figureRun(async (model, signal, onStep) =>
+      worldFigures(model, {
+        label: this.worldLabel,
+        testScenes: this.worldScenes,
+        trainScenes: this.trainScenes,
+        seed: this.worldSeed,
+        cache: this.cache,
+        signal,
+        onStep,
+      }),
+    );
+  }
+
+  /**
+   * Evaluates world folders written by `clip-webgpu world` ("world/truth.json", "world/images/…", or
+   * several such folders under one): a bar per folder, by the shift its truth.json names.
+   */
+  async setWorldFiles(files: FileList | readonly File[] | readonly PickedFile[]): Promise<void> {
+    const picked = [...files].map((f) => (f instanceof File ? filesFromList([f])[0] : f));
+    if (!hasWorlds(picked))
+      return this.showError(new ClipError('input', 'No truth.json: choose folders written by "clip-webgpu world".'));
+    const label = this.worldLabel;
+    await this.figureRun(async (model, signal, onStep) => {
+      onStep('Evaluating the world folders');
+      const shifts = await evaluateWorldFolders(model, picked, label, { cache: this.cache, batchSize: 8, signal });
+      return { label, shifts, probe: null };
+    });
+  }
+
+  /** Runs one figures computation; a later one (or a new model) makes it stale. */
+  private async figureRun(
+    work: (model: ClipModel, signal: AbortSignal, onStep: (text: string) => void) => Promise<WorldFigures>,
+  ): Promise<void> {
+    const model = this.model;
+    this.figuresAbort?.abort();
+    const run = ++this.figuresRun;
+    this.figures = null;
+    if (!model) return this.showError(new ClipError('input', 'Load a model to draw the world figures.'));
+    const abort = (this.figuresAbort = new AbortController());
+    const t0 = performance.now();
+    this.figuresStep = 'Generating the world';
+    try {
+      const figures = await work(model, abort.signal, (text) => {
+        if (run === this.figuresRun) this.figuresStep = text;
+      });
+      if (run !== this.figuresRun) return;
+      this.figures = figures;
+      this.error = null;
+      emit<DatasetFiguresDetail>(this, 'clip-dataset-figures', {
+        label: figures.label,
+        shifts: shiftsJson(figures.shifts),
+        probe: figures.probe && probeJson(figures.probe),
+        ms: performance.now() - t0,
+      });
+    } catch (e) {
+      if (run === this.figuresRun && !abort.signal.aborted) this.showError(e);
+    } finally {
+      if (run === this.figuresRun) this.figuresStep = '';
+    }
   }
 
   /** The templates in use: one, or the 80-template ensemble. */
@@ -163,6 +278,12 @@ export class ClipDatasetEval extends LitElement {
   override willUpdate(changed: Map<string, unknown>): void {
     const images = changed.has('model') || changed.has('data');
     if (images) this.embedded = null;
+    if (changed.has('model') && this.figuresRun) {
+      this.figuresAbort?.abort();
+      this.figuresRun++;
+      this.figures = null;
+      this.figuresStep = '';
+    }
     if (['model', 'data', 'template', 'ensemble'].some((k) => changed.has(k))) this.run(images);
   }
 
@@ -295,7 +416,63 @@ export class ClipDatasetEval extends LitElement {
           ${this.error ? html`<div part="error" class="error" role="alert">${this.error.message}${reloadOffer(this.error, this)}</div>` : nothing}
           ${this.renderResult()}
         </section>
+        ${this.renderFigures()}
       </div>`;
+  }
+
+  private numberInput(label: string, value: number, set: (v: number) => void, min = 1) {
+    return html`<label>${label}<input type="number" min=${min} .value=${String(value)}
+      @change=${(e: Event) => {
+        const v = Number((e.target as HTMLInputElement).value);
+        if (Number.isInteger(v) && v >= min) set(v);
+      }}></label>`;
+  }
+
+  private renderFigures() {
+    const f = this.figures;
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    return html`
+      <section part="figures" class="panel results" aria-labelledby="figures-title" aria-live="polite">
+        <h3 id="figures-title">World figures ${this.figuresStep ? html`<span class="spinner" aria-label="working"></span>` : nothing}</h3>
+        <p class="small muted">Generated in the page: single-object scenes of the procedural world, clean and under each shift, and a linear probe on the same image embeddings.</p>
+        <div class="figure-controls">
+          <label>Classes<select aria-label="Classes" .value=${this.worldLabel}
+            @change=${(e: Event) => (this.worldLabel = (e.target as HTMLSelectElement).value as WorldLabel)}>
+            ${WORLD_LABELS.map((l) => html`<option value=${l} ?selected=${l === this.worldLabel}>${l}</option>`)}
+          </select></label>
+          ${this.numberInput('Test scenes', this.worldScenes, (v) => (this.worldScenes = v))}
+          ${this.numberInput('Training scenes', this.trainScenes, (v) => (this.trainScenes = v))}
+          ${this.numberInput('Seed', this.worldSeed, (v) => (this.worldSeed = v), 0)}
+          <button part="run-figures" class="primary" type="button" ?disabled=${!this.model} @click=${() => void this.drawFigures()}>Draw figures</button>
+          <button part="add-worlds" type="button" ?disabled=${!this.model} title="Folders written by clip-webgpu world (truth.json): a bar each"
+            @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#worlds')!.click()}>Choose world folders…</button>
+          <input id="worlds" type="file" webkitdirectory multiple hidden @change=${(e: Event) => {
+            const input = e.target as HTMLInputElement;
+            const picked = filesFromList(input.files ?? []);
+            input.value = '';
+            if (picked.length) void this.setWorldFiles(picked);
+          }}>
+        </div>
+        ${this.figuresStep ? html`<p part="figures-progress" class="small muted" role="status">${this.figuresStep}…</p>` : nothing}
+        ${
+          f
+            ? html`<div class="figure-grid">
+              <figure>
+                <h4>Zero-shot accuracy per shift <span class="muted small">(${f.label}, "${f.shifts[0].evaluation.templates[0]}")</span></h4>
+                ${shiftChart(f.shifts.map(({ shift, evaluation: e }) => ({ shift, accuracy: e.accuracy, ci: e.accuracyCi, n: e.n })))}
+              </figure>
+              ${
+                f.probe
+                  ? html`<figure>
+                <h4>Zero-shot vs linear probe <span class="muted small">(probe on all ${f.probe.trainImages}: ${pct(f.probe.probe)}; zero-shot ${pct(f.probe.zeroShot)})</span></h4>
+                ${kShotChart(f.probe.kShot, f.probe.zeroShot)}
+              </figure>`
+                  : nothing
+              }
+            </div>`
+            : nothing
+        }
+      </section>`;
   }
 
   private renderResult() {
