@@ -21,7 +21,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   promptCheck,
   withModel,
@@ -33,7 +33,7 @@ export const spec: CommandSpec = {
   name: 'bias',
   summary: 'Bias probe: how often each group of images gets each label, with 95% intervals and disparities.',
   usage:
-    'bias --model PATH --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]',
+    'bias [--model PATH] --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]',
   description:
     "Every image (.png/.jpg/.jpeg in each group's folder) is classified over the labels (zero-shot, as classify\n" +
     'does); its top-1 label counts as a hit. Per group and label: the count, the rate and its Wilson 95% interval,\n' +
@@ -43,7 +43,7 @@ export const spec: CommandSpec = {
     `Presets: ${BIAS_PRESET_NAMES.join(', ')} (the clip-fairface sets also report their crime-related and\n` +
     'non-human categories as a whole). Each image is read and encoded once, however many labels.',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     group: { type: 'string', multiple: true, value: 'NAME=DIR', help: 'A group: its name and a folder of its images.' },
     label: { type: 'string', multiple: true, value: 'LABEL', help: "A label (added after the preset's, if any)." },
     preset: { type: 'string', value: 'NAME', choices: BIAS_PRESET_NAMES, help: 'A preset label set.' },
@@ -150,7 +150,6 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
 }
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const groups = parseGroups(args.list('group'));
   const preset = args.str('preset') ? BIAS_PRESETS[args.str('preset')!] : undefined;
   const labels = [...(preset?.labels ?? []), ...args.list('label')];

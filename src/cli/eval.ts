@@ -9,7 +9,7 @@ import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.t
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   promptCheck,
   withModel,
@@ -20,7 +20,7 @@ import { percent, quote, table } from './format.ts';
 export const spec: CommandSpec = {
   name: 'eval',
   summary: 'Zero-shot evaluation of a labelled folder: top-1/top-5 accuracy, per class, confusion matrix.',
-  usage: 'eval --model PATH --data DIR [--template T]... [--templates imagenet] [--json] [--csv FILE]',
+  usage: 'eval [--model PATH] --data DIR [--template T]... [--templates imagenet] [--json] [--csv FILE]',
   description:
     "DIR holds one sub-folder per class; the folder name is the label, its .png/.jpg/.jpeg files are the class's\n" +
     `images. Each label becomes a prompt per template (default "${DEFAULT_TEMPLATE}"); several templates are\n` +
@@ -28,7 +28,7 @@ export const spec: CommandSpec = {
     'column per predicted class, both in the order of "classes" (sorted folder names). top5 is top-k with\n' +
     'k = min(5, classes); a class folder without images has accuracy null.',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     data: { type: 'string', value: 'DIR', help: 'A folder with one sub-folder of images per class.' },
     template: { type: 'string', multiple: true, value: 'T', help: 'A prompt template with {} for the class name.' },
     templates: {
@@ -48,13 +48,13 @@ export const spec: CommandSpec = {
     ...GPU_OPTIONS,
   },
   examples: [
+    'clip-webgpu eval --data shapes/   # shapes/circle/*.png, shapes/square/*.png, ... with the shipped model',
     'clip-webgpu eval --model weights/clip-vit-base-patch32 --data photos/',
     'clip-webgpu eval --model weights/clip-vit-base-patch32 --data photos/ --templates imagenet --json',
   ],
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const dir = args.need('data', '--data DIR');
   const templates = templateArgs(args);
   const batchSize = positiveInt(args, 'batch-size', 16);
