@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 
-type Block =
+export type Block =
   | { kind: 'heading'; level: number; text: string }
   | { kind: 'paragraph'; text: string }
   | { kind: 'list'; ordered: boolean; items: string[] }
@@ -19,7 +19,8 @@ const cells = (line: string) =>
     .split('|')
     .map((c) => c.trim());
 
-function blocks(markdown: string): Block[] {
+/** The blocks of a card, in order (exported for its test). */
+export function markdownBlocks(markdown: string): Block[] {
   const lines = markdown
     .replace(/\r\n?/g, '\n')
     .replace(/^---\n[\s\S]*?\n---\n/, '')
@@ -88,7 +89,7 @@ function inline(text: string): (TemplateResult | string)[] {
 }
 
 export function renderMarkdown(markdown: string): TemplateResult {
-  return html`${blocks(markdown).map((b) => {
+  return html`${markdownBlocks(markdown).map((b) => {
     switch (b.kind) {
       case 'heading':
         // The card sits under the element's own headings: its levels start at h4.
