@@ -5,4 +5,12 @@
 export * from './index.ts';
 export * from './playground/components/index.ts';
 export { WeightsCache, type CacheUsage, type CacheDownloadProgress } from './playground/weights-cache.ts';
-export { currentModel, DEFAULT_MODEL, MODEL_READY, type ModelReadyDetail } from './playground/shared-model.ts';
+export {
+  currentModel,
+  DEFAULT_MODEL,
+  HUB_MODEL,
+  isShippedModel,
+  MODEL_READY,
+  type ModelReadyDetail,
+} from './playground/shared-model.ts';
+export { WORLD_PRESETS, type WorldPreset, type WorldPresetId } from './playground/world-presets.ts';

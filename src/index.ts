@@ -21,6 +21,7 @@ export { setPlatform, browserPlatform } from './model/platform.ts';
 export { ClipTokenizer } from './model/tokenizer/bpe.ts';
 export { modelToImage } from './model/preprocess/preprocess.ts';
 export { hubFileUrl } from './model/hub.ts';
+export { SHIPPED_MODEL, shippedModelUrl, setShippedModelUrl } from './model/shipped.ts';
 export type { AdapterSummary } from './kernels/runtime.ts';
 export type { WeightFormat } from './kernels/matmul/weight-formats.ts';
 export { PROBE_THRESHOLD } from './model/compact/probe.ts';

@@ -24,7 +24,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   promptCheck,
   withModel,
@@ -36,8 +36,8 @@ export const spec: CommandSpec = {
   name: 'bias',
   summary: 'Bias probe: how often each group of images gets each label, with 95% intervals and disparities.',
   usage:
-    'bias --model PATH --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]\n' +
-    '      bias --model PATH --preset world-backgrounds [--probe-n N] [--probe-seed S] [--probe-shapes LIST] [--json]',
+    'bias [--model PATH] --group NAME=DIR... (--label LABEL... | --preset NAME) [--template T]... [--json] [--csv FILE]\n' +
+    '      bias [--model PATH] --preset world-backgrounds [--probe-n N] [--probe-seed S] [--probe-shapes LIST] [--json]',
   description:
     "Every image (.png/.jpg/.jpeg in each group's folder) is classified over the labels (zero-shot, as classify\n" +
     'does); its top-1 label counts as a hit. Per group and label: the count, the rate and its Wilson 95% interval,\n' +
@@ -52,7 +52,7 @@ export const spec: CommandSpec = {
     'are mostly dark says "triangle" more often on the dark scenes. --probe-shapes circle,square,cross,star leaves\n' +
     'the triangles out, so the "triangle" rate is the rate of false triangles.',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     group: { type: 'string', multiple: true, value: 'NAME=DIR', help: 'A group: its name and a folder of its images.' },
     label: { type: 'string', multiple: true, value: 'LABEL', help: "A label (added after the preset's, if any)." },
     preset: { type: 'string', value: 'NAME', choices: BIAS_PRESET_NAMES, help: 'A preset label set.' },
@@ -192,7 +192,6 @@ function toneProbe(args: ParsedArgs): ImageItem[] {
 }
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const preset = args.str('preset') ? BIAS_PRESETS[args.str('preset')!] : undefined;
   const generated = preset?.probeSet === 'world-tones' && args.list('group').length === 0;
   if (!generated) {

@@ -5,7 +5,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   needList,
   promptCheck,
@@ -18,13 +18,13 @@ import { countOf } from '../model/bias/format.ts';
 export const spec: CommandSpec = {
   name: 'classify',
   summary: 'Zero-shot classification: the probability of each label for each image.',
-  usage: 'classify --model PATH --image FILE... --label LABEL... [--template T]... [--templates NAME] [--json]',
+  usage: 'classify [--model PATH] --image FILE... --label LABEL... [--template T]... [--templates NAME] [--json]',
   description:
     `Each label becomes a prompt per template ("{}" is replaced by the label; default "${DEFAULT_TEMPLATE}").\n` +
     'With several templates the prompt embeddings are ensembled (mean of the normalized embeddings), as in the\n' +
     'CLIP paper. --templates imagenet uses its 80 ImageNet templates; --template and --templates add up.',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     image: { type: 'string', multiple: true, value: 'FILE', help: 'A PNG or JPEG image.' },
     label: { type: 'string', multiple: true, value: 'LABEL', help: 'A class name.' },
     template: { type: 'string', multiple: true, value: 'T', help: 'A prompt template with {} for the label.' },
@@ -40,13 +40,13 @@ export const spec: CommandSpec = {
     ...GPU_OPTIONS,
   },
   examples: [
+    'clip-webgpu classify --image world/images/00000.png --label circle --label square --label star --template "a {}"',
     'clip-webgpu classify --model weights/clip-vit-base-patch32 --image cat.jpg --label cat --label dog --label car',
     'clip-webgpu classify --model weights/clip-vit-base-patch32 --image cat.jpg --label cat --label dog --templates imagenet',
   ],
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const images = needList(args, 'image', 'FILE');
   const labels = needList(args, 'label', 'LABEL');
   const top = args.int('top', labels.length);

@@ -1,6 +1,14 @@
 /** What the GPU commands share: the streams, the --adapter/--verbose options, loading a model. */
 import { open } from 'node:fs/promises';
-import { ClipModel, filesFromPath, isClipError, nodePlatform, requestNodeContext, setPlatform } from '../node/index.ts';
+import {
+  ClipModel,
+  filesFromPath,
+  isClipError,
+  nodePlatform,
+  requestNodeContext,
+  setPlatform,
+  shippedModelPath,
+} from '../node/index.ts';
 import type { AdapterChoice, AdapterSummary, ClipTokenizer, LoadProgress, ModelFiles } from '../node/index.ts';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args.ts';
 
@@ -17,15 +25,28 @@ export interface CliIo {
 
 export const ADAPTERS = ['auto', 'system', 'swiftshader', 'gles'] as const;
 
+const MODEL_HELP =
+  'A Hugging Face CLIP folder (config.json, model.safetensors, vocab.json, merges.txt) or a .safetensors ' +
+  'file in one (config and tokenizer come from its folder), or an http(s) URL of such a folder.';
+
+/** --model of the commands that need one named (train, convert, bench). */
 export const MODEL_OPTION: Record<string, OptionSpec> = {
+  model: { type: 'string', value: 'PATH', help: MODEL_HELP },
+};
+
+/** --model of the commands that default to the shipped model (classify, embed, detect, gradcam, bias, eval, info, tokenize). */
+export const DEFAULT_MODEL_OPTION: Record<string, OptionSpec> = {
   model: {
     type: 'string',
     value: 'PATH',
-    help:
-      'A Hugging Face CLIP folder (config.json, model.safetensors, vocab.json, merges.txt) or a .safetensors ' +
-      'file in one (config and tokenizer come from its folder), or an http(s) URL of such a folder.',
+    help: `${MODEL_HELP} Default: the shipped model, trained on the procedural world (weights/shapes-clip in this package).`,
   },
 };
+
+/** --model, else the shipped model's folder. */
+export function modelPath(args: ParsedArgs): string {
+  return args.str('model') ?? shippedModelPath();
+}
 
 export const GPU_OPTIONS: Record<string, OptionSpec> = {
   adapter: {
@@ -78,7 +99,7 @@ export interface ModelChecks {
 }
 
 /**
- * Loads --model, runs `fn`, frees everything. The GPU starts as late as possible: after the path,
+ * Loads --model (by default the shipped model), runs `fn`, frees everything. The GPU starts as late as possible: after the path,
  * the safetensors header, config.json, the tokenizer and `checks`, so most bad inputs fail fast and
  * before Dawn prints anything.
  */
@@ -88,7 +109,7 @@ export async function withModel<T>(
   fn: (model: ClipModel) => Promise<T>,
   checks: ModelChecks = {},
 ): Promise<T> {
-  const path = args.need('model', '--model PATH');
+  const path = modelPath(args);
   let source: string | ModelFiles = path;
   if (!/^https?:\/\//i.test(path)) {
     const files = filesFromPath(path);

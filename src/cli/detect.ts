@@ -9,7 +9,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   needList,
   promptCheck,
@@ -21,7 +21,7 @@ import { quote, rows, table } from './format.ts';
 export const spec: CommandSpec = {
   name: 'detect',
   summary: 'Zero-shot patch detection: which patches of an image match each text, and boxes around them.',
-  usage: 'detect --model PATH --image FILE --text TEXT... [--mode patches|values|crops] [--out boxes.png] [--json]',
+  usage: 'detect [--model PATH] --image FILE --text TEXT... [--mode patches|values|crops] [--out boxes.png] [--json]',
   description:
     'Modes: patches (default) compares every output patch token of the last vision layer (through post_layernorm\n' +
     'and the visual projection) with each text: cosine similarity on the patch grid (7x7 for ViT-B/32).\n' +
@@ -33,7 +33,7 @@ export const spec: CommandSpec = {
     'The JSON document has grid [rows, cols], patch_similarity [patch (row-major)][text] and\n' +
     'boxes [{query, score, x, y, w, h}].',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     image: { type: 'string', value: 'FILE', help: 'A PNG or JPEG image.' },
     text: {
       type: 'string',
@@ -67,6 +67,7 @@ export const spec: CommandSpec = {
     ...GPU_OPTIONS,
   },
   examples: [
+    'clip-webgpu detect --image world/images/00000.png --text circle --text star --template "a {}" --json',
     'clip-webgpu detect --model weights/clip-vit-base-patch32 --image street.jpg --text car --text person --template "a photo of a {}." --out boxes.png',
     'clip-webgpu detect --model weights/clip-vit-base-patch32 --image cat.jpg --text "a photo of a cat" --mode values --json',
   ],
@@ -85,7 +86,6 @@ export const BOX_COLOURS: readonly [number, number, number][] = [
 ];
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const image = args.need('image', '--image FILE');
   const texts = needList(args, 'text', 'TEXT');
   const templates = args.list('template');

@@ -4,7 +4,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   promptCheck,
   withModel,
@@ -15,13 +15,13 @@ import { quote, rows, table, vectorPreview } from './format.ts';
 export const spec: CommandSpec = {
   name: 'embed',
   summary: 'Embed images and texts; print the embeddings, logits_per_image and probs (softmax over the texts).',
-  usage: 'embed --model PATH [--image FILE]... [--text TEXT]... [--truncate] [--json]',
+  usage: 'embed [--model PATH] [--image FILE]... [--text TEXT]... [--truncate] [--json]',
   description:
     'Embeddings are projected and not normalized, as HF CLIPModel returns them. logits_per_image[i][t] =\n' +
     'exp(logit_scale) * cos(image i, text t); probs is their softmax over the texts, per image.\n' +
     'The JSON document has image_embeds, text_embeds, logits_per_image, probs and input_ids.',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     image: { type: 'string', multiple: true, value: 'FILE', help: 'A PNG or JPEG image.' },
     text: { type: 'string', multiple: true, value: 'TEXT', help: 'A prompt.' },
     ...TRUNCATE_OPTION,
@@ -29,6 +29,7 @@ export const spec: CommandSpec = {
     ...GPU_OPTIONS,
   },
   examples: [
+    'clip-webgpu embed --text "a red circle" --json',
     'clip-webgpu embed --model weights/clip-vit-base-patch32 --image cat.png --text "a cat" --text "a dog" --json',
   ],
 };
@@ -39,7 +40,6 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   if (images.length === 0 && texts.length === 0) {
     throw new UsageError('embed needs at least one --image FILE or --text TEXT', 'embed');
   }
-  args.need('model', '--model PATH');
   await withModel(
     args,
     io,

@@ -41,7 +41,6 @@ export function worldClasses(kind: SegmentClasses): {
 }
 
 export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const dir = args.need('data', '--data DIR');
   const kind = (args.str('classes') ?? 'shape') as SegmentClasses;
   const methods = (args.str('methods')?.split(',') ?? [...SEGMENT_METHODS]).map((m) => m.trim()) as SegmentMethod[];

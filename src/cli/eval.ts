@@ -43,7 +43,7 @@ import { SEGMENT_METHODS } from '../model/segment/index.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   promptCheck,
   withModel,
@@ -56,7 +56,7 @@ export const spec: CommandSpec = {
   summary:
     'Zero-shot evaluation of a labelled folder or a world: accuracy, per class, confusion matrix, linear probe, shifts.',
   usage:
-    'eval --model PATH --data DIR [--task classify|segment] [--label shape|colour] [--template T]... [--templates imagenet] ' +
+    'eval [--model PATH] --data DIR [--task classify|segment] [--label shape|colour] [--template T]... [--templates imagenet] ' +
     '[--probe TRAIN_DIR [--shots 1,2,4,8,16] [--seeds N]] [--shifts all|NAME,...] [--json] [--csv FILE]',
   description:
     "DIR holds one sub-folder per class; the folder name is the label, its .png/.jpg/.jpeg files are the class's\n" +
@@ -73,7 +73,7 @@ export const spec: CommandSpec = {
     '--task segment: DIR is a world folder (clip-webgpu world): every scene is segmented by each method (--methods)\n' +
     "into the world's classes (--classes) and the background; mIoU and IoU per class over all pixels, vs raw.",
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     data: {
       type: 'string',
       value: 'DIR',
@@ -139,6 +139,7 @@ export const spec: CommandSpec = {
     ...GPU_OPTIONS,
   },
   examples: [
+    'clip-webgpu eval --data shapes/   # shapes/circle/*.png, shapes/square/*.png, ... with the shipped model',
     'clip-webgpu eval --model weights/clip-vit-base-patch32 --data photos/',
     'clip-webgpu eval --model weights/clip-vit-base-patch32 --data photos/ --templates imagenet --json',
     'clip-webgpu eval --model weights/shapes-clip --data world/test --label shape --probe world/train --shifts all',
@@ -192,7 +193,6 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   for (const o of ['methods', 'classes', 'background', 'threshold', 'limit']) {
     if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
   }
-  args.need('model', '--model PATH');
   const dir = args.need('data', '--data DIR');
   const label = args.str('label') as WorldLabel | undefined;
   const batchSize = positiveInt(args, 'batch-size', 16);

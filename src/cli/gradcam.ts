@@ -10,7 +10,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   promptCheck,
   withModel,
@@ -22,7 +22,7 @@ import { quote } from './format.ts';
 export const spec: CommandSpec = {
   name: 'gradcam',
   summary: 'Grad-CAM: where in an image a text matches, for any vision layer, from the exact gradient on the GPU.',
-  usage: 'gradcam --model PATH --image FILE --text TEXT [--layer N] [--method M] [--out heat.png] [--json]',
+  usage: 'gradcam [--model PATH] --image FILE --text TEXT [--layer N] [--method M] [--out heat.png] [--json]',
   description:
     'The score is logits_per_image[image, text]; the target is the layer_norm1 output A of vision layer --layer\n' +
     '(0-based, negative from the end; default -1, the last; write negative values as --layer=-2), and\n' +
@@ -33,7 +33,7 @@ export const spec: CommandSpec = {
     'cam is the raw map on the patch grid (row-major, CLS dropped); cam_norm = (cam - min) / (1e-7 + max(cam - min)).\n' +
     'The JSON document has score, cam [rows][cols], cam_norm and grid [rows, cols].',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     image: { type: 'string', value: 'FILE', help: 'A PNG or JPEG image.' },
     text: { type: 'string', value: 'TEXT', help: 'The prompt to explain.' },
     layer: { type: 'string', value: 'N', help: 'Target vision layer (default -1: the last).' },
@@ -53,13 +53,13 @@ export const spec: CommandSpec = {
     ...GPU_OPTIONS,
   },
   examples: [
+    'clip-webgpu gradcam --image world/images/00000.png --text "a red circle" --out heat.png',
     'clip-webgpu gradcam --model weights/clip-vit-base-patch32 --image seoul.jpg --text "the traditional Korean village" --out village.png',
     'clip-webgpu gradcam --model weights/clip-vit-base-patch32 --image seoul.jpg --text "the forest" --layer 0 --method relevance --json',
   ],
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const image = args.need('image', '--image FILE');
   const text = args.need('text', '--text TEXT');
   const layer = args.int('layer', -1);

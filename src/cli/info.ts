@@ -1,9 +1,9 @@
 /** `clip-webgpu info`: the WebGPU adapter, and a model's configuration. */
-import type { CommandSpec, ParsedArgs } from './args.ts';
+import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   adapterLine,
   closeGpu,
   openGpu,
@@ -15,14 +15,24 @@ import type { AdapterSummary, ClipConfig } from '../node/index.ts';
 
 export const spec: CommandSpec = {
   name: 'info',
-  summary: 'Show the WebGPU adapter and, with --model, the model configuration.',
-  usage: 'info [--model PATH] [--adapter NAME] [--json]',
-  options: { ...MODEL_OPTION, ...JSON_OPTION, ...GPU_OPTIONS },
-  examples: ['clip-webgpu info', 'clip-webgpu info --model weights/clip-vit-base-patch32 --adapter swiftshader'],
+  summary: "Show the WebGPU adapter and a model's configuration (by default the shipped model's).",
+  usage: 'info [--model PATH] [--adapter-only] [--adapter NAME] [--json]',
+  options: {
+    ...DEFAULT_MODEL_OPTION,
+    'adapter-only': { type: 'boolean', help: 'Show the adapter only, loading no model.' },
+    ...JSON_OPTION,
+    ...GPU_OPTIONS,
+  },
+  examples: [
+    'clip-webgpu info',
+    'clip-webgpu info --adapter-only --json',
+    'clip-webgpu info --model weights/clip-vit-base-patch32 --adapter swiftshader',
+  ],
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  if (!args.str('model')) {
+  if (args.flag('adapter-only')) {
+    if (args.str('model')) throw new UsageError('--adapter-only loads no model: drop --model', 'info');
     const ctx = await openGpu(args, io);
     try {
       print(io, args.flag('json'), ctx.adapter);

@@ -8,7 +8,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import {
   GPU_OPTIONS,
   JSON_OPTION,
-  MODEL_OPTION,
+  DEFAULT_MODEL_OPTION,
   TRUNCATE_OPTION,
   promptCheck,
   withModel,
@@ -21,7 +21,7 @@ export const spec: CommandSpec = {
   name: 'segment',
   summary: 'Training-free segmentation: a label per pixel (MaskCLIP, SCLIP, ClearCLIP, NACLIP or raw patches).',
   usage:
-    'segment --model PATH --image FILE --labels A,B,C [--method M] [--background LABEL | --threshold X] ' +
+    'segment [--model PATH] --image FILE --labels A,B,C [--method M] [--background LABEL | --threshold X] ' +
     '[--window PX [--stride PX]] [--out mask.png] [--json]',
   description:
     'Each method changes only the last vision block: maskclip keeps the value path (no query-key attention),\n' +
@@ -35,7 +35,7 @@ export const spec: CommandSpec = {
     'The JSON document has labels, grid [rows, cols], logits [label][row][col], mask [y][x] (label index,\n' +
     '-1 = background), method and background.',
   options: {
-    ...MODEL_OPTION,
+    ...DEFAULT_MODEL_OPTION,
     image: { type: 'string', value: 'FILE', help: 'A PNG or JPEG image.' },
     labels: { type: 'string', value: 'A,B,C', help: 'Comma-separated class names.' },
     label: { type: 'string', multiple: true, value: 'LABEL', help: 'A class name (repeatable; adds to --labels).' },
@@ -77,7 +77,6 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  args.need('model', '--model PATH');
   const image = args.need('image', '--image FILE');
   const labels = [...(args.str('labels')?.split(',') ?? []), ...args.list('label')].map((l) => l.trim());
   if (labels.length === 0)

@@ -1,7 +1,8 @@
 /**
  * ClipModel: the one engine the playground, the CLI, the benchmarks and the tests call.
  *
- *   const model = await ClipModel.load('openai/clip-vit-base-patch32', { onProgress });
+ *   const model = await ClipModel.load();   // the shipped model (weights/shapes-clip), or a hub id, URL, path
+ *   const clip = await ClipModel.load('openai/clip-vit-base-patch32', { onProgress });
  *   const [img] = await model.encodeImage([photo]);            // projected, not normalized
  *   const txt = await model.encodeText(['a photo of a dog.']);
  *   const { probs } = await model.classify(photo, ['dog', 'cat'], { templates: IMAGENET_TEMPLATES });
@@ -113,9 +114,14 @@ export class ClipModel {
     this.weights = weights;
   }
 
-  /** Load from a hub id, a URL, a path (Node), or files in hand. */
-  static async load(source: ModelSource, options: LoadOptions = {}): Promise<ClipModel> {
+  /**
+   * Load from a hub id, a URL, a path (Node), or files in hand. With no source (undefined), the
+   * shipped model (`weights/shapes-clip/`): from the package's folder in Node, from the URL beside
+   * the bundle in a page (see setShippedModelUrl).
+   */
+  static async load(source?: ModelSource, options: LoadOptions = {}): Promise<ClipModel> {
     const report = options.onProgress ?? (() => {});
+    source ??= platform().shippedModel();
     const files: ModelFiles =
       typeof source === 'string' || source instanceof URL
         ? await platform().resolveModel(String(source))

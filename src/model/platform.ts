@@ -10,6 +10,7 @@ import { parseJsonObject } from './file-checks.ts';
 import { decodeImageBrowser, type BrowserImageSource } from './preprocess/decode-browser.ts';
 import type { RawImage } from './preprocess/preprocess.ts';
 import { UrlSource, resolveModelLocation, toByteSource, type ByteSource, type ByteSourceInput } from './sources.ts';
+import { shippedModelUrl } from './shipped.ts';
 import type { ClipTokenizer } from './tokenizer/bpe.ts';
 import { fetchTokenizer, tokenizerFromSources, type TokenizerSources } from './tokenizer/load.ts';
 
@@ -39,6 +40,8 @@ export type ImageInput = RawImage | BrowserImageSource | Uint8Array | ArrayBuffe
 export interface Platform {
   requestContext(): Promise<GpuContext>;
   resolveModel(source: string): Promise<ModelFiles>;
+  /** What `ClipModel.load()` loads when given no source: the shipped model's folder (URL or path). */
+  shippedModel(): string;
   decodeImage(input: ImageInput): Promise<RawImage>;
 }
 
@@ -93,6 +96,7 @@ export async function filesFromUrl(source: string, fetchImpl: typeof fetch = fet
 export const browserPlatform: Platform = {
   requestContext: () => requestBrowserContext(),
   resolveModel: (source) => filesFromUrl(source),
+  shippedModel: () => shippedModelUrl(),
   async decodeImage(input) {
     if (isRawImage(input)) return input;
     if (input instanceof Uint8Array || input instanceof ArrayBuffer)

@@ -10,6 +10,7 @@ setPlatform(nodePlatform);
 export * from '../index.ts';
 export { requestNodeContext, type AdapterChoice } from './gpu.ts';
 export { filesFromPath, nodePlatform } from './platform.ts';
+export { shippedModelPath } from './shipped-model.ts';
 export { downloadHubModel } from './download.ts';
 export { writeRandomClipModel } from './random-model.ts';
 export { writeConvertedModel } from './convert.ts';

@@ -10,6 +10,7 @@ import { decodeImage } from './decode-image.ts';
 import { loadTokenizerFromDir } from './tokenizer-files.ts';
 import { FileSource } from './file-source.ts';
 import { requestNodeContext } from './gpu.ts';
+import { shippedModelPath } from './shipped-model.ts';
 
 /** A folder (config.json, model.safetensors, tokenizer files) or a .safetensors file in one. */
 export function filesFromPath(path: string): ModelFiles {
@@ -60,6 +61,7 @@ export const nodePlatform: Platform = {
   async resolveModel(source) {
     return /^https?:/i.test(source) ? filesFromUrl(source) : filesFromPath(source);
   },
+  shippedModel: () => shippedModelPath(),
   async decodeImage(input) {
     if (isRawImage(input)) return input;
     if (typeof input === 'string') return decodeImage(input);

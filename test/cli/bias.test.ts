@@ -272,7 +272,8 @@ describe('clip-webgpu bias / eval', () => {
         ['bias', '--model', TINY, '--group', `a=${first}`, '--label', 'x', '--batch-size', '0'],
         ['--batch-size must be at least 1'],
       ],
-      [['bias', '--group', `a=${first}`, '--label', 'x'], ['bias needs --model PATH']],
+      // No --model: the shipped model is the default, so the next missing piece is what is said.
+      [['bias', '--group', `a=${first}`], ['bias needs --label LABEL... or --preset NAME']],
       [['eval', '--model', TINY], ['eval needs --data DIR']],
       [
         ['eval', '--model', TINY, '--data', first, '--templates', 'fancy'],

@@ -451,7 +451,9 @@ describe('clip-webgpu CLI', () => {
           ['embed', '--model', TINY, '--text', 'x', '--jsn'],
           ['unknown option --jsn', 'did you mean --json?'],
         ],
-        [['embed', '--text', 'x'], ['embed needs --model PATH']],
+        // embed & co. default to the shipped model; train needs its start point named.
+        [['train', '--data', 'captions.csv'], ['train needs --model DIR (or --resume DIR)']],
+        [['info', '--adapter-only', '--model', TINY], ['--adapter-only loads no model: drop --model']],
         [
           ['embed', '--model', TINY],
           ['--image', '--text'],
@@ -622,9 +624,10 @@ describe('clip-webgpu CLI', () => {
   });
 
   it('info prints the adapter and the config', async () => {
-    const a = await run(['info']);
+    const a = await run(['info', '--adapter-only']); // without --model, info shows the shipped model (default-model.test.ts)
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/^adapter\s+\S/);
+    expect(a.stdout).not.toMatch(/\nmodel\s/);
     const m = await run(['info', '--model', TINY, '--json']);
     const doc = parseJson(m);
     expect(doc.adapter.description).toBeTruthy();

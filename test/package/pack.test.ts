@@ -2,7 +2,8 @@
  * The package as its users install it: `npm pack` (prepack builds everything), the tarball installed
  * into an empty project, then `import { ClipModel } from 'clip-webgpu'` from Node (the `node` export),
  * from TypeScript (the declarations) and from a page (the `browser` export, through an import map),
- * each giving the golden embeddings of the tiny model.
+ * each giving the golden embeddings of the tiny model; and the shipped model (weights/shapes-clip)
+ * inside it, which `ClipModel.load()` and the CLI use when no model is named, offline.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ function exported(condition: 'browser' | 'node', kind: 'default' | 'types'): str
 }
 
 describe('the packed package', () => {
-  it('holds the builds, the declarations and the CLI; no sources, tests or benchmark peers', () => {
+  it('holds the builds, the declarations, the CLI and the shipped model; no sources, tests or benchmark peers', () => {
     for (const f of [
       'dist/clip-webgpu.js',
       'dist/node/clip-webgpu.mjs',
@@ -55,8 +56,42 @@ describe('the packed package', () => {
       expect(files).toContain(exported(condition, 'types').replace(/^\.\//, ''));
     }
     expect(
-      files.filter((f) => /^(src|test|bench|scripts|weights)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f))),
+      files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f))),
     ).toEqual([]);
+    // Of weights/, the shipped model's folder only (its model card too, when there is one).
+    for (const f of ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt'])
+      expect(files).toContain(`weights/shapes-clip/${f}`);
+    expect(files.filter((f) => f.startsWith('weights/') && !/^weights\/shapes-clip\/[^/]+$/.test(f))).toEqual([]);
+  });
+
+  it('ClipModel.load() with no source loads the shipped model from the installed package', async () => {
+    const script = join(project, 'use-default.mjs');
+    writeFileSync(
+      script,
+      [
+        "import { ClipModel } from 'clip-webgpu';",
+        'const shipped = await ClipModel.load(undefined, { precompile: false });',
+        "const [text] = await shipped.encodeText(['a red circle']);",
+        'console.log(JSON.stringify({ name: shipped.name, projection: shipped.config.projectionDim, text: [...text] }));',
+        'shipped.dispose();',
+      ].join('\n'),
+    );
+    const env = { ...process.env, CLIP_WEBGPU_ADAPTER: adapter };
+    const { stdout } = await run(process.execPath, [script], { cwd: project, env });
+    const r = JSON.parse(stdout);
+    expect(r.name).toBe('shapes-clip');
+    expect(r.text).toHaveLength(r.projection);
+    const config = JSON.parse(readFileSync(join(ROOT, 'weights/shapes-clip/config.json'), 'utf8'));
+    expect(r.projection).toBe(config.projection_dim);
+    // Its CLI too, without --model: the tokenizer files of the installed folder.
+    const cli = await run(
+      join(project, 'node_modules/.bin/clip-webgpu'),
+      ['tokenize', '--text', 'a red circle', '--json'],
+      {
+        cwd: project,
+      },
+    );
+    expect(JSON.parse(cli.stdout).input_ids[0][0]).toBe(49406);
   });
 
   // Packaging, not numerics: one adapter is enough (the golden tests run every kernel on each).
@@ -165,7 +200,11 @@ describe('the packed package in a page', () => {
     const model = await ClipModel.load(folder, { precompile: false }); // compiles on first use: quicker for two encodes
     const [image] = await model.encodeImage([folder + 'images/img0.png']);
     const [text] = await model.encodeText([prompts[0]]);
-    window.clipResults = { ok: true, isCpu: model.adapter.isCpu, image: [...image], text: [...text], element: !!customElements.get('clip-classifier') };
+    // No source: the shipped model, from weights/shapes-clip/ beside the bundle in the installed package
+    // (loaded, not run: compiling its kernels in a CPU Chromium costs most of a minute).
+    const shipped = await ClipModel.load(undefined, { precompile: false });
+    window.clipResults = { ok: true, isCpu: model.adapter.isCpu, image: [...image], text: [...text], element: !!customElements.get('clip-classifier'),
+      shipped: { folder: shipped.name, tensors: shipped.weightNames().length } };
   } catch (e) {
     window.clipResults = { ok: false, message: String(e?.message ?? e) };
   }
@@ -181,6 +220,8 @@ describe('the packed package in a page', () => {
     const g = golden('f32');
     expect(maxAbsDiff(r.image, g.image_embeds[0])).toBeLessThanOrEqual(1e-4);
     expect(maxAbsDiff(r.text, g.text_embeds[0])).toBeLessThanOrEqual(1e-4);
+    expect(r.shipped.folder).toMatch(/\/node_modules\/clip-webgpu\/weights\/shapes-clip\/$/);
+    expect(r.shipped.tensors).toBeGreaterThan(0);
     expect(browser.errors).toEqual([]);
   });
 });

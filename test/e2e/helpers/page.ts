@@ -20,7 +20,7 @@ export async function recordClipEvents(context: BrowserContext): Promise<void> {
           type,
           detail:
             type === 'clip-model-ready'
-              ? { source: d.source, fromCache: d.fromCache, local: d.local, name: d.model.name }
+              ? { source: d.source, fromCache: d.fromCache, local: d.local, shipped: !!d.shipped, name: d.model.name }
               : d,
         });
       });

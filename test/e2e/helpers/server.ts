@@ -55,6 +55,9 @@ export async function startTestServer({ vite = false } = {}): Promise<TestServer
     const { createServer: createVite } = await import('vite');
     dev = await createVite({
       root: ROOT,
+      // Our own dependency cache: node_modules may be shared (a linked checkout), and another dev server
+      // re-optimizing into the same folder would pull modules from under this page.
+      cacheDir: resolve(ROOT, '.cache/vite'),
       logLevel: 'warn',
       server: { middlewareMode: true, hmr: false, ws: false },
       appType: 'spa',

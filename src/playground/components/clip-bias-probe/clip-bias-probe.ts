@@ -9,7 +9,8 @@ import { toneProbeScenes, type ToneProbeScene } from '../../../model/bias/world-
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
-import { emit } from '../../shared-model.ts';
+import { emit, isShippedModel } from '../../shared-model.ts';
+import { PresetFollower, WORLD_PRESETS, type WorldPresetId } from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { download } from '../shared/download.ts';
@@ -91,7 +92,10 @@ export class ClipBiasProbe extends LitElement {
 
   /** The model; by default the one any clip-model-loader on the page publishes. */
   @property({ attribute: false }) model: ClipModel | null = null;
-  /** A preset name (BIAS_PRESETS), or "" for typed labels. Setting it sets `labels`. */
+  /**
+   * A preset name (BIAS_PRESETS, or `shapes` / `colours` for the shipped model, which also set the
+   * template), or "" for typed labels. Setting it sets `labels`. The shipped model starts with `shapes`.
+   */
   @property({ reflect: true }) preset = 'doctor-nurse';
   /** The labels: a comma-separated attribute, or an array property (the preset's, unless given). */
   @property({ converter: listAttribute(',') }) labels: string[] = [];
@@ -124,6 +128,7 @@ export class ClipBiasProbe extends LitElement {
   /** The textarea's text as typed (so that trimming never moves the caret). */
   private labelsText: string | null = null;
   private labelsFromTextarea = false;
+  private readonly presets = new PresetFollower();
 
   constructor() {
     super();
@@ -211,7 +216,17 @@ export class ClipBiasProbe extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    const preset = BIAS_PRESETS[this.preset];
+    if (changed.has('model')) {
+      const next = this.presets.next(isShippedModel(this.model), this.preset !== '');
+      if (next) this.preset = next === 'defaults' ? 'doctor-nurse' : next.id;
+    }
+    const world = WORLD_PRESETS[this.preset as WorldPresetId] as (typeof WORLD_PRESETS)[WorldPresetId] | undefined;
+    const preset = BIAS_PRESETS[this.preset] ?? world;
+    if (changed.has('preset') && preset) {
+      const worldTemplate = Object.values(WORLD_PRESETS).some((p) => p.template === this.template);
+      if (world) this.template = world.template;
+      else if (worldTemplate) this.template = DEFAULT_TEMPLATE;
+    }
     if (
       changed.has('labels') &&
       this.labels.length > 0 &&
@@ -432,6 +447,9 @@ export class ClipBiasProbe extends LitElement {
           <select part="preset" aria-label="Label set" .value=${this.preset} @change=${(e: Event) => (this.preset = (e.target as HTMLSelectElement).value)}>
             <option value="" ?selected=${!this.preset}>Custom labels</option>
             ${Object.values(BIAS_PRESETS).map((p) => html`<option value=${p.name} ?selected=${p.name === this.preset}>${p.title}</option>`)}
+            <optgroup label="For the shipped model">
+              ${Object.values(WORLD_PRESETS).map((p) => html`<option value=${p.id} ?selected=${p.id === this.preset}>${p.title}</option>`)}
+            </optgroup>
           </select>
           <textarea id="labels" part="labels" rows="5" spellcheck="false" .value=${this.labelsText ?? this.labels.join('\n')} @input=${this.onLabelsInput}></textarea>
           <label class="template-row"><span class="muted small">Template</span>

@@ -7,13 +7,15 @@ import { ClipError } from '../../../errors.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';
-import { SAMPLE_IMAGES, SAMPLE_LABELS, sampleCanvas, type SampleImage } from '../../samples.ts';
-import { emit } from '../../shared-model.ts';
+import { SAMPLE_LABELS, defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
+import { emit, isShippedModel } from '../../shared-model.ts';
+import { PresetFollower, isPresetLabels, type WorldPreset } from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
+import { presetButtons } from '../shared/preset-buttons.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { imageFromInput, type ShownImage } from '../shared/shown-image.ts';
 import { classifierStyles } from './clip-classifier.styles.ts';
@@ -35,7 +37,8 @@ export type ClassifierError = ElementError;
 
 /**
  * Zero-shot classification of one image over editable labels (one per line), with one template or the
- * 80-template ImageNet ensemble of the CLIP paper. The sorted bar chart follows every edit; text
+ * 80-template ImageNet ensemble of the CLIP paper. With the shipped model (trained on the procedural
+ * world) it starts with the world's shape preset and scenes (presets: shapes, colours). The sorted bar chart follows every edit; text
  * embeddings are cached per model, label and template set, so adding a label encodes only that label.
  * Labels whose prompt would exceed CLIP's 77 tokens are reported by name (with a button to cut them)
  * instead of being cut silently. The image comes by drop, paste, file picker or one of the samples.
@@ -53,6 +56,7 @@ export type ClassifierError = ElementError;
  * @csspart samples - The row of sample images.
  * @csspart sample - One sample button.
  * @csspart labels - The labels textarea.
+ * @csspart presets - The row of world presets (shapes, colours).
  * @csspart templates - The prompt fieldset.
  * @csspart template - The template input.
  * @csspart chart - The bar chart (a list).
@@ -75,14 +79,16 @@ export class ClipClassifier extends LitElement {
   @property({ converter: listAttribute(',') }) labels: string[] = [...SAMPLE_LABELS];
   /** The prompt template, "{}" marks the label (default `a photo of a {}.`; used unless `ensemble`). */
   @property() template: string = DEFAULT_TEMPLATE;
-  /** Average the 80 ImageNet templates of the CLIP paper instead of one template. */
+  /** Average `ensembleTemplates` (the 80 ImageNet templates of the CLIP paper) instead of one template. */
   @property({ type: Boolean, reflect: true }) ensemble = false;
+  /** The templates of the ensemble (default: the CLIP paper's 80 ImageNet ones; a world preset sets its own). */
+  @property({ attribute: false }) ensembleTemplates: readonly string[] = IMAGENET_TEMPLATES;
   /** Cut prompts over 77 tokens as `clip.tokenize(truncate=True)` does, instead of reporting them. */
   @property({ type: Boolean, reflect: true }) truncate = false;
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
-  /** The sample images offered under the drop zone: `[{ name, url }]` (default: the bundled ones). */
-  @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
+  /** The sample images offered under the drop zone: `[{ name, url }]` (default: world scenes and the bundled photos). */
+  @property({ attribute: false }) samples: readonly SampleImage[] = defaultSamples();
   /** The image to classify: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
   /** `{ labels, probs, ranked, templates, newTextEmbeddings, ms }` for the current inputs, or null. */
@@ -112,15 +118,23 @@ export class ClipClassifier extends LitElement {
   /** The textarea's text as typed (kept so that trimming labels never moves the caret). */
   private labelsText: string | null = null;
   private labelsFromTextarea = false;
+  private readonly presets = new PresetFollower();
 
   constructor() {
     super();
     new SharedModelController(this);
   }
 
-  /** The templates in use: one, or the 80-template ensemble. */
+  /** The templates in use: one, or the ensemble. */
   get templates(): readonly string[] {
-    return this.ensemble ? IMAGENET_TEMPLATES : [this.template];
+    return this.ensemble ? this.ensembleTemplates : [this.template];
+  }
+
+  /** Labels, template and ensemble of a world preset, or null for the photo defaults. */
+  usePreset(preset: WorldPreset | null): void {
+    this.labels = [...(preset?.labels ?? SAMPLE_LABELS)];
+    this.template = preset?.template ?? DEFAULT_TEMPLATE;
+    this.ensembleTemplates = preset?.ensemble ?? IMAGENET_TEMPLATES;
   }
 
   /** Shows a bundled sample image by name (e.g. "cat"). */
@@ -139,6 +153,10 @@ export class ClipClassifier extends LitElement {
   // ---- reacting to changes ------------------------------------------------------------------------
 
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model')) {
+      const next = this.presets.next(isShippedModel(this.model), isPresetLabels(this.labels, SAMPLE_LABELS));
+      if (next) this.usePreset(next === 'defaults' ? null : next);
+    }
     if (changed.has('labels')) {
       if (!this.labelsFromTextarea) this.labelsText = null;
       this.labelsFromTextarea = false;
@@ -150,7 +168,10 @@ export class ClipClassifier extends LitElement {
         this.showError(e);
       }
     }
-    if (['model', 'labels', 'template', 'ensemble', 'truncate', 'shown'].some((k) => changed.has(k))) this.classify();
+    if (
+      ['model', 'labels', 'template', 'ensemble', 'ensembleTemplates', 'truncate', 'shown'].some((k) => changed.has(k))
+    )
+      this.classify();
   }
 
   private setShown(next: ShownImage | null): void {
@@ -268,7 +289,7 @@ export class ClipClassifier extends LitElement {
               : html`
             <div part="samples" class="samples" role="group" aria-label="Sample images">
               <span class="muted">Samples</span>
-              ${this.samples.map(
+              ${samplesFor(this.samples, isShippedModel(this.model)).map(
                 (s) => html`
                 <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
                   title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
@@ -283,6 +304,7 @@ export class ClipClassifier extends LitElement {
           <h3 id="labels-title"><label for="labels">Labels</label> <span class="muted small">one per line</span></h3>
           <textarea id="labels" part="labels" rows="7" spellcheck="false" .value=${this.labelsText ?? this.labels.join('\n')}
             @input=${this.onLabelsInput}></textarea>
+          ${presetButtons((p) => this.usePreset(p))}
           <fieldset part="templates" class="templates">
             <legend>Prompt</legend>
             <label class="choice">
@@ -293,7 +315,9 @@ export class ClipClassifier extends LitElement {
               spellcheck="false" @input=${this.onTemplateInput}>
             <label class="choice">
               <input type="radio" name="mode" .checked=${this.ensemble} @change=${() => (this.ensemble = true)}>
-              <span>80-template ensemble <span class="muted small">(CLIP paper, ImageNet)</span></span>
+              <span>${this.ensembleTemplates.length}-template ensemble <span class="muted small">${
+                this.ensembleTemplates === IMAGENET_TEMPLATES ? '(CLIP paper, ImageNet)' : '(the world’s phrasings)'
+              }</span></span>
             </label>
           </fieldset>
         </section>

@@ -8,12 +8,14 @@ import type { ImageItem } from '../../../model/bias/images.ts';
 import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
 import { DEFAULT_TEMPLATE, IMAGENET_TEMPLATES } from '../../../model/templates.ts';
-import { emit } from '../../shared-model.ts';
+import { emit, isShippedModel } from '../../shared-model.ts';
+import { PresetFollower, WORLD_PRESETS, type WorldPreset } from '../../world-presets.ts';
 import { download } from '../shared/download.ts';
 import { byPath, filesFromDrop, filesFromList, type PickedFile } from '../shared/dropped-files.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { classesFromFiles } from '../shared/image-folders.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
+import { presetButtons } from '../shared/preset-buttons.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { reportStyles } from '../shared/report.styles.ts';
 import { tokens } from '../shared/theme.ts';
@@ -69,6 +71,7 @@ export interface DatasetFiguresDetail {
  * @csspart base - The element's layout.
  * @csspart drop-zone - Where the folder is dropped.
  * @csspart add-folder - The Choose folder button.
+ * @csspart presets - The row of world presets (shapes, colours): their template and ensemble.
  * @csspart summary - What the dropped folder holds.
  * @csspart template - The template input.
  * @csspart progress - The encoding progress bar.
@@ -120,8 +123,10 @@ export class ClipDatasetEval extends LitElement {
   @property({ attribute: false }) model: ClipModel | null = null;
   /** The prompt template, "{}" marks the class name (default `a photo of a {}.`; used unless `ensemble`). */
   @property() template: string = DEFAULT_TEMPLATE;
-  /** Average the 80 ImageNet templates of the CLIP paper instead of one template. */
+  /** Average `ensembleTemplates` (the 80 ImageNet templates of the CLIP paper) instead of one template. */
   @property({ type: Boolean, reflect: true }) ensemble = false;
+  /** The templates of the ensemble (default: the CLIP paper's 80 ImageNet ones; a world preset sets its own). */
+  @property({ attribute: false }) ensembleTemplates: readonly string[] = IMAGENET_TEMPLATES;
   /** The current evaluation, or null. */
   @property({ attribute: false }) result: Evaluation | null = null;
   /** `{ code, message }` of the last failure, or null. */
@@ -157,6 +162,7 @@ export class ClipDatasetEval extends LitElement {
   private embedded: EmbeddedImage[] | null = null;
   private abort: AbortController | null = null;
   private templateTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly presets = new PresetFollower();
 
   constructor() {
     super();
@@ -237,9 +243,15 @@ export class ClipDatasetEval extends LitElement {
     }
   }
 
-  /** The templates in use: one, or the 80-template ensemble. */
+  /** The templates in use: one, or the ensemble. */
   get templates(): readonly string[] {
-    return this.ensemble ? IMAGENET_TEMPLATES : [this.template];
+    return this.ensemble ? this.ensembleTemplates : [this.template];
+  }
+
+  /** The template and ensemble of a world preset (class folders named by shape or colour), or null for the CLIP defaults. */
+  usePreset(preset: WorldPreset | null): void {
+    this.template = preset?.template ?? DEFAULT_TEMPLATE;
+    this.ensembleTemplates = preset?.ensemble ?? IMAGENET_TEMPLATES;
   }
 
   /** Evaluates these files: "root/class/image.png" paths (a dropped or picked folder), or File objects with webkitRelativePath. */
@@ -276,6 +288,13 @@ export class ClipDatasetEval extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model')) {
+      const untouched = [DEFAULT_TEMPLATE, ...Object.values(WORLD_PRESETS).map((p) => p.template)].includes(
+        this.template,
+      );
+      const next = this.presets.next(isShippedModel(this.model), untouched);
+      if (next) this.usePreset(next === 'defaults' ? null : next);
+    }
     const images = changed.has('model') || changed.has('data');
     if (images) this.embedded = null;
     if (changed.has('model') && this.figuresRun) {
@@ -284,7 +303,7 @@ export class ClipDatasetEval extends LitElement {
       this.figures = null;
       this.figuresStep = '';
     }
-    if (['model', 'data', 'template', 'ensemble'].some((k) => changed.has(k))) this.run(images);
+    if (['model', 'data', 'template', 'ensemble', 'ensembleTemplates'].some((k) => changed.has(k))) this.run(images);
   }
 
   private showError(e: unknown): void {
@@ -396,7 +415,10 @@ export class ClipDatasetEval extends LitElement {
           <h3 id="prompt-title">Prompt</h3>
           <label class="row"><input type="radio" name="mode" .checked=${!this.ensemble} @change=${() => (this.ensemble = false)}> One template</label>
           <input part="template" class="template" aria-label="Template" .value=${this.template} ?disabled=${this.ensemble} spellcheck="false" @input=${this.onTemplateInput}>
-          <label class="row"><input type="radio" name="mode" .checked=${this.ensemble} @change=${() => (this.ensemble = true)}> 80-template ensemble <span class="muted small">(CLIP paper, ImageNet)</span></label>
+          <label class="row"><input type="radio" name="mode" .checked=${this.ensemble} @change=${() => (this.ensemble = true)}> ${this.ensembleTemplates.length}-template ensemble <span class="muted small">${
+            this.ensembleTemplates === IMAGENET_TEMPLATES ? '(CLIP paper, ImageNet)' : '(the world’s phrasings)'
+          }</span></label>
+          ${presetButtons((p) => this.usePreset(p))}
         </section>
         <section class="panel results" aria-labelledby="acc-title" aria-live="polite">
           <h3 id="acc-title">Accuracy ${this.busy ? html`<span class="spinner" aria-label="working"></span>` : nothing}

@@ -15,13 +15,15 @@ import {
 } from '../../../model/explain/index.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { modelToImage } from '../../../model/preprocess/preprocess.ts';
-import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
-import { emit } from '../../shared-model.ts';
+import { defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
+import { emit, isShippedModel } from '../../shared-model.ts';
+import { PresetFollower, isPresetLabels, presetPrompts, type WorldPreset } from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
+import { presetButtons } from '../shared/preset-buttons.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { imageFromInput, type ShownImage } from '../shared/shown-image.ts';
 import { gradcamStyles } from './clip-gradcam.styles.ts';
@@ -87,6 +89,7 @@ const DRAW_SIZE = 768;
  *
  * @csspart base - The element's layout.
  * @csspart prompts - The prompts textarea.
+ * @csspart presets - The row of world presets (shapes, colours): one prompt per label.
  * @csspart layer - The layer menu.
  * @csspart methods - The method fieldset.
  * @csspart method - One method choice (the chosen one is also `method-active`).
@@ -128,7 +131,7 @@ export class ClipGradcam extends LitElement {
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
-  @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
+  @property({ attribute: false }) samples: readonly SampleImage[] = defaultSamples();
   /** The image: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
   /** `{ prompts, method, layer, results, ms }` once every prompt is done (also the `clip-gradcam` event's detail), or null. */
@@ -161,6 +164,7 @@ export class ClipGradcam extends LitElement {
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
   private promptsText: string | null = null;
   private promptsFromTextarea = false;
+  private readonly presets = new PresetFollower();
 
   constructor() {
     super();
@@ -213,7 +217,16 @@ export class ClipGradcam extends LitElement {
 
   // ---- reacting to changes ------------------------------------------------------------------------
 
+  /** One prompt per label of a world preset ("a circle", ...), or null for the photo defaults. */
+  usePreset(preset: WorldPreset | null): void {
+    this.prompts = preset ? presetPrompts(preset) : [...DEFAULT_PROMPTS];
+  }
+
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model')) {
+      const next = this.presets.next(isShippedModel(this.model), isPresetLabels(this.prompts, DEFAULT_PROMPTS));
+      if (next) this.usePreset(next === 'defaults' ? null : next);
+    }
     if (changed.has('prompts')) {
       if (!this.promptsFromTextarea) this.promptsText = null;
       this.promptsFromTextarea = false;
@@ -382,6 +395,7 @@ export class ClipGradcam extends LitElement {
           <h3 id="prompts-title"><label for="prompts">Prompts</label> <span class="muted small">one per line</span></h3>
           <textarea id="prompts" part="prompts" rows="4" spellcheck="false" .value=${this.promptsText ?? this.prompts.join('\n')}
             @input=${this.onPromptsInput}></textarea>
+          ${presetButtons((p) => this.usePreset(p))}
           <label class="field"><span class="field-label">Layer</span>
             <select part="layer" aria-label="Vision layer" @change=${(e: Event) => (this.layer = Number((e.target as HTMLSelectElement).value))}>
               <option value="-1" ?selected=${this.layer === -1}>Last${L ? ` (${L - 1})` : ''}</option>
@@ -501,7 +515,7 @@ export class ClipGradcam extends LitElement {
         : html`
       <div part="samples" class="samples" role="group" aria-label="Sample images">
         <span class="muted small">Samples</span>
-        ${this.samples.map(
+        ${samplesFor(this.samples, isShippedModel(this.model)).map(
           (s) => html`
           <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
             title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>

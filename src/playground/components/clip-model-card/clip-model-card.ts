@@ -2,10 +2,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ClipModel } from '../../../model/clip.ts';
+import { shippedModelUrl } from '../../../model/shipped.ts';
+import { isShippedModel } from '../../shared-model.ts';
 import { formatBytes, formatCount } from '../../format.ts';
 import { modelNeeds, probeWebGpu, type GpuInfo } from '../../gpu-check.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { tokens } from '../shared/theme.ts';
+import { renderMarkdown } from './markdown.ts';
 
 /** The optional features that matter for compute kernels (struck through when missing). */
 const COMPUTE_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
@@ -21,13 +24,15 @@ const WITHOUT: Record<string, string> = {
 
 /**
  * What the shared model is (tower sizes, parameters, logit scale) and the WebGPU adapter that runs it.
- * Before a model loads it shows the adapter alone.
+ * Before a model loads it shows the adapter alone. For the shipped model it also shows its model card
+ * (the README.md of weights/shapes-clip: data, training, results, limits), when there is one.
  *
  * @summary What the loaded model is made of, and the WebGPU adapter that runs it.
  *
  * @csspart base - The grid of panels.
  * @csspart panel - One panel (model, image tower, text tower, GPU).
  * @csspart missing-features - What runs instead of each compute feature the adapter lacks.
+ * @csspart card - The shipped model's model card (its README.md).
  *
  * @cssprop --clip-accent - The feature chips (every element reads the same `--clip-*` tokens, see Conventions).
  */
@@ -49,12 +54,24 @@ export class ClipModelCard extends LitElement {
     .without { margin: 0.5rem 0 0; padding-left: 1.1rem; font-size: 0.85rem; }
     .note { margin: 0.7rem 0 0; font-size: 0.88rem; }
     .empty { margin: 0; }
+    .card { grid-column: 1 / -1; line-height: 1.5; }
+    .card h4 { margin: 0.2rem 0 0.5rem; font-size: 1.1rem; }
+    .card h5 { margin: 1rem 0 0.4rem; font-size: 0.95rem; }
+    .card h6 { margin: 0.8rem 0 0.3rem; font-size: 0.88rem; }
+    .card p, .card ul, .card ol { margin: 0.4rem 0; }
+    .card code { font-family: var(--_mono); font-size: 0.85em; }
+    .card pre { background: var(--_surface-2); padding: 0.6rem 0.8rem; border-radius: 6px; overflow-x: auto; }
+    .card .table { overflow-x: auto; }
+    .card table { border-collapse: collapse; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
+    .card th, .card td { border-bottom: 1px solid var(--_border); padding: 0.25rem 0.6rem; text-align: left; }
   `,
   ];
 
   /** The model to describe; by default the page's shared model. */
   @property({ attribute: false }) model: ClipModel | null = null;
   @state() private gpu: GpuInfo | null = null;
+  /** The shipped model's README.md (null: none, or another model). */
+  @state() private card: string | null = null;
 
   constructor() {
     super();
@@ -66,8 +83,29 @@ export class ClipModelCard extends LitElement {
     void probeWebGpu().then((g) => (this.gpu = g));
   }
 
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model')) void this.fetchCard(this.model);
+  }
+
+  /** The shipped model's README.md, if it has one (a missing card is no error). */
+  private async fetchCard(model: ClipModel | null): Promise<void> {
+    this.card = null;
+    if (!isShippedModel(model)) return;
+    try {
+      const res = await fetch(new URL('README.md', shippedModelUrl()));
+      // A dev server answers a missing file with its index.html: that is no card.
+      const isPage = res.headers.get('content-type')?.includes('text/html');
+      const text = res.ok && !isPage ? await res.text() : null;
+      if (this.model === model) this.card = text?.trim() ? text : null;
+    } catch {
+      // no card: the panels above say what the model is
+    }
+  }
+
   override render() {
-    return html`<div part="base" class="grid">${this.renderModel()}${this.renderAdapter()}</div>`;
+    return html`<div part="base" class="grid">${this.renderModel()}${this.renderAdapter()}${
+      this.card ? html`<section class="panel card" part="panel card">${renderMarkdown(this.card)}</section>` : nothing
+    }</div>`;
   }
 
   private renderModel() {

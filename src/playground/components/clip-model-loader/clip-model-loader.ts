@@ -6,13 +6,22 @@ import { formatBytes, formatCount, formatDuration, formatSpeed } from '../../for
 import { checkModelFits, modelNeeds, probeWebGpu } from '../../gpu-check.ts';
 import { fetchModelFiles, localModelFiles, remoteModel, remoteUrls, type LocalFile } from '../../model-files.ts';
 import { ClipError } from '../../../errors.ts';
-import { currentModel, DEFAULT_MODEL, emit, onModelReloadRequest, publishModel } from '../../shared-model.ts';
+import { SHIPPED_MODEL, shippedModelUrl } from '../../../model/shipped.ts';
+import {
+  currentModel,
+  DEFAULT_MODEL,
+  emit,
+  HUB_MODEL,
+  isShippedSource,
+  onModelReloadRequest,
+  publishModel,
+} from '../../shared-model.ts';
 import { WeightsCache, type CacheUsage, type CacheDownloadProgress } from '../../weights-cache.ts';
 import { filesFromDrop, filesFromList } from '../shared/dropped-files.ts';
 import { errorDetail, type ElementError } from '../shared/element-error.ts';
 import { loaderStyles } from './clip-model-loader.styles.ts';
 
-const SUGGESTIONS = ['openai/clip-vit-base-patch32', 'openai/clip-vit-base-patch16', 'openai/clip-vit-large-patch14'];
+const SUGGESTIONS = [DEFAULT_MODEL, HUB_MODEL, 'openai/clip-vit-base-patch16', 'openai/clip-vit-large-patch14'];
 
 const LOCAL = 'local files';
 
@@ -35,7 +44,8 @@ export interface LoaderProgress {
 export type LoaderError = ElementError;
 
 /**
- * Loads a model from a Hugging Face id, a folder URL (absolute or relative, laid out like a hub repo:
+ * Loads the shipped model (`shapes-clip`, the default: served beside the code, read without the cache
+ * or any download, so it works offline at once), a model from a Hugging Face id, a folder URL (absolute or relative, laid out like a hub repo:
  * `config.json`, `model.safetensors`, `vocab.json` + `merges.txt` or `tokenizer.json`), or a folder or
  * files dropped on it / chosen with *Open files…*. Before downloading it checks that WebGPU exists and
  * that the adapter's buffer limits fit the model (from `config.json`), so neither problem costs a
@@ -55,7 +65,8 @@ export type LoaderError = ElementError;
  * @csspart base - The card.
  * @csspart form - The source form.
  * @csspart input - The source input.
- * @csspart button - Every button (also `load-button`, `cancel-button`, `files-button`, `clear-button`).
+ * @csspart button - Every button (also `load-button`, `cancel-button`, `files-button`, `clear-button`,
+ *   `hub-button`: load `openai/clip-vit-base-patch32` from the hub, `shipped-button`: back to the shipped model).
  * @csspart progress - The progress bar.
  * @csspart status - The status line.
  * @csspart error - The error message.
@@ -68,11 +79,11 @@ export type LoaderError = ElementError;
 export class ClipModelLoader extends LitElement {
   static override styles = loaderStyles;
 
-  /** Hub id or folder URL to load (default `openai/clip-vit-base-patch32`). */
+  /** `shapes-clip` (the shipped model, default), a hub id or a folder URL to load. */
   @property({ reflect: true }) source: string = DEFAULT_MODEL;
   /** Hub endpoint for ids (default https://huggingface.co; a mirror, or a local server laid out like the hub). */
   @property() endpoint = '';
-  /** Load `source` on connect if every file is already cached (never starts a download by itself). */
+  /** Load `source` on connect if it is the shipped model or every file is already cached (never starts a download by itself). */
   @property({ type: Boolean }) autoload = false;
   /** Do not keep downloaded files in Cache Storage. */
   @property({ type: Boolean, attribute: 'no-cache' }) noCache = false;
@@ -88,6 +99,7 @@ export class ClipModelLoader extends LitElement {
     name: string;
     fromCache: boolean;
     local: boolean;
+    shipped: boolean;
     seconds: number;
     parameters: number;
   } | null = null;
@@ -139,17 +151,21 @@ export class ClipModelLoader extends LitElement {
           'input',
           'Type a Hugging Face id (e.g. openai/clip-vit-base-patch32) or a folder URL, or drop a model folder here.',
         );
-      const remote = remoteModel(this.source, this.endpoint || undefined);
+      // The shipped model comes from beside the code, never from the cache: a newer one is seen at once.
+      const shipped = isShippedSource(this.source);
+      const location = shipped ? shippedModelUrl() : this.source;
+      const remote = remoteModel(location, this.endpoint || undefined);
       const gpu = await probeWebGpu();
       checkModelFits(null, gpu, this.source); // no WebGPU: say so before any download
       this.state = 'downloading';
-      const files = await fetchModelFiles(this.source, remote, {
-        cache: this.noCache ? new WeightsCache(undefined, undefined, false) : this.cache,
+      const files = await fetchModelFiles(location, remote, {
+        cache: this.noCache || shipped ? new WeightsCache(undefined, undefined, false) : this.cache,
         signal,
         onProgress: (p) => this.onDownload(p),
         checkConfig: (config) => checkModelFits(config, gpu, remote.repoId ?? this.source),
       });
-      return { input: files, fromCache: files.fromCache };
+      if (shipped) files.name = SHIPPED_MODEL;
+      return { input: files, fromCache: files.fromCache, shipped };
     });
   }
 
@@ -209,12 +225,14 @@ export class ClipModelLoader extends LitElement {
   // ---- loading ------------------------------------------------------------------------------------
 
   private async loadIfCached(): Promise<void> {
-    if (await this.isCached()) await this.load();
+    if (isShippedSource(this.source) || (await this.isCached())) await this.load();
   }
 
   private async run(
     label: string,
-    resolveFiles: (signal: AbortSignal) => Promise<{ input: Parameters<typeof ClipModel.load>[0]; fromCache: boolean }>,
+    resolveFiles: (
+      signal: AbortSignal,
+    ) => Promise<{ input: Parameters<typeof ClipModel.load>[0]; fromCache: boolean; shipped?: boolean }>,
   ): Promise<ClipModel | null> {
     this.abort?.abort(new DOMException('Superseded', 'AbortError'));
     const abort = (this.abort = new AbortController());
@@ -223,7 +241,7 @@ export class ClipModelLoader extends LitElement {
     this.error = null;
     this.progress = null;
     try {
-      const { input, fromCache } = await resolveFiles(abort.signal);
+      const { input, fromCache, shipped = false } = await resolveFiles(abort.signal);
       if (abort.signal.aborted) throw abort.signal.reason;
       this.state = 'uploading';
       const model = await ClipModel.load(input, {
@@ -254,10 +272,11 @@ export class ClipModelLoader extends LitElement {
         name: model.name,
         fromCache,
         local,
+        shipped,
         seconds: (performance.now() - t0) / 1000,
         parameters: modelNeeds(model.config).parameters,
       };
-      publishModel(this, { model, source: local ? model.name : this.source, fromCache, local });
+      publishModel(this, { model, source: local ? model.name : this.source, fromCache, local, shipped });
       // Components switch to the new model on the event above; the old one's GPU memory goes now.
       if (previous && previous !== model) previous.dispose();
       return model;
@@ -369,6 +388,7 @@ export class ClipModelLoader extends LitElement {
             (<code>config.json</code>, <code>model.safetensors</code>, <code>vocab.json</code>, <code>merges.txt</code>).
           </p>
           <input id="files" type="file" multiple hidden @change=${this.onPick}>
+          ${this.renderPicks()}
         </form>
         ${this.renderProgress()} ${this.renderStatus()}
         ${
@@ -386,6 +406,28 @@ export class ClipModelLoader extends LitElement {
         <div class="drop-overlay" part="drop-overlay" aria-hidden="true">Drop the model folder or its files</div>
       </section>
     `;
+  }
+
+  /** One click to the real CLIP on the hub, or back to the shipped model. */
+  private renderPicks() {
+    const onHub = this.source.trim() === HUB_MODEL;
+    const shipped = isShippedSource(this.source);
+    return html`<p part="picks" class="hint picks muted">
+      ${
+        onHub
+          ? nothing
+          : html`<button part="button hub-button" class="link" type="button" ?disabled=${this.busy}
+            @click=${() => this.load(HUB_MODEL)}>Load ${HUB_MODEL}</button>
+            from the Hugging Face hub (600 MB, downloaded once, then cached)`
+      }
+      ${onHub || shipped ? nothing : ' · '}
+      ${
+        shipped
+          ? nothing
+          : html`<button part="button shipped-button" class="link" type="button" ?disabled=${this.busy}
+            @click=${() => this.load(DEFAULT_MODEL)}>Back to ${SHIPPED_MODEL}</button>, the small model shipped with this page`
+      }
+    </p>`;
   }
 
   private renderProgress() {
@@ -425,7 +467,7 @@ export class ClipModelLoader extends LitElement {
     return html`<p part="status" class="status ready">
       <span class="dot" aria-hidden="true"></span>
       <span><strong>${i.name}</strong> is ready
-        <span class="muted">· ${formatCount(i.parameters)} parameters · ${c.vision.imageSize} px images · ${i.local ? 'read from your files' : i.fromCache ? 'from the cache' : 'downloaded'} in ${i.seconds.toFixed(1)} s</span></span>
+        <span class="muted">· ${formatCount(i.parameters)} parameters · ${c.vision.imageSize} px images · ${i.local ? 'read from your files' : i.shipped ? 'shipped with this page, trained on the procedural world; read' : i.fromCache ? 'from the cache' : 'downloaded'} in ${i.seconds.toFixed(1)} s</span></span>
     </p>`;
   }
 

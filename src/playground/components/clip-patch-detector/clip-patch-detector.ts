@@ -14,14 +14,16 @@ import { ClipError } from '../../../errors.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';
-import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
-import { emit } from '../../shared-model.ts';
+import { defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
+import { emit, isShippedModel } from '../../shared-model.ts';
+import { PresetFollower, isPresetLabels, type WorldPreset } from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
 import { ImageInputController } from '../shared/image-input.ts';
 import { LatestRequest } from '../shared/latest-request.ts';
+import { presetButtons } from '../shared/preset-buttons.ts';
 import { SharedModelController } from '../shared/model-controller.ts';
 import { imageFromInput, type ShownImage } from '../shared/shown-image.ts';
 import { patchDetectorStyles } from './clip-patch-detector.styles.ts';
@@ -96,6 +98,7 @@ function formatScore(v: number, mode: DetectMode): string {
  *
  * @csspart base - The element's layout.
  * @csspart queries - The queries textarea.
+ * @csspart presets - The row of world presets (shapes, colours): queries and template.
  * @csspart template - The template input.
  * @csspart modes - The mode fieldset.
  * @csspart mode - One mode choice (the chosen one is also `mode-active`).
@@ -144,7 +147,7 @@ export class ClipPatchDetector extends LitElement {
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
-  @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
+  @property({ attribute: false }) samples: readonly SampleImage[] = defaultSamples();
   /** The image: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
   /** The engine's Detection (`grid`, `patchSimilarity` [cell][query], `boxes` in image pixels, ...) plus `ms` and `threshold`, or null. */
@@ -182,6 +185,7 @@ export class ClipPatchDetector extends LitElement {
   /** The textarea's text as typed (kept so that trimming queries never moves the caret). */
   private queriesText: string | null = null;
   private queriesFromTextarea = false;
+  private readonly presets = new PresetFollower();
 
   constructor() {
     super();
@@ -219,7 +223,17 @@ export class ClipPatchDetector extends LitElement {
 
   // ---- reacting to changes ------------------------------------------------------------------------
 
+  /** Queries and template of a world preset, or null for the photo defaults. */
+  usePreset(preset: WorldPreset | null): void {
+    this.queries = [...(preset?.labels ?? DEFAULT_QUERIES)];
+    this.template = preset?.template ?? DEFAULT_TEMPLATE;
+  }
+
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model')) {
+      const next = this.presets.next(isShippedModel(this.model), isPresetLabels(this.queries, DEFAULT_QUERIES));
+      if (next) this.usePreset(next === 'defaults' ? null : next);
+    }
     if (changed.has('queries')) {
       if (!this.queriesFromTextarea) this.queriesText = null;
       this.queriesFromTextarea = false;
@@ -383,6 +397,7 @@ export class ClipPatchDetector extends LitElement {
           <h3 id="queries-title"><label for="queries">Queries</label> <span class="muted small">one per line</span></h3>
           <textarea id="queries" part="queries" rows="5" spellcheck="false" .value=${this.queriesText ?? this.queries.join('\n')}
             @input=${this.onQueriesInput}></textarea>
+          ${presetButtons((p) => this.usePreset(p))}
           <label class="field"><span class="field-label">Template</span>
             <input part="template" class="template" .value=${this.template} spellcheck="false" @input=${this.onTemplateInput}>
           </label>
@@ -523,7 +538,7 @@ export class ClipPatchDetector extends LitElement {
         : html`
       <div part="samples" class="samples" role="group" aria-label="Sample images">
         <span class="muted small">Samples</span>
-        ${this.samples.map(
+        ${samplesFor(this.samples, isShippedModel(this.model)).map(
           (s) => html`
           <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
             title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>

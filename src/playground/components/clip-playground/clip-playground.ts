@@ -12,8 +12,9 @@ import { PLAYGROUND_TABS } from './tabs.ts';
  * The whole playground page (`index.html` is one `<clip-playground>`): a header with the model and the
  * adapter, the loader, and one tab per capability. A capability adds its element and one entry to
  * `PLAYGROUND_TABS` in `src/playground/components/clip-playground/tabs.ts`; the URL hash selects the
- * tab (`/#model`). The playground page takes `?model=<id or URL>` and `?endpoint=<hub mirror>`,
- * remembers the last model, and loads it at once when it is cached.
+ * tab (`/#model`). It starts with the shipped model (`shapes-clip`, offline); the loader has one
+ * click to `openai/clip-vit-base-patch32` on the hub. The playground page takes `?model=<id or URL>`
+ * and `?endpoint=<hub mirror>`, remembers the last hub model, and loads it at once when it is cached.
  *
  * @summary The whole playground: the loader and one tab per capability.
  *
@@ -29,7 +30,7 @@ import { PLAYGROUND_TABS } from './tabs.ts';
 export class ClipPlayground extends LitElement {
   static override styles = playgroundStyles;
 
-  /** The model the loader starts with (it loads at once when cached; default `openai/clip-vit-base-patch32`). */
+  /** The model the loader starts with (default `shapes-clip`, the shipped model, loaded at once; another loads at once when cached). */
   @property() source: string = DEFAULT_MODEL;
   /** Hub endpoint for ids (default https://huggingface.co). */
   @property() endpoint = '';

@@ -1,0 +1,74 @@
+/**
+ * Label presets that fit the shipped model, trained on the procedural world: its five shapes and
+ * eight colours, with the world's own zero-shot prompt (`ZERO_SHOT_TEMPLATES`) and the phrasings to
+ * ensemble over (`ENSEMBLE_TEMPLATES`), written with "{}" where the label goes as every element's
+ * templates are. One module for the classifier, Grad-CAM, the patch detector, the bias probe and the
+ * dataset evaluation.
+ */
+import { COLOUR_NAMES, ENSEMBLE_TEMPLATES, SHAPES, ZERO_SHOT_TEMPLATES } from '../model/world/index.ts';
+
+export interface WorldPreset {
+  /** `shapes` or `colours`. */
+  id: WorldPresetId;
+  title: string;
+  labels: readonly string[];
+  /** The one-prompt template ("a {}", "a {} shape"). */
+  template: string;
+  /** The templates to ensemble over. */
+  ensemble: readonly string[];
+}
+
+export type WorldPresetId = 'shapes' | 'colours';
+
+/** "a {shape}" -> "a {}". The world's captions say "an orange shape"; "{}" templates keep "a" (as CLIP's do). */
+const slot = (template: string, name: string) => template.replaceAll(`{${name}}`, '{}');
+
+export const WORLD_PRESETS: Readonly<Record<WorldPresetId, WorldPreset>> = {
+  shapes: {
+    id: 'shapes',
+    title: 'Shapes',
+    labels: SHAPES,
+    template: slot(ZERO_SHOT_TEMPLATES.shape, 'shape'),
+    ensemble: ENSEMBLE_TEMPLATES.shape.map((t) => slot(t, 'shape')),
+  },
+  colours: {
+    id: 'colours',
+    title: 'Colours',
+    labels: COLOUR_NAMES,
+    template: slot(ZERO_SHOT_TEMPLATES.colour, 'colour'),
+    ensemble: ENSEMBLE_TEMPLATES.colour.map((t) => slot(t, 'colour')),
+  },
+};
+
+/** What an element starts with when the shipped model is loaded. */
+export const DEFAULT_WORLD_PRESET: WorldPreset = WORLD_PRESETS.shapes;
+
+/** Every prompt of a preset with its one template: "a circle", "a square", ... */
+export function presetPrompts(preset: WorldPreset): string[] {
+  return preset.labels.map((label) => preset.template.replaceAll('{}', label));
+}
+
+/**
+ * Follows the shared model for an element: when the shipped model arrives, the element switches to
+ * the default world preset; when another model replaces it, back to the element's own defaults. An
+ * element whose labels the user changed keeps them (`untouched` says whether they are still a default).
+ */
+export class PresetFollower {
+  private shipped: boolean | null = null;
+
+  /** The preset to apply now (a WorldPreset, or 'defaults'), or null when nothing should change. */
+  next(shipped: boolean, untouched: boolean): WorldPreset | 'defaults' | null {
+    if (shipped === this.shipped) return null;
+    const first = this.shipped === null;
+    this.shipped = shipped;
+    if (!untouched) return null;
+    if (shipped) return DEFAULT_WORLD_PRESET;
+    return first ? null : 'defaults';
+  }
+}
+
+/** True when `labels` are one of the presets' (or `defaults`), in order. */
+export function isPresetLabels(labels: readonly string[], defaults: readonly string[]): boolean {
+  const same = (a: readonly string[]) => a.length === labels.length && a.every((x, i) => x === labels[i]);
+  return same(defaults) || Object.values(WORLD_PRESETS).some((p) => same(p.labels) || same(presetPrompts(p)));
+}

@@ -1,0 +1,82 @@
+/** The world presets the playground offers with the shipped model, and the model card's Markdown blocks. */
+import { describe, expect, it } from 'vitest';
+import {
+  COLOUR_NAMES,
+  ENSEMBLE_TEMPLATES,
+  SHAPES,
+  ZERO_SHOT_TEMPLATES,
+  zeroShotPrompts,
+} from '../../src/model/world/index.ts';
+import { markdownBlocks } from '../../src/playground/components/clip-model-card/markdown.ts';
+import {
+  DEFAULT_WORLD_PRESET,
+  isPresetLabels,
+  PresetFollower,
+  presetPrompts,
+  WORLD_PRESETS,
+} from '../../src/playground/world-presets.ts';
+
+describe('world presets', () => {
+  it("are the world's labels with its zero-shot and ensemble templates, {} where the label goes", () => {
+    expect(WORLD_PRESETS.shapes.labels).toEqual(SHAPES);
+    expect(WORLD_PRESETS.colours.labels).toEqual(COLOUR_NAMES);
+    expect(WORLD_PRESETS.shapes.template).toBe(ZERO_SHOT_TEMPLATES.shape.replace('{shape}', '{}'));
+    expect(WORLD_PRESETS.colours.template).toBe(ZERO_SHOT_TEMPLATES.colour.replace('{colour}', '{}'));
+    expect(WORLD_PRESETS.shapes.ensemble).toHaveLength(ENSEMBLE_TEMPLATES.shape.length);
+    expect(WORLD_PRESETS.colours.ensemble.every((t) => t.includes('{}') && !t.includes('{colour}'))).toBe(true);
+    // The shape prompts are the acceptance tests' own ("a circle", ...).
+    expect(presetPrompts(WORLD_PRESETS.shapes)).toEqual(zeroShotPrompts('shape', SHAPES));
+    expect(DEFAULT_WORLD_PRESET).toBe(WORLD_PRESETS.shapes);
+  });
+
+  it('follow the model: the shipped one brings the shape preset, another the defaults back, edited labels stay', () => {
+    const f = new PresetFollower();
+    expect(f.next(false, true)).toBeNull(); // first model not shipped: keep the element's defaults
+    expect(f.next(true, true)).toBe(WORLD_PRESETS.shapes);
+    expect(f.next(true, true)).toBeNull(); // same kind of model: no change
+    expect(f.next(false, true)).toBe('defaults');
+    expect(f.next(true, false)).toBeNull(); // the user's own labels
+    const labels = ['cat', 'dog'];
+    expect(isPresetLabels(labels, labels)).toBe(true);
+    expect(isPresetLabels([...SHAPES], labels)).toBe(true);
+    expect(isPresetLabels(zeroShotPrompts('shape', SHAPES), labels)).toBe(true);
+    expect(isPresetLabels(['cat'], labels)).toBe(false);
+  });
+});
+
+describe('model card Markdown', () => {
+  it('reads headings, paragraphs, lists, code and tables; skips front matter', () => {
+    const md = [
+      '---',
+      'license: mit',
+      '---',
+      '# shapes-clip',
+      'A small CLIP',
+      'trained on the world.',
+      '',
+      '- 64 px',
+      '- 2 layers',
+      '',
+      '| shift | accuracy |',
+      '|---|---:|',
+      '| none | 0.9 |',
+      '',
+      '```sh',
+      'scripts/learn-world.sh',
+      '```',
+    ].join('\n');
+    expect(markdownBlocks(md)).toEqual([
+      { kind: 'heading', level: 1, text: 'shapes-clip' },
+      { kind: 'paragraph', text: 'A small CLIP trained on the world.' },
+      { kind: 'list', ordered: false, items: ['64 px', '2 layers'] },
+      {
+        kind: 'table',
+        rows: [
+          ['shift', 'accuracy'],
+          ['none', '0.9'],
+        ],
+      },
+      { kind: 'code', text: 'scripts/learn-world.sh' },
+    ]);
+  });
+});
