@@ -4,7 +4,7 @@
  * One implementation for the meaning tests, the model card script and `eval`.
  */
 import type { ClipModel } from '../clip.ts';
-import type { DetectMode } from '../detect/index.ts';
+import type { DetectMode, DetectOptions } from '../detect/index.ts';
 import type { GradCamMethod } from '../explain/index.ts';
 import type { RawImage } from '../preprocess/preprocess.ts';
 import { ZERO_SHOT_TEMPLATES } from './captions.ts';
@@ -158,13 +158,14 @@ export async function detectionScore(
   model: ClipModel,
   scenes: readonly Scene[],
   mode: DetectMode = 'patches',
+  options: Omit<DetectOptions, 'mode'> = {},
 ): Promise<DetectionScore> {
   let hits = 0,
     trials = 0,
     sum = 0;
   for (const scene of namedPairs(scenes)) {
     for (const o of scene.objects) {
-      const d = await model.detect(sceneImage(scene), [namePrompt(o)], { mode, templates: ['{}'] });
+      const d = await model.detect(sceneImage(scene), [namePrompt(o)], { templates: ['{}'], ...options, mode });
       const top = d.boxes.filter((b) => b.queryIndex === 0).sort((a, b) => b.score - a.score)[0];
       const v = top ? iou([top.x, top.y, top.x + top.w, top.y + top.h], o.box) : 0;
       sum += v;
