@@ -123,14 +123,21 @@ function float(args: ParsedArgs, name: string, fallback: number, positive = fals
   return x;
 }
 
+/** Exactly one start, checked before the data is read (a usage error is exit 2, whatever the data). */
+function checkStart(args: ParsedArgs): void {
+  const given = ['resume', 'model', 'config'].filter((o) => args.str(o) !== undefined).map((o) => `--${o}`);
+  if (given.length > 1)
+    throw new UsageError(`give one of --model, --config and --resume, not ${given.join(' and ')}`, 'train');
+  if (given.length === 0)
+    throw new UsageError('train needs a start: --model DIR, --config FILE or --resume DIR', 'train');
+}
+
 /** Where training starts: --resume, --model, or a fresh CLIP init of --config in a temporary folder. */
 async function startingPoint(args: ParsedArgs): Promise<{ model: string; temporary?: string; init?: object }> {
   const resume = args.str('resume'),
     model = args.str('model'),
     config = args.str('config');
-  const given = [resume && '--resume', model && '--model', config && '--config'].filter(Boolean);
-  if (given.length > 1)
-    throw new UsageError(`give one of --model, --config and --resume, not ${given.join(' and ')}`, 'train');
+  checkStart(args);
   if (resume) return { model: resume };
   if (model) return { model };
   if (!config) throw new UsageError('train needs a start: --model DIR, --config FILE or --resume DIR', 'train');
@@ -164,6 +171,7 @@ async function validate(model: ClipModel, tasks: ValidationTask[], truncate: boo
 
 export async function run(argsIn: ParsedArgs, io: CliIo): Promise<number> {
   const resume = argsIn.str('resume');
+  checkStart(argsIn);
   const dataPath = argsIn.need('data', '--data PATH');
   const valPath = argsIn.str('val-data');
   const valEvery = argsIn.str('val-frequency') !== undefined ? positiveInt(argsIn, 'val-frequency', 1) : 0;

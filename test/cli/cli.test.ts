@@ -452,7 +452,7 @@ describe('clip-webgpu CLI', () => {
           ['unknown option --jsn', 'did you mean --json?'],
         ],
         // embed & co. default to the shipped model; train needs its start point named.
-        [['train', '--data', 'captions.csv'], ['train needs --model DIR (or --resume DIR)']],
+        [['train', '--data', 'captions.csv'], ['train needs a start: --model DIR, --config FILE or --resume DIR']],
         [['info', '--adapter-only', '--model', TINY], ['--adapter-only loads no model: drop --model']],
         [
           ['embed', '--model', TINY],
