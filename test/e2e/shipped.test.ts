@@ -89,6 +89,26 @@ describe('the playground with the shipped model', () => {
     await page().screenshot({ path: `${SHOTS}/shipped-model-card.png`, fullPage: true });
   });
 
+  it('keeps a screenshot of every tab on the shipped model', async () => {
+    const tabs = await page().locator('clip-playground [role="tab"]').allInnerTexts();
+    expect(tabs).toEqual(expect.arrayContaining(['Classify', 'Segment', 'Train', 'Model']));
+    for (const tab of tabs) {
+      await page().locator('clip-playground [role="tab"]', { hasText: tab }).click();
+      // A world scene where the tab takes an image, so the shot shows the shipped model at work.
+      const sample = page().locator('clip-playground [role="tabpanel"]:not([hidden]) [part~="sample"]:visible').first();
+      if (await sample.count()) await sample.click();
+      await page().waitForTimeout(6000);
+      await page().screenshot({
+        path: `${SHOTS}/shipped-${tab.toLowerCase().replace(/\s+/g, '-')}.png`,
+        fullPage: true,
+      });
+    }
+    await expect
+      .poll(() => page().locator('clip-playground [part~="model-chip"]').innerText())
+      .toContain('shapes-clip');
+    expect(browser.errors).toEqual([]);
+  });
+
   it('one click sets the source to openai/clip-vit-base-patch32 and asks the hub for it', async () => {
     await page().locator('#tab-classify').click();
     await page().locator('clip-model-loader [part~="hub-button"]').click();
