@@ -40,18 +40,18 @@ export async function zeroShotScore(
   templates: readonly string[] = [ZERO_SHOT_TEMPLATES[attribute]],
 ): Promise<ZeroShotScore> {
   const classes: string[] = attribute === 'shape' ? [...SHAPES] : [...COLOUR_NAMES];
-  const prompt = (t: string, label: string) => fixArticles(t.replace('{}', label).replace(`{${attribute}}`, label));
-  const perTemplate: Float32Array[][] = [];
-  for (const t of templates) perTemplate.push(await model.encodeText(classes.map((c) => prompt(t, c))));
-  const labels = classes.map((_, c) => unit(mean(perTemplate.map((embeds) => unit(embeds[c])))));
+  // The model's own ensembling (mean of unit text embeddings, renormalized), with the world's articles.
+  const labels = await model.labelEmbeddings(classes, {
+    templates: templates.map((t) => t.replace(`{${attribute}}`, '{}')),
+    fill: (t, label) => fixArticles(t.replaceAll('{}', label)),
+  });
   const confusion = classes.map(() => classes.map(() => 0));
   for (let i = 0; i < scenes.length; i += 32) {
     const batch = scenes.slice(i, i + 32);
     const embeds = await model.encodeImage(batch.map(sceneImage));
     embeds.forEach((e, b) => {
-      const u = unit(e);
       const truth = classes.indexOf(batch[b].objects[0][attribute]);
-      const scores = labels.map((l) => dot(u, l));
+      const scores = labels.map((l) => dot(e, l)); // the image's norm does not change the argmax
       confusion[truth][scores.indexOf(Math.max(...scores))]++;
     });
   }
@@ -180,15 +180,4 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
-}
-
-function unit(a: ArrayLike<number>): Float32Array {
-  const n = Math.sqrt(dot(a, a)) || 1;
-  return Float32Array.from(a, (v) => v / n);
-}
-
-function mean(rows: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(rows[0].length);
-  for (const r of rows) for (let i = 0; i < r.length; i++) out[i] += r[i] / rows.length;
-  return out;
 }
