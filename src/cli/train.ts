@@ -132,15 +132,16 @@ function checkStart(args: ParsedArgs): void {
     throw new UsageError('train needs a start: --model DIR, --config FILE or --resume DIR', 'train');
 }
 
-/** Where training starts: --resume, --model, or a fresh CLIP init of --config in a temporary folder. */
+/**
+ * Where training starts (run() has checked that exactly one is given): --resume, --model, or a fresh CLIP
+ * init of --config in a temporary folder.
+ */
 async function startingPoint(args: ParsedArgs): Promise<{ model: string; temporary?: string; init?: object }> {
   const resume = args.str('resume'),
-    model = args.str('model'),
-    config = args.str('config');
-  checkStart(args);
+    model = args.str('model');
   if (resume) return { model: resume };
   if (model) return { model };
-  if (!config) throw new UsageError('train needs a start: --model DIR, --config FILE or --resume DIR', 'train');
+  const config = args.need('config', '--config FILE');
   const tokenizerDir = args.str('tokenizer') ?? defaultTokenizerDir();
   if (!tokenizerDir) {
     throw new ClipError(
