@@ -2,8 +2,8 @@
  * <clip-benchmark> in the `npm run dev` playground (tab "Benchmark") with the tiny model, in
  * Chromium's WebGPU (SwiftShader): the kernel benchmark on the tiny tower shapes runs on the loaded
  * model's device, every case validates, the table and the done event agree, the end-to-end numbers
- * of the tiny model are there, the JSON/Markdown downloads are the report; screenshots on a laptop
- * and a phone.
+ * of the tiny model are there, the JSON/Markdown downloads are the report, the legend names a colour per version and
+ * the tower cards fit; screenshots on a laptop and a phone.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +96,18 @@ describe('<clip-benchmark>', () => {
     expect(await el().locator('[part="chart"] .chart-wide').isVisible()).toBe(true);
     expect(await el().locator('[part="chart"] .chart-narrow').isVisible()).toBe(false);
     expect(await el().locator('[part="tower"]').count()).toBe(TINY_SHAPES.length);
+    // Each kernel version has its own colour, and the legend names them.
+    const legend = await el().locator('[part="chart"] .chart-wide svg text.legend').allTextContents();
+    const versions = [...new Set(report.kernels.map((k) => k.version))];
+    expect(legend).toEqual(versions);
+    const colours = await el()
+      .locator('[part="chart"] .chart-wide svg rect')
+      .evaluateAll((rs) => rs.slice(0, 99).map((r) => r.getAttribute('fill')));
+    expect(new Set(colours).size).toBe(versions.length);
+    // The forward-pass tables fit their cards: no column is cut off.
+    for (const scroll of await el().locator('[part="tower"] .scroll').all()) {
+      expect(await scroll.evaluate((x) => x.scrollWidth - x.clientWidth)).toBeLessThanOrEqual(1);
+    }
     expect(await el().locator('[part="e2e-table"] tr').count()).toBe(2); // header + ours
     expect(await el().locator('[part="peer-link"]').getAttribute('href')).toBe(
       `bench/bench.html?shapes=${encodeURIComponent(TINY_SHAPES.map((s) => s.id).join(','))}`,

@@ -89,6 +89,15 @@ describe('the playground with the shipped model', () => {
     await page().screenshot({ path: `${SHOTS}/shipped-model-card.png`, fullPage: true });
   });
 
+  /** The open tab has finished its work: nothing in it busy or running for three looks in a row. */
+  async function settled() {
+    const working = page().locator('clip-playground [role="tabpanel"]:not([hidden]) :is([busy], [running], [loading])');
+    for (let calm = 0, looks = 0; calm < 3 && looks < 150; looks++) {
+      calm = (await working.count()) ? 0 : calm + 1;
+      await page().waitForTimeout(400);
+    }
+  }
+
   it('keeps a screenshot of every tab on the shipped model', async () => {
     const tabs = await page().locator('clip-playground [role="tab"]').allInnerTexts();
     expect(tabs).toEqual(expect.arrayContaining(['Classify', 'Segment', 'Train', 'Model']));
@@ -97,7 +106,7 @@ describe('the playground with the shipped model', () => {
       // A world scene where the tab takes an image, so the shot shows the shipped model at work.
       const sample = page().locator('clip-playground [role="tabpanel"]:not([hidden]) [part~="sample"]:visible').first();
       if (await sample.count()) await sample.click();
-      await page().waitForTimeout(6000);
+      await settled();
       await page().screenshot({
         path: `${SHOTS}/shipped-${tab.toLowerCase().replace(/\s+/g, '-')}.png`,
         fullPage: true,

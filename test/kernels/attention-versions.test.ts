@@ -1,7 +1,7 @@
 /**
  * Every attention version against the CPU reference on CLIP's shapes and odd ones: causal or not,
- * batch 1-3, 1 to 197 tokens, head sizes 64, 40 and 16 (and sizes a version does not support, which
- * fall back to v1). Same tolerance as the attention tests in forward.test.ts.
+ * batch 1 and 3, 1 to 197 tokens, head sizes 64 (12 heads, as B/32), 40 and 16 (and sizes a version does
+ * not support, which fall back to v1). Same tolerance as the attention tests in forward.test.ts.
  */
 import { describe, it, beforeAll, expect } from 'vitest';
 import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
@@ -67,7 +67,6 @@ for (const adapter of TEST_ADAPTERS)
       describe(version, () => {
         const heads = [
           [12, 64],
-          [8, 64],
           [2, 16],
           [3, 40],
           [3, 6],
@@ -75,10 +74,10 @@ for (const adapter of TEST_ADAPTERS)
         ] as const;
         for (const [H, hd] of heads)
           for (const T of [1, 7, 50, 77, 197])
-            for (const B of [1, 2, 3])
+            for (const B of [1, 3])
               for (const causal of [false, true]) {
                 // Head sizes outside the version's range (6, 68 for the vec4 versions) fall back to v1: a few shapes suffice.
-                if (!attentionSupports(version, hd) && (B !== 2 || T === 197)) continue;
+                if (!attentionSupports(version, hd) && (B !== 3 || T === 197)) continue;
                 const D = H * hd;
                 it(`B=${B} T=${T} heads=${H} hd=${hd}${causal ? ' causal' : ''}${attentionSupports(version, hd) ? '' : ' (falls back to v1)'}`, async () => {
                   const { qkv, ref } = reference(B, T, H, hd, causal);

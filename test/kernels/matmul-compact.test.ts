@@ -31,6 +31,11 @@ const CASES: Case[] = [
   [5, 70, 132, true, 1, 'gelu', true],
   [9, 17, 7, true, 1, null, true], // K % 4 != 0: vec4 versions fall back; packed rows straddle words
 ];
+/**
+ * SwiftShader compiles each epilogue's pipeline for about a second (llvmpipe: tens of ms), so there the
+ * same WGSL runs two cases: every epilogue at once (bias, GELU, residual) and the K % 4 != 0 fallback.
+ */
+const CASES_ON: Record<string, Case[]> = { swiftshader: [CASES[2], CASES[3]] };
 
 function upload(ctx: GpuContext, p: PackedMatrix): Tensor {
   const t = ctx.tensor([p.rows, p.cols], p.words, WEIGHT_DTYPE[p.format]);
@@ -47,7 +52,7 @@ for (const adapter of TEST_ADAPTERS)
     for (const format of FORMATS)
       for (const version of VERSIONS) {
         it(`${version} with ${format} weights equals the reference on the unpacked W`, async () => {
-          for (const c of CASES) {
+          for (const c of CASES_ON[adapter] ?? CASES) {
             const [M, N, K, bias, alpha, act, residual] = c;
             const x = rand(M * K, 1),
               b = rand(N, 3),

@@ -55,16 +55,17 @@ describe('relative model URLs in a page, through dist/clip-webgpu.js', () => {
     await server?.close();
   });
 
-  it('loads the tiny model from root-relative, relative and .safetensors URLs and matches the golden text embedding', async () => {
+  it('loads the tiny model from a root-relative folder and a relative .safetensors URL and matches the golden text embedding', async () => {
     const g = golden('f32');
     const folder = `/${TINY_ID}/resolve/main/`;
-    const sources = [folder, `../../..${folder}`, `${folder}model.safetensors`];
+    // Root-relative folder; page-relative .safetensors file (both rules at once: each load costs SwiftShader its pipelines).
+    const sources = [folder, `../../..${folder}model.safetensors`];
     const { page } = browser;
     const query = `sources=${encodeURIComponent(JSON.stringify(sources))}&prompt=${encodeURIComponent(g.prompts[0])}`;
     await page.goto(`${server.url}/test/e2e/pages/relative-url.html?${query}`);
     await page.waitForFunction(() => (window as any).clipResults, null, { timeout: 300_000 });
     const results = await page.evaluate(() => (window as any).clipResults);
-    expect(results.map((r: any) => r.message)).toEqual([undefined, undefined, undefined]);
+    expect(results.map((r: any) => r.message)).toEqual([undefined, undefined]);
     for (const r of results) {
       const worst = Math.max(...r.text.map((v: number, i: number) => Math.abs(v - g.text_embeds[0][i])));
       expect(worst).toBeLessThanOrEqual(1e-4);

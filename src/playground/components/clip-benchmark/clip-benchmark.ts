@@ -327,6 +327,7 @@ export class ClipBenchmark extends LitElement {
           <a part="peer-link" href=${peerHref} target="_blank" rel="noopener">Side by side with onnxruntime-web ↗</a>
         </div>
         ${this.renderEstimate()}
+        ${this.notice && !this.report ? html`<p class="hint" role="status">${this.notice}</p>` : nothing /* no report to show it in */}
         ${
           p
             ? html`
