@@ -80,6 +80,8 @@ export const spec: CommandSpec = {
       help: 'After warmup: cosine decay to 0 (default) or constant.',
     },
     'grad-clip-norm': num('Clip the gradients to this global L2 norm.'),
+    'lock-text': { type: 'boolean', help: "Keep the text tower's weights fixed (open_clip's --lock-text)." },
+    'lock-image': { type: 'boolean', help: "Keep the image tower's weights fixed (open_clip's --lock-image, LiT)." },
     seed: { type: 'string', value: 'N', help: "Seed of the data order and of --config's init (default 0)." },
     'no-shuffle': { type: 'boolean', help: 'Batches in file order (how an outside check reproduces a run).' },
     out: { type: 'string', value: 'DIR', help: 'Write checkpoints into DIR/step-N (the last step always).' },
@@ -177,6 +179,8 @@ export async function run(argsIn: ParsedArgs, io: CliIo): Promise<number> {
   const valPath = argsIn.str('val-data');
   const valEvery = argsIn.str('val-frequency') !== undefined ? positiveInt(argsIn, 'val-frequency', 1) : 0;
   if (valEvery && !valPath) throw new UsageError('--val-frequency needs --val-data DIR', 'train');
+  if (argsIn.flag('lock-text') && argsIn.flag('lock-image'))
+    throw new UsageError('--lock-text and --lock-image together leave only the logit scale to train', 'train');
   const data = await readTrainData(dataPath, {
     imgKey: argsIn.str('csv-img-key'),
     captionKey: argsIn.str('csv-caption-key'),
@@ -235,6 +239,7 @@ async function train(args: ParsedArgs, io: CliIo, plan: TrainPlan): Promise<void
       eps: float(args, 'eps', 1e-6, true),
       gradClipNorm: clip,
       accumFreq: positiveInt(args, 'accum-freq', 1),
+      lock: (['text', 'image'] as const).filter((t) => args.flag(`lock-${t}`)),
     });
     try {
       if (resume) {
@@ -253,6 +258,7 @@ async function train(args: ParsedArgs, io: CliIo, plan: TrainPlan): Promise<void
               steps,
               seed,
               shuffle,
+              ...(trainer.lock.length ? { lock: trainer.lock } : {}),
               ...(plan.init ? { init: plan.init } : {}),
             })
           : Promise.resolve('');

@@ -16,8 +16,10 @@ describe('clipInit', () => {
   it("open_clip's values on ViT-B/32 (text width 512, 12 layers)", () => {
     const cfg = clipPreset('ViT-B/32');
     const t = 'text_model.encoder.layers.0';
-    expect(clipInit('logit_scale', cfg)).toEqual({ mean: LOGIT_SCALE_INIT, std: 0 });
-    expect(LOGIT_SCALE_INIT).toBeCloseTo(2.6592, 3); // HF config.logit_scale_init_value
+    expect(clipInit('logit_scale', cfg)).toEqual({ mean: 2.6592, std: 0 }); // HF's logit_scale_init_value
+    expect(LOGIT_SCALE_INIT).toBeCloseTo(2.6592, 3); // = ln(1/0.07), open_clip's
+    // A config's own logit_scale_init_value is where the scale starts, as in HF's CLIPModel.
+    expect(clipInit('logit_scale', { ...cfg, logitScaleInit: Math.log(100) }).mean).toBe(Math.log(100));
     expect(clipInit('text_model.embeddings.token_embedding.weight', cfg).std).toBe(0.02);
     expect(clipInit('text_model.embeddings.position_embedding.weight', cfg).std).toBe(0.01);
     expect(clipInit(`${t}.self_attn.q_proj.weight`, cfg).std).toBeCloseTo(512 ** -0.5, 12);

@@ -11,7 +11,7 @@ export interface InitRule {
   std: number;
 }
 
-/** open_clip's starting logit scale, ln(1/0.07) (HF's logit_scale_init_value 2.6592). */
+/** open_clip's starting logit scale, ln(1/0.07): HF's default logit_scale_init_value (2.6592). */
 export const LOGIT_SCALE_INIT = Math.log(1 / 0.07);
 
 export function clipInit(name: string, cfg: ClipConfig): InitRule {
@@ -20,7 +20,7 @@ export function clipInit(name: string, cfg: ClipConfig): InitRule {
   const attnStd = width ** -0.5;
   const projStd = attnStd * (2 * tower.numLayers) ** -0.5; // residual branches: out_proj, fc2
   const n = (std: number, mean = 0): InitRule => ({ mean, std });
-  if (name === 'logit_scale') return n(0, LOGIT_SCALE_INIT);
+  if (name === 'logit_scale') return n(0, cfg.logitScaleInit); // the config's logit_scale_init_value, as HF inits it
   if (/(layer_?norm\d?|layrnorm)\.weight$/.test(name)) return n(0, 1);
   if (name.endsWith('.bias')) return n(0);
   if (name.endsWith('token_embedding.weight')) return n(0.02);

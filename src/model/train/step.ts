@@ -194,21 +194,30 @@ export interface OptimizerResult {
   logitScale: number;
 }
 
-/** One AdamW step over every parameter (gradients zeroed afterwards); `step` is 1-based. */
+/**
+ * One AdamW step over every parameter (gradients zeroed afterwards); `step` is 1-based. Parameters
+ * `locked` names stay as they are (lr 0, no decay; open_clip's --lock-text/--lock-image) and leave
+ * the gradient norm.
+ */
 export async function applyGradients(
   ctx: GpuContext,
   params: TrainableParams,
   hyper: OptimizerHyper,
   step: number,
+  locked: (name: string) => boolean = () => false,
 ): Promise<OptimizerResult> {
   const pass = ctx.pass();
   const norm = gradNorm(
     pass,
-    params.list.map((p) => p.grad),
+    params.list.filter((p) => !locked(p.name)).map((p) => p.grad),
     hyper.gradClipNorm,
   );
   const h = pass.input([7], adamwHyper({ ...hyper, step }));
-  for (const p of params.list) adamw(pass, p, h, norm, { decay: p.decay, clampMax: p.clampMax });
+  const frozen = params.list.some((p) => locked(p.name))
+    ? pass.input([7], adamwHyper({ ...hyper, lr: 0, weightDecay: 0, step }))
+    : h;
+  for (const p of params.list)
+    adamw(pass, p, locked(p.name) ? frozen : h, norm, { decay: p.decay, clampMax: p.clampMax });
   const [n, scale] = await pass.run([norm, params.logitScale]);
   return { gradNorm: n[0], logitScale: scale[0] };
 }

@@ -20,6 +20,20 @@ import {
 export interface TrainerOptions extends Partial<OptimizerHyper> {
   /** Micro-batches per batch (open_clip's --accum-freq): memory holds one micro-batch's activations. */
   accumFreq?: number;
+  /**
+   * Towers whose parameters stay fixed (open_clip's --lock-image / --lock-text; LiT locks the image
+   * tower): the other tower learns to meet them. The logit scale always trains.
+   */
+  lock?: readonly Tower[];
+}
+
+export type Tower = 'image' | 'text';
+
+/** The tower an HF tensor belongs to (null: logit_scale). */
+export function towerOf(name: string): Tower | null {
+  if (name.startsWith('vision_model.') || name === 'visual_projection.weight') return 'image';
+  if (name.startsWith('text_model.') || name === 'text_projection.weight') return 'text';
+  return null;
 }
 
 /** open_clip's defaults for ViT models (betas 0.9/0.98, eps 1e-6, wd 0.2). */
@@ -57,6 +71,7 @@ export class Trainer {
   readonly params: TrainableParams;
   readonly hyper: OptimizerHyper;
   readonly accumFreq: number;
+  readonly lock: readonly Tower[];
   /** Optimizer steps taken (AdamW's t). */
   step = 0;
   private readonly peak: ReturnType<GpuContext['watchPeak']>;
@@ -67,7 +82,10 @@ export class Trainer {
     readonly weights: ClipWeights,
     options: TrainerOptions = {},
   ) {
-    const { accumFreq, ...hyper } = options;
+    const { accumFreq, lock, ...hyper } = options;
+    this.lock = [...new Set(lock ?? [])];
+    if (this.lock.length === 2)
+      throw new ClipError('input', 'Both towers are locked: nothing would train but the logit scale.');
     this.hyper = {
       ...TRAINER_DEFAULTS,
       ...Object.fromEntries(Object.entries(hyper).filter(([, v]) => v !== undefined)),
@@ -91,7 +109,8 @@ export class Trainer {
   /** One AdamW step with the gradients accumulated so far (which it zeroes). */
   async update(lr = this.hyper.lr): Promise<OptimizerResult> {
     this.step++;
-    const o = await applyGradients(this.ctx, this.params, { ...this.hyper, lr }, this.step);
+    const locked = (name: string) => this.lock.includes(towerOf(name)!);
+    const o = await applyGradients(this.ctx, this.params, { ...this.hyper, lr }, this.step, locked);
     this.weights.logitScale = o.logitScale;
     return o;
   }
