@@ -71,6 +71,9 @@ export interface WeightsUploadProgress {
   tensor: string;
 }
 
+/** GPU bytes per weight value of each format (int8's per-row scales aside). */
+const BYTES_PER_VALUE: Readonly<Record<WeightFormat, number>> = { f32: 4, f16: 2, bf16: 2, int8: 1 };
+
 export async function loadClipWeights(
   ctx: GpuContext,
   file: SafetensorsFile,
@@ -186,11 +189,13 @@ export async function loadClipWeights(
 
     const t = config.text;
     const tokenName = 'text_model.embeddings.token_embedding.weight';
-    const tokenBytes =
-      ((file.info(tokenName).end - file.info(tokenName).begin) / itemSize(file.info(tokenName).dtype)) * 4;
+    // The table is packed like the matrices (the embedding kernel unpacks its rows): in F16 a 152 MB
+    // L/14 table binds where llvmpipe's 128 MiB limit refuses the F32 one.
+    const tokenValues = (file.info(tokenName).end - file.info(tokenName).begin) / itemSize(file.info(tokenName).dtype);
+    const tokenBytes = tokenValues * BYTES_PER_VALUE[format];
     const tokensOnGpu = !options.tokenTableOnCpu && tokenBytes <= ctx.limits.maxStorageBufferBindingSize;
     const text: TextWeights = {
-      tokens: tokensOnGpu ? await upload(tokenName) : null,
+      tokens: tokensOnGpu ? await matrix([tokenName], [t.vocabSize, t.hiddenSize]) : null,
       tokensCpu: tokensOnGpu ? null : await read(tokenName),
       pos: await upload('text_model.embeddings.position_embedding.weight'),
       posCpu: tokensOnGpu ? null : await file.readF32('text_model.embeddings.position_embedding.weight'),

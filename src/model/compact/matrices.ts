@@ -1,6 +1,7 @@
 /**
  * Which tensors of a CLIP checkpoint are kept compact (the big matrices every matmul reads: q/k/v,
- * out, fc1, fc2 and both projections; embeddings, biases and layer norms stay F32), and reading one
+ * out, fc1, fc2 and both projections, and the token table the embedding gathers rows from; position and
+ * patch embeddings, biases and layer norms stay F32), and reading one
  * of them from a safetensors file in a given format: as stored when the file already holds that
  * format (F16 / BF16 / I8 + `<name>_scale`), else converted from F32 by the one quantizer
  * (kernels/matmul/weight-formats.ts), refusing a conversion that is not finite (f16 overflow).
@@ -9,12 +10,13 @@ import { ClipError } from '../../errors.ts';
 import { packingError, packMatrix, type PackedMatrix, type WeightFormat } from '../../kernels/matmul/weight-formats.ts';
 import type { SafetensorsFile } from '../safetensors/reader.ts';
 
-/** Is this HF tensor one of the matrices kept in the compact format? */
+/** Is this HF tensor one of the matrices kept in the compact format (the token table among them)? */
 export function isCompactMatrix(name: string): boolean {
   return (
     /\.(self_attn\.[qkvo]\w*_proj|mlp\.fc[12])\.weight$/.test(name) ||
     name === 'visual_projection.weight' ||
-    name === 'text_projection.weight'
+    name === 'text_projection.weight' ||
+    name === 'text_model.embeddings.token_embedding.weight'
   );
 }
 
