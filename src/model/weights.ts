@@ -30,7 +30,7 @@ export interface LayerWeights {
 }
 
 export interface VisionWeights {
-  patch: Tensor; // [D, C, P, P]
+  patch: Tensor; // [D, C, P, P] (compact: packed as the matrix [D, C·P·P])
   cls: Tensor; // [D]
   pos: Tensor; // [1 + G², D]
   preLn: Norm;
@@ -178,7 +178,10 @@ export async function loadClipWeights(
 
     const v = config.vision;
     const vision: VisionWeights = {
-      patch: await upload('vision_model.embeddings.patch_embedding.weight'),
+      patch: await matrix(
+        ['vision_model.embeddings.patch_embedding.weight'],
+        [v.hiddenSize, v.numChannels, v.patchSize, v.patchSize],
+      ),
       cls: await upload('vision_model.embeddings.class_embedding'),
       pos: await upload('vision_model.embeddings.position_embedding.weight'),
       preLn: await norm('vision_model.pre_layrnorm'),

@@ -8,7 +8,14 @@ import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ClipError } from '../errors.ts';
 import type { PackedMatrix, WeightFormat } from '../kernels/matmul/weight-formats.ts';
-import { convertMatrix, isCompactMatrix, readMatrixF32, scaleName, STORED_DTYPE } from '../model/compact/matrices.ts';
+import {
+  convertMatrix,
+  isCompactMatrix,
+  matrixShape,
+  readMatrixF32,
+  scaleName,
+  STORED_DTYPE,
+} from '../model/compact/matrices.ts';
 import { META_PROBE, META_WEIGHTS, type Probe } from '../model/compact/probe.ts';
 import { SafetensorsFile } from '../model/safetensors/reader.ts';
 import type { TensorData, TensorSpec } from '../model/safetensors/writer.ts';
@@ -57,7 +64,7 @@ export async function writeConvertedModel(
   const pack = async (name: string): Promise<PackedMatrix> => {
     let p = packed.get(name);
     if (!p) {
-      const [rows, cols] = file.info(name).shape;
+      const [rows, cols] = matrixShape(file.info(name).shape);
       p = convertMatrix(await readMatrixF32(file, name), rows, cols, format, `${file.name}: ${name}`);
       if (format === 'int8') packed.set(name, p);
     }

@@ -16,6 +16,8 @@ export interface PatchEmbedShape {
   S: number;
   P: number;
   D: number;
+  /** W is compact (f16, bf16, int8: matmul's packed formats): only v3's matmul reads it, the others fall back. */
+  compact?: boolean;
 }
 
 export type PatchEmbedVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'v6';
@@ -37,7 +39,7 @@ function registerBlocked(
   return {
     note,
     code,
-    supports: (s) => s.P % 4 === 0 && s.S % 4 === 0 && s.D % ch === 0 && s.D % 4 === 0,
+    supports: (s) => !s.compact && s.P % 4 === 0 && s.S % 4 === 0 && s.D % ch === 0 && s.D % 4 === 0,
     fallback: 'v4',
     constants: (s) => ({ C: s.C, P: s.P }),
     params: (s) => [s.B, s.S, patches(s), s.D],
@@ -54,12 +56,14 @@ export const PATCH_EMBED: KernelOp<PatchEmbedShape, PatchEmbedVersion> = {
       note: 'one invocation per output value (any shape)',
       code: v1,
       benchOnly: true,
+      supports: (s) => !s.compact,
+      fallback: 'v3',
       params: (s) => [s.B, s.C, s.S, s.P, patches(s), s.D],
       workgroups: (s) => grid(Math.ceil((s.B * tokens(s) * s.D) / 256)),
     },
     v2: registerBlocked(v2, 'register blocks of 4 channels x 4 patches per invocation', 4, 4),
     v3: {
-      note: 'im2col, then matmul (its per-adapter version), then class token + positions (any shape; CPU adapters)',
+      note: 'im2col, then matmul (its per-adapter version), then class token + positions (any shape, compact W; CPU adapters)',
       code: v3,
       params: (s) => [s.B, s.S, patches(s), s.B * patches(s) ** 2 * s.C * s.P * s.P],
       constants: (s) => ({ C: s.C, P: s.P }),
@@ -91,7 +95,7 @@ export const PATCH_EMBED: KernelOp<PatchEmbedShape, PatchEmbedVersion> = {
     v4: {
       note: 'a subgroup per 4 channels x 4 patches: coalesced loads, thousands of subgroups at batch 1 (GPUs)',
       code: v4,
-      supports: (_, adapter) => adapter.features.includes('subgroups'),
+      supports: (s, adapter) => !s.compact && adapter.features.includes('subgroups'),
       fallback: 'v3',
       // The largest possible subgroup size bounds the dispatch.
       constants: (s, ctx) => ({ C: s.C, P: s.P, WG: ctx.subgroupGeometry().workgroupSize }),
@@ -122,6 +126,7 @@ export const PATCH_EMBED_VERSIONS = PATCH_EMBED.versions;
 
 /**
  * pixels [B, C, S, S], W [D, C, P, P], cls [D], pos [1 + (S/P)², D] -> embeddings [B, 1 + (S/P)², D].
+ * W may be compact (f16, bf16, i8 with one scale per output channel): v3's matmul unpacks it.
  */
 export function patchEmbed(
   pass: Pass,
@@ -137,6 +142,13 @@ export function patchEmbed(
   if (C !== Cw) throw new Error(`patchEmbed: ${C} channels, weights for ${Cw}`);
   if (pos.size !== (1 + G * G) * D) throw new Error(`patchEmbed: positions [${pos.shape}] for ${G}x${G} patches`);
   const y = pass.tmp([B, 1 + G * G, D]);
-  runKernel(pass, PATCH_EMBED, { B, C, S, P, D }, [pixels, w, cls, pos, y], opts.version);
+  const compact = w.dtype !== 'f32';
+  runKernel(
+    pass,
+    PATCH_EMBED,
+    { B, C, S, P, D, ...(compact ? { compact } : {}) },
+    [pixels, w, cls, pos, y],
+    opts.version,
+  );
   return y;
 }

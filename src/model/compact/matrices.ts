@@ -1,7 +1,8 @@
 /**
  * Which tensors of a CLIP checkpoint are kept compact (the big matrices every matmul reads: q/k/v,
- * out, fc1, fc2 and both projections, and the token table the embedding gathers rows from; position and
- * patch embeddings, biases and layer norms stay F32), and reading one
+ * out, fc1, fc2 and both projections, the token table the embedding gathers rows from and the patch
+ * embedding's conv weight, read as a matrix by im2col + matmul; position embeddings, biases and layer
+ * norms stay F32), and reading one
  * of them from a safetensors file in a given format: as stored when the file already holds that
  * format (F16 / BF16 / I8 + `<name>_scale`), else converted from F32 by the one quantizer
  * (kernels/matmul/weight-formats.ts), refusing a conversion that is not finite (f16 overflow).
@@ -16,8 +17,14 @@ export function isCompactMatrix(name: string): boolean {
     /\.(self_attn\.[qkvo]\w*_proj|mlp\.fc[12])\.weight$/.test(name) ||
     name === 'visual_projection.weight' ||
     name === 'text_projection.weight' ||
-    name === 'text_model.embeddings.token_embedding.weight'
+    name === 'text_model.embeddings.token_embedding.weight' ||
+    name === 'vision_model.embeddings.patch_embedding.weight'
   );
+}
+
+/** A compact matrix's [rows, cols]: a conv weight [out, C, P, P] is the matrix [out, C·P·P] im2col multiplies. */
+export function matrixShape(shape: readonly number[]): [number, number] {
+  return [shape[0], shape.slice(1).reduce((a, b) => a * b, 1)];
 }
 
 /** The safetensors dtype each format is stored as. */
@@ -34,7 +41,7 @@ export const scaleName = (name: string) => `${name}_scale`;
 export async function readMatrixF32(file: SafetensorsFile, name: string): Promise<Float32Array> {
   const info = file.info(name);
   if (info.dtype !== 'I8') return file.readF32(name);
-  const [rows, cols] = info.shape;
+  const [rows, cols] = matrixShape(info.shape);
   const q = new Int8Array((await file.readRaw(name)).slice().buffer);
   const scale = await file.readF32(scaleName(name));
   if (scale.length !== rows)
@@ -47,7 +54,7 @@ export async function readMatrixF32(file: SafetensorsFile, name: string): Promis
 /** One matrix in `format`: as stored when the file holds that format, else converted from F32. */
 export async function readMatrix(file: SafetensorsFile, name: string, format: WeightFormat): Promise<PackedMatrix> {
   const info = file.info(name);
-  const [rows, cols] = info.shape;
+  const [rows, cols] = matrixShape(info.shape);
   if (format !== 'f32' && info.dtype === STORED_DTYPE[format]) {
     const raw = await file.readRaw(name);
     const words = new Uint32Array(Math.ceil(raw.byteLength / 4));
