@@ -40,6 +40,30 @@ export function worldClasses(kind: SegmentClasses): {
   return { names: ['background', ...labels], of: (o) => index.get(key(o)) ?? 0 };
 }
 
+/** A world folder's scenes (the first `limit`) and the folder their files are relative to. */
+export async function readWorldFolder(
+  dir: string,
+  task: string,
+  limit = Number.MAX_SAFE_INTEGER,
+): Promise<{ root: string; scenes: SceneTruth[] }> {
+  const truthPath = resolve(dir, 'truth.json');
+  let world: World;
+  try {
+    world = JSON.parse(await readFile(truthPath, 'utf8')) as World;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON';
+    throw new ClipError(
+      'input',
+      `${truthPath} ${why}: --task ${task} needs a world folder (clip-webgpu world --out DIR)`,
+    );
+  }
+  if (!String(world.format ?? '').startsWith('clip-webgpu-world/') || !Array.isArray(world.scenes))
+    throw new ClipError('input', `${truthPath} is not a clip-webgpu world's truth.json (no "format" or "scenes")`);
+  const scenes = world.scenes.slice(0, limit);
+  if (scenes.length === 0) throw new ClipError('input', `${truthPath} has no scenes`);
+  return { root: dirname(truthPath), scenes };
+}
+
 export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<number> {
   const dir = args.need('data', '--data DIR');
   const kind = (args.str('classes') ?? 'shape') as SegmentClasses;
@@ -62,26 +86,11 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
     if (!t.includes('{}'))
       throw new UsageError(`--template ${JSON.stringify(t)} has no {} where the class goes`, 'eval');
   }
-  const truthPath = resolve(dir, 'truth.json');
-  let world: World;
-  try {
-    world = JSON.parse(await readFile(truthPath, 'utf8')) as World;
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON';
-    throw new ClipError(
-      'input',
-      `${truthPath} ${why}: --task segment needs a world folder (clip-webgpu world --out DIR)`,
-    );
-  }
-  if (!String(world.format ?? '').startsWith('clip-webgpu-world/') || !Array.isArray(world.scenes))
-    throw new ClipError('input', `${truthPath} is not a clip-webgpu world's truth.json (no "format" or "scenes")`);
-  const scenes = world.scenes.slice(0, limit);
-  if (scenes.length === 0) throw new ClipError('input', `${truthPath} has no scenes`);
+  const { root, scenes } = await readWorldFolder(dir, 'segment', limit);
   const classes = worldClasses(kind);
   const labels = classes.names.slice(1);
   const prompts = labels.flatMap((l) => templates.map((t) => fixArticles(t.replaceAll('{}', l))));
   const truncate = args.flag('truncate');
-  const root = dirname(truthPath);
 
   await withModel(
     args,

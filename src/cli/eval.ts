@@ -39,6 +39,7 @@ import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.ts';
 import { probeText, shiftsText } from './eval-figures.ts';
 import { SEGMENT_CLASSES, runSegmentEval } from './eval-segment.ts';
+import { EXPLAIN_METHODS, runExplainEval } from './eval-explain.ts';
 import { SEGMENT_METHODS } from '../model/segment/index.ts';
 import {
   GPU_OPTIONS,
@@ -56,7 +57,7 @@ export const spec: CommandSpec = {
   summary:
     'Zero-shot evaluation of a labelled folder or a world: accuracy, per class, confusion matrix, linear probe, shifts.',
   usage:
-    'eval [--model PATH] --data DIR [--task classify|segment] [--label shape|colour] [--template T]... [--templates imagenet] ' +
+    'eval [--model PATH] --data DIR [--task classify|segment|explain] [--label shape|colour] [--template T]... [--templates imagenet] ' +
     '[--probe TRAIN_DIR [--shots 1,2,4,8,16] [--seeds N]] [--shifts all|NAME,...] [--json] [--csv FILE]',
   description:
     "DIR holds one sub-folder per class; the folder name is the label, its .png/.jpg/.jpeg files are the class's\n" +
@@ -71,7 +72,10 @@ export const spec: CommandSpec = {
     'curve: k training images per class for each --shots k, --seeds draws each, averaged. --shifts regenerates\n' +
     "the world's scenes under each shift (same seed, objects and places) and reports the accuracy on each.\n" +
     '--task segment: DIR is a world folder (clip-webgpu world): every scene is segmented by each method (--methods)\n' +
-    "into the world's classes (--classes) and the background; mIoU and IoU per class over all pixels, vs raw.",
+    "into the world's classes (--classes) and the background; mIoU and IoU per class over all pixels, vs raw.\n" +
+    '--task explain: DIR is a world folder; on its two-object scenes each explanation method (--methods, random\n' +
+    "as the baseline) maps each object's name: the pointing game (the map's peak cell on the object), and the\n" +
+    "area under the name's probability as cells are deleted (blurred) or inserted in the map's order.",
   options: {
     ...DEFAULT_MODEL_OPTION,
     data: {
@@ -117,13 +121,15 @@ export const spec: CommandSpec = {
     task: {
       type: 'string',
       value: 'TASK',
-      choices: ['classify', 'segment'],
-      help: 'classify (default): a folder of class folders; segment: mIoU per method on a world folder (truth.json).',
+      choices: ['classify', 'segment', 'explain'],
+      help:
+        'classify (default): a folder of class folders; segment: mIoU per method on a world folder (truth.json); ' +
+        'explain: pointing game and deletion/insertion per explanation method on a world folder.',
     },
     methods: {
       type: 'string',
       value: 'A,B',
-      help: `segment: the methods to score (default all: ${SEGMENT_METHODS.join(', ')}).`,
+      help: `segment, explain: the methods to score (default all: ${SEGMENT_METHODS.join(', ')}; ${EXPLAIN_METHODS.join(', ')}).`,
     },
     classes: {
       type: 'string',
@@ -133,7 +139,8 @@ export const spec: CommandSpec = {
     },
     background: { type: 'string', value: 'TEXT', help: 'segment: the background prompt (default "the background").' },
     threshold: { type: 'string', value: 'X', help: 'segment: background below this probability instead of a prompt.' },
-    limit: { type: 'string', value: 'N', help: 'segment: score the first N scenes only.' },
+    limit: { type: 'string', value: 'N', help: 'segment, explain: score the first N scenes only.' },
+    steps: { type: 'string', value: 'N', help: 'explain: points on each deletion/insertion curve (default 16).' },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
     ...GPU_OPTIONS,
@@ -189,9 +196,17 @@ function shotList(args: ParsedArgs): number[] {
 }
 
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
-  if (args.str('task') === 'segment') return runSegmentEval(args, io);
-  for (const o of ['methods', 'classes', 'background', 'threshold', 'limit']) {
-    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
+  if (args.str('task') === 'segment') {
+    if (args.str('steps') !== undefined) throw new UsageError('--steps applies to --task explain', 'eval');
+    return runSegmentEval(args, io);
+  }
+  if (args.str('task') === 'explain') {
+    for (const o of ['classes', 'background', 'threshold'])
+      if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
+    return runExplainEval(args, io);
+  }
+  for (const o of ['methods', 'classes', 'background', 'threshold', 'limit', 'steps']) {
+    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment or explain`, 'eval');
   }
   const dir = args.need('data', '--data DIR');
   const label = args.str('label') as WorldLabel | undefined;

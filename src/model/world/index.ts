@@ -14,3 +14,4 @@ export type { Background } from './backgrounds.ts';
 export { sceneTruth, type SceneTruth, type ObjectTruth } from './truth.ts';
 export * from './scores.ts';
 export { parseSpurious, checkSpurious, spuriousText, type Spurious } from './spurious.ts';
+export * from './explanation-scores.ts';

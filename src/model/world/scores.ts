@@ -1,6 +1,7 @@
 /**
  * What a model knows about the world, scored against its ground truth: zero-shot accuracy on
- * single-object scenes, the Grad-CAM pointing game and patch detection on two-object scenes.
+ * single-object scenes, the Grad-CAM pointing game and patch detection on two-object scenes (and, in
+ * explanation-scores.ts, deletion and insertion).
  * One implementation for the meaning tests, the model card script and `eval`.
  */
 import type { ClipModel } from '../clip.ts';
@@ -8,6 +9,7 @@ import type { DetectMode, DetectOptions } from '../detect/index.ts';
 import type { GradCamMethod } from '../explain/index.ts';
 import type { RawImage } from '../preprocess/preprocess.ts';
 import { ZERO_SHOT_TEMPLATES } from './captions.ts';
+import { cellOrder, cellRect, pointsAt, type NamedImage } from './explanation-scores.ts';
 import type { Scene, SceneObject } from './scene.ts';
 import { COLOUR_NAMES, fixArticles, SHAPES } from './vocabulary.ts';
 
@@ -89,8 +91,12 @@ export function namedPairs(scenes: readonly Scene[]): Scene[] {
   );
 }
 
-function inBox(x: number, y: number, box: readonly number[]): boolean {
-  return x >= box[0] && x < box[2] && y >= box[1] && y < box[3];
+/** Each two-object scene of `namedPairs` as the images and named objects explanation scores take. */
+export function namedImages(scenes: readonly Scene[]): NamedImage[] {
+  return namedPairs(scenes).map((s) => ({
+    image: sceneImage(s),
+    objects: s.objects.map((o) => ({ prompt: namePrompt(o), box: o.box })),
+  }));
 }
 
 export interface PointingScore {
@@ -116,20 +122,8 @@ export async function pointingGame(
   for (const scene of namedPairs(scenes)) {
     for (const o of scene.objects) {
       const cam = await model.gradcam(sceneImage(scene), namePrompt(o), { method });
-      const [rows, cols] = cam.grid;
-      let best = 0;
-      for (let k = 1; k < cam.cam.length; k++) if (cam.cam[k] > cam.cam[best]) best = k;
-      const r = Math.floor(best / cols),
-        c = best % cols;
-      const cell = [
-        (c * scene.size) / cols,
-        (r * scene.size) / rows,
-        ((c + 1) * scene.size) / cols,
-        ((r + 1) * scene.size) / rows,
-      ];
-      const centre = [(cell[0] + cell[2]) / 2, (cell[1] + cell[3]) / 2];
-      const boxInCell = o.box[0] >= cell[0] && o.box[1] >= cell[1] && o.box[2] <= cell[2] && o.box[3] <= cell[3];
-      if (inBox(centre[0], centre[1], o.box) || boxInCell) hits++;
+      const peak = cellOrder(cam.cam)[0];
+      if (pointsAt(cellRect(peak, cam.grid, scene.size, scene.size), o.box)) hits++;
       trials++;
     }
   }
