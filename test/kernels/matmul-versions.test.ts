@@ -28,6 +28,11 @@ const CASES: Case[] = [
   [9, 17, 7, true, 1, 'gelu', true], // K % 4 != 0: vec4 versions fall back
   [130, 1, 3, true, 1, null, true],
 ];
+/**
+ * SwiftShader compiles each epilogue's pipeline for about a second: there the same WGSL runs five cases
+ * that between them take every epilogue (no bias and alpha, gelu, quick_gelu + residual), K % 4 != 0 and N = 1.
+ */
+const CASES_ON: Record<string, Case[]> = { swiftshader: [CASES[1], CASES[3], CASES[5], CASES[7], CASES[8]] };
 
 function reference(
   x: Float32Array,
@@ -54,7 +59,7 @@ for (const adapter of TEST_ADAPTERS)
     });
 
     for (const version of VERSIONS) {
-      for (const c of CASES) {
+      for (const c of CASES_ON[adapter] ?? CASES) {
         const [M, N, K, bias, alpha, act, residual] = c;
         it(`${version} [${M}x${K}]·[${N}x${K}]ᵀ bias=${bias} alpha=${alpha} act=${act} residual=${residual}`, async () => {
           const x = rand(M * K, 1),
