@@ -1,11 +1,14 @@
-// embedding v1: y[b, t] = table[ids[b, t]] + pos[t] (token embedding gather plus positions).
+// embedding v1: y[b, t] = table[ids[b, t]] + pos[t] (token embedding gather plus positions). The table's
+// binding and table_value(row, e) (e: the element's index in [V, D]) are inserted per weight format by
+// embedding.ts: f32 reads the value; f16 / bf16 / int8 unpack it as matmul's compact W (int8 times the row's scale).
 struct Params { B: u32, T: u32, D: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> ids: array<u32>;   // [B, T], validated < vocab on the CPU
-@group(0) @binding(2) var<storage, read> table: array<f32>; // [V, D]
 @group(0) @binding(3) var<storage, read> pos: array<f32>;   // [>= T, D]
 @group(0) @binding(4) var<storage, read_write> y: array<f32>; // [B, T, D]
+
+// TABLE
 
 const WG = 256u;
 
@@ -17,5 +20,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let d = idx % p.D;
   let bt = idx / p.D;
   let t = bt % p.T;
-  y[idx] = table[ids[bt] * p.D + d] + pos[t * p.D + d];
+  let row = ids[bt];
+  y[idx] = table_value(row, row * p.D + d) + pos[t * p.D + d];
 }
