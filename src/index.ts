@@ -81,7 +81,7 @@ export {
   upsampleLogits,
 } from './model/segment/index.ts';
 export type { SegmentMethod, SegmentOptions, Segmentation, SlideOptions } from './model/segment/index.ts';
-export { GRADCAM_METHODS, normalizeCam } from './model/explain/index.ts';
+export { DEFAULT_LAYER, GRADCAM_METHODS, normalizeCam } from './model/explain/index.ts';
 export type { GradCam, GradCamMethod, GradCamOptions } from './model/explain/index.ts';
 export { Trainer, TRAINER_DEFAULTS } from './model/train/trainer.ts';
 export type { TrainerOptions, StepReport, RunOptions } from './model/train/trainer.ts';

@@ -5,6 +5,7 @@
 import type { AdapterSummary } from '../kernels/runtime.ts';
 import type { BenchResult, Peak, TimingMethod } from './harness.ts';
 import type { E2eResult } from './e2e.ts';
+import type { MapTime } from './maps.ts';
 
 export interface BenchReport {
   adapter: AdapterSummary & { timing: TimingMethod; peak: Peak | null };
@@ -16,6 +17,8 @@ export interface BenchReport {
   breakdown: Breakdown[];
   e2e: Omit<E2eResult, 'inputs'> | null;
   peer: PeerSummary | null;
+  /** With --maps: the time per map of each explanation and segmentation method (bench/maps.ts). */
+  maps?: MapTime[] | null;
   /** Things the reader should know (skipped parts, extrapolations, ops with unbenchmarked versions). */
   notes: string[];
 }
@@ -136,6 +139,19 @@ export function breakdownRows(b: Breakdown): string[][] {
   ];
 }
 
+/** Rows of the time-per-map table: one per explanation and segmentation method. */
+export function mapRows(maps: readonly MapTime[]): string[][] {
+  return [
+    ['task', 'method', 'ms per map (median)', 'samples'],
+    ...maps.map((m) => [
+      m.task,
+      m.method,
+      m.ms === null ? `failed: ${(m.error ?? '').slice(0, 80)}` : fmt(m.ms),
+      String(m.samples),
+    ]),
+  ];
+}
+
 /** Rows of the end-to-end comparison: ours, the peer's WebGPU and WASM providers. */
 export function e2eRows(report: Pick<BenchReport, 'e2e' | 'peer'>): string[][] {
   const e = report.e2e;
@@ -204,6 +220,7 @@ export function markdownReport(r: BenchReport): string {
   for (const b of r.breakdown)
     out.push(`\nEstimated forward pass ${b.group}: ${fmt(b.ms)} ms\n\n` + markdownTable(breakdownRows(b)));
   if (r.e2e || r.peer) out.push('\n' + markdownTable(e2eRows(r)));
+  if (r.maps?.length) out.push('\n' + markdownTable(mapRows(r.maps)));
   if (r.notes.length) out.push('\n' + r.notes.map((n) => `- ${n}`).join('\n') + '\n');
   return out.join('');
 }

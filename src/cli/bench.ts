@@ -15,9 +15,11 @@ import { table } from './format.ts';
 import type { HarnessOptions } from '../bench/harness.ts';
 import { QUICK_SHAPE_IDS, SHAPES, selectShapes } from '../bench/shapes.ts';
 import { measureE2e } from '../bench/e2e.ts';
+import { measureMaps } from '../bench/maps.ts';
 import {
   breakdownRows,
   e2eRows,
+  mapRows,
   fmt,
   kernelRows,
   markdownReport,
@@ -38,6 +40,7 @@ export const spec: CommandSpec = {
     "else wall time around onSubmittedWorkDone. FMA and copy probes give the adapter's own peak; each\n" +
     'result is reported as a share of that roofline. With --model, image encode latency (batch 1) and\n' +
     'throughput (--image-batch), and text prompts/s on batches of --text-batch ImageNet-style prompts.\n' +
+    'With --model --maps instead: the time per map of every explanation (gradcam) and segmentation method.\n' +
     "With --peer (a folder written by shared/tools/export_onnx.py from the same weights), onnxruntime-web's\n" +
     'WebGPU and WASM providers on the same inputs, in the same process. Benchmarks: nothing is asserted.\n' +
     `Shapes: ${SHAPES.map((s) => s.id).join(', ')} (--quick: ${QUICK_SHAPE_IDS.join(', ')}).`,
@@ -49,6 +52,10 @@ export const spec: CommandSpec = {
       help: 'Folder with onnx/vision_model.onnx and onnx/text_model.onnx of the same weights (needs --model).',
     },
     quick: { type: 'boolean', help: 'B/32 batch-1 shapes only, fewer samples, small e2e batches.' },
+    maps: {
+      type: 'boolean',
+      help: 'With --model: time one map of each explanation and segmentation method (instead of the encodes).',
+    },
     shapes: {
       type: 'string',
       value: 'IDS',
@@ -131,6 +138,10 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const peerDir = args.str('peer');
   if (peerDir && !args.str('model'))
     throw new UsageError('--peer needs --model (the same weights, for our side of the comparison)', 'bench');
+  const maps = args.flag('maps');
+  if (maps && !args.str('model'))
+    throw new UsageError('--maps needs --model (the model whose maps are timed)', 'bench');
+  if (maps && peerDir) throw new UsageError('--maps times our maps only: drop --peer', 'bench');
   if (args.flag('json') && args.flag('markdown')) throw new UsageError('choose one of --json and --markdown', 'bench');
   const shapeArg = args.str('shapes');
   const shapes =
@@ -185,6 +196,11 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
 
   if (args.str('model')) {
     await withModel(args, io, async (model) => {
+      if (maps) {
+        progress(`time per map on ${model.name}`);
+        report.maps = await measureMaps(model, { samples, onStep: progress });
+        return;
+      }
       progress(`end-to-end on ${model.name}`);
       const inputs = addE2e(report, await measureE2e(model, { samples, imageBatch, textBatch, onStep: progress }));
       if (peerDir) {
@@ -282,6 +298,10 @@ function textReport(r: BenchReport): string {
       );
     }
     if (r.peer) for (const [k, v] of Object.entries(r.peer.description)) out.push(`  peer ${k}: ${v}\n`);
+  }
+  if (r.maps?.length) {
+    out.push('\ntime per map (wall time per call, median)\n');
+    out.push(table(mapRows(r.maps), { indent: '  ' }));
   }
   if (r.notes.length) out.push('\n' + r.notes.map((n) => `note: ${n}\n`).join(''));
   return out.join('');

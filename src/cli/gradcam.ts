@@ -21,7 +21,8 @@ import { quote } from './format.ts';
 
 export const spec: CommandSpec = {
   name: 'gradcam',
-  summary: 'Grad-CAM: where in an image a text matches, for any vision layer, from the exact gradient on the GPU.',
+  summary:
+    'Grad-CAM and its successors: where in an image a text matches, for any vision layer, from the exact gradient on the GPU.',
   usage: 'gradcam [--model PATH] --image FILE --text TEXT [--layer N] [--method M] [--out heat.png] [--json]',
   description:
     'The score is logits_per_image[image, text]; the target is the layer_norm1 output A of vision layer --layer\n' +
@@ -30,13 +31,21 @@ export const spec: CommandSpec = {
     '  gradcam     channel weights = mean of G over the patches; map = relu(A_patches . weights)\n' +
     "  gradcam++   pytorch-grad-cam's GradCAMPlusPlus weights (exp-score simplification)\n" +
     "  relevance   Chefer et al.'s gradient-weighted attention rollout from --layer to the last layer\n" +
+    "  legrad      LeGrad (Bousselham et al.): from --layer up (default -2), each layer's positive gradient of\n" +
+    '              its own image-text cosine w.r.t. its attention maps, averaged over heads and rows, summed\n' +
+    '  surgery     CLIP Surgery (Li et al.), forward only: from --layer up (default -6, or the first layer)\n' +
+    '              a value-value attention path without MLPs; patch cosines to unit(text) - unit(text(""))\n' +
     'cam is the raw map on the patch grid (row-major, CLS dropped); cam_norm = (cam - min) / (1e-7 + max(cam - min)).\n' +
     'The JSON document has score, cam [rows][cols], cam_norm and grid [rows, cols].',
   options: {
     ...DEFAULT_MODEL_OPTION,
     image: { type: 'string', value: 'FILE', help: 'A PNG or JPEG image.' },
     text: { type: 'string', value: 'TEXT', help: 'The prompt to explain.' },
-    layer: { type: 'string', value: 'N', help: 'Target vision layer (default -1: the last).' },
+    layer: {
+      type: 'string',
+      value: 'N',
+      help: 'Target vision layer, or the first one read (default: -1, the last; legrad -2; surgery -6).',
+    },
     method: { type: 'string', value: 'M', choices: GRADCAM_METHODS, help: 'How the map is made (default gradcam).' },
     out: {
       type: 'string',
@@ -62,7 +71,7 @@ export const spec: CommandSpec = {
 export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const image = args.need('image', '--image FILE');
   const text = args.need('text', '--text TEXT');
-  const layer = args.int('layer', -1);
+  const layer = args.str('layer') === undefined ? undefined : args.int('layer', -1);
   const method = (args.str('method') ?? 'gradcam') as GradCamMethod;
   const out = args.str('out');
   const opacityArg = args.str('opacity');

@@ -424,7 +424,8 @@ export class ClipModel {
   /**
    * Grad-CAM: where in `image` the text matches, from the gradient of logits_per_image[image, text]
    * w.r.t. the `layer_norm1` output of vision layer `layer` (default −1), computed by our backward
-   * kernels on the GPU. Methods 'gradcam', 'gradcam++', 'relevance' (Chefer et al.). The logic lives
+   * kernels on the GPU. Methods 'gradcam', 'gradcam++', 'relevance' (Chefer et al.), 'legrad'
+   * (Bousselham et al.) and 'surgery' (CLIP Surgery, forward only). The logic lives
    * in ./explain/; plain inference is unchanged (activations are kept only here).
    */
   async gradcam(image: ImageInput, text: string | Float32Array, options: GradCamOptions = {}): Promise<GradCam> {

@@ -26,6 +26,8 @@ import { probePeak } from '../../src/bench/peak.ts';
 import { TINY_SHAPES, SHAPES, selectShapes } from '../../src/bench/shapes.ts';
 import { breakdown, kernelRows, markdownReport } from '../../src/bench/report.ts';
 import { main } from '../../src/cli/main.ts';
+import { GRADCAM_METHODS } from '../../src/model/explain/gradcam.ts';
+import { SEGMENT_METHODS } from '../../src/model/segment/methods.ts';
 import { TINY } from '../helpers/fixtures.ts';
 
 const FAST = { warmup: 1, samples: 2, minSamples: 1, budgetMs: 0, minSampleMs: 1, maxReps: 2 };
@@ -310,6 +312,27 @@ describe('clip-webgpu bench --json', () => {
     expect(e.gpu_bytes_peak).toBeGreaterThanOrEqual(e.weights_bytes);
     expect(e).not.toHaveProperty('inputs');
     expect(doc.notes.join(' ')).toMatch(/extrapolated/);
+  });
+
+  it('with --model --maps: the time of one map per explanation and segmentation method, in both reports', async () => {
+    let stdout = '',
+      stderr = '';
+    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } };
+    const code = await main(['bench', '--model', TINY, '--maps', '--shapes', 'none', '--samples', '1', '--json'], io);
+    expect(code, stderr).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.e2e).toBeNull(); // --maps instead of the encodes
+    expect(doc.maps.map((m: { task: string; method: string }) => `${m.task} ${m.method}`)).toEqual([
+      ...GRADCAM_METHODS.map((m) => `explain ${m}`),
+      ...SEGMENT_METHODS.map((m) => `segment ${m}`),
+    ]);
+    for (const m of doc.maps) {
+      expect(m.ms, m.method).toBeGreaterThan(0);
+      expect(m.samples).toBe(1);
+    }
+    expect(markdownReport(doc)).toMatch(/\| segment \| naclip \| [0-9.]+ \| 1 \|/);
+    expect(await main(['bench', '--maps'], io)).toBe(2);
+    expect(stderr).toMatch(/--maps needs --model/);
   });
 
   it('rejects --peer without --model and unknown shapes', async () => {

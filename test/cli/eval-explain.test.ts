@@ -48,7 +48,7 @@ describe('clip-webgpu eval --task explain', () => {
   });
 
   it('bad input: one line naming the problem', async () => {
-    expectOneLineError(await run([...base(), '--methods', 'relevance,legrad']), ['legrad']);
+    expectOneLineError(await run([...base(), '--methods', 'relevance,lime']), ['lime']);
     expectOneLineError(await run([...base(), '--steps', '0']), ['--steps']);
     expectOneLineError(await run([...base(), '--classes', 'shape']), ['--task segment']);
     expectOneLineError(await run(['eval', '--task', 'segment', '--model', TINY, '--data', world, '--steps', '4']), [

@@ -147,6 +147,32 @@ describe('<clip-gradcam>', () => {
     await nextResult(n + 1);
   });
 
+  it("LeGrad and CLIP Surgery: the same scores, their own maps, from the method's default layer", async () => {
+    const before = (await state()).result!;
+    let n = await count('clip-gradcam');
+    await el().locator('[part="layer"]').selectOption('default');
+    expect((await nextResult(n++)).layer).toBe(1); // Grad-CAM's default: the last layer
+    expect(await el().getAttribute('layer')).toBeNull();
+    for (const [label, method] of [
+      ['LeGrad', 'legrad'],
+      ['CLIP Surgery', 'surgery'],
+    ] as const) {
+      await el().locator('[part~="method"]', { hasText: label }).click();
+      const r = await nextResult(n++);
+      expect(r.method).toBe(method);
+      expect(r.layer).toBe(0); // defaults −2 and −6 start at the first of the tiny model's 2 layers
+      r.results.forEach((v, i) => expect(v.score).toBeCloseTo(before.results[i].score, 4));
+      expect(r.results[0].camNorm).not.toEqual(before.results[0].camNorm);
+      const { cam, camNorm } = r.results[0];
+      const range = Math.max(...cam) - Math.min(...cam); // LeGrad's are small: the 1e-7 of the scaling shows
+      expect(Math.max(...camNorm)).toBeCloseTo(range / (1e-7 + range), 6);
+    }
+    await el().locator('[part~="method"]', { hasText: 'Grad-CAM' }).first().click();
+    await nextResult(n++);
+    await el().locator('[part="layer"]').selectOption('-1');
+    await nextResult(n++);
+  });
+
   it('redraws for opacity and colour map without the GPU, and reads the patch under the pointer', async () => {
     const before = await state();
     const camNorm = before.result!.results[0].camNorm;

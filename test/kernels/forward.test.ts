@@ -122,8 +122,8 @@ for (const adapter of TEST_ADAPTERS)
           expectClose(got, attentionRef(qkv, B, T, D, H, causal), 2e-6 * D);
         });
       }
-      // q·q and k·k scores (segmentation's last block) in the chosen version and in v1.
-      for (const scores of ['qq', 'kk'] as const)
+      // q·q, k·k (segmentation's last block) and v·v scores (CLIP Surgery) in the chosen version and in v1.
+      for (const scores of ['qq', 'kk', 'vv'] as const)
         for (const version of [undefined, 'v1'] as const)
           for (const [B, T, D, H] of [
             [2, 17, 64, 4],

@@ -13,7 +13,7 @@ import { ClipModel, isClipError, modelToImage } from '../../src/node/index.ts';
 import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { channelWeights, normalizeCam, weightedActivations } from '../../src/model/explain/gradcam.ts';
 import { blendHeatmap, camExtent, cellAt, colourOf } from '../../src/model/explain/overlay.ts';
-import { explainRef } from '../../src/model/explain/reference.ts';
+import { explainRef, legradRef, surgeryRef } from '../../src/model/explain/reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 import { cpuVision, narrowB32 } from '../helpers/models.ts';
@@ -115,6 +115,34 @@ for (const adapter of TEST_ADAPTERS) {
       }
     });
 
+    it('LeGrad and CLIP Surgery against their float64 CPU oracles, from every start layer and by default', async () => {
+      const w = await cpuVision(model);
+      const [prepared] = await model.prepareImages([TINY_IMAGES[1]]);
+      const [text, empty] = await model.encodeText([g.prompts[2], '']);
+      const plain = await model.gradcam(TINY_IMAGES[1], text);
+      for (const layer of [undefined, 1, 0]) {
+        const start = layer ?? 0; // defaults −2 and −6 (clamped) are layer 0 of 2
+        const legrad = await model.gradcam(TINY_IMAGES[1], text, { method: 'legrad', layer });
+        const want = legradRef(w, model.config.vision, prepared.pixels, text, start);
+        const scale = Math.max(...Array.from(want, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        expect(legrad.layer).toBe(start);
+        expect(legrad.score).toBeCloseTo(plain.score, 4);
+        expectClose(legrad.cam, want, 1e-4 * scale, `legrad from layer ${start}`);
+        expectClose(legrad.camNorm, normalizeCam(want), 1e-3, `legrad cam_norm from layer ${start}`);
+        const surgery = await model.gradcam(TINY_IMAGES[1], text, { method: 'surgery', layer });
+        const wantS = surgeryRef(w, model.config.vision, prepared.pixels, text, empty, start);
+        expect(surgery.layer).toBe(start);
+        expect(surgery.score).toBeCloseTo(plain.score, 4);
+        expect(surgery.tensors).toBeUndefined();
+        expectClose(surgery.cam, wantS, 1e-5, `surgery from layer ${start}`);
+        expectClose(surgery.camNorm, normalizeCam(wantS), 1e-3, `surgery cam_norm from layer ${start}`);
+        measured(
+          `${adapter} legrad/surgery from layer ${start}: max |diff| ${(maxAbsDiff(legrad.cam, want) / scale).toExponential(1)} of the map's scale / ${maxAbsDiff(surgery.cam, wantS).toExponential(1)}`,
+        );
+      }
+    });
+
     it('transform maps the grid onto the image; bad layer and method are input errors', async () => {
       const r = await model.gradcam(TINY_IMAGES[2], 'a photo of a dog.', { layer: -2 });
       expect(r.layer).toBe(0);
@@ -145,7 +173,7 @@ describe('Grad-CAM on a ViT-B/32-shaped model (224 px, patch 32, small widths, 2
   });
   afterAll(() => cleanup?.());
 
-  it('7x7 maps of all three methods, for the last layer and layer 0, against the float64 CPU oracle', async () => {
+  it('7x7 maps of all five methods, for the last layer and layer 0, against the float64 CPU oracle', async () => {
     const image = noise(448, 300);
     const w = await cpuVision(model);
     const [prepared] = await model.prepareImages([image]);
@@ -175,6 +203,14 @@ describe('Grad-CAM on a ViT-B/32-shaped model (224 px, patch 32, small widths, 2
           expectClose(r.cam, cam, 1e-3 * Math.max(1e-6, ...cam), `${what} cam`);
         }
       }
+      const legrad = await model.gradcam(image, text, { layer, method: 'legrad' });
+      const wantL = legradRef(w, model.config.vision, prepared.pixels, text, layer);
+      expectClose(legrad.cam, wantL, 1e-4 * Math.max(...Array.from(wantL, Math.abs)), `legrad layer ${layer}`);
+      const surgery = await model.gradcam(image, text, { layer, method: 'surgery' });
+      const [empty] = await model.encodeText(['']);
+      const wantS = surgeryRef(w, model.config.vision, prepared.pixels, text, empty, layer);
+      expect(surgery.grid).toEqual([7, 7]);
+      expectClose(surgery.cam, wantS, 1e-5, `surgery layer ${layer}`);
     }
   });
 

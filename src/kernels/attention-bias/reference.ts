@@ -11,9 +11,9 @@ export function attentionBiasRef<A extends Floats>(
   T: number,
   D: number,
   heads: number,
-  scores: 'qk' | 'qq' | 'kk' = 'qk',
+  scores: 'qk' | 'qq' | 'kk' | 'vv' = 'qk',
 ): A {
-  const [qPart, kPart] = scores === 'qq' ? [0, 0] : scores === 'kk' ? [1, 1] : [0, 1];
+  const [qPart, kPart] = { qk: [0, 1], qq: [0, 0], kk: [1, 1], vv: [2, 2] }[scores];
   const hd = D / heads;
   const scale = hd ** -0.5;
   const y = zerosLike(qkv, B * T * D);

@@ -12,9 +12,10 @@ export const ATTENTION_MAX_HEAD_DIM = 256;
 
 /**
  * Which thirds of qkv the scores compare: 'qk' is softmax(q kᵀ) (CLIP); 'qq' and 'kk' are the
- * self-correlations the training-free segmentation methods use in the last block (model/segment).
+ * self-correlations the training-free segmentation methods use in the last block (model/segment),
+ * 'vv' CLIP Surgery's value-value attention (model/explain/surgery.ts).
  */
-export type AttentionScores = 'qk' | 'qq' | 'kk';
+export type AttentionScores = 'qk' | 'qq' | 'kk' | 'vv';
 
 /** Batch, tokens, heads, head size, causal mask; `scores` default 'qk'. */
 export interface AttentionShape {
@@ -30,6 +31,7 @@ export interface AttentionShape {
 export function scoreOffsets(scores: AttentionScores | undefined, D: number): [q: number, k: number] {
   if (scores === 'qq') return [0, 0];
   if (scores === 'kk') return [D, D];
+  if (scores === 'vv') return [2 * D, 2 * D];
   return [0, D];
 }
 
@@ -118,7 +120,7 @@ export const ATTENTION_VERSIONS = ATTENTION.versions;
 /**
  * Multi-head attention on a fused projection: qkv [B, T, 3D] holds q | k | v per token
  * (heads are contiguous hd-slices of each), y [B, T, D]. Scale hd^-0.5, optional causal mask;
- * `scores` 'qq' / 'kk' compare queries with queries or keys with keys (every version reads q and k
+ * `scores` 'qq' / 'kk' / 'vv' compare queries with queries, keys with keys or values with values (every version reads q and k
  * at offsets given in its params, so this is the same WGSL).
  */
 export function attention(

@@ -2,7 +2,7 @@ import { zerosLike, type Floats } from '../floats.ts';
 
 /**
  * CPU oracle: multi-head attention on qkv [B, T, 3D] (q | k | v per token) -> [B, T, D].
- * `scores` picks what is compared: q·k (default), q·q or k·k.
+ * `scores` picks what is compared: q·k (default), q·q, k·k or v·v.
  */
 export function attentionRef<A extends Floats>(
   qkv: A,
@@ -11,9 +11,9 @@ export function attentionRef<A extends Floats>(
   D: number,
   heads: number,
   causal: boolean,
-  scores: 'qk' | 'qq' | 'kk' = 'qk',
+  scores: 'qk' | 'qq' | 'kk' | 'vv' = 'qk',
 ): A {
-  const [qPart, kPart] = scores === 'qq' ? [0, 0] : scores === 'kk' ? [1, 1] : [0, 1];
+  const [qPart, kPart] = { qk: [0, 1], qq: [0, 0], kk: [1, 1], vv: [2, 2] }[scores];
   const hd = D / heads;
   const scale = hd ** -0.5;
   const y = zerosLike(qkv, B * T * D);

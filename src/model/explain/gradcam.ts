@@ -14,12 +14,30 @@
  *               Bi-Modal and Encoder-Decoder Transformers", as their CLIP notebook (`interpret`)
  *               applies it: R = I; for each layer from the start layer up, R += mean_h relu(∇P ⊙ P)·R;
  *               the map is R[CLS, patches].
+ *   legrad      Bousselham et al. 2025 (legrad.ts): from each layer l from the start layer up,
+ *               ∇P_l = d cos(text, image embedding of layer l's mean token) / dP_l, and
+ *               map = Σ_l mean_h mean_rows relu(∇P_l)[:, patches] (`legradMap`).
+ *   surgery     Li et al. 2023, CLIP Surgery (surgery.ts): forward only; the patch features of a
+ *               v-v attention path without MLPs, against unit(text) − unit(text("")).
  * Normalization (all methods), pytorch-grad-cam's `scale_cam_image`:
  *   cam_norm = (cam − min) / (1e-7 + max(cam − min)).
  */
 
-export type GradCamMethod = 'gradcam' | 'gradcam++' | 'relevance';
-export const GRADCAM_METHODS: readonly GradCamMethod[] = ['gradcam', 'gradcam++', 'relevance'];
+export type GradCamMethod = 'gradcam' | 'gradcam++' | 'relevance' | 'legrad' | 'surgery';
+export const GRADCAM_METHODS: readonly GradCamMethod[] = ['gradcam', 'gradcam++', 'relevance', 'legrad', 'surgery'];
+
+/**
+ * The default start layer of each method, counted from the end: Grad-CAM's target is the last
+ * layer; LeGrad's wrapper starts 2 layers from the end (layer_index −2); CLIP Surgery's code gives
+ * the last 6 blocks the surgery path. A start beyond the first layer is clamped to it.
+ */
+export const DEFAULT_LAYER: Record<GradCamMethod, number> = {
+  gradcam: -1,
+  'gradcam++': -1,
+  relevance: -1,
+  legrad: -2,
+  surgery: -6,
+};
 
 /** Channel weights [D] from G [T, D] (row 0 = CLS, ignored) and, for gradcam++, A [T, D]. */
 export function channelWeights(
@@ -69,6 +87,21 @@ export function weightedActivations(
 /** The CLS row of the rolled-out relevance R without its CLS column, from Rᵀ [T, T]: R[0, j] = Rᵀ[j, 0]. */
 export function relevanceMap(relevanceT: ArrayLike<number>, T: number): Float32Array {
   return Float32Array.from({ length: T - 1 }, (_, j) => relevanceT[(j + 1) * T]);
+}
+
+/**
+ * LeGrad's map from each layer's ds_l/dP_l [H, T, T] (row-major, CLS first):
+ * Σ_l mean over heads and query rows of relu(∇P_l), the CLS column dropped: T − 1 values.
+ */
+export function legradMap(gradProbs: readonly ArrayLike<number>[], heads: number, T: number): Float32Array {
+  const sum = new Float64Array(T - 1);
+  for (const g of gradProbs) {
+    if (g.length !== heads * T * T) throw new Error(`legradMap: ${g.length} values for [${heads}, ${T}, ${T}]`);
+    for (let r = 0; r < heads * T; r++) {
+      for (let j = 1; j < T; j++) sum[j - 1] += Math.max(g[r * T + j], 0);
+    }
+  }
+  return Float32Array.from(sum, (v) => v / (heads * T));
 }
 
 /** pytorch-grad-cam's scale_cam_image: (cam − min) / (1e-7 + max(cam − min)). */

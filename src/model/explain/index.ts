@@ -1,7 +1,8 @@
 /**
  * Explainability: where in an image a text matches, from our own backward pass on the GPU.
  * `ClipModel.gradcam` is the entry point; this module holds the logic (record.ts: forward with the
- * kept activations + backward, one pass; gradcam.ts: the three methods' maps).
+ * kept activations + backward, one pass; legrad.ts: LeGrad's per-layer backwards, one pass;
+ * surgery.ts: CLIP Surgery's forward; gradcam.ts: the methods' maps).
  *
  * Target (pytorch-grad-cam's choice for ViTs): A = the `layer_norm1` output of vision layer
  * `layer` (negative counts from the end, default −1), score = logits_per_image[image, text],
@@ -12,27 +13,37 @@ import { ClipError } from '../../errors.ts';
 import type { ImageInput } from '../platform.ts';
 import type { ClipInternals } from '../internals.ts';
 import {
+  DEFAULT_LAYER,
   GRADCAM_METHODS,
   channelWeights,
+  legradMap,
   normalizeCam,
   relevanceMap,
   weightedActivations,
   type GradCamMethod,
 } from './gradcam.ts';
+import { recordLegrad } from './legrad.ts';
 import { recordExplanation } from './record.ts';
+import { recordSurgery } from './surgery.ts';
 
 export * from './gradcam.ts';
 export * from './overlay.ts';
 export { recordExplanation, type ExplainInputs, type ExplainRecord } from './record.ts';
+export { recordLegrad, type LegradRecord } from './legrad.ts';
+export { SURGERY_BLOCKS, recordSurgery, type SurgeryRecord } from './surgery.ts';
 
 export interface GradCamOptions {
-  /** Target vision layer: 0..L−1, or negative from the end (default −1, the last). */
+  /**
+   * Target vision layer (the first layer read, for relevance, LeGrad and CLIP Surgery): 0..L−1, or
+   * negative from the end. Default per method (DEFAULT_LAYER): −1; LeGrad −2; CLIP Surgery −6
+   * (clamped to the first layer).
+   */
   layer?: number;
-  /** 'gradcam' (default), 'gradcam++' or 'relevance'. */
+  /** 'gradcam' (default), 'gradcam++', 'relevance', 'legrad' or 'surgery'. */
   method?: GradCamMethod;
   /** Cut an over-long text as clip.tokenize(truncate=True) does, instead of failing. */
   truncate?: boolean;
-  /** Also return A, G and the channel weights (for checks and other CAM variants). */
+  /** Also return A, G and the channel weights (gradcam, gradcam++, relevance; for checks and other CAM variants). */
   tensors?: boolean;
 }
 
@@ -40,7 +51,7 @@ export interface GradCam {
   method: GradCamMethod;
   /** The target layer, 0-based. */
   layer: number;
-  /** logits_per_image[image, text] = exp(logit_scale) · cos(image, text). */
+  /** logits_per_image[image, text] = exp(logit_scale) · cos(image, text), of the plain model. */
   score: number;
   /** [rows, cols] of the patch grid. */
   grid: [number, number];
@@ -75,7 +86,7 @@ export async function gradcam(
   if (!GRADCAM_METHODS.includes(method)) {
     throw new ClipError('input', `Unknown Grad-CAM method "${method}" (known: ${GRADCAM_METHODS.join(', ')}).`);
   }
-  const requested = options.layer ?? -1;
+  const requested = options.layer ?? Math.max(DEFAULT_LAYER[method], -L);
   if (!Number.isInteger(requested) || requested < -L || requested >= L) {
     throw new ClipError(
       'input',
@@ -88,6 +99,8 @@ export async function gradcam(
   if (typeof text === 'string') [textEmbed] = await model.encodeText([text], { truncate: options.truncate });
   else if (text instanceof Float32Array && text.length === P) textEmbed = text;
   else throw new ClipError('input', `text must be a string or a Float32Array embedding of ${P} values.`);
+  // CLIP Surgery's redundant feature: the empty string's embedding.
+  const empty = method === 'surgery' ? (await model.encodeText(['']))[0] : null;
 
   const [prepared] = await model.prepareImages([image]);
   const S = config.vision.imageSize;
@@ -97,7 +110,7 @@ export async function gradcam(
   const D = config.vision.hiddenSize;
 
   const pass = access.ctx.pass();
-  const rec = recordExplanation(pass, {
+  const inputs = {
     pixels: pass.input([1, 3, S, S], prepared.pixels),
     text: pass.input([1, P], textEmbed),
     w: access.weights.vision,
@@ -105,22 +118,38 @@ export async function gradcam(
     zeroIndex: access.zeros(1),
     logitScale: access.logitScale,
     layer,
-    relevance: method === 'relevance',
-  });
-  const [score, A, G, R] = await pass.run([
-    rec.score,
-    rec.activations,
-    rec.gradients,
-    ...(rec.relevanceT ? [rec.relevanceT] : []),
-  ]);
-
-  let weights: Float32Array | null = null;
+  };
+  let score: Float32Array;
   let cam: Float32Array;
-  if (method === 'relevance') cam = relevanceMap(R, T);
-  else {
-    const w64 = channelWeights(A, G, T, D, method);
-    weights = Float32Array.from(w64);
-    cam = weightedActivations(A, w64, T, D);
+  let tensors: GradCam['tensors'];
+  if (method === 'legrad') {
+    const rec = recordLegrad(pass, inputs);
+    const [s, ...grads] = await pass.run([rec.score, ...rec.gradProbs]);
+    score = s;
+    cam = legradMap(grads, config.vision.numHeads, T);
+  } else if (method === 'surgery') {
+    const direction = pass.input([1, P], surgeryDirection(textEmbed, empty!));
+    const rec = recordSurgery(pass, { ...inputs, direction });
+    const [s, sim] = await pass.run([rec.score, rec.similarity]);
+    score = s;
+    cam = sim.slice(1);
+  } else {
+    const rec = recordExplanation(pass, { ...inputs, relevance: method === 'relevance' });
+    const [s, A, G, R] = await pass.run([
+      rec.score,
+      rec.activations,
+      rec.gradients,
+      ...(rec.relevanceT ? [rec.relevanceT] : []),
+    ]);
+    score = s;
+    let weights: Float32Array | null = null;
+    if (method === 'relevance') cam = relevanceMap(R, T);
+    else {
+      const w64 = channelWeights(A, G, T, D, method);
+      weights = Float32Array.from(w64);
+      cam = weightedActivations(A, w64, T, D);
+    }
+    tensors = { activations: A, gradients: G, weights, shape: [T, D] };
   }
   return {
     method,
@@ -131,8 +160,13 @@ export async function gradcam(
     camNorm: normalizeCam(cam),
     transform: mat3.multiply(prepared.transform, mat3.scaling([patch, patch])),
     image: { ...prepared.original },
-    ...(options.tensors
-      ? { tensors: { activations: A, gradients: G, weights, shape: [T, D] as [number, number] } }
-      : {}),
+    ...(options.tensors && tensors ? { tensors } : {}),
   };
+}
+
+/** unit(text) − unit(empty): CLIP Surgery's single-text feature surgery direction. */
+export function surgeryDirection(text: ArrayLike<number>, empty: ArrayLike<number>): Float32Array {
+  const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
+  const [nt, ne] = [norm(text), norm(empty)];
+  return Float32Array.from({ length: text.length }, (_, i) => text[i] / nt - empty[i] / ne);
 }

@@ -50,7 +50,7 @@ export interface ExplainInputs {
   /** Target layer, 0-based. */
   layer: number;
   /** Also roll out Chefer et al.'s attention relevance from `layer` to the last layer. */
-  relevance: boolean;
+  relevance?: boolean;
 }
 
 export interface ExplainRecord {
@@ -148,4 +148,20 @@ export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord
     relevanceT = S;
   }
   return { score, activations: A!, gradients: G!, relevanceT };
+}
+
+/**
+ * logits_per_image[0, 0] = exp(logit_scale) · cos(CLS embedding of x [1, T, D], text) as [1, 1]
+ * (txtU: the unit text embedding [1, P]): the plain model's score, which LeGrad and CLIP Surgery
+ * report beside their maps. Frees its intermediates; x and txtU stay the caller's.
+ */
+export function recordScore(pass: Pass, x: Tensor, txtU: Tensor, inp: ExplainInputs): Tensor {
+  const { w, cfg } = inp;
+  const cls = gatherRows(pass, x, inp.zeroIndex); // [1, D]
+  const pooled = layernorm(pass, cls, w.postLn.w, w.postLn.b, cfg.layerNormEps);
+  const img = matmul(pass, pooled, w.proj, null); // [1, P]
+  const imgU = l2norm(pass, img);
+  const score = matmul(pass, imgU, txtU, null, { alpha: inp.logitScale }); // [1, 1]
+  pass.free(cls, pooled, img, imgU);
+  return score;
 }

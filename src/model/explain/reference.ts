@@ -6,7 +6,7 @@
  */
 import { activationBackwardRef } from '../../kernels/activation/reference.ts';
 import { addRef } from '../../kernels/add/reference.ts';
-import { attentionBackwardRef, attentionRelevanceRef } from '../../kernels/attention/reference.ts';
+import { attentionBackwardRef, attentionRef, attentionRelevanceRef } from '../../kernels/attention/reference.ts';
 import { gatherRowsBackwardRef, gatherRowsRef } from '../../kernels/gather-rows/reference.ts';
 import { l2normBackwardRef, l2normRef } from '../../kernels/l2norm/reference.ts';
 import { layernormBackwardRef, layernormRef } from '../../kernels/layernorm/reference.ts';
@@ -100,4 +100,101 @@ export function explainRef(
     R = next;
   }
   return { score, A: saved[layer].h, G, relevance: R.slice(1, T) };
+}
+
+/** The float64 vision forward from pixels, every layer's intermediates kept. */
+function visionRef(w: CpuVision, cfg: ClipVisionConfig, pixels: F): { T: number; layers: LayerRef[] } {
+  const { hiddenSize: D, numHeads: H, layerNormEps: eps, hiddenAct: act, imageSize: S, patchSize: Pz } = cfg;
+  const g = Math.floor(S / Pz);
+  const T = 1 + g * g;
+  let x: Float64Array = layernormRef(
+    Float64Array.from(patchEmbedRef(pixels, w.patch, w.cls, w.pos, 1, 3, S, Pz, D)),
+    w.preLn[0],
+    w.preLn[1],
+    D,
+    eps,
+  );
+  const layers: LayerRef[] = [];
+  for (const lw of w.layers) {
+    const s = encoderLayerRef(x, lw, { B: 1, T, heads: H, eps, act, causal: false });
+    layers.push(s);
+    x = s.y;
+  }
+  return { T, layers };
+}
+
+/**
+ * LeGrad as its paper and code define it (legrad.ts), in float64: for each layer l from `start`,
+ * s_l = cos(text, proj(post_layernorm(mean_t y_l))) with y_l the layer's output, ∇P_l = ds_l/dP_l
+ * (the oracles' backward through layer l's block); the map Σ_l mean_h mean_rows relu(∇P_l)[:, 1:].
+ */
+export function legradRef(
+  w: CpuVision,
+  cfg: ClipVisionConfig,
+  pixels: F,
+  text: ArrayLike<number>,
+  start: number,
+): Float64Array {
+  const { hiddenSize: D, numHeads: H, layerNormEps: eps, hiddenAct: act } = cfg;
+  const M = cfg.intermediateSize;
+  const P = w.proj.length / D;
+  const { T, layers } = visionRef(w, cfg, pixels);
+  const txtU = l2normRef(Float64Array.from(text), P);
+  const map = new Float64Array(T - 1);
+  for (let l = start; l < layers.length; l++) {
+    const s = layers[l];
+    const lw = w.layers[l];
+    const mean = new Float64Array(D);
+    for (let t = 0; t < T; t++) for (let c = 0; c < D; c++) mean[c] += s.y[t * D + c] / T;
+    const img = matmulRef(layernormRef(mean, w.postLn[0], w.postLn[1], D, eps), w.proj, null, 1, P, D);
+    // s = unit(img) · txtU: d s / d unit(img) = txtU
+    const dPooled = matmulBackwardInputRef(l2normBackwardRef(img, txtU, P), w.proj, 1, P, D);
+    const dMean = layernormBackwardRef(mean, w.postLn[0], dPooled, D, eps).dx;
+    const dy = new Float64Array(T * D);
+    for (let t = 0; t < T; t++) for (let c = 0; c < D; c++) dy[t * D + c] = dMean[c] / T;
+    const dg = matmulBackwardInputRef(dy, lw.fc2[0], T, D, M);
+    const dh2 = matmulBackwardInputRef(activationBackwardRef(s.f, dg, act), lw.fc1[0], T, M, D);
+    const dx1 = addRef(dy, layernormBackwardRef(s.x1, lw.ln2[0], dh2, D, eps).dx);
+    const { gradProbs } = attentionBackwardRef(
+      s.qkv,
+      matmulBackwardInputRef(dx1, lw.out[0], T, D, D),
+      1,
+      T,
+      D,
+      H,
+      false,
+    );
+    for (let r = 0; r < H * T; r++)
+      for (let j = 1; j < T; j++) map[j - 1] += Math.max(gradProbs[r * T + j], 0) / (H * T);
+  }
+  return map;
+}
+
+/**
+ * CLIP Surgery as its paper and code define it (surgery.ts), in float64: x_new = x_start +
+ * Σ_{l ≥ start} out_proj_l(softmax(v vᵀ·hd^-0.5) v) on each block's qkv of the original path; the
+ * map is unit(proj(post_layernorm(x_new))) · (unit(text) − unit(empty)) per patch.
+ */
+export function surgeryRef(
+  w: CpuVision,
+  cfg: ClipVisionConfig,
+  pixels: F,
+  text: ArrayLike<number>,
+  empty: ArrayLike<number>,
+  start: number,
+): Float64Array {
+  const { hiddenSize: D, numHeads: H, layerNormEps: eps } = cfg;
+  const P = w.proj.length / D;
+  const { T, layers } = visionRef(w, cfg, pixels);
+  let xNew = layers[start].x;
+  for (let l = start; l < layers.length; l++) {
+    const a = attentionRef(layers[l].qkv, 1, T, D, H, false, 'vv');
+    xNew = addRef(xNew, matmulRef(a, w.layers[l].out[0], w.layers[l].out[1], T, D, D));
+  }
+  const feats = l2normRef(matmulRef(layernormRef(xNew, w.postLn[0], w.postLn[1], D, eps), w.proj, null, T, P, D), P);
+  const tU = l2normRef(Float64Array.from(text), P);
+  const eU = l2normRef(Float64Array.from(empty), P);
+  const map = new Float64Array(T - 1);
+  for (let t = 1; t < T; t++) for (let c = 0; c < P; c++) map[t - 1] += feats[t * P + c] * (tU[c] - eU[c]);
+  return map;
 }

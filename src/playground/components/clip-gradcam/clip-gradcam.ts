@@ -6,6 +6,7 @@ import type { ClipModel } from '../../../model/clip.ts';
 import { ClipError } from '../../../errors.ts';
 import {
   COLOUR_MAPS,
+  DEFAULT_LAYER,
   blendHeatmap,
   cellAt,
   colourOf,
@@ -62,6 +63,18 @@ const METHODS: { method: GradCamMethod; label: string; about: string }[] = [
     label: 'Relevance',
     about: 'Chefer et al.: gradient-weighted attention, rolled out from the layer to the top.',
   },
+  {
+    method: 'legrad',
+    label: 'LeGrad',
+    about:
+      'Bousselham et al.: positive gradients of each layer’s own image–text score w.r.t. its attention maps, summed from the layer up (default: the last two).',
+  },
+  {
+    method: 'surgery',
+    label: 'CLIP Surgery',
+    about:
+      'Li et al., forward only: a value–value attention path without MLPs from the layer up (default: the last six), minus the empty text’s direction.',
+  },
 ];
 
 const DEFAULT_PROMPTS = ['a photo of a cat', 'a photo of a sailboat'];
@@ -72,14 +85,15 @@ const DRAW_SIZE = 768;
  * Explainability: where in one image each prompt (one per line) matches, one overlay per prompt side
  * by side, from the engine's exact backward pass (`model.gradcam`: the score is
  * `logits_per_image[image, prompt]`, the target the `layer_norm1` output of the chosen vision layer).
- * *Layer* picks any layer of the vision tower (default the last); *Method* is `gradcam`
- * (pytorch-grad-cam's GradCAM), `gradcam++` or `relevance` (Chefer et al.'s attention rollout from
- * that layer up). *Opacity* and *Colour map* (`jet`, `turbo`, `viridis`, `gray`) redraw on the CPU with
+ * *Layer* picks any layer of the vision tower (default: the method's own, DEFAULT_LAYER); *Method*
+ * is `gradcam` (pytorch-grad-cam's GradCAM), `gradcam++`, `relevance` (Chefer et al.'s attention
+ * rollout from that layer up), `legrad` (Bousselham et al., from that layer up) or `surgery` (CLIP
+ * Surgery, forward only, from that layer up). *Opacity* and *Colour map* (`jet`, `turbo`, `viridis`, `gray`) redraw on the CPU with
  * no GPU work; hovering (or tapping) a map reads that patch's value (raw, and normalized in
  * parentheses); *Export PNG* saves the overlays with their prompts and scores. Prompt embeddings are
  * cached per model; a new layer, method, prompt or image runs one backward pass per prompt.
  *
- * @summary Where in one image each prompt matches: Grad-CAM, Grad-CAM++ or relevance maps from the exact gradient.
+ * @summary Where in one image each prompt matches: Grad-CAM, Grad-CAM++, relevance, LeGrad or CLIP Surgery maps.
  *
  * @fires {CustomEvent<GradcamResult>} clip-gradcam - Every prompt's map for the current inputs (detail = `result`).
  * @fires {CustomEvent<{ bytes: number }>} clip-gradcam-export - Export PNG saved a file.
@@ -118,9 +132,12 @@ export class ClipGradcam extends LitElement {
   @property({ attribute: false }) model: ClipModel | null = null;
   /** The texts to explain, one overlay each: an attribute with the prompts separated by "|" (prompts may hold commas), or an array property (default `a photo of a cat | a photo of a sailboat`). */
   @property({ converter: listAttribute('|', ' | ') }) prompts: string[] = [...DEFAULT_PROMPTS];
-  /** Vision layer whose layer_norm1 output is the target: 0-based, negative from the end. */
-  @property({ type: Number, reflect: true }) layer = -1;
-  /** `gradcam`, `gradcam++` or `relevance`. */
+  /**
+   * Vision layer whose layer_norm1 output is the target (the first layer read, for relevance, LeGrad
+   * and CLIP Surgery): 0-based, negative from the end; null (no attribute): the method's default.
+   */
+  @property({ type: Number, reflect: true }) layer: number | null = null;
+  /** `gradcam`, `gradcam++`, `relevance`, `legrad` or `surgery`. */
   @property({ reflect: true }) method: GradCamMethod = 'gradcam';
   /** Weight of the heatmap over the image, 0..1. Redraws without the GPU. */
   @property({ type: Number, reflect: true }) opacity = 0.5;
@@ -280,8 +297,9 @@ export class ClipGradcam extends LitElement {
     }
     // Maps that stay valid (same prompt, method and layer: a prompt list edit) stay on screen meanwhile.
     const L = model.config.vision.numLayers;
+    const want = layer ?? Math.max(DEFAULT_LAYER[method], -L);
     const same = (v: GradcamView | null, p: string) =>
-      v?.prompt === p && v.method === method && v.layer === (layer < 0 ? L + layer : layer);
+      v?.prompt === p && v.method === method && v.layer === (want < 0 ? L + want : want);
     this.views = prompts.map((p) => this.views.find((v) => same(v, p)) ?? null);
     this.request.run(async (current) => {
       const t0 = performance.now();
@@ -290,7 +308,7 @@ export class ClipGradcam extends LitElement {
       const views: (GradcamView | null)[] = prompts.map(() => null);
       for (let i = 0; i < prompts.length; i++) {
         const t = performance.now();
-        const r = await model.gradcam(shown.input, embeds[i], { layer, method });
+        const r = await model.gradcam(shown.input, embeds[i], { layer: layer ?? undefined, method });
         if (!current()) return;
         this.explanations++;
         views[i] = { ...r, prompt: prompts[i], ms: performance.now() - t };
@@ -397,7 +415,11 @@ export class ClipGradcam extends LitElement {
             @input=${this.onPromptsInput}></textarea>
           ${presetButtons((p) => this.usePreset(p))}
           <label class="field"><span class="field-label">Layer</span>
-            <select part="layer" aria-label="Vision layer" @change=${(e: Event) => (this.layer = Number((e.target as HTMLSelectElement).value))}>
+            <select part="layer" aria-label="Vision layer" @change=${(e: Event) => {
+              const v = (e.target as HTMLSelectElement).value;
+              this.layer = v === 'default' ? null : Number(v);
+            }}>
+              <option value="default" ?selected=${this.layer === null}>Method’s default</option>
               <option value="-1" ?selected=${this.layer === -1}>Last${L ? ` (${L - 1})` : ''}</option>
               ${Array.from({ length: L }, (_, i) => html`<option value=${i} ?selected=${this.layer === i}>Layer ${i}${i === 0 ? ' (first)' : ''}</option>`)}
             </select>

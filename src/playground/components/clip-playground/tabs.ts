@@ -38,7 +38,7 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     id: 'explain',
     label: 'Explain',
     blurb:
-      'Where in the image each prompt matches, for any layer of the vision tower: Grad-CAM from the exact gradient, computed on the GPU.',
+      'Where in the image each prompt matches, for any layer of the vision tower: Grad-CAM, relevance and LeGrad from the exact gradient, or CLIP Surgery, computed on the GPU.',
     render: () => html`<clip-gradcam></clip-gradcam>`,
   },
   {
