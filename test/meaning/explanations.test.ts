@@ -1,7 +1,8 @@
 /**
  * Explanations of the shipped model scored against the world and against the model itself, on held-out
  * two-object scenes (the pairs of test/meaning/shipped-model.test.ts): relevance's map must beat a random
- * order of the cells on deletion (the name's probability falls sooner) and insertion (it rises sooner).
+ * order of the cells on deletion (the name's probability falls sooner) and insertion (it rises sooner);
+ * LeGrad and CLIP Surgery must reach the pointing game's floor (thresholds.ts) on the same objects.
  * The full table over every method and all 124 named objects: `eval --task explain` (README).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -13,14 +14,17 @@ import {
   fixArticles,
   generateWorld,
   namedImages,
+  pointingGame,
   SHAPES,
 } from '../../src/model/world/index.ts';
+import { MEANING } from './thresholds.ts';
 import { gpu } from '../helpers/gpu.ts';
 import { measured } from '../helpers/measurements.ts';
 
 const MODEL = process.env.CLIP_WEBGPU_MEANING_MODEL ?? resolve(__dirname, '../../weights/shapes-clip');
 /** The first 30 held-out pair scenes of shipped-model.test.ts (seed 2026002): 19 usable, 38 named objects. */
-const ITEMS = namedImages(generateWorld({ n: 30, seed: 2_026_002, objects: 2 }));
+const SCENES = generateWorld({ n: 30, seed: 2_026_002, objects: 2 });
+const ITEMS = namedImages(SCENES);
 const LABELS = COLOUR_NAMES.flatMap((c) => SHAPES.map((s) => fixArticles(`a ${c} ${s}`)));
 
 describe('explanations of the shipped model (held-out pairs)', () => {
@@ -43,5 +47,14 @@ describe('explanations of the shipped model (held-out pairs)', () => {
     expect(relevance.deletion).toBeLessThan(random.deletion);
     expect(relevance.insertion).toBeGreaterThan(random.insertion);
     expect(relevance.pointing).toBeGreaterThan(random.pointing);
+  }, 300_000);
+
+  it('LeGrad and CLIP Surgery point at the named object (pointing game, the same 38 objects)', async () => {
+    for (const method of ['legrad', 'surgery'] as const) {
+      const s = await pointingGame(model, SCENES, method);
+      measured(`pointing game (${method}): ${s.hits}/${s.trials} = ${(100 * s.accuracy).toFixed(1)}%`);
+      expect(s.trials).toBe(2 * ITEMS.length);
+      expect(s.accuracy).toBeGreaterThanOrEqual(MEANING.pointingGame);
+    }
   }, 300_000);
 });

@@ -2,6 +2,9 @@
  * The GPU trainer over consecutive *different* batches (world scenes, captions of different lengths)
  * against the float64 oracle stepping the same batches: each step's loss and every gradient, so a
  * buffer sized, cached or left over from an earlier batch shows up at the step it breaks.
+ * On the first test adapter only: what it catches lives in the runtime's buffer pool and the
+ * trainer's caches (JavaScript, the same on every adapter); each adapter's training kernels are
+ * checked against PyTorch's golden step in trainer.test.ts (SwiftShader also with accumulation).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { ClipModel } from '../../src/node/index.ts';
@@ -30,7 +33,7 @@ async function worldBatch(model: ClipModel, first: number): Promise<TrainBatch &
   return { pixels, ids, T: batchTextLength(ids, cfg.text.eosTokenId) };
 }
 
-for (const adapter of TEST_ADAPTERS)
+for (const adapter of TEST_ADAPTERS.slice(0, 1))
   describe(`GPU trainer on ${adapter}: three different batches vs the float64 oracle`, () => {
     let model: ClipModel;
     let params: ParamsRef;
