@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { requestNodeContext, type AdapterChoice } from '../../src/node/gpu.ts';
 import type { GpuContext, Pass, Tensor } from '../../src/kernels/runtime.ts';
+import { versionNames, type KernelOp } from '../../src/kernels/versions.ts';
 
 const contexts = new Map<string, Promise<GpuContext>>();
 
@@ -22,6 +23,26 @@ export function gpu(adapter: AdapterChoice | 'default' = 'default'): Promise<Gpu
 export const TEST_ADAPTERS = (process.env.CLIP_WEBGPU_TEST_ADAPTERS ?? 'gles,swiftshader').split(
   ',',
 ) as AdapterChoice[];
+
+/**
+ * The versions of `op` that a kernel's version test runs on this test adapter. llvmpipe compiles a
+ * pipeline in tens of ms and runs every version on every case. SwiftShader takes about a second
+ * per pipeline, so there the cases run the versions that run on Vulkan in production: its own
+ * choice, the GPUs' choices (the SPIR-V path a GPU on Vulkan takes) and what those fall back to.
+ * Every version still runs on SwiftShader against its CPU reference in the benchmark harness's test
+ * (test/bench/harness.test.ts, the tiny towers' shapes).
+ */
+export function versionsOn<S, V extends string>(op: KernelOp<S, V>, adapter: AdapterChoice): V[] {
+  if (adapter !== 'swiftshader') return versionNames(op);
+  const keep = new Set<V>();
+  const add = (v: V | undefined) => {
+    if (v === undefined || keep.has(v)) return;
+    keep.add(v);
+    add(op.versions[v].fallback);
+  };
+  for (const kind of ['swiftshader', 'gpu', 'gpu-subgroups'] as const) add(op.choice[kind]);
+  return versionNames(op).filter((v) => keep.has(v));
+}
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32): the benchmark harness's, so cases and tests draw the same data. */
 export { rand } from '../../src/bench/harness.ts';

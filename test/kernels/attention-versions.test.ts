@@ -1,10 +1,10 @@
 /**
- * Every attention version against the CPU reference on CLIP's shapes and odd ones: causal or not,
+ * Every attention version (on SwiftShader, the versions `versionsOn` names: helpers/gpu.ts) against the CPU reference on CLIP's shapes and odd ones: causal or not,
  * batch 1 and 3, 1 to 197 tokens, head sizes 64 (12 heads, as B/32), 40 and 16 (and sizes a version does
  * not support, which fall back to v1). Same tolerance as the attention tests in forward.test.ts.
  */
 import { describe, it, beforeAll, expect } from 'vitest';
-import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
+import { gpu, rand, expectClose, runOp, TEST_ADAPTERS, versionsOn } from '../helpers/gpu.ts';
 import type { AdapterSummary, GpuContext } from '../../src/kernels/runtime.ts';
 import {
   attention,
@@ -63,7 +63,7 @@ for (const adapter of TEST_ADAPTERS)
       expectClose(got, ref, 2e-6 * 768);
     });
 
-    for (const version of VERSIONS)
+    for (const version of versionsOn(ATTENTION, adapter))
       describe(version, () => {
         const heads = [
           [12, 64],

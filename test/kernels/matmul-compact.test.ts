@@ -1,15 +1,16 @@
 /**
- * Compact weights (f16, bf16, int8 with per-row scales) in every matmul version: the GPU result against
+ * Compact weights (f16, bf16, int8 with per-row scales) in every matmul version (on SwiftShader, the
+ * versions `versionsOn` names: helpers/gpu.ts): the GPU result against
  * the CPU reference (unpack the packed W, then the f32 reference), on odd shapes with every epilogue;
  * and the packing itself (rounding, scales, the error guard).
  */
 import { describe, it, beforeAll, expect } from 'vitest';
-import { gpu, rand, expectClose, TEST_ADAPTERS } from '../helpers/gpu.ts';
+import { gpu, rand, expectClose, TEST_ADAPTERS, versionsOn } from '../helpers/gpu.ts';
 import { Tensor, type GpuContext } from '../../src/kernels/runtime.ts';
 import { matmul } from '../../src/kernels/index.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
 import { activationRef } from '../../src/kernels/activation/reference.ts';
-import { MATMUL_VERSIONS, type MatmulVersion } from '../../src/kernels/matmul/matmul.ts';
+import { MATMUL } from '../../src/kernels/matmul/matmul.ts';
 import {
   packMatrix,
   packingError,
@@ -20,7 +21,6 @@ import {
 } from '../../src/kernels/matmul/weight-formats.ts';
 import type { Activation } from '../../src/kernels/activation/activation.ts';
 
-const VERSIONS = Object.keys(MATMUL_VERSIONS) as MatmulVersion[];
 const FORMATS: WeightFormat[] = ['f16', 'bf16', 'int8'];
 
 /** [M, N, K, bias, alpha, act, residual] */
@@ -50,7 +50,7 @@ for (const adapter of TEST_ADAPTERS)
     });
 
     for (const format of FORMATS)
-      for (const version of VERSIONS) {
+      for (const version of versionsOn(MATMUL, adapter)) {
         it(`${version} with ${format} weights equals the reference on the unpacked W`, async () => {
           for (const c of CASES_ON[adapter] ?? CASES) {
             const [M, N, K, bias, alpha, act, residual] = c;

@@ -1,10 +1,10 @@
 /**
- * Every matmul version with every epilogue (bias or not, alpha, fused activation, fused residual) on
+ * Every matmul version (on SwiftShader, the versions `versionsOn` names: helpers/gpu.ts) with every epilogue (bias or not, alpha, fused activation, fused residual) on
  * shapes that are not multiples of any tile (and K % 4 != 0, where vec4 versions fall back), against
  * the CPU reference; and the fused epilogues against the separate activation / add kernels.
  */
 import { describe, it, beforeAll, expect } from 'vitest';
-import { gpu, rand, expectClose, runOp, TEST_ADAPTERS } from '../helpers/gpu.ts';
+import { gpu, rand, expectClose, runOp, TEST_ADAPTERS, versionsOn } from '../helpers/gpu.ts';
 import type { GpuContext } from '../../src/kernels/runtime.ts';
 import { activation, add, matmul } from '../../src/kernels/index.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
@@ -58,7 +58,7 @@ for (const adapter of TEST_ADAPTERS)
       expect(VERSIONS).toContain(MATMUL.choice[adapterKind(ctx.adapter)]);
     });
 
-    for (const version of VERSIONS) {
+    for (const version of versionsOn(MATMUL, adapter)) {
       for (const c of CASES_ON[adapter] ?? CASES) {
         const [M, N, K, bias, alpha, act, residual] = c;
         it(`${version} [${M}x${K}]·[${N}x${K}]ᵀ bias=${bias} alpha=${alpha} act=${act} residual=${residual}`, async () => {
