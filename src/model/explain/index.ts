@@ -49,7 +49,7 @@ export interface GradCamOptions {
 
 export interface GradCam {
   method: GradCamMethod;
-  /** The target layer, 0-based. */
+  /** The target layer, 0-based (for relevance, LeGrad and CLIP Surgery: the first layer read). */
   layer: number;
   /** logits_per_image[image, text] = exp(logit_scale) · cos(image, text), of the plain model. */
   score: number;

@@ -1,7 +1,7 @@
 /** One playground per test file: the vite server, Chromium, the tab opened and the tiny model loaded. */
 import { afterAll, beforeAll } from 'vitest';
 import { launch, type Browser } from './browser.ts';
-import { waitForLoaderState } from './page.ts';
+import { loadFrom, waitForLoaderState } from './page.ts';
 import { startTestServer, TINY_ID, type TestServer } from './server.ts';
 
 export interface Playground {
@@ -12,7 +12,7 @@ export interface Playground {
 /**
  * Registers beforeAll/afterAll: starts the vite test server and Chromium, records every event of
  * `events` reaching window in `window[record]` (installed before page scripts), opens the playground
- * at `#tab` with the tiny model as its source, and waits until the loader has loaded it. The returned object is filled in by beforeAll.
+ * at `#tab` and loads the tiny model. The returned object is filled in by beforeAll.
  */
 export function usePlayground(tab: string, record: string, events: string[]): Playground {
   const pg = {} as Playground;
@@ -28,10 +28,10 @@ export function usePlayground(tab: string, record: string, events: string[]): Pl
       },
       [record, events] as [string, string[]],
     );
-    // ?model= is the loader's source, which it loads at once (autoload): no second load by hand.
     await pg.browser.page.goto(
       `${pg.server.url}/?endpoint=${encodeURIComponent(pg.server.url)}&model=${TINY_ID}#${tab}`,
     );
+    await loadFrom(pg.browser.page, TINY_ID);
     await waitForLoaderState(pg.browser.page, 'ready');
   });
   afterAll(async () => {
