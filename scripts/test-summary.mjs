@@ -19,7 +19,9 @@ const brokenSuites = (r.testResults ?? []).filter(
 ).length;
 let failed = (r.numFailedTests ?? 0) + brokenSuites;
 if (status !== 0 && failed === 0) {
-  console.log(`every test passed, but the run failed (exit ${status}): see the errors above (e.g. unhandled rejections)`);
+  console.log(
+    `every test passed, but the run failed (exit ${status}): see the errors above (e.g. unhandled rejections)`,
+  );
   failed = 1;
 }
 console.log(`${r.numPassedTests ?? 0} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
