@@ -19,9 +19,9 @@ import { l2normBackward } from '../../kernels/l2norm/l2norm-backward.ts';
 import { layernormBackward } from '../../kernels/layernorm/layernorm-backward.ts';
 import { matmulBackwardInput } from '../../kernels/matmul/matmul-backward.ts';
 import type { Pass, Tensor } from '../../kernels/runtime.ts';
-import type { LayerHooks, LayerTensorName, LayerTensors } from '../encoder.ts';
+import type { LayerHooks } from '../encoder.ts';
 import { visionTokens } from '../vision.ts';
-import { recordScore, type ExplainInputs } from './record.ts';
+import { SAVED, recordScore, type ExplainInputs, type Saved } from './record.ts';
 
 export interface LegradRecord {
   /** [1, 1] logits_per_image[0, 0] of the plain model (the score every method reports). */
@@ -29,9 +29,6 @@ export interface LegradRecord {
   /** ds_l/dP_l [1, H, T, T] for each layer from `layer` (the start) to the last. */
   gradProbs: Tensor[];
 }
-
-type Saved = Pick<LayerTensors, 'x' | 'qkv' | 'x1' | 'f'>;
-const SAVED: readonly LayerTensorName[] = ['x', 'qkv', 'x1', 'f'];
 
 /** `inp.layer` is the first layer LeGrad reads; `inp.relevance` is unused. */
 export function recordLegrad(pass: Pass, inp: ExplainInputs): LegradRecord {

@@ -64,8 +64,9 @@ export interface ExplainRecord {
   relevanceT?: Tensor;
 }
 
-type Saved = Pick<LayerTensors, 'x' | 'qkv' | 'x1' | 'f'>;
-const SAVED: readonly LayerTensorName[] = ['x', 'qkv', 'x1', 'f'];
+/** What a layer's backward reads, kept from its forward (LeGrad keeps the same). */
+export type Saved = Pick<LayerTensors, 'x' | 'qkv' | 'x1' | 'f'>;
+export const SAVED: readonly LayerTensorName[] = ['x', 'qkv', 'x1', 'f'];
 
 export function recordExplanation(pass: Pass, inp: ExplainInputs): ExplainRecord {
   const { w, cfg, layer: l } = inp;

@@ -43,20 +43,12 @@ export function explainRef(
   logitScale: number,
   layer: number,
 ): ExplainRef {
-  const { hiddenSize: D, numHeads: H, layerNormEps: eps, hiddenAct: act, imageSize: S, patchSize: Pz } = cfg;
+  const { hiddenSize: D, numHeads: H, layerNormEps: eps, hiddenAct: act } = cfg;
   const M = cfg.intermediateSize;
-  const g = Math.floor(S / Pz);
-  const T = 1 + g * g;
   const P = w.proj.length / D;
   const L = w.layers.length;
-  const emb = Float64Array.from(patchEmbedRef(pixels, w.patch, w.cls, w.pos, 1, 3, S, Pz, D));
-  let x: Float64Array = layernormRef(emb, w.preLn[0], w.preLn[1], D, eps);
-  const saved: LayerRef[] = [];
-  for (const lw of w.layers) {
-    const s = encoderLayerRef(x, lw, { B: 1, T, heads: H, eps, act, causal: false });
-    saved.push(s);
-    x = s.y;
-  }
+  const { T, layers: saved } = visionRef(w, cfg, pixels);
+  const x = saved[L - 1].y;
   const cls = gatherRowsRef(x, [0], 1, T, D);
   const img = matmulRef(layernormRef(cls, w.postLn[0], w.postLn[1], D, eps), w.proj, null, 1, P, D);
   const imgU = l2normRef(img, P);
