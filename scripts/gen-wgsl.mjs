@@ -37,6 +37,7 @@ export function generatedFiles() {
         'straight from storage as vec4 along K (needs K % 4 == 0; the dispatcher falls back otherwise), relying on CPU caches for reuse.',
         '32 invocations side by side along N (12 rows x 256 cols per workgroup): a SIMD row shares its x rows. Fused act/residual epilogue',
         '(added to v1/v2 as well). On llvmpipe a storage load costs a loop over the lanes, so FMAs per loaded vec4 is what counts.',
+        'K is summed in blocks of 64 terms (fresh registers per block, then added to the running sums): closer to float64 for long K.',
       ],
       matmulRegisterBlocked(12, 8, 32),
     ),

@@ -3,6 +3,8 @@
 //   dX = alpha · dY·W    A = dY [M, K] (row-major),            B = W [K, N]  (A_KM = false)
 //   dW = alpha · dYᵀ·X   A = dY read transposed: stored [K, M], B = X [K, N]  (A_KM = true)
 // Both take B as stored [K, N] (not the forward's [N, K]); dW is its own pipeline (A_KM = true).
+// Blocked summation: each 16-deep K slice is summed into fresh registers before it joins the running sums
+// (dW's K is the batch's token count: 1,600 rows for B/32 at batch 32).
 struct Params { M: u32, N: u32, K: u32, alpha: f32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -55,16 +57,24 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       bs[kb * BN + rb] = bv;
     }
     workgroupBarrier();
+    var t0 = vec4<f32>(0.0);
+    var t1 = vec4<f32>(0.0);
+    var t2 = vec4<f32>(0.0);
+    var t3 = vec4<f32>(0.0);
     for (var k = 0u; k < BK; k++) {
       let ab = k * BM + lid.y;
       let bb = k * BN + lid.x;
       let av = vec4<f32>(as_[ab], as_[ab + 16u], as_[ab + 32u], as_[ab + 48u]);
       let bv = vec4<f32>(bs[bb], bs[bb + 16u], bs[bb + 32u], bs[bb + 48u]);
-      acc0 = fma(vec4<f32>(av.x), bv, acc0);
-      acc1 = fma(vec4<f32>(av.y), bv, acc1);
-      acc2 = fma(vec4<f32>(av.z), bv, acc2);
-      acc3 = fma(vec4<f32>(av.w), bv, acc3);
+      t0 = fma(vec4<f32>(av.x), bv, t0);
+      t1 = fma(vec4<f32>(av.y), bv, t1);
+      t2 = fma(vec4<f32>(av.z), bv, t2);
+      t3 = fma(vec4<f32>(av.w), bv, t3);
     }
+    acc0 += t0;
+    acc1 += t1;
+    acc2 += t2;
+    acc3 += t3;
     workgroupBarrier();
   }
   let c0 = col0 + lid.x;
