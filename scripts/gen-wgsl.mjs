@@ -50,6 +50,15 @@ export function generatedFiles() {
       ],
       matmulRegisterBlocked(16, 8, 32),
     ),
+    'src/kernels/matmul/matmul-v6.wgsl': file(
+      MATMUL,
+      [
+        'matmul v6: as v3 with a 10x8 block per invocation: 10 rows tile M = 50 (ViT-B/32, one image) and 14-token prompts',
+        'with less padding than 12 (60 -> 50 and 24 -> 20 rows computed). Fewer FMAs per W load than v3, so matmul.ts runs it',
+        'only where its padding saving outweighs that (else v3). Needs K % 4 == 0. Fused epilogue.',
+      ],
+      matmulRegisterBlocked(10, 8, 32),
+    ),
     'src/kernels/attention/attention-v2.wgsl': file(
       ATTENTION,
       [

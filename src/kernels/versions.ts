@@ -57,9 +57,15 @@ export function versionNames<S, V extends string>(op: KernelOp<S, V>): V[] {
   return Object.keys(op.versions) as V[];
 }
 
-/** The adapter kinds that run `version` when nothing is forced (empty: a bench-only version). */
+/**
+ * The adapter kinds that run `version` when nothing is forced: their choice, or (unless it is bench-only)
+ * a version down their choice's fallbacks, for the shapes the choice does not take (empty: bench only).
+ */
 export function chosenBy<S, V extends string>(op: KernelOp<S, V>, version: V): AdapterKind[] {
-  return ADAPTER_KINDS.filter((k) => op.choice[k] === version);
+  const reaches = (from: V | undefined): boolean =>
+    from !== undefined &&
+    (from === version || (!op.versions[version].benchOnly && reaches(op.versions[from].fallback)));
+  return ADAPTER_KINDS.filter((k) => reaches(op.choice[k]));
 }
 
 export function supports<S, V extends string>(

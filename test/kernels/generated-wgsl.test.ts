@@ -16,6 +16,7 @@ describe('generated WGSL', () => {
       'src/kernels/attention/attention-v5.wgsl',
       'src/kernels/matmul/matmul-v3.wgsl',
       'src/kernels/matmul/matmul-v4.wgsl',
+      'src/kernels/matmul/matmul-v6.wgsl',
     ]);
   });
 

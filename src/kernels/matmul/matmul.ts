@@ -7,6 +7,7 @@ import v2 from './matmul-v2.wgsl?raw';
 import v3 from './matmul-v3.wgsl?raw';
 import v4 from './matmul-v4.wgsl?raw';
 import v5 from './matmul-v5.wgsl?raw';
+import v6 from './matmul-v6.wgsl?raw';
 import { compactWeightsCode } from './compact-loads.ts';
 import { weightFormatOf, type WeightFormat } from './weight-formats.ts';
 
@@ -23,7 +24,7 @@ export interface MatmulShape {
   weights?: WeightFormat;
 }
 
-export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
+export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'v6';
 type MatmulDescriptor = KernelVersion<MatmulShape, MatmulVersion>;
 
 /**
@@ -93,6 +94,10 @@ export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
     ),
     v4: matmulVersion(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true),
     v5: matmulVersion(v5, '32x32 workgroup tile, 32-deep K slices with coalesced vec4 loads (GPUs)', 32, 32, true),
+    v6: matmulVersion(v6, 'as v3 with a 10x8 block: M = 50 or 14 without padding to 60 or 24 rows', 10, 256, true, {
+      supports: (s) => s.K % 4 === 0 && tenRowsPay(s.M),
+      fallback: 'v3',
+    }),
   },
   /**
    * The fastest version measured on each kind of adapter (bench, B/32 shapes, 2026-11-27): the
@@ -102,10 +107,22 @@ export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
    * llvmpipe, v4 (16 rows) wins the text shapes on SwiftShader by 10-30%. On real GPUs the 32x32-tiled
    * v5: on an H200 (Dawn/Vulkan) the fastest at every B/32 shape up to 1,600 rows (e.g. fc2 at M=50:
    * 0.20 ms vs 0.31 for v1), v3/v4 only at 6,160 rows (80 prompts, by 10-25%) — not worth a per-shape rule.
-   * v2 stays as the fallback for K % 4 != 0.
+   * v2 stays as the fallback for K % 4 != 0. llvmpipe runs v6 (10-row blocks) where `tenRowsPay`, else
+   * v3: 11-13% less time than v3 on B/32's image batch-1 matmuls (M = 50), ~10% on 14-token prompts (M = 14),
+   * 4% more at M = 112 where both pad alike (bench, 2026-12-02).
    */
-  choice: { llvmpipe: 'v3', swiftshader: 'v4', gpu: 'v5', 'gpu-subgroups': 'v5' },
+  choice: { llvmpipe: 'v6', swiftshader: 'v4', gpu: 'v5', 'gpu-subgroups': 'v5' },
 };
+
+/**
+ * Whether v6's 10-row blocks beat v3's 12-row ones at M rows: the rows each computes (padded to its
+ * block) per FMA-per-loaded-vec4 (4·R·8 / (R + 8): 17.8 for 10 rows, 19.2 for 12), the cost on llvmpipe,
+ * where every storage load is a loop over the SIMD lanes.
+ */
+export function tenRowsPay(M: number): boolean {
+  const cost = (R: number) => (Math.ceil(M / R) * R * (R + 8)) / (32 * R);
+  return cost(10) < cost(12);
+}
 
 /** The descriptors by version name. */
 export const MATMUL_VERSIONS = MATMUL.versions;
