@@ -11,7 +11,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { maxAbsDiff, median } from '../src/bench/harness.ts';
 import type { E2eInputs } from '../src/bench/e2e.ts';
-import type { PeerProvider, PeerResult } from '../src/bench/report.ts';
+import type { InterleavedImage, PeerProvider, PeerResult } from '../src/bench/report.ts';
 import { batchTextLength } from '../src/model/text.ts';
 
 export type OrtModule = typeof Ort;
@@ -32,6 +32,38 @@ export interface PeerOptions {
   /** The text config's eos_token_id (2 for every openai/* config: pool at the largest id). */
   eosTokenId?: number;
   onStep?: (message: string) => void;
+  /**
+   * Our batch-1 image encode of the same pixels: when given, `pairs` more samples time ours and the
+   * peer call by call, alternating which goes first (`interleaved` in the result).
+   */
+  ours?: { image: () => Promise<unknown>; pairs?: number };
+}
+
+/** Time `a` and `b` in `pairs` back-to-back pairs, alternating the order; medians and the median ratio. */
+async function interleave(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  pairs: number,
+  step: (i: number) => void,
+): Promise<InterleavedImage> {
+  const time = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    step(i);
+    if (i % 2) {
+      tb.push(await time(b));
+      ta.push(await time(a));
+    } else {
+      ta.push(await time(a));
+      tb.push(await time(b));
+    }
+  }
+  return { pairs, ours_ms: median(ta), peer_ms: median(tb), ratio: median(ta.map((x, i) => x / tb[i])) };
 }
 
 function flatten(rows: readonly Float32Array[]): Float32Array {
@@ -99,6 +131,17 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
     step(`${o.provider}: image encode, batch 1 (warm-up)`);
     const firstImage = await image(1);
     const imageMs = await timed('image encode, batch 1', () => image(1), true);
+    const interleaved = o.ours
+      ? await interleave(
+          o.ours.image,
+          () => image(1),
+          Math.max(1, o.ours.pairs ?? 2 * samples),
+          (i) =>
+            step(
+              `${o.provider}: image encode, batch 1, ours and the peer in turn (${i + 1}/${o.ours?.pairs ?? 2 * samples})`,
+            ),
+        )
+      : undefined;
     const batchMs = imageBatch > 1 ? await timed(`image encode, batch ${imageBatch}`, () => image(imageBatch)) : null;
     step(`${o.provider}: text encode, ${textBatch} prompts (warm-up)`);
     const firstText = await encodeText();
@@ -117,6 +160,7 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
       samples,
       image_max_abs_diff: maxAbsDiff(firstImage, o.inputs.imageEmbeds[0]),
       text_max_abs_diff: maxAbsDiff(firstText, ourText),
+      ...(interleaved ? { interleaved } : {}),
     };
   } finally {
     await vision.release();

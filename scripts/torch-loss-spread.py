@@ -12,94 +12,42 @@ import argparse
 import itertools
 import json
 import os
-import struct
+import sys
 
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(__file__))
+from torch_clip import Clip, adamw, is_decayed, load_weights  # noqa: E402
+
 ap = argparse.ArgumentParser()
 ap.add_argument('--fixture', default=os.path.join(os.path.dirname(__file__), '../../shared/fixtures/tiny-clip'))
 F = ap.parse_args().fixture
-cfg = json.load(open(os.path.join(F, 'config.json')))
 g = json.load(open(os.path.join(F, 'golden_train.json')))
-raw = open(os.path.join(F, 'model.safetensors'), 'rb').read()
-n = struct.unpack('<Q', raw[:8])[0]
-header = json.loads(raw[8:8 + n])
-WEIGHTS = {}
-for name, t in header.items():
-    if name != '__metadata__' and t['dtype'] == 'F32':
-        a, b = t['data_offsets']
-        WEIGHTS[name] = np.frombuffer(raw[8 + n + a:8 + n + b], dtype=np.float32).reshape(t['shape'])
 PIXELS = np.array(json.load(open(os.path.join(F, 'pixel_values.json')))['pixel_values'], dtype=np.float32)
 IDS = torch.tensor(g['batch']['input_ids'])
-EPS = cfg['vision_config']['layer_norm_eps']
 
 
 def run(dtype, threads, order):
     torch.set_num_threads(threads)
-    P = {k: torch.tensor(v.copy(), dtype=dtype, requires_grad=True) for k, v in WEIGHTS.items()}
+    P, cfg = load_weights(F, dtype)
+    clip = Clip(P, cfg)
     px = torch.tensor(PIXELS, dtype=dtype)[list(order)]
     ids = IDS[list(order)]
-
-    def ln(x, pre):
-        return torch.nn.functional.layer_norm(x, x.shape[-1:], P[pre + '.weight'], P[pre + '.bias'], EPS)
-
-    def lin(x, pre, bias=True):
-        return torch.nn.functional.linear(x, P[pre + '.weight'], P[pre + '.bias'] if bias else None)
-
-    def layer(x, pre, heads, causal):
-        B, T, D = x.shape
-        hd = D // heads
-        h = ln(x, pre + '.layer_norm1')
-        q = lin(h, pre + '.self_attn.q_proj') * hd ** -0.5
-        k = lin(h, pre + '.self_attn.k_proj')
-        v = lin(h, pre + '.self_attn.v_proj')
-        split = lambda t: t.view(B, T, heads, hd).transpose(1, 2)
-        s = split(q) @ split(k).transpose(-1, -2)
-        if causal:
-            s = s + torch.triu(torch.full((T, T), float('-inf'), dtype=dtype), 1)
-        a = (s.softmax(-1) @ split(v)).transpose(1, 2).reshape(B, T, D)
-        x = x + lin(a, pre + '.self_attn.out_proj')
-        h = lin(ln(x, pre + '.layer_norm2'), pre + '.mlp.fc1')
-        return x + lin(h * torch.sigmoid(1.702 * h), pre + '.mlp.fc2')
-
-    def loss():
-        vc, tc = cfg['vision_config'], cfg['text_config']
-        x = torch.nn.functional.conv2d(px, P['vision_model.embeddings.patch_embedding.weight'], stride=vc['patch_size'])
-        x = x.flatten(2).transpose(1, 2)
-        cls = P['vision_model.embeddings.class_embedding'].expand(x.shape[0], 1, -1)
-        x = ln(torch.cat([cls, x], 1) + P['vision_model.embeddings.position_embedding.weight'], 'vision_model.pre_layrnorm')
-        for i in range(vc['num_hidden_layers']):
-            x = layer(x, f'vision_model.encoder.layers.{i}', vc['num_attention_heads'], False)
-        image = lin(ln(x[:, 0], 'vision_model.post_layernorm'), 'visual_projection', False)
-        t = P['text_model.embeddings.token_embedding.weight'][ids] + P['text_model.embeddings.position_embedding.weight'][: ids.shape[1]]
-        for i in range(tc['num_hidden_layers']):
-            t = layer(t, f'text_model.encoder.layers.{i}', tc['num_attention_heads'], True)
-        t = ln(t, 'text_model.final_layer_norm')
-        text = lin(t[torch.arange(len(order)), ids.argmax(-1)], 'text_projection', False)  # eos_token_id 2: argmax
-        I = image / image.norm(dim=-1, keepdim=True)
-        T = text / text.norm(dim=-1, keepdim=True)
-        logits = P['logit_scale'].exp() * I @ T.t()
-        labels = torch.arange(len(order))
-        return (torch.nn.functional.cross_entropy(logits, labels) + torch.nn.functional.cross_entropy(logits.t(), labels)) / 2
-
     o = g['optimizer']
-    decayed = set(o['decay'])
-    opt = torch.optim.AdamW(
-        [{'params': [P[k] for k in P if k in decayed], 'weight_decay': o['weight_decay']},
-         {'params': [P[k] for k in P if k not in decayed], 'weight_decay': 0.0}],
-        lr=o['lr'], betas=tuple(o['betas']), eps=o['eps'])
+    assert sorted(k for k, p in P.items() if is_decayed(k, p)) == sorted(o['decay']), 'decay mask differs'
+    opt = adamw(P.items(), o['lr'], o['weight_decay'], tuple(o['betas']), o['eps'])
     losses = []
     for _ in range(2):
         opt.zero_grad()
-        L = loss()
+        L = clip.loss(px, ids)
         losses.append(L.item())
         L.backward()
         opt.step()
         with torch.no_grad():
             P['logit_scale'].clamp_(max=o['logit_scale_max'])
     with torch.no_grad():
-        losses.append(loss().item())
+        losses.append(clip.loss(px, ids).item())
     return [(l - w) / w for l, w in zip(losses, g['loss'])]
 
 

@@ -44,6 +44,21 @@ export interface PeerResult {
   /** Max |ours - peer| on the batch-1 image embedding and on the text batch's embeddings. */
   image_max_abs_diff: number;
   text_max_abs_diff: number;
+  /**
+   * Batch-1 image encodes of ours and the peer timed in pairs, call by call, in alternating order:
+   * a ratio that a change of machine speed during the run moves far less than image_ms / e2e image_ms.
+   * Present when the caller handed the peer our encode.
+   */
+  interleaved?: InterleavedImage;
+}
+
+export interface InterleavedImage {
+  pairs: number;
+  /** Medians over the pairs, ms. */
+  ours_ms: number;
+  peer_ms: number;
+  /** Median of the pairs' ours / peer ratios. */
+  ratio: number;
 }
 
 export interface PeerSummary {
@@ -194,6 +209,21 @@ export function e2eRows(report: Pick<BenchReport, 'e2e' | 'peer'>): string[][] {
   return rows;
 }
 
+/** One line per peer provider whose batch-1 image encodes were timed in turn with ours. */
+export function interleavedLines(report: Pick<BenchReport, 'peer'>): string[] {
+  const out: string[] = [];
+  for (const key of ['webgpu', 'wasm'] as const) {
+    const p = report.peer?.[key];
+    const i = p && !('error' in p) ? p.interleaved : undefined;
+    if (i)
+      out.push(
+        `Image batch 1, ours and onnxruntime-web ${key} in turn (${i.pairs} pairs): ours ${fmt(i.ours_ms)} ms, ` +
+          `${key} ${fmt(i.peer_ms)} ms, ratio ${i.ratio.toFixed(2)} (median of the pairs' ratios)`,
+      );
+  }
+  return out;
+}
+
 export function markdownTable(rows: readonly (readonly string[])[]): string {
   const esc = (s: string) => s.replaceAll('|', '\\|');
   const [head, ...body] = rows;
@@ -220,6 +250,7 @@ export function markdownReport(r: BenchReport): string {
   for (const b of r.breakdown)
     out.push(`\nEstimated forward pass ${b.group}: ${fmt(b.ms)} ms\n\n` + markdownTable(breakdownRows(b)));
   if (r.e2e || r.peer) out.push('\n' + markdownTable(e2eRows(r)));
+  for (const line of interleavedLines(r)) out.push(`\n${line}\n`);
   if (r.maps?.length) out.push('\n' + markdownTable(mapRows(r.maps)));
   if (r.notes.length) out.push('\n' + r.notes.map((n) => `- ${n}`).join('\n') + '\n');
   return out.join('');

@@ -19,6 +19,7 @@ import { measureMaps } from '../bench/maps.ts';
 import {
   breakdownRows,
   e2eRows,
+  interleavedLines,
   mapRows,
   fmt,
   kernelRows,
@@ -226,6 +227,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
                 textBatch,
                 eosTokenId: model.config.text.eosTokenId,
                 onStep: progress,
+                ours: { image: () => model.encodePixels([inputs.pixels[0]]) },
               });
             } finally {
               ort.close();
@@ -291,6 +293,7 @@ function textReport(r: BenchReport): string {
   if (r.e2e || r.peer) {
     out.push('\nend to end (wall time per call, median)\n');
     out.push(table(e2eRows(r), { indent: '  ' }));
+    for (const line of interleavedLines(r)) out.push(`  ${line}\n`);
     if (r.e2e) {
       out.push(
         `  GPU memory held: ${fmt(r.e2e.gpu_bytes_peak / 2 ** 20)} MiB (weights ${fmt(r.e2e.weights_bytes / 2 ** 20)} MiB); ` +

@@ -24,7 +24,7 @@ import {
 import { matmulCase, towerCases, VERSIONED_OPS } from '../../src/bench/cases.ts';
 import { probePeak } from '../../src/bench/peak.ts';
 import { TINY_SHAPES, SHAPES, selectShapes } from '../../src/bench/shapes.ts';
-import { breakdown, kernelRows, markdownReport } from '../../src/bench/report.ts';
+import { breakdown, interleavedLines, kernelRows, markdownReport } from '../../src/bench/report.ts';
 import { main } from '../../src/cli/main.ts';
 import { GRADCAM_METHODS } from '../../src/model/explain/gradcam.ts';
 import { SEGMENT_METHODS } from '../../src/model/segment/methods.ts';
@@ -267,6 +267,31 @@ for (const adapter of TEST_ADAPTERS)
       expect(kernelRows(results)).toHaveLength(results.length + 1);
     });
   });
+
+describe('the peer timed in turn with ours', () => {
+  it('reports each provider that has pairs, with the median ratio', () => {
+    const result = {
+      provider: 'wasm' as const,
+      session_ms: 1,
+      image_ms: 311,
+      image_batch: 0,
+      image_batch_ms: null,
+      text_batch: 8,
+      text_ms: 290,
+      text_tokens: 14,
+      text_prompts_per_s: 27.5,
+      samples: 5,
+      image_max_abs_diff: 1e-6,
+      text_max_abs_diff: 2e-6,
+    };
+    const peer = { image_ms: null, text_ms: null, webgpu: { error: 'no adapter' }, description: {} };
+    expect(interleavedLines({ peer: { ...peer, wasm: result } })).toEqual([]);
+    const interleaved = { pairs: 10, ours_ms: 482, peer_ms: 311, ratio: 1.5612 };
+    expect(interleavedLines({ peer: { ...peer, wasm: { ...result, interleaved } } })).toEqual([
+      "Image batch 1, ours and onnxruntime-web wasm in turn (10 pairs): ours 482 ms, wasm 311 ms, ratio 1.56 (median of the pairs' ratios)",
+    ]);
+  });
+});
 
 describe('clip-webgpu bench --json', () => {
   it('prints the documented document', async () => {
