@@ -9,7 +9,7 @@ import { it } from 'vitest';
 import { resolve } from 'node:path';
 import { gpu, TEST_ADAPTERS } from '../../test/helpers/gpu.ts';
 import { TINY } from '../../test/helpers/fixtures.ts';
-import { goldenTrain, tinyConfig, tinyPixels } from '../../test/train/golden-train.ts';
+import { goldenHyper, goldenTrain, tinyConfig, tinyPixels } from '../../test/train/golden-train.ts';
 import { SafetensorsFile } from '../../src/model/safetensors/reader.ts';
 import { FileSource } from '../../src/node/file-source.ts';
 import { loadClipWeights, releaseClipWeights } from '../../src/model/weights.ts';
@@ -18,13 +18,7 @@ import { Trainer } from '../../src/model/train/trainer.ts';
 const g = goldenTrain();
 const cfg = tinyConfig();
 const pixels = tinyPixels();
-const opt = {
-  lr: g.optimizer.lr,
-  beta1: g.optimizer.betas[0],
-  beta2: g.optimizer.betas[1],
-  eps: g.optimizer.eps,
-  weightDecay: g.optimizer.weight_decay,
-};
+const opt = goldenHyper(g);
 
 function orders(a: readonly number[]): number[][] {
   if (a.length <= 1) return [[...a]];

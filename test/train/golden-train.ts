@@ -5,6 +5,7 @@ import { parseClipConfig, type ClipConfig } from '../../src/model/config.ts';
 import { SafetensorsFile } from '../../src/model/safetensors/reader.ts';
 import { FileSource } from '../../src/node/file-source.ts';
 import type { ParamsRef } from '../../src/model/train/reference.ts';
+import type { OptimizerHyper } from '../../src/model/train/step.ts';
 import { TINY, json } from '../helpers/fixtures.ts';
 
 interface TensorJson {
@@ -35,6 +36,12 @@ export const goldenTrain = () => json<GoldenTrain>(resolve(TINY, 'golden_train.j
 export const tinyConfig = (): ClipConfig =>
   parseClipConfig(JSON.parse(readFileSync(resolve(TINY, 'config.json'), 'utf8')));
 export const TOKEN_TABLE = 'text_model.embeddings.token_embedding.weight';
+
+/** The golden's AdamW hyper-parameters in the trainer's terms. */
+export function goldenHyper(g: GoldenTrain): OptimizerHyper {
+  const o = g.optimizer;
+  return { lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weight_decay };
+}
 
 /** The four fixture images' pixels [4, 3, 64, 64]. */
 export function tinyPixels(): Float32Array {

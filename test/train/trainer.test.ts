@@ -27,19 +27,13 @@ import { SafetensorsFile } from '../../src/model/safetensors/reader.ts';
 import { FileSource } from '../../src/node/file-source.ts';
 import { loadClipWeights, releaseClipWeights } from '../../src/model/weights.ts';
 import { Trainer } from '../../src/model/train/trainer.ts';
-import { diff, goldenTrain, tinyConfig, tinyPixels, TOKEN_TABLE } from './golden-train.ts';
+import { diff, goldenHyper, goldenTrain, tinyConfig, tinyPixels, TOKEN_TABLE } from './golden-train.ts';
 
 const g = goldenTrain();
 const cfg = tinyConfig();
 const batch = { pixels: tinyPixels(), ids: g.batch.input_ids };
 const D = cfg.text.hiddenSize;
-const opt = {
-  lr: g.optimizer.lr,
-  beta1: g.optimizer.betas[0],
-  beta2: g.optimizer.betas[1],
-  eps: g.optimizer.eps,
-  weightDecay: g.optimizer.weight_decay,
-};
+const opt = goldenHyper(g);
 const isKBias = (name: string) => name.endsWith('k_proj.bias');
 
 async function trainer(ctx: GpuContext, accumFreq = 1): Promise<Trainer> {
