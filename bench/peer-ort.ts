@@ -10,7 +10,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { maxAbsDiff, median } from '../src/bench/harness.ts';
-import type { E2eInputs } from '../src/bench/e2e.ts';
+import { timeIt, type E2eInputs } from '../src/bench/e2e.ts';
 import type { InterleavedImage, PeerProvider, PeerResult } from '../src/bench/report.ts';
 import { batchTextLength } from '../src/model/text.ts';
 
@@ -46,21 +46,16 @@ async function interleave(
   pairs: number,
   step: (i: number) => void,
 ): Promise<InterleavedImage> {
-  const time = async (fn: () => Promise<unknown>) => {
-    const t = performance.now();
-    await fn();
-    return performance.now() - t;
-  };
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < pairs; i++) {
     step(i);
     if (i % 2) {
-      tb.push(await time(b));
-      ta.push(await time(a));
+      tb.push(await timeIt(b));
+      ta.push(await timeIt(a));
     } else {
-      ta.push(await time(a));
-      tb.push(await time(b));
+      ta.push(await timeIt(a));
+      tb.push(await timeIt(b));
     }
   }
   return { pairs, ours_ms: median(ta), peer_ms: median(tb), ratio: median(ta.map((x, i) => x / tb[i])) };
@@ -131,15 +126,13 @@ export async function runPeer(ort: OrtModule, o: PeerOptions): Promise<PeerResul
     step(`${o.provider}: image encode, batch 1 (warm-up)`);
     const firstImage = await image(1);
     const imageMs = await timed('image encode, batch 1', () => image(1), true);
+    const pairs = Math.max(1, o.ours?.pairs ?? 2 * samples);
     const interleaved = o.ours
       ? await interleave(
           o.ours.image,
           () => image(1),
-          Math.max(1, o.ours.pairs ?? 2 * samples),
-          (i) =>
-            step(
-              `${o.provider}: image encode, batch 1, ours and the peer in turn (${i + 1}/${o.ours?.pairs ?? 2 * samples})`,
-            ),
+          pairs,
+          (i) => step(`${o.provider}: image encode, batch 1, ours and the peer in turn (${i + 1}/${pairs})`),
         )
       : undefined;
     const batchMs = imageBatch > 1 ? await timed(`image encode, batch ${imageBatch}`, () => image(imageBatch)) : null;

@@ -32,11 +32,11 @@ for (const adapter of TEST_ADAPTERS)
     const ctx = await gpu(adapter);
     const image = pixels.length / 4;
     const errors: number[] = [];
+    const file = await SafetensorsFile.open(new FileSource(resolve(TINY, 'model.safetensors')));
     for (const order of orders([0, 1, 2, 3])) {
       const px = new Float32Array(pixels.length);
       order.forEach((from, to) => px.set(pixels.subarray(from * image, (from + 1) * image), to * image));
       const batch = { pixels: px, ids: order.map((i) => g.batch.input_ids[i]) };
-      const file = await SafetensorsFile.open(new FileSource(resolve(TINY, 'model.safetensors')));
       const t = new Trainer(ctx, cfg, await loadClipWeights(ctx, file, cfg), opt);
       const l0 = (await t.trainStep(batch)).loss;
       const l1 = (await t.trainStep(batch)).loss;

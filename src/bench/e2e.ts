@@ -78,7 +78,8 @@ export function imagenetPrompts(n: number): string[] {
   return out;
 }
 
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+/** Wall time of one awaited call, ms. */
+export async function timeIt(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
