@@ -59,6 +59,16 @@ export function generatedFiles() {
       ],
       matmulRegisterBlocked(10, 8, 32),
     ),
+    'src/kernels/matmul/matmul-v7.wgsl': file(
+      MATMUL,
+      [
+        'matmul v7: as v6 (10 rows per invocation) with 16 columns instead of 8 and 8 invocations per workgroup (one llvmpipe',
+        "SIMD row): 26 vec4 loads feed 640 FMAs per K step (v6: 18 for 320), and each block's four FMAs of a step are chained in",
+        "one expression, which keeps fewer values live (the 10x16 block with v6's component-by-component order was 30% slower).",
+        'Same rounding as v3/v6 (blocks of 64 terms, x y z w in order): bit-identical outputs. Needs K % 4 == 0. Fused epilogue.',
+      ],
+      matmulRegisterBlocked(10, 16, 8, 16, 'accumulator'),
+    ),
     'src/kernels/attention/attention-v2.wgsl': file(
       ATTENTION,
       [

@@ -5,7 +5,7 @@
 // added to the running sums, so a K-term dot product rounds like 4·CHUNK + K/(4·CHUNK) additions, not K
 // (patch embedding's K = 3·P² = 3,072 at B/32). It made the tiny model's forward 10x closer to PyTorch's
 // float64 (test/train/trainer.test.ts) for ~1% of the time on llvmpipe.
-export function matmulRegisterBlocked(R, C, WG, CHUNK = 16) {
+export function matmulRegisterBlocked(R, C, WG, CHUNK = 16, order = 'component') {
   const G = C / 4;
   const L = [];
   const p = (s) => L.push(s);
@@ -33,9 +33,16 @@ export function matmulRegisterBlocked(R, C, WG, CHUNK = 16) {
   for (let g = 0; g < G; g++)
     for (const e of 'xyzw')
       p(`    let t${g}${e} = vec4<f32>(w${4 * g}.${e}, w${4 * g + 1}.${e}, w${4 * g + 2}.${e}, w${4 * g + 3}.${e});`);
-  for (const e of 'xyzw')
+  if (order === 'accumulator')
     for (let i = 0; i < R; i++)
-      for (let g = 0; g < G; g++) p(`    a${i}_${g} = fma(vec4<f32>(x${i}.${e}), t${g}${e}, a${i}_${g});`);
+      for (let g = 0; g < G; g++)
+        p(
+          `    a${i}_${g} = fma(vec4<f32>(x${i}.w), t${g}w, fma(vec4<f32>(x${i}.z), t${g}z, fma(vec4<f32>(x${i}.y), t${g}y, fma(vec4<f32>(x${i}.x), t${g}x, a${i}_${g}))));`,
+        );
+  else
+    for (const e of 'xyzw')
+      for (let i = 0; i < R; i++)
+        for (let g = 0; g < G; g++) p(`    a${i}_${g} = fma(vec4<f32>(x${i}.${e}), t${g}${e}, a${i}_${g});`);
   p('  }');
   for (let i = 0; i < R; i++) for (let g = 0; g < G; g++) p(`  s${i}_${g} += a${i}_${g};`);
   p('  }');

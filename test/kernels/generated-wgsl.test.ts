@@ -17,6 +17,7 @@ describe('generated WGSL', () => {
       'src/kernels/matmul/matmul-v3.wgsl',
       'src/kernels/matmul/matmul-v4.wgsl',
       'src/kernels/matmul/matmul-v6.wgsl',
+      'src/kernels/matmul/matmul-v7.wgsl',
     ]);
   });
 

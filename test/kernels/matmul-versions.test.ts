@@ -138,4 +138,25 @@ for (const adapter of TEST_ADAPTERS)
         expectClose(fused, separate, 0, 'residual fused vs separate');
       });
     }
+
+    // The register-blocked versions differ in block shape and FMA order across a block, not in the order
+    // of each output's sum (blocks of 64 terms of K, x y z w in turn): a switch among them moves no result.
+    it('v3, v4, v6 and v7 give bit-identical outputs', async () => {
+      const [M, N, K] = [50, 200, 300];
+      const x = rand(M * K, 9),
+        w = rand(N * K, 10),
+        b = rand(N, 11);
+      const out = async (version: MatmulVersion) =>
+        runOp(
+          ctx,
+          [
+            [x, [M, K]],
+            [w, [N, K]],
+            [b, [N]],
+          ],
+          (pass, tx, tw, tb) => matmul(pass, tx, tw, tb, { version, act: 'quick_gelu' }),
+        );
+      const v3 = await out('v3');
+      for (const v of ['v4', 'v6', 'v7'] as const) expectClose(await out(v), v3, 0, `${v} vs v3`);
+    });
   });

@@ -138,13 +138,15 @@ describe('pickVersion', () => {
   });
   const s = mm(50, 64, 768);
   it("takes the asked version, else the forced one, else the adapter kind's choice", () => {
-    expect(pickVersion(contextOf('llvmpipe'), MATMUL, s)).toBe(tenRowsPay(s.M) ? 'v6' : 'v3');
-    expect(pickVersion(contextOf('llvmpipe'), MATMUL, mm(50, 768, 768))).toBe('v6'); // B/32, one image
-    expect(pickVersion(contextOf('llvmpipe'), MATMUL, mm(112, 512, 512))).toBe('v3'); // 8 prompts of 14 tokens
+    expect(pickVersion(contextOf('llvmpipe'), MATMUL, s)).toBe('v7');
+    // v6 hands on to v3 where its 10-row blocks pad M as much as v3's 12 (forced: no adapter chooses either).
+    expect(pickVersion(contextOf('llvmpipe'), MATMUL, s, 'v6')).toBe(tenRowsPay(s.M) ? 'v6' : 'v3');
+    expect(pickVersion(contextOf('llvmpipe'), MATMUL, mm(50, 768, 768), 'v6')).toBe('v6'); // B/32, one image
+    expect(pickVersion(contextOf('llvmpipe'), MATMUL, mm(112, 512, 512), 'v6')).toBe('v3'); // 8 prompts of 14 tokens
     expect(pickVersion(contextOf('swiftshader'), MATMUL, s)).toBe('v4');
     expect(pickVersion(contextOf('llvmpipe', { matmul: 'v1' }), MATMUL, s)).toBe('v1');
     expect(pickVersion(contextOf('llvmpipe', { matmul: 'v1' }), MATMUL, s, 'v5')).toBe('v5');
-    expect(pickVersion(contextOf('llvmpipe', { attention: 'v1' }), MATMUL, s)).toBe(tenRowsPay(s.M) ? 'v6' : 'v3');
+    expect(pickVersion(contextOf('llvmpipe', { attention: 'v1' }), MATMUL, s)).toBe('v7');
   });
 
   it('falls back by `supports`: K % 4 != 0 runs matmul v2; patch-embed v2 without subgroups runs v3, with them v4', () => {
@@ -157,6 +159,6 @@ describe('pickVersion', () => {
   it('an unknown forced version is a ClipError naming the known ones', () => {
     const run = () => pickVersion(contextOf('gpu', { matmul: 'v9' }), MATMUL, s);
     expect(run).toThrow(ClipError);
-    expect(run).toThrow('Unknown matmul kernel version "v9" (have v1, v2, v3, v4, v5, v6).');
+    expect(run).toThrow('Unknown matmul kernel version "v9" (have v1, v2, v3, v4, v5, v6, v7).');
   });
 });

@@ -8,6 +8,7 @@ import v3 from './matmul-v3.wgsl?raw';
 import v4 from './matmul-v4.wgsl?raw';
 import v5 from './matmul-v5.wgsl?raw';
 import v6 from './matmul-v6.wgsl?raw';
+import v7 from './matmul-v7.wgsl?raw';
 import { compactWeightsCode } from './compact-loads.ts';
 import { weightFormatOf, type WeightFormat } from './weight-formats.ts';
 
@@ -24,7 +25,7 @@ export interface MatmulShape {
   weights?: WeightFormat;
 }
 
-export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'v6';
+export type MatmulVersion = 'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'v6' | 'v7';
 type MatmulDescriptor = KernelVersion<MatmulShape, MatmulVersion>;
 
 /**
@@ -91,13 +92,22 @@ export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
       12,
       256,
       true,
+      { benchOnly: true },
     ),
     v4: matmulVersion(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true),
     v5: matmulVersion(v5, '32x32 workgroup tile, 32-deep K slices with coalesced vec4 loads (GPUs)', 32, 32, true),
     v6: matmulVersion(v6, 'as v3 with a 10x8 block: M = 50 or 14 without padding to 60 or 24 rows', 10, 256, true, {
       supports: (s) => s.K % 4 === 0 && tenRowsPay(s.M),
       fallback: 'v3',
+      benchOnly: true,
     }),
+    v7: matmulVersion(
+      v7,
+      'as v6 with a 10x16 block, 8 invocations per workgroup, FMAs chained per block',
+      10,
+      128,
+      true,
+    ),
   },
   /**
    * The fastest version measured on each kind of adapter (bench, B/32 shapes, 2026-11-27): the
@@ -107,11 +117,12 @@ export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
    * llvmpipe, v4 (16 rows) wins the text shapes on SwiftShader by 10-30%. On real GPUs the 32x32-tiled
    * v5: on an H200 (Dawn/Vulkan) the fastest at every B/32 shape up to 1,600 rows (e.g. fc2 at M=50:
    * 0.20 ms vs 0.31 for v1), v3/v4 only at 6,160 rows (80 prompts, by 10-25%) — not worth a per-shape rule.
-   * v2 stays as the fallback for K % 4 != 0. llvmpipe runs v6 (10-row blocks) where `tenRowsPay`, else
-   * v3: 11-13% less time than v3 on B/32's image batch-1 matmuls (M = 50), ~10% on 14-token prompts (M = 14),
-   * 4% more at M = 112 where both pad alike (bench, 2026-12-02).
+   * v2 stays as the fallback for K % 4 != 0. On llvmpipe v6's 10-row blocks took 11-13% off v3 at M = 50
+   * (one B/32 image) and ~10% at M = 14; v7's 10x16 blocks take a further 8-12% off v6 at M = 50, 7% at
+   * M = 14, and 3% off v3 at M = 112, where v6 does not pay (same process, samples alternating, 2026-12-03).
+   * On SwiftShader v7 beat v4 by 23% at M = 50 but lost by 10% at M = 14: not switched there.
    */
-  choice: { llvmpipe: 'v6', swiftshader: 'v4', gpu: 'v5', 'gpu-subgroups': 'v5' },
+  choice: { llvmpipe: 'v7', swiftshader: 'v4', gpu: 'v5', 'gpu-subgroups': 'v5' },
 };
 
 /**
