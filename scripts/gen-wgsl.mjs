@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attentionRows, attentionTiled } from './wgsl/attention.mjs';
-import { matmulRegisterBlocked } from './wgsl/matmul.mjs';
+import { matmulBackwardBlocked, matmulRegisterBlocked } from './wgsl/matmul.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -68,6 +68,25 @@ export function generatedFiles() {
         'Same rounding as v3/v6 (blocks of 64 terms, x y z w in order): bit-identical outputs. Needs K % 4 == 0. Fused epilogue.',
       ],
       matmulRegisterBlocked(10, 16, 8, 16, 'accumulator'),
+    ),
+    'src/kernels/matmul/matmul-backward-input-v2.wgsl': file(
+      MATMUL,
+      [
+        "matmul backward (dX) v2: dX [M, N] = alpha · dY [M, K] · W [K, N] with matmul v7's register blocking (CPU adapters):",
+        'no workgroup memory and no barriers; each invocation keeps 10 rows x 16 columns in vec4 registers, reads dY as vec4',
+        "along K and W's rows as vec4 across 4 columns; 8 invocations per workgroup (one llvmpipe SIMD row). v1 (workgroup",
+        'tiles) stays for GPUs and for N or K not multiples of 4. K is summed in blocks of 64 terms.',
+      ],
+      matmulBackwardBlocked(10, 16, 8, 64, 'mk'),
+    ),
+    'src/kernels/matmul/matmul-backward-weight-v2.wgsl': file(
+      MATMUL,
+      [
+        "matmul backward (dW) v2: dW [M, N] = alpha · dYᵀ · X with dY stored [K, M], X [K, N], K = the batch's rows: as the",
+        'dX v2, each invocation keeps 8 rows x 16 columns, reading dY as vec4 across 4 rows and X as vec4 across 4 columns at',
+        'one k (8 FMAs per loaded vec4). v1 stays for GPUs and for M or N not multiples of 4. K in blocks of 64 terms.',
+      ],
+      matmulBackwardBlocked(8, 16, 8, 64, 'km'),
     ),
     'src/kernels/attention/attention-v2.wgsl': file(
       ATTENTION,

@@ -52,3 +52,74 @@ export function matmulRegisterBlocked(R, C, WG, CHUNK = 16, order = 'component')
   p('}');
   return L.join('\n') + '\n';
 }
+
+// The backward's two products on the register-blocked scheme: c [M, N] = alpha · A·B with B stored
+// [K, N] (rows of B are read as vec4 across 4 output columns) and A either [M, K] ('mk': dX = dY·W, A's
+// rows read as vec4 along K, 4 terms per step) or [K, M] ('km': dW = dYᵀ·X, A read as vec4 across 4
+// output rows at one k, 1 term per step). R rows x C cols per invocation, column groups of 4 strided by
+// WG across the workgroup; CHUNK terms of K summed in fresh registers before they join the running sums.
+// Stores vec4 rows of c (N % 4 == 0; 'mk' needs K % 4 == 0, 'km' M % 4 == 0: the dispatcher checks).
+export function matmulBackwardBlocked(R, C, WG, CHUNK, layout) {
+  const G = C / 4;
+  const Q = R / 4;
+  const L = [];
+  const p = (s) => L.push(s);
+  const each = (n, f) => Array.from({ length: n }, (_, i) => f(i));
+  p('struct Params { M: u32, N: u32, K: u32, alpha: f32 }');
+  p('');
+  p('@group(0) @binding(0) var<uniform> p: Params;');
+  p('@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;');
+  p('@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;');
+  p('@group(0) @binding(3) var<storage, read_write> c: array<vec4<f32>>;');
+  p('');
+  p(`@compute @workgroup_size(${WG})`);
+  p('fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {');
+  p('  let N4 = p.N / 4u;');
+  p(`  let row0 = wg.y * ${R}u;`);
+  p(`  let cg0 = wg.x * ${WG * G}u + li;`);
+  each(G, (g) => p(`  let bc${g} = min(cg0 + ${WG * g}u, N4 - 1u);`));
+  if (layout === 'mk') {
+    p('  let K4 = p.K / 4u;');
+    each(R, (i) => p(`  let ar${i} = min(row0 + ${i}u, p.M - 1u) * K4;`));
+  } else {
+    p('  let M4 = p.M / 4u;');
+    each(Q, (q) => p(`  let ar${q} = min(row0 / 4u + ${q}u, M4 - 1u);`));
+  }
+  each(R, (i) => each(G, (g) => p(`  var s${i}_${g} = vec4<f32>(0.0);`)));
+  const steps = layout === 'mk' ? 'K4' : 'p.K';
+  const chunk = layout === 'mk' ? CHUNK / 4 : CHUNK;
+  p(`  for (var k0 = 0u; k0 < ${steps}; k0 += ${chunk}u) {`);
+  each(R, (i) => each(G, (g) => p(`    var t${i}_${g} = vec4<f32>(0.0);`)));
+  p(`    for (var k = k0; k < min(k0 + ${chunk}u, ${steps}); k++) {`);
+  if (layout === 'mk') {
+    each(R, (i) => p(`      let a${i} = a[ar${i} + k];`));
+    p('      let kb = 4u * k * N4;');
+    for (let e = 0; e < 4; e++)
+      each(G, (g) => p(`      let b${e}_${g} = b[kb + ${e > 0 ? `${e}u * N4 + ` : ''}bc${g}];`));
+    each(R, (i) =>
+      each(G, (g) => {
+        let s = `t${i}_${g}`;
+        for (const [e, comp] of ['x', 'y', 'z', 'w'].entries()) s = `fma(vec4<f32>(a${i}.${comp}), b${e}_${g}, ${s})`;
+        p(`      t${i}_${g} = ${s};`);
+      }),
+    );
+  } else {
+    each(Q, (q) => p(`      let a${q} = a[k * M4 + ar${q}];`));
+    each(G, (g) => p(`      let b${g} = b[k * N4 + bc${g}];`));
+    each(R, (i) =>
+      each(G, (g) => p(`      t${i}_${g} = fma(vec4<f32>(a${i >> 2}.${'xyzw'[i & 3]}), b${g}, t${i}_${g});`)),
+    );
+  }
+  p('    }');
+  each(R, (i) => each(G, (g) => p(`    s${i}_${g} += t${i}_${g};`)));
+  p('  }');
+  each(R, (i) => {
+    p(`  if (row0 + ${i}u < p.M) {`);
+    each(G, (g) =>
+      p(`    if (cg0 + ${WG * g}u < N4) { c[(row0 + ${i}u) * N4 + cg0 + ${WG * g}u] = p.alpha * s${i}_${g}; }`),
+    );
+    p('  }');
+  });
+  p('}');
+  return L.join('\n') + '\n';
+}

@@ -17,7 +17,14 @@ import { patchEmbed, PATCH_EMBED, type PatchEmbedVersion } from '../kernels/patc
 import { embedding } from '../kernels/embedding/embedding.ts';
 import { l2norm } from '../kernels/l2norm/l2norm.ts';
 import { gatherRows } from '../kernels/gather-rows/gather-rows.ts';
-import { matmulRef } from '../kernels/matmul/reference.ts';
+import { matmulBackwardInputRef, matmulRef } from '../kernels/matmul/reference.ts';
+import {
+  MATMUL_BACKWARD_INPUT,
+  MATMUL_BACKWARD_WEIGHT,
+  matmulBackwardInput,
+  matmulBackwardWeight,
+  type MatmulBackwardVersion,
+} from '../kernels/matmul/matmul-backward.ts';
 import { layernormRef } from '../kernels/layernorm/reference.ts';
 import { softmaxRef } from '../kernels/softmax/reference.ts';
 import { attentionRef } from '../kernels/attention/reference.ts';
@@ -126,6 +133,67 @@ export function matmulCase(
           if (act) ref = activationRef(ref, act);
           if (residual) ref = addRef(pickRows(r, N, rows), ref);
           return checkRows(out, N, rows, ref, 2e-6 * K);
+        },
+      );
+    },
+  };
+}
+
+/**
+ * The backward of y = x·Wᵀ (x [M, K], W [N, K], dY [M, N]) for training and the explanations:
+ * `input` dX = dY·W [M, K], `weight` dW = dYᵀ·X [N, K].
+ */
+export function matmulBackwardCase(
+  product: 'input' | 'weight',
+  M: number,
+  N: number,
+  K: number,
+  opts: { version?: string; group?: string; role?: string; calls?: number } = {},
+): BenchCase {
+  const op = product === 'input' ? MATMUL_BACKWARD_INPUT : MATMUL_BACKWARD_WEIGHT;
+  const version = (opts.version ?? 'v1') as MatmulBackwardVersion;
+  const [rows, width] = product === 'input' ? [M, K] : [N, K];
+  return {
+    op: op.op,
+    version,
+    chosenBy: chosenBy(op, version),
+    shape: `M=${M} N=${N} K=${K}`,
+    group: opts.group,
+    role: opts.role,
+    calls: opts.calls,
+    flops: 2 * M * N * K,
+    bytes: 4 * (M * N + (product === 'input' ? N * K : M * K) + rows * width),
+    setup(ctx) {
+      const dy = rand(M * N, 1),
+        w = rand(N * K, 2),
+        x = rand(M * K, 3);
+      const inputs = upload(ctx, [
+        [dy, [M, N]],
+        [product === 'input' ? w : x, product === 'input' ? [N, K] : [M, K]],
+      ]);
+      const [tdy, tb] = inputs.tensors;
+      const check = sampleRows(rows, CHECK_BUDGET / ((product === 'input' ? N : M) * K));
+      return instance(
+        inputs,
+        (pass) =>
+          product === 'input'
+            ? matmulBackwardInput(pass, tdy, tb, { version })
+            : matmulBackwardWeight(pass, tdy, tb, { version }),
+        (out) => {
+          let ref: Float32Array;
+          if (product === 'input')
+            ref = Float32Array.from(matmulBackwardInputRef(pickRows(dy, N, check), w, check.length, N, K));
+          else {
+            ref = new Float32Array(check.length * K);
+            check.forEach((n, i) => {
+              for (let k = 0; k < K; k++) {
+                let acc = 0;
+                for (let m = 0; m < M; m++) acc += dy[m * N + n] * x[m * K + k];
+                ref[i * K + k] = acc;
+              }
+            });
+          }
+          return checkRows(out, width, check, ref, 2e-6 * (product === 'input' ? N : M));
         },
       );
     },

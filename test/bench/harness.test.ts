@@ -21,7 +21,7 @@ import {
   sampleRows,
   type BenchCase,
 } from '../../src/bench/harness.ts';
-import { matmulCase, towerCases, VERSIONED_OPS } from '../../src/bench/cases.ts';
+import { matmulBackwardCase, matmulCase, towerCases, VERSIONED_OPS } from '../../src/bench/cases.ts';
 import { probePeak } from '../../src/bench/peak.ts';
 import { TINY_SHAPES, SHAPES, selectShapes } from '../../src/bench/shapes.ts';
 import { breakdown, interleavedLines, kernelRows, markdownReport } from '../../src/bench/report.ts';
@@ -222,6 +222,22 @@ for (const adapter of TEST_ADAPTERS)
       }
       expect(rs.at(-1)!.valid).toBe(false);
       expect(rs.at(-1)!.samples).toBe(0);
+    });
+
+    it("validates and times the backward's products in both versions (v2 on its shapes, v1 on ragged ones)", async () => {
+      const cases = (['input', 'weight'] as const).flatMap((product) =>
+        (['v1', 'v2'] as const).flatMap((version) => [
+          matmulBackwardCase(product, 67, 44, 36, { version }),
+          matmulBackwardCase(product, 9, 13, 7, { version }),
+        ]),
+      );
+      const rs = await runCases(ctx, cases, { ...FAST, samples: 1, minSamples: 1 });
+      for (const r of rs) expect(r.valid, `${r.op} ${r.version} ${r.shape}: ${r.error}`).toBe(true);
+      expect(rs.map((r) => r.op)).toEqual([
+        ...Array(4).fill('matmul-backward-input'),
+        ...Array(4).fill('matmul-backward-weight'),
+      ]);
+      expect(rs[2].chosen_by).toEqual(['llvmpipe', 'swiftshader']);
     });
 
     it('reports a failing case instead of throwing', async () => {

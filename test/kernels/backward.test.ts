@@ -59,35 +59,41 @@ for (const adapter of TEST_ADAPTERS)
     });
 
     describe('matmul backward', () => {
+      // Ragged shapes (v2 hands them to v1: N or K not multiples of 4) and shapes v2 takes, in each version.
       for (const [M, N, K, alpha] of [
         [67, 45, 33, 1],
         [1, 70, 129, 1],
         [50, 97, 1, 2.5],
         [77, 130, 65, 1],
         [3, 1, 5, 1],
-      ] as const) {
-        it(`dX, dW, db for x [${M}x${K}], W [${N}x${K}], alpha=${alpha}`, async () => {
-          const dy = rand(M * N, 1),
-            w = rand(N * K, 2),
-            x = rand(M * K, 3);
-          const [dx, dw, db] = await runOps(
-            ctx,
-            [
-              [dy, [M, N]],
-              [w, [N, K]],
-              [x, [M, K]],
-            ],
-            (pass, tdy, tw, tx) => [
-              matmulBackwardInput(pass, tdy, tw, { alpha }),
-              matmulBackwardWeight(pass, tdy, tx, { alpha }),
-              matmulBackwardBias(pass, tdy),
-            ],
-          );
-          expectClose(dx, matmulBackwardInputRef(dy, w, M, N, K, alpha), 2e-6 * N * alpha, 'dX');
-          expectClose(dw, matmulBackwardWeightRef(dy, x, M, N, K, alpha), 2e-6 * M * alpha, 'dW');
-          expectClose(db, matmulBackwardBiasRef(dy, M, N), 2e-6 * M, 'db');
-        });
-      }
+        [67, 44, 36, 1],
+        [5, 132, 72, 2.5],
+        [130, 12, 8, 1],
+        [203, 200, 68, 1],
+      ] as const)
+        for (const version of ['v1', 'v2'] as const) {
+          it(`${version}: dX, dW, db for x [${M}x${K}], W [${N}x${K}], alpha=${alpha}`, async () => {
+            const dy = rand(M * N, 1),
+              w = rand(N * K, 2),
+              x = rand(M * K, 3);
+            const [dx, dw, db] = await runOps(
+              ctx,
+              [
+                [dy, [M, N]],
+                [w, [N, K]],
+                [x, [M, K]],
+              ],
+              (pass, tdy, tw, tx) => [
+                matmulBackwardInput(pass, tdy, tw, { alpha, version }),
+                matmulBackwardWeight(pass, tdy, tx, { alpha, version }),
+                matmulBackwardBias(pass, tdy),
+              ],
+            );
+            expectClose(dx, matmulBackwardInputRef(dy, w, M, N, K, alpha), 2e-6 * N * alpha, 'dX');
+            expectClose(dw, matmulBackwardWeightRef(dy, x, M, N, K, alpha), 2e-6 * M * alpha, 'dW');
+            expectClose(db, matmulBackwardBiasRef(dy, M, N), 2e-6 * M, 'db');
+          });
+        }
     });
 
     describe('layernorm backward', () => {

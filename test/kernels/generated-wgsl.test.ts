@@ -14,6 +14,8 @@ describe('generated WGSL', () => {
       'src/kernels/attention/attention-v3.wgsl',
       'src/kernels/attention/attention-v4.wgsl',
       'src/kernels/attention/attention-v5.wgsl',
+      'src/kernels/matmul/matmul-backward-input-v2.wgsl',
+      'src/kernels/matmul/matmul-backward-weight-v2.wgsl',
       'src/kernels/matmul/matmul-v3.wgsl',
       'src/kernels/matmul/matmul-v4.wgsl',
       'src/kernels/matmul/matmul-v6.wgsl',

@@ -20,6 +20,7 @@ import { MATMUL, tenRowsPay, type MatmulShape } from '../../src/kernels/matmul/m
 import { ATTENTION } from '../../src/kernels/attention/attention.ts';
 import { LAYERNORM } from '../../src/kernels/layernorm/layernorm.ts';
 import { PATCH_EMBED } from '../../src/kernels/patch-embed/patch-embed.ts';
+import { MATMUL_BACKWARD_INPUT, MATMUL_BACKWARD_WEIGHT } from '../../src/kernels/matmul/matmul-backward.ts';
 import { ClipError } from '../../src/errors.ts';
 
 function adapterOf(kind: AdapterKind): AdapterSummary {
@@ -78,6 +79,26 @@ const OPS: [KernelOp<any, string>, clip: unknown[], odd: unknown[]][] = [
       { B: 1, C: 3, S: 224, P: 14, D: 1024 },
       { B: 1, C: 3, S: 30, P: 14, D: 10 },
     ],
+  ],
+  // The backward's products in the kernels' terms (c [M, N] summed over K): B/32 fc2 at one image and
+  // at a training batch of 32 (1,600 rows), the shipped model's qkv at 64 images (4,160 rows).
+  [
+    MATMUL_BACKWARD_INPUT,
+    [
+      { M: 50, N: 3072, K: 768, alpha: 1 },
+      { M: 1600, N: 768, K: 3072, alpha: 1 },
+      { M: 4160, N: 64, K: 192, alpha: 1 },
+    ],
+    [{ M: 9, N: 17, K: 7, alpha: 1 }],
+  ],
+  [
+    MATMUL_BACKWARD_WEIGHT,
+    [
+      { M: 768, N: 3072, K: 50, alpha: 1 },
+      { M: 768, N: 3072, K: 1600, alpha: 1 },
+      { M: 192, N: 64, K: 4160, alpha: 1 },
+    ],
+    [{ M: 9, N: 17, K: 7, alpha: 1 }],
   ],
 ];
 
