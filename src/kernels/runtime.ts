@@ -111,6 +111,12 @@ export class GpuContext {
   private readonly peakWatches = new Set<{ bytes: number }>();
   /** Kernel versions forced by the user or a benchmark (`op -> version`), over each op's per-adapter choice (versions.ts). */
   readonly kernelOverrides = new Map<string, string>();
+  /**
+   * Where a pass's time goes: while set, each dispatch runs in a submission of its own, timed from
+   * submit to done, and its milliseconds add up here under its pipeline's name (`CLIP_WEBGPU_PROFILE=1`
+   * in Node). Slower than a normal pass (a round trip per dispatch), but the same on every adapter.
+   */
+  profile: Map<string, { ms: number; calls: number }> | null = null;
   private lost: ClipError | null = null;
   private uncaptured: GPUError | null = null;
   private destroyed = false;
@@ -466,6 +472,9 @@ export class Pass {
   private compute: GPUComputePassEncoder | null;
   private readonly taken: Tensor[] = [];
   private readonly localFree = new Map<number, GPUBuffer[]>();
+  /** With ctx.profile: the dispatches, run one submission each when the pass is submitted. */
+  private readonly profiled: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: readonly number[] }[] =
+    [];
   private done = false;
 
   /** `dry`: record nothing (GpuContext.precompile): dispatches are skipped, inputs not uploaded. */
@@ -523,9 +532,33 @@ export class Pass {
         ...tensors.map((t, i) => ({ binding: i + 1, resource: { buffer: t.buffer, size: padded(t.byteLength) } })),
       ],
     });
+    if (this.ctx.profile) {
+      this.profiled.push({ pipeline, bindGroup, groups });
+      return;
+    }
     this.compute.setPipeline(pipeline);
     this.compute.setBindGroup(0, bindGroup);
     this.compute.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+  }
+
+  /** ctx.profile: each recorded dispatch in its own submission, in order, timed until the queue is done. */
+  private async runProfiled(profile: Map<string, { ms: number; calls: number }>): Promise<void> {
+    const { device } = this.ctx;
+    for (const { pipeline, bindGroup, groups } of this.profiled) {
+      const encoder = device.createCommandEncoder();
+      const compute = encoder.beginComputePass();
+      compute.setPipeline(pipeline);
+      compute.setBindGroup(0, bindGroup);
+      compute.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+      compute.end();
+      const started = performance.now();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      const entry = profile.get(pipeline.label) ?? { ms: 0, calls: 0 };
+      entry.ms += performance.now() - started;
+      entry.calls++;
+      profile.set(pipeline.label, entry);
+    }
   }
 
   /** Submit and read `outputs` back. The pass cannot be used afterwards. */
@@ -539,6 +572,7 @@ export class Pass {
     this.compute!.end();
     this.compute = null;
     try {
+      if (this.profiled.length) await this.runProfiled(this.ctx.profile!);
       return await this.ctx.submitAndRead(this.encoder, outputs);
     } finally {
       // Queue order makes reuse by a later submission safe even while this one still runs.

@@ -116,6 +116,7 @@ export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<
     if (!adapter) continue;
     const ctx = await contextFromAdapter(adapter, backend);
     if (process.env.CLIP_KERNELS) ctx.setKernelVersions(process.env.CLIP_KERNELS); // e.g. matmul=v1 (benchmarks)
+    if (process.env.CLIP_WEBGPU_PROFILE) profileUntilExit(ctx);
     if (options.announce ?? true) {
       process.stderr.write(
         `clip-webgpu: adapter ${ctx.adapter.description} [${backend}${ctx.adapter.isCpu ? ', CPU' : ''}]\n`,
@@ -130,4 +131,22 @@ export async function requestNodeContext(options: NodeGpuOptions = {}): Promise<
           '(its SwiftShader runs WebGPU on the CPU), or Mesa for the GLES fallback.'
       : `The "${choice}" WebGPU adapter is not available on this machine: use --adapter auto (CLIP_WEBGPU_ADAPTER=auto), which falls back to a CPU adapter.`,
   );
+}
+
+/**
+ * `CLIP_WEBGPU_PROFILE=1`: time every dispatch on its own (GpuContext.profile) and print the table,
+ * slowest kernel first, on stderr when the process exits: where a command's GPU time goes.
+ */
+function profileUntilExit(ctx: GpuContext): void {
+  const profile = new Map<string, { ms: number; calls: number }>();
+  ctx.profile = profile;
+  process.on('exit', () => {
+    const rows = [...profile].sort((a, b) => b[1].ms - a[1].ms);
+    const total = rows.reduce((s, [, r]) => s + r.ms, 0);
+    const lines = rows.map(
+      ([name, r]) =>
+        `${r.ms.toFixed(1).padStart(10)} ms ${((100 * r.ms) / total).toFixed(1).padStart(5)}% ${String(r.calls).padStart(6)} calls  ${name}`,
+    );
+    process.stderr.write(`clip-webgpu profile (${ctx.adapter.description}), ${total.toFixed(1)} ms in all:\n${lines.join('\n')}\n`);
+  });
 }

@@ -102,29 +102,31 @@ for (const adapter of TEST_ADAPTERS)
         [1, 300],
         [50, 64],
         [3, 1000],
-      ]) {
-        it(`dX, dγ, dβ: ${rows} rows of ${D}`, async () => {
-          const x = rand(rows * D, 4, 3).map((v) => v + 10),
-            g = rand(D, 5),
-            dy = rand(rows * D, 6);
-          const [dx, dgamma, dbeta] = await runOps(
-            ctx,
-            [
-              [x, [rows, D]],
-              [g, [D]],
-              [dy, [rows, D]],
-            ],
-            (pass, tx, tg, tdy) => {
-              const r = layernormBackward(pass, tx, tg, tdy, 1e-5, { params: true });
-              return [r.dx, r.dgamma!, r.dbeta!];
-            },
-          );
-          const want = layernormBackwardRef(x, g, dy, D, 1e-5);
-          expectClose(dx, want.dx, 1e-5, 'dX');
-          expectClose(dgamma, want.dgamma, 2e-6 * rows, 'dγ');
-          expectClose(dbeta, want.dbeta, 1e-6 * rows, 'dβ');
-        });
-      }
+        [33, 20],
+      ])
+        for (const version of ['v1', 'v2'] as const) {
+          it(`${version}: dX, dγ, dβ: ${rows} rows of ${D}`, async () => {
+            const x = rand(rows * D, 4, 3).map((v) => v + 10),
+              g = rand(D, 5),
+              dy = rand(rows * D, 6);
+            const [dx, dgamma, dbeta] = await runOps(
+              ctx,
+              [
+                [x, [rows, D]],
+                [g, [D]],
+                [dy, [rows, D]],
+              ],
+              (pass, tx, tg, tdy) => {
+                const r = layernormBackward(pass, tx, tg, tdy, 1e-5, { params: true, version });
+                return [r.dx, r.dgamma!, r.dbeta!];
+              },
+            );
+            const want = layernormBackwardRef(x, g, dy, D, 1e-5);
+            expectClose(dx, want.dx, 1e-5, 'dX');
+            expectClose(dgamma, want.dgamma, 2e-6 * rows, 'dγ');
+            expectClose(dbeta, want.dbeta, 1e-6 * rows, 'dβ');
+          });
+        }
     });
 
     describe('activation backward', () => {
@@ -176,44 +178,49 @@ for (const adapter of TEST_ADAPTERS)
         [3, 50, 48, 2, false],
         [1, 1, 8, 1, true],
         [1, 17, 64, 4, false],
-      ] as const) {
-        it(`dQKV, P and dP: B=${B} T=${T} D=${D} heads=${H} causal=${causal}`, async () => {
-          const qkv = rand(B * T * 3 * D, 11, 2),
-            dy = rand(B * T * D, 12);
-          const [dqkv, probs, gradProbs] = await runOps(
+        [2, 21, 128, 2, true], // hd 64: v2's largest
+        [1, 9, 18, 3, true], // hd 6 and hd 80: v2 hands them to v1
+        [1, 5, 80, 1, false],
+      ] as const)
+        for (const version of ['v1', 'v2'] as const) {
+          it(`${version}: dQKV, P and dP: B=${B} T=${T} D=${D} heads=${H} causal=${causal}`, async () => {
+            const qkv = rand(B * T * 3 * D, 11, 2),
+              dy = rand(B * T * D, 12);
+            const [dqkv, probs, gradProbs] = await runOps(
+              ctx,
+              [
+                [qkv, [B, T, 3 * D]],
+                [dy, [B, T, D]],
+              ],
+              (pass, tq, tdy) => {
+                const r = attentionBackward(pass, tq, tdy, H, { causal, gradProbs: true, version });
+                return [r.dqkv, r.probs, r.gradProbs!];
+              },
+            );
+            const want = attentionBackwardRef(qkv, dy, B, T, D, H, causal);
+            expectClose(dqkv, want.dqkv, 2e-6 * D, 'dQKV');
+            expectClose(probs, want.probs, 1e-6, 'P');
+            expectClose(gradProbs, want.gradProbs, (2e-6 * D) / H, 'dP');
+          });
+        }
+      for (const version of ['v1', 'v2'] as const)
+        it(`${version}: without dP (the Grad-CAM path)`, async () => {
+          const B = 1,
+            T = 9,
+            D = 12,
+            H = 3;
+          const qkv = rand(B * T * 3 * D, 13, 2),
+            dy = rand(B * T * D, 14);
+          const [dqkv] = await runOps(
             ctx,
             [
               [qkv, [B, T, 3 * D]],
               [dy, [B, T, D]],
             ],
-            (pass, tq, tdy) => {
-              const r = attentionBackward(pass, tq, tdy, H, { causal, gradProbs: true });
-              return [r.dqkv, r.probs, r.gradProbs!];
-            },
+            (pass, tq, tdy) => [attentionBackward(pass, tq, tdy, H, { version }).dqkv],
           );
-          const want = attentionBackwardRef(qkv, dy, B, T, D, H, causal);
-          expectClose(dqkv, want.dqkv, 2e-6 * D, 'dQKV');
-          expectClose(probs, want.probs, 1e-6, 'P');
-          expectClose(gradProbs, want.gradProbs, (2e-6 * D) / H, 'dP');
+          expectClose(dqkv, attentionBackwardRef(qkv, dy, B, T, D, H, false).dqkv, 2e-6 * D, 'dQKV');
         });
-      }
-      it('without dP (the Grad-CAM path)', async () => {
-        const B = 1,
-          T = 9,
-          D = 12,
-          H = 3;
-        const qkv = rand(B * T * 3 * D, 13, 2),
-          dy = rand(B * T * D, 14);
-        const [dqkv] = await runOps(
-          ctx,
-          [
-            [qkv, [B, T, 3 * D]],
-            [dy, [B, T, D]],
-          ],
-          (pass, tq, tdy) => [attentionBackward(pass, tq, tdy, H).dqkv],
-        );
-        expectClose(dqkv, attentionBackwardRef(qkv, dy, B, T, D, H, false).dqkv, 2e-6 * D, 'dQKV');
-      });
       it('relevance term: mean over heads of relu(dP ⊙ P)', async () => {
         const B = 2,
           H = 3,

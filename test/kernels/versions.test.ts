@@ -21,6 +21,8 @@ import { ATTENTION } from '../../src/kernels/attention/attention.ts';
 import { LAYERNORM } from '../../src/kernels/layernorm/layernorm.ts';
 import { PATCH_EMBED } from '../../src/kernels/patch-embed/patch-embed.ts';
 import { MATMUL_BACKWARD_INPUT, MATMUL_BACKWARD_WEIGHT } from '../../src/kernels/matmul/matmul-backward.ts';
+import { LAYERNORM_BACKWARD } from '../../src/kernels/layernorm/layernorm-backward.ts';
+import { ATTENTION_BACKWARD } from '../../src/kernels/attention/attention-backward.ts';
 import { ClipError } from '../../src/errors.ts';
 
 function adapterOf(kind: AdapterKind): AdapterSummary {
@@ -99,6 +101,23 @@ const OPS: [KernelOp<any, string>, clip: unknown[], odd: unknown[]][] = [
       { M: 192, N: 64, K: 4160, alpha: 1 },
     ],
     [{ M: 9, N: 17, K: 7, alpha: 1 }],
+  ],
+  [
+    LAYERNORM_BACKWARD,
+    [
+      { rows: 50, D: 768, eps: 1e-5 },
+      { rows: 4160, D: 64, eps: 1e-5 },
+    ],
+    [{ rows: 7, D: 37, eps: 1e-5 }],
+  ],
+  [
+    ATTENTION_BACKWARD,
+    [
+      { B: 1, T: 50, heads: 12, hd: 64, causal: false, gradProbs: true },
+      { B: 64, T: 65, heads: 2, hd: 32, causal: false, gradProbs: false },
+      { B: 64, T: 12, heads: 2, hd: 32, causal: true, gradProbs: false },
+    ],
+    [{ B: 1, T: 7, heads: 1, hd: 68, causal: false, gradProbs: false }],
   ],
 ];
 

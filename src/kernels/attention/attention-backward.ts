@@ -1,8 +1,94 @@
 import { ClipError } from '../../errors.ts';
 import type { Pass, Tensor } from '../runtime.ts';
+import { runKernel, type KernelOp, type KernelVersion } from '../versions.ts';
 import { ATTENTION_MAX_HEAD_DIM, ATTENTION_MAX_TOKENS } from './attention.ts';
 import source from './attention-backward.wgsl?raw';
 import kvSource from './attention-backward-kv.wgsl?raw';
+import sourceV2 from './attention-backward-v2.wgsl?raw';
+import kvSourceV2 from './attention-backward-kv-v2.wgsl?raw';
+
+export interface AttentionBackwardShape {
+  B: number;
+  T: number;
+  heads: number;
+  hd: number;
+  causal: boolean;
+  /** Also write dScore/dP (attention relevance). */
+  gradProbs: boolean;
+}
+
+export type AttentionBackwardVersion = 'v1' | 'v2';
+
+/** Both parts' params: the fused qkv's layout (q, k, v at 0, D, 2D of each 3D row), then part 1's mask and scale. */
+const params = (s: AttentionBackwardShape) => {
+  const D = s.heads * s.hd;
+  return [s.T, s.heads, s.hd, 3 * D, 0, D, 2 * D, s.causal ? 1 : 0, s.hd ** -0.5];
+};
+
+/**
+ * Two dispatches a version (`record`): per query (probabilities recomputed, softmax backward, dq), then
+ * per key (dk, dv); `rows` queries or keys a workgroup. Tensors: qkv, dY, P, scale·dS, dqkv, dP.
+ */
+function twoParts(
+  version: AttentionBackwardVersion,
+  note: string,
+  part1: string,
+  part2: string,
+  rows: number,
+  more: Partial<KernelVersion<AttentionBackwardShape, AttentionBackwardVersion>> = {},
+): KernelVersion<AttentionBackwardShape, AttentionBackwardVersion> {
+  const workgroups = (s: AttentionBackwardShape) => [Math.ceil(s.T / rows), s.heads, s.B];
+  return {
+    note,
+    code: part1,
+    params,
+    floats: [8],
+    constants: (s) => ({ WRITE_DP: s.gradProbs ? 1 : 0 }),
+    workgroups,
+    record(pass, s, [qkv, dy, probs, dscores, dqkv, dprobs]) {
+      const ctx = pass.ctx;
+      const p = params(s);
+      pass.dispatch(
+        ctx.pipeline(`attention-backward-${version}`, part1, { WRITE_DP: s.gradProbs ? 1 : 0 }),
+        ctx.uniform(p, [8]),
+        [qkv, dy, probs, dscores, dqkv, dprobs],
+        workgroups(s),
+      );
+      pass.dispatch(
+        ctx.pipeline(`attention-backward-kv-${version}`, part2),
+        ctx.uniform(p.slice(0, 7)),
+        [qkv, dy, probs, dscores, dqkv],
+        workgroups(s),
+      );
+    },
+    ...more,
+  };
+}
+
+/**
+ * v1: a workgroup of 64 per query (part 1: reductions in workgroup memory) and per key (part 2), for
+ * GPUs; v2: an invocation per query / key, vec4 registers, no barriers, for the CPU adapters, where a
+ * training step of the shipped model spent 29% of its time in v1 (`CLIP_WEBGPU_PROFILE=1`, llvmpipe,
+ * 2026-12-03; BENCHMARKS.md has v2's numbers).
+ */
+export const ATTENTION_BACKWARD: KernelOp<AttentionBackwardShape, AttentionBackwardVersion> = {
+  op: 'attention-backward',
+  versions: {
+    v1: twoParts('v1', 'a workgroup per query (reductions in workgroup memory), then one per key', source, kvSource, 1),
+    v2: twoParts(
+      'v2',
+      'an invocation per query, then per key: vec4 registers, no barriers (hd % 4 == 0, hd <= 64)',
+      sourceV2,
+      kvSourceV2,
+      8,
+      {
+        supports: (s) => s.hd % 4 === 0 && s.hd <= 64,
+        fallback: 'v1',
+      },
+    ),
+  },
+  choice: { llvmpipe: 'v2', swiftshader: 'v2', gpu: 'v1', 'gpu-subgroups': 'v1' },
+};
 
 export interface AttentionGrads {
   /** [B, T, 3D]: dq | dk | dv per token, the layout of the fused qkv input. */
@@ -23,7 +109,7 @@ export function attentionBackward(
   qkv: Tensor,
   dy: Tensor,
   heads: number,
-  opts: { causal?: boolean; gradProbs?: boolean; out?: Tensor } = {},
+  opts: { causal?: boolean; gradProbs?: boolean; out?: Tensor; version?: AttentionBackwardVersion } = {},
 ): AttentionGrads {
   const [B, T, D3] = qkv.shape;
   const D = D3 / 3;
@@ -39,19 +125,9 @@ export function attentionBackward(
   const probs = pass.tmp([B, heads, T, T]);
   const dscores = pass.tmp([B, heads, T, T]);
   const gradProbs = opts.gradProbs ? pass.tmp([B, heads, T, T]) : undefined;
-  const params = ctx.uniform([T, heads, hd, 3 * D, 0, D, 2 * D, opts.causal ? 1 : 0, hd ** -0.5], [8]);
-  pass.dispatch(
-    ctx.pipeline('attention-backward', source, { WRITE_DP: gradProbs ? 1 : 0 }),
-    params,
-    [qkv, dy, probs, dscores, dqkv, gradProbs ?? ctx.placeholder()],
-    [T, heads, B],
-  );
-  pass.dispatch(
-    ctx.pipeline('attention-backward-kv', kvSource),
-    ctx.uniform([T, heads, hd, 3 * D, 0, D, 2 * D]),
-    [qkv, dy, probs, dscores, dqkv],
-    [T, heads, B],
-  );
+  const shape = { B, T, heads, hd, causal: !!opts.causal, gradProbs: !!gradProbs };
+  const tensors = [qkv, dy, probs, dscores, dqkv, gradProbs ?? ctx.placeholder()];
+  runKernel(pass, ATTENTION_BACKWARD, shape, tensors, opts.version);
   pass.free(dscores);
   return { dqkv, probs, gradProbs };
 }

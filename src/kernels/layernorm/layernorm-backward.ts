@@ -1,6 +1,47 @@
 import { grid, type Pass, type Tensor } from '../runtime.ts';
-import source from './layernorm-backward.wgsl?raw';
+import { runKernel, type KernelOp } from '../versions.ts';
+import v1 from './layernorm-backward.wgsl?raw';
+import v2 from './layernorm-backward-v2.wgsl?raw';
 import paramsSource from './layernorm-backward-params.wgsl?raw';
+
+export interface LayernormBackwardShape {
+  rows: number;
+  D: number;
+  eps: number;
+}
+
+export type LayernormBackwardVersion = 'v1' | 'v2';
+
+const params = (s: LayernormBackwardShape) => [s.rows, s.D, s.eps];
+
+/**
+ * dX (and each row's statistics for dγ/dβ): v1 a workgroup per row with tree sums (GPUs), v2 an
+ * invocation per row (CPU adapters). A training step of the shipped model on llvmpipe spent 17% of its
+ * time in v1 (`CLIP_WEBGPU_PROFILE=1`, 2026-12-03); BENCHMARKS.md has v2's numbers.
+ */
+export const LAYERNORM_BACKWARD: KernelOp<LayernormBackwardShape, LayernormBackwardVersion> = {
+  op: 'layernorm-backward',
+  versions: {
+    v1: {
+      note: 'a workgroup of 128 per row, tree sums in workgroup memory',
+      code: v1,
+      params,
+      floats: [2],
+      workgroups: (s) => grid(s.rows),
+    },
+    v2: {
+      note: 'an invocation per row (16 rows a workgroup), vec4 loads, no barriers (CPU adapters)',
+      code: v2,
+      params,
+      floats: [2],
+      supports: (s) => s.D % 4 === 0,
+      fallback: 'v1',
+      constants: () => ({ WG: 16 }),
+      workgroups: (s) => grid(Math.ceil(s.rows / 16)),
+    },
+  },
+  choice: { llvmpipe: 'v2', swiftshader: 'v2', gpu: 'v1', 'gpu-subgroups': 'v1' },
+};
 
 export interface LayernormGrads {
   dx: Tensor;
@@ -19,7 +60,7 @@ export function layernormBackward(
   gamma: Tensor,
   dy: Tensor,
   eps: number,
-  opts: { params?: boolean; out?: Tensor } = {},
+  opts: { params?: boolean; out?: Tensor; version?: LayernormBackwardVersion } = {},
 ): LayernormGrads {
   const D = x.shape[x.shape.length - 1];
   if (gamma.size !== D) throw new Error(`layernormBackward: γ [${gamma.shape}] for D=${D}`);
@@ -28,12 +69,7 @@ export function layernormBackward(
   const ctx = pass.ctx;
   const dx = opts.out ?? pass.tmp(x.shape);
   const stats = pass.tmp([rows, 2]);
-  pass.dispatch(
-    ctx.pipeline('layernorm-backward', source),
-    ctx.uniform([rows, D, eps], [2]),
-    [x, gamma, dy, dx, stats],
-    grid(rows),
-  );
+  runKernel(pass, LAYERNORM_BACKWARD, { rows, D, eps }, [x, gamma, dy, dx, stats], opts.version);
   if (!opts.params) {
     pass.free(stats);
     return { dx };
