@@ -147,6 +147,8 @@ function profileUntilExit(ctx: GpuContext): void {
       ([name, r]) =>
         `${r.ms.toFixed(1).padStart(10)} ms ${((100 * r.ms) / total).toFixed(1).padStart(5)}% ${String(r.calls).padStart(6)} calls  ${name}`,
     );
-    process.stderr.write(`clip-webgpu profile (${ctx.adapter.description}), ${total.toFixed(1)} ms in all:\n${lines.join('\n')}\n`);
+    process.stderr.write(
+      `clip-webgpu profile (${ctx.adapter.description}), ${total.toFixed(1)} ms in all:\n${lines.join('\n')}\n`,
+    );
   });
 }
