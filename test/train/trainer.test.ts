@@ -10,9 +10,9 @@
  * batch (the exact loss and gradients do not depend on the order, only the order of float32 sums):
  *   PyTorch 1.13 float32, 1 and 2 threads (48 runs): |rel| median 3.0e-6, max 8.9e-6 (golden order,
  *     1 thread: 8.4e-6; ../shared/README's "loss 2e-8" holds for loss[0..1], not loss[2]);
- *   ours, SwiftShader: median 5.2e-6, max 9.7e-6; llvmpipe: median 1.4e-5, max 1.7e-5 (20 of 24 over),
- *     every order on the same side (with the backward's workgroup-tiled v1 kernels: 4.4e-6 / 9.0e-6 and
- *     1.2e-5 / 1.9e-5, 16 over).
+ *   ours, SwiftShader: median 4.5e-6, max 8.2e-6; llvmpipe: median 1.2e-5, max 1.9e-5 (19 of 24 over),
+ *     llvmpipe's every order on the same side (backward v2 kernels, 2026-12-03; with the workgroup-tiled
+ *     v1 backward: 4.4e-6 / 9.0e-6 and 1.2e-5 / 1.9e-5, 16 over).
  * One value dominates: three patch-embedding weights share a step-1 gradient of -3.478e-6 (3.5 times
  * AdamW's eps), the cancelling sum over all patches of a pre-layernorm gradient, so float32 gets it
  * to only ~6% (PyTorch: -3.703e-6; ours: -3.255e-6 on llvmpipe) and lr·g/(|g| + eps) turns that into
