@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attentionRows, attentionTiled } from './wgsl/attention.mjs';
-import { matmulBackwardBlocked, matmulRegisterBlocked } from './wgsl/matmul.mjs';
+import { matmulBackwardBlocked, matmulRegisterBlocked, patchEmbedBackwardBlocked } from './wgsl/matmul.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -87,6 +87,16 @@ export function generatedFiles() {
         'one k (8 FMAs per loaded vec4). v1 stays for GPUs and for M or N not multiples of 4. K in blocks of 64 terms.',
       ],
       matmulBackwardBlocked(8, 16, 8, 64, 'km'),
+    ),
+    'src/kernels/patch-embed/patch-embed-backward-v2.wgsl': file(
+      MATMUL,
+      [
+        "patch-embed backward v2: the conv weights' gradient as the register-blocked dW product (matmul backward v2) with the",
+        'pixels read in place: each invocation keeps 8 rows (d) x 16 columns ((c, ky, kx)) of dW in vec4 registers, reading dY',
+        "as vec4 across 4 d and 4 consecutive kx of a patch as one vec4 (P, S and D multiples of 4; v1 otherwise), the batch's",
+        'patches in blocks of 64, accumulated into dW. v1: one invocation per weight, two scalar loads per FMA.',
+      ],
+      patchEmbedBackwardBlocked(8, 16, 8, 64),
     ),
     'src/kernels/attention/attention-v2.wgsl': file(
       ATTENTION,

@@ -123,3 +123,68 @@ export function matmulBackwardBlocked(R, C, WG, CHUNK, layout) {
   p('}');
   return L.join('\n') + '\n';
 }
+
+// The patch embedding's weight gradient as the dW product above ('km'): dW [D, C·P·P] += Σ over the
+// batch's patches of dY [row, D] ⊗ the patch's pixels, the pixels read straight from the image (4
+// consecutive kx as one vec4: P % 4 == 0, S % 4 == 0, D % 4 == 0) instead of an im2col copy. R output
+// rows (d) x C columns ((c, ky, kx)) per invocation; CHUNK patches summed in fresh registers at a time.
+export function patchEmbedBackwardBlocked(R, C, WG, CHUNK) {
+  const G = C / 4;
+  const Q = R / 4;
+  const L = [];
+  const p = (s) => L.push(s);
+  const each = (n, f) => Array.from({ length: n }, (_, i) => f(i));
+  p('struct Params { B: u32, C: u32, S: u32, P: u32, D: u32, G: u32 }');
+  p('');
+  p('@group(0) @binding(0) var<uniform> p: Params;');
+  p('@group(0) @binding(1) var<storage, read> pixels: array<vec4<f32>>; // [B, C, S, S]');
+  p('@group(0) @binding(2) var<storage, read> dy: array<vec4<f32>>; // [B, 1 + G², D]');
+  p('@group(0) @binding(3) var<storage, read_write> dw: array<vec4<f32>>; // [D, C, P, P], accumulated into');
+  p('');
+  p(`@compute @workgroup_size(${WG})`);
+  p('fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {');
+  p('  let PP = p.P * p.P;');
+  p('  let N4 = p.C * PP / 4u;');
+  p('  let D4 = p.D / 4u;');
+  p('  let S4 = p.S / 4u;');
+  p('  let P4 = p.P / 4u;');
+  p('  let G2 = p.G * p.G;');
+  p('  let T = 1u + G2;');
+  p('  let plane4 = p.S * S4;');
+  p(`  let row0 = wg.y * ${R}u;`);
+  p(`  let cg0 = wg.x * ${WG * G}u + li;`);
+  // Each column group's (c, ky, kx0) as an offset into one image, in vec4s.
+  each(G, (g) => {
+    p(`  let n${g} = min(cg0 + ${WG * g}u, N4 - 1u) * 4u;`);
+    p(`  let col${g} = (n${g} / PP) * plane4 + ((n${g} / p.P) % p.P) * S4 + (n${g} % p.P) / 4u;`);
+  });
+  each(Q, (q) => p(`  let ar${q} = min(row0 / 4u + ${q}u, D4 - 1u);`));
+  each(R, (i) => each(G, (g) => p(`  var s${i}_${g} = vec4<f32>(0.0);`)));
+  p('  let K = p.B * G2;');
+  p(`  for (var k0 = 0u; k0 < K; k0 += ${CHUNK}u) {`);
+  each(R, (i) => each(G, (g) => p(`    var t${i}_${g} = vec4<f32>(0.0);`)));
+  p(`    for (var k = k0; k < min(k0 + ${CHUNK}u, K); k++) {`);
+  p('      let b = k / G2;');
+  p('      let t = k % G2;');
+  p('      let dyRow = (b * T + 1u + t) * D4;');
+  p('      let at = b * p.C * plane4 + (t / p.G) * p.P * S4 + (t % p.G) * P4;');
+  each(Q, (q) => p(`      let a${q} = dy[dyRow + ar${q}];`));
+  each(G, (g) => p(`      let b${g} = pixels[at + col${g}];`));
+  each(R, (i) =>
+    each(G, (g) => p(`      t${i}_${g} = fma(vec4<f32>(a${i >> 2}.${'xyzw'[i & 3]}), b${g}, t${i}_${g});`)),
+  );
+  p('    }');
+  each(R, (i) => each(G, (g) => p(`    s${i}_${g} += t${i}_${g};`)));
+  p('  }');
+  each(R, (i) => {
+    p(`  if (row0 + ${i}u < p.D) {`);
+    each(G, (g) =>
+      p(
+        `    if (cg0 + ${WG * g}u < N4) { let o = (row0 + ${i}u) * N4 + cg0 + ${WG * g}u; dw[o] = dw[o] + s${i}_${g}; }`,
+      ),
+    );
+    p('  }');
+  });
+  p('}');
+  return L.join('\n') + '\n';
+}

@@ -20,6 +20,7 @@ describe('generated WGSL', () => {
       'src/kernels/matmul/matmul-v4.wgsl',
       'src/kernels/matmul/matmul-v6.wgsl',
       'src/kernels/matmul/matmul-v7.wgsl',
+      'src/kernels/patch-embed/patch-embed-backward-v2.wgsl',
     ]);
   });
 

@@ -23,6 +23,7 @@ import { PATCH_EMBED } from '../../src/kernels/patch-embed/patch-embed.ts';
 import { MATMUL_BACKWARD_INPUT, MATMUL_BACKWARD_WEIGHT } from '../../src/kernels/matmul/matmul-backward.ts';
 import { LAYERNORM_BACKWARD } from '../../src/kernels/layernorm/layernorm-backward.ts';
 import { ATTENTION_BACKWARD } from '../../src/kernels/attention/attention-backward.ts';
+import { PATCH_EMBED_BACKWARD } from '../../src/kernels/patch-embed/patch-embed-backward.ts';
 import { ClipError } from '../../src/errors.ts';
 
 function adapterOf(kind: AdapterKind): AdapterSummary {
@@ -118,6 +119,14 @@ const OPS: [KernelOp<any, string>, clip: unknown[], odd: unknown[]][] = [
       { B: 64, T: 12, heads: 2, hd: 32, causal: true, gradProbs: false },
     ],
     [{ B: 1, T: 7, heads: 1, hd: 68, causal: false, gradProbs: false }],
+  ],
+  [
+    PATCH_EMBED_BACKWARD,
+    [
+      { B: 32, C: 3, S: 224, P: 32, D: 768 },
+      { B: 64, C: 3, S: 64, P: 8, D: 64 },
+    ],
+    [{ B: 1, C: 3, S: 224, P: 14, D: 1024 }],
   ],
 ];
 

@@ -78,30 +78,33 @@ for (const adapter of TEST_ADAPTERS)
       expectClose(await ctx.read(pos), wantPos, 2e-6 * B, 'pos');
     });
 
-    it('patch-embed backward: conv weights, class and positions, accumulated', async () => {
-      const B = 3,
-        C = 3,
-        S = 20,
-        P = 6,
-        D = 7,
-        G = 3,
-        T = 1 + G * G;
-      const px = rand(B * C * S * S, 35, 2),
-        dy = rand(B * T * D, 36);
-      const w0 = rand(D * C * P * P, 37),
-        cls0 = rand(D, 38),
-        pos0 = rand(T * D, 39);
-      const w = up([D, C, P, P], w0),
-        cls = up([D], cls0),
-        pos = up([T, D], pos0);
-      const pass = ctx.pass();
-      patchEmbedBackward(pass, up([B, C, S, S], px), up([B, T, D], dy), w, cls, pos);
-      await pass.run();
-      const want = patchEmbedBackwardRef(px, dy, B, C, S, P, D);
-      expectClose(await ctx.read(w), plus(w0, want.dw), 1e-5 * B * G * G, 'dW');
-      expectClose(await ctx.read(cls), plus(cls0, want.dcls), 2e-6 * B, 'dcls');
-      expectClose(await ctx.read(pos), plus(pos0, want.dpos), 2e-6 * B, 'dpos');
-    });
+    // [B, C, S, P, D]: v2 takes P, S and D multiples of 4 (36 px leave a 4-pixel margin unused); v1 the rest.
+    for (const [B, C, S, P, D] of [
+      [3, 3, 20, 6, 7],
+      [3, 3, 32, 8, 12],
+      [2, 3, 36, 8, 20],
+      [2, 3, 16, 4, 40],
+    ])
+      for (const version of ['v1', 'v2'] as const)
+        it(`${version}: patch-embed backward, ${S} px, patch ${P}, width ${D}: conv weights, class and positions, accumulated`, async () => {
+          const G = Math.floor(S / P),
+            T = 1 + G * G;
+          const px = rand(B * C * S * S, 35, 2),
+            dy = rand(B * T * D, 36);
+          const w0 = rand(D * C * P * P, 37),
+            cls0 = rand(D, 38),
+            pos0 = rand(T * D, 39);
+          const w = up([D, C, P, P], w0),
+            cls = up([D], cls0),
+            pos = up([T, D], pos0);
+          const pass = ctx.pass();
+          patchEmbedBackward(pass, up([B, C, S, S], px), up([B, T, D], dy), w, cls, pos, version);
+          await pass.run();
+          const want = patchEmbedBackwardRef(px, dy, B, C, S, P, D);
+          expectClose(await ctx.read(w), plus(w0, want.dw), 1e-5 * B * G * G, 'dW');
+          expectClose(await ctx.read(cls), plus(cls0, want.dcls), 2e-6 * B, 'dcls');
+          expectClose(await ctx.read(pos), plus(pos0, want.dpos), 2e-6 * B, 'dpos');
+        });
 
     it('accumulate with offsets', async () => {
       const src = rand(300, 40),
