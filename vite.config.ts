@@ -24,6 +24,7 @@ export default defineConfig({
     environment: 'node',
     // Dawn (npm `webgpu`) is a native addon: run test files in child processes, not worker threads.
     pool: 'forks',
+    globalSetup: ['test/helpers/global-setup.ts'],
     // SwiftShader / llvmpipe WebGPU on two CPU cores: GPU tests are slow, never timed.
     testTimeout: 600_000,
     hookTimeout: 600_000,

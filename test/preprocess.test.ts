@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import {
   roundHalfEven,
 } from '../src/model/preprocess/index.ts';
 import { measured } from './helpers/measurements.ts';
+import { tempDir } from './helpers/temp.ts';
 
 const FIXTURES = path.resolve(__dirname, 'fixtures/preprocess');
 const TINY_CLIP = path.resolve(__dirname, '../../shared/fixtures/tiny-clip');
@@ -133,7 +133,7 @@ describe('decoding (PIL pixel values)', () => {
   }
 
   it('sniffs the format from the bytes, not the extension', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'clip-pre-'));
+    const dir = tempDir('clip-pre-');
     writeFileSync(path.join(dir, 'really-a-png.jpg'), readFileSync(fixture('grey_33x47.png')));
     const img = await decodeImage(path.join(dir, 'really-a-png.jpg'));
     expect(img.format).toBe('png');
@@ -248,7 +248,7 @@ describe('crop helpers', () => {
 });
 
 describe('bad input', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'clip-bad-'));
+  const dir = tempDir('clip-bad-');
   const file = (name: string, bytes: Uint8Array | string) => {
     const p = path.join(dir, name);
     writeFileSync(p, bytes);

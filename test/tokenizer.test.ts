@@ -4,8 +4,7 @@
  * below were produced with a verbatim copy of simple_tokenizer.py (regex 2026.5.9, Python 3.11).
  */
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -19,6 +18,7 @@ import {
 } from '../src/model/tokenizer/index.ts';
 import { loadTokenizerFromDir, loadTokenizerFromFile } from '../src/node/tokenizer-files.ts';
 import { measured } from './helpers/measurements.ts';
+import { tempDir } from './helpers/temp.ts';
 
 const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared');
 const tinyDir = path.join(shared, 'fixtures/tiny-clip');
@@ -264,7 +264,7 @@ describe('loaders', () => {
 
   it('Node loaders: folder and file', () => {
     const ref = fromGz.tokenize(probe).ids;
-    const dir = mkdtempSync(path.join(tmpdir(), 'clip-tok-'));
+    const dir = tempDir('clip-tok-');
     writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(true)));
     copyFileSync(gzPath, path.join(dir, 'bpe_simple_vocab_16e6.txt.gz'));
     for (const t of [
@@ -323,7 +323,7 @@ describe('errors', () => {
   });
 
   it('missing tokenizer files', () => {
-    const empty = mkdtempSync(path.join(tmpdir(), 'clip-tok-'));
+    const empty = tempDir('clip-tok-');
     const e = catchError(() => loadTokenizerFromDir(empty));
     expect(e.code).toBe('tokenizer');
     expect(e.message).toBe(
@@ -338,7 +338,7 @@ describe('errors', () => {
   });
 
   it('malformed tokenizer files', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'clip-tok-'));
+    const dir = tempDir('clip-tok-');
     const file = (name: string, body: string | Uint8Array) => {
       const p = path.join(dir, name);
       writeFileSync(p, body);
@@ -372,7 +372,7 @@ describe('errors', () => {
     e = catchError(() => ClipTokenizer.fromVocabMerges(JSON.parse(vocabText), '#version: 0.2\ni n\nt h x\n'));
     expect(e.message).toContain('merges.txt line 3');
 
-    const sub = mkdtempSync(path.join(tmpdir(), 'clip-tok-'));
+    const sub = tempDir('clip-tok-');
     writeFileSync(path.join(sub, 'vocab.json'), '[1, 2]');
     writeFileSync(path.join(sub, 'merges.txt'), mergesText);
     e = catchError(() => loadTokenizerFromDir(sub));

@@ -8,7 +8,7 @@
  * `CLIP_WEBGPU_ADAPTER=auto|system|swiftshader|gles` forces a choice; `CLIP_KERNELS=matmul=v1,...` forces kernel versions.
  * `announce` prints the adapter on stderr (the CLI does so at a terminal, or with --verbose).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClipError } from '../errors.ts';
@@ -54,8 +54,13 @@ async function loadDawn(): Promise<DawnModule> {
   }
   // Kernels use GPUBufferUsage & co.; Dawn provides them as globals.
   for (const [k, v] of Object.entries(dawn.globals)) (globalThis as Record<string, unknown>)[k] ??= v;
-  // The Vulkan loader complains loudly without a runtime dir; give it a private one.
-  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'clip-webgpu-xdg-'));
+  // The Vulkan loader complains loudly without a runtime dir; give it a private one, gone at exit
+  // (child processes inherit it and leave it to this one).
+  if (!process.env.XDG_RUNTIME_DIR) {
+    const dir = mkdtempSync(join(tmpdir(), 'clip-webgpu-xdg-'));
+    process.env.XDG_RUNTIME_DIR = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   return dawn;
 }
 

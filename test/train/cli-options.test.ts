@@ -5,17 +5,17 @@
  * steps mean nothing: only their presence and range are checked.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { writeWorld } from '../../src/node/world-writer.ts';
 import { expectOneLineError, parseJson, run } from '../helpers/cli.ts';
 import { TINY, TINY_IMAGES } from '../helpers/fixtures.ts';
 import { measured } from '../helpers/measurements.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ADAPTER = ['--adapter', 'gles'];
-const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+const tmp = tempDir;
 
 let world: string, valWorld: string, classes: string;
 beforeAll(async () => {

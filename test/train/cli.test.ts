@@ -5,20 +5,20 @@
  * never stopped, and names the row and file of bad data.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ClipModel } from '../../src/node/index.ts';
 import { expectOneLineError, parseJson, run } from '../helpers/cli.ts';
 import { gpu } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES } from '../helpers/fixtures.ts';
 import { goldenTrain } from './golden-train.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const g = goldenTrain();
 const ADAPTER = ['--adapter', 'gles'];
 
 function dataset(rows: string[][], header = 'filepath\ttitle'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clip-train-data-'));
+  const dir = tempDir('clip-train-data-');
   TINY_IMAGES.forEach((p, i) => copyFileSync(p, join(dir, `img${i}.png`)));
   writeFileSync(join(dir, 'captions.tsv'), `${[header, ...rows.map((r) => r.join('\t'))].join('\n')}\n`);
   return join(dir, 'captions.tsv');
@@ -51,7 +51,7 @@ describe('clip-webgpu train', () => {
   });
 
   it('reproduces the golden losses and writes a checkpoint ClipModel.load reads back', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'clip-train-out-'));
+    const out = tempDir('clip-train-out-');
     const r = parseJson(await run([...common(data), '--steps', '2', '--out', out]));
     expect(r.steps.map((s: { step: number }) => s.step)).toEqual([1, 2]);
     expect(Math.abs(r.steps[0].loss - g.loss[0]) / g.loss[0]).toBeLessThan(1e-5);
@@ -121,9 +121,9 @@ describe('clip-webgpu train', () => {
       '--json',
       ...ADAPTER,
     ];
-    const straight = mkdtempSync(join(tmpdir(), 'clip-train-a-'));
+    const straight = tempDir('clip-train-a-');
     const a = parseJson(await run(args(straight)));
-    const split = mkdtempSync(join(tmpdir(), 'clip-train-b-'));
+    const split = tempDir('clip-train-b-');
     const b1 = parseJson(await run([...args(split), '--save-frequency', '2']));
     expect(readdirSync(split).sort()).toEqual(['step-2', 'step-4', 'step-5']);
     const b2 = parseJson(

@@ -3,8 +3,7 @@
  * bit for bit while the other tower and the logit scale learn; in the library and from the CLI.
  */
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gpu } from '../helpers/gpu.ts';
 import { TINY } from '../helpers/fixtures.ts';
@@ -14,6 +13,7 @@ import { FileSource } from '../../src/node/file-source.ts';
 import { loadClipWeights, releaseClipWeights } from '../../src/model/weights.ts';
 import { towerOf, Trainer, type Tower } from '../../src/model/train/trainer.ts';
 import { goldenTrain, tinyConfig, tinyPixels } from './golden-train.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const g = goldenTrain();
 const cfg = tinyConfig();
@@ -69,8 +69,8 @@ describe('a trainer with a locked tower (gles)', () => {
 
 describe('clip-webgpu train --lock-text', () => {
   it('writes a checkpoint whose text tower is the start, and says so in trainer.json', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'clip-lock-'));
-    const data = mkdtempSync(join(tmpdir(), 'clip-lock-data-'));
+    const out = tempDir('clip-lock-');
+    const data = tempDir('clip-lock-data-');
     const { writeWorld } = await import('../../src/node/world-writer.ts');
     await writeWorld(data, { n: 4, seed: 5, objects: [1, 1] });
     const r = await run([
