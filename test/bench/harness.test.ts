@@ -146,7 +146,7 @@ describe('harness helpers', () => {
       v4: ['swiftshader'],
       v5: ['gpu', 'gpu-subgroups'],
       v6: [],
-      v7: ['llvmpipe'],
+      v7: ['llvmpipe', 'swiftshader'], // SwiftShader's v4 hands it M > 16
     });
     expect(cpu.find((c) => c.op === 'softmax')!.chosenBy).toBeUndefined();
     const qkv = cpu.filter((c) => c.op === 'matmul' && c.role === 'qkv');
@@ -162,7 +162,7 @@ describe('harness helpers', () => {
       'swiftshader',
       'gpu, gpu-subgroups',
       'bench only',
-      'llvmpipe',
+      'llvmpipe, swiftshader',
     ]);
     expect(ADAPTER_KINDS.map((k) => MATMUL.choice[k])).toEqual(['v7', 'v4', 'v5', 'v5']);
   });

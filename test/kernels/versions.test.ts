@@ -146,8 +146,12 @@ for (const [op, clip, odd] of OPS)
         for (const s of clip) {
           const ran = pickVersion(contextOf(kind), op, s);
           expect(supports(op, ran, s, adapterOf(kind)), `${kind} ${v} ${JSON.stringify(s)}`).toBe(true);
-          // Only matmul's v6 hands shapes on for speed (10-row blocks where they pad less); the rest, for lack of a feature.
-          if (ran !== v) expect(`${op.op} ${v} -> ${ran}`).toMatch(/^matmul v6 -> v3$|^patch-embed|^matmul v\d -> v2$/);
+          // Only matmul's v6 and v4 hand shapes on for speed (v6: 10-row blocks where they pad less; v4: SwiftShader's
+          // M > 16 to v7); the rest, for lack of a feature.
+          if (ran !== v)
+            expect(`${op.op} ${v} -> ${ran}`).toMatch(
+              /^matmul v6 -> v3$|^matmul v4 -> v7$|^patch-embed|^matmul v\d -> v2$/,
+            );
         }
       }
     });
@@ -192,7 +196,8 @@ describe('pickVersion', () => {
     expect(pickVersion(contextOf('llvmpipe'), MATMUL, s, 'v6')).toBe(tenRowsPay(s.M) ? 'v6' : 'v3');
     expect(pickVersion(contextOf('llvmpipe'), MATMUL, mm(50, 768, 768), 'v6')).toBe('v6'); // B/32, one image
     expect(pickVersion(contextOf('llvmpipe'), MATMUL, mm(112, 512, 512), 'v6')).toBe('v3'); // 8 prompts of 14 tokens
-    expect(pickVersion(contextOf('swiftshader'), MATMUL, s)).toBe('v4');
+    expect(pickVersion(contextOf('swiftshader'), MATMUL, s)).toBe('v7'); // M = 50: v4 hands it on
+    expect(pickVersion(contextOf('swiftshader'), MATMUL, mm(14, 1536, 512))).toBe('v4'); // one prompt
     expect(pickVersion(contextOf('llvmpipe', { matmul: 'v1' }), MATMUL, s)).toBe('v1');
     expect(pickVersion(contextOf('llvmpipe', { matmul: 'v1' }), MATMUL, s, 'v5')).toBe('v5');
     expect(pickVersion(contextOf('llvmpipe', { attention: 'v1' }), MATMUL, s)).toBe('v7');

@@ -94,7 +94,11 @@ export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
       true,
       { benchOnly: true },
     ),
-    v4: matmulVersion(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true),
+    v4: matmulVersion(v4, 'as v3 with a 16x8 block: 16 rows share each W load', 16, 256, true, {
+      // SwiftShader's choice, for one block of rows (a prompt); v7 beats it there from M = 50 up.
+      supports: (s, a) => s.K % 4 === 0 && !(a.family === 'swiftshader' && s.M > 16),
+      fallback: 'v7',
+    }),
     v5: matmulVersion(v5, '32x32 workgroup tile, 32-deep K slices with coalesced vec4 loads (GPUs)', 32, 32, true),
     v6: matmulVersion(v6, 'as v3 with a 10x8 block: M = 50 or 14 without padding to 60 or 24 rows', 10, 256, true, {
       supports: (s) => s.K % 4 === 0 && tenRowsPay(s.M),
@@ -120,7 +124,9 @@ export const MATMUL: KernelOp<MatmulShape, MatmulVersion> = {
    * v2 stays as the fallback for K % 4 != 0. On llvmpipe v6's 10-row blocks took 11-13% off v3 at M = 50
    * (one B/32 image) and ~10% at M = 14; v7's 10x16 blocks take a further 8-12% off v6 at M = 50, 7% at
    * M = 14, and 3% off v3 at M = 112, where v6 does not pay (same process, samples alternating, 2026-12-03).
-   * On SwiftShader v7 beat v4 by 23% at M = 50 but lost by 10% at M = 14: not switched there.
+   * On SwiftShader v7 beats v4 by 23% at M = 50, 6% at M = 112 and 43% on the shipped model's training
+   * shapes (M = 4,160, width 64), and loses by 10% at M = 14: there v4 keeps M <= 16 (one of its blocks)
+   * and hands larger M to v7.
    */
   choice: { llvmpipe: 'v7', swiftshader: 'v4', gpu: 'v5', 'gpu-subgroups': 'v5' },
 };
