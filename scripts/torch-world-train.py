@@ -9,7 +9,7 @@ preprocessing gives them for a world at the model's size (uint8/255, CLIP's mean
 with "a {shape}" and colour with "a {colour} shape", as `train --val-data` scores it.
 
 usage: /usr/bin/python3 scripts/torch-world-train.py --init DIR --data WORLD [--val WORLD] [--steps 600]
-         [--lr 5e-4] [--batch-size 64] [--warmup 0] [--lr-scheduler cosine|const] [--lock-text] [--seed 0]
+         [--lr 5e-4] [--batch-size 64] [--warmup 0] [--lr-scheduler cosine|const] [--lock-text] [--captions world|shape] [--seed 0]
   DIR: a model folder (random-model --init clip --config ...); WORLD: a `clip-webgpu world` folder.
 """
 import argparse
@@ -46,6 +46,8 @@ ap.add_argument('--lock-text', action='store_true')
 ap.add_argument('--val-frequency', type=int, default=100)
 ap.add_argument('--seed', type=int, default=0)
 ap.add_argument('--threads', type=int, default=1)
+ap.add_argument('--captions', choices=['world', 'shape'], default='world',
+                help='shape: every caption "a {shape}" of the first object (single-object worlds): shape is all there is to learn')
 a = ap.parse_args()
 torch.set_num_threads(a.threads)
 
@@ -66,6 +68,8 @@ def tokenize(texts):
 
 X, scenes = world(a.data)
 captions = [s['caption'] for s in scenes]
+if a.captions == 'shape':
+    captions = [f"a {s['objects'][0]['shape']}" for s in scenes]
 prompts = [f'a {s}' for s in SHAPES] + [f'a {c} shape' for c in COLOURS]
 ids = tokenize(sorted(set(captions)) + prompts)
 
