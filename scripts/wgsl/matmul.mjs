@@ -53,6 +53,39 @@ export function matmulRegisterBlocked(R, C, WG, CHUNK = 16, order = 'component')
   return L.join('\n') + '\n';
 }
 
+const each = (n, f) => Array.from({ length: n }, (_, i) => f(i));
+
+/**
+ * The blocked sum both backward generators share: R x G vec4 running sums s, and for each CHUNK steps of
+ * k (0 .. count) fresh sums t fed by `body` (the step's loads and FMAs), added to s after the chunk.
+ */
+function blockedSum(p, R, G, count, chunk, body) {
+  each(R, (i) => each(G, (g) => p(`  var s${i}_${g} = vec4<f32>(0.0);`)));
+  p(`  for (var k0 = 0u; k0 < ${count}; k0 += ${chunk}u) {`);
+  each(R, (i) => each(G, (g) => p(`    var t${i}_${g} = vec4<f32>(0.0);`)));
+  p(`    for (var k = k0; k < min(k0 + ${chunk}u, ${count}); k++) {`);
+  body();
+  p('    }');
+  each(R, (i) => each(G, (g) => p(`    s${i}_${g} += t${i}_${g};`)));
+  p('  }');
+}
+
+/** One k of the 'km' layout: row i's factor is component i % 4 of the vec4 a{i / 4}, column group g's is b{g}. */
+function rowsByFourFma(p, R, G) {
+  each(R, (i) =>
+    each(G, (g) => p(`      t${i}_${g} = fma(vec4<f32>(a${i >> 2}.${'xyzw'[i & 3]}), b${g}, t${i}_${g});`)),
+  );
+}
+
+/** The guarded stores of the R x G block: `store(i, g, index)` writes s{i}_{g} at vec4 index `index`. */
+function storeBlock(p, R, G, WG, rows, store) {
+  each(R, (i) => {
+    p(`  if (row0 + ${i}u < ${rows}) {`);
+    each(G, (g) => p(`    if (cg0 + ${WG * g}u < N4) { ${store(i, g, `(row0 + ${i}u) * N4 + cg0 + ${WG * g}u`)} }`));
+    p('  }');
+  });
+}
+
 // The backward's two products on the register-blocked scheme: c [M, N] = alpha · A·B with B stored
 // [K, N] (rows of B are read as vec4 across 4 output columns) and A either [M, K] ('mk': dX = dY·W, A's
 // rows read as vec4 along K, 4 terms per step) or [K, M] ('km': dW = dYᵀ·X, A read as vec4 across 4
@@ -64,7 +97,6 @@ export function matmulBackwardBlocked(R, C, WG, CHUNK, layout) {
   const Q = R / 4;
   const L = [];
   const p = (s) => L.push(s);
-  const each = (n, f) => Array.from({ length: n }, (_, i) => f(i));
   p('struct Params { M: u32, N: u32, K: u32, alpha: f32 }');
   p('');
   p('@group(0) @binding(0) var<uniform> p: Params;');
@@ -81,45 +113,29 @@ export function matmulBackwardBlocked(R, C, WG, CHUNK, layout) {
   if (layout === 'mk') {
     p('  let K4 = p.K / 4u;');
     each(R, (i) => p(`  let ar${i} = min(row0 + ${i}u, p.M - 1u) * K4;`));
+    blockedSum(p, R, G, 'K4', CHUNK / 4, () => {
+      each(R, (i) => p(`      let a${i} = a[ar${i} + k];`));
+      p('      let kb = 4u * k * N4;');
+      for (let e = 0; e < 4; e++)
+        each(G, (g) => p(`      let b${e}_${g} = b[kb + ${e > 0 ? `${e}u * N4 + ` : ''}bc${g}];`));
+      each(R, (i) =>
+        each(G, (g) => {
+          let s = `t${i}_${g}`;
+          for (const [e, comp] of ['x', 'y', 'z', 'w'].entries()) s = `fma(vec4<f32>(a${i}.${comp}), b${e}_${g}, ${s})`;
+          p(`      t${i}_${g} = ${s};`);
+        }),
+      );
+    });
   } else {
     p('  let M4 = p.M / 4u;');
     each(Q, (q) => p(`  let ar${q} = min(row0 / 4u + ${q}u, M4 - 1u);`));
+    blockedSum(p, R, G, 'p.K', CHUNK, () => {
+      each(Q, (q) => p(`      let a${q} = a[k * M4 + ar${q}];`));
+      each(G, (g) => p(`      let b${g} = b[k * N4 + bc${g}];`));
+      rowsByFourFma(p, R, G);
+    });
   }
-  each(R, (i) => each(G, (g) => p(`  var s${i}_${g} = vec4<f32>(0.0);`)));
-  const steps = layout === 'mk' ? 'K4' : 'p.K';
-  const chunk = layout === 'mk' ? CHUNK / 4 : CHUNK;
-  p(`  for (var k0 = 0u; k0 < ${steps}; k0 += ${chunk}u) {`);
-  each(R, (i) => each(G, (g) => p(`    var t${i}_${g} = vec4<f32>(0.0);`)));
-  p(`    for (var k = k0; k < min(k0 + ${chunk}u, ${steps}); k++) {`);
-  if (layout === 'mk') {
-    each(R, (i) => p(`      let a${i} = a[ar${i} + k];`));
-    p('      let kb = 4u * k * N4;');
-    for (let e = 0; e < 4; e++)
-      each(G, (g) => p(`      let b${e}_${g} = b[kb + ${e > 0 ? `${e}u * N4 + ` : ''}bc${g}];`));
-    each(R, (i) =>
-      each(G, (g) => {
-        let s = `t${i}_${g}`;
-        for (const [e, comp] of ['x', 'y', 'z', 'w'].entries()) s = `fma(vec4<f32>(a${i}.${comp}), b${e}_${g}, ${s})`;
-        p(`      t${i}_${g} = ${s};`);
-      }),
-    );
-  } else {
-    each(Q, (q) => p(`      let a${q} = a[k * M4 + ar${q}];`));
-    each(G, (g) => p(`      let b${g} = b[k * N4 + bc${g}];`));
-    each(R, (i) =>
-      each(G, (g) => p(`      t${i}_${g} = fma(vec4<f32>(a${i >> 2}.${'xyzw'[i & 3]}), b${g}, t${i}_${g});`)),
-    );
-  }
-  p('    }');
-  each(R, (i) => each(G, (g) => p(`    s${i}_${g} += t${i}_${g};`)));
-  p('  }');
-  each(R, (i) => {
-    p(`  if (row0 + ${i}u < p.M) {`);
-    each(G, (g) =>
-      p(`    if (cg0 + ${WG * g}u < N4) { c[(row0 + ${i}u) * N4 + cg0 + ${WG * g}u] = p.alpha * s${i}_${g}; }`),
-    );
-    p('  }');
-  });
+  storeBlock(p, R, G, WG, 'p.M', (i, g, at) => `c[${at}] = p.alpha * s${i}_${g};`);
   p('}');
   return L.join('\n') + '\n';
 }
@@ -133,7 +149,6 @@ export function patchEmbedBackwardBlocked(R, C, WG, CHUNK) {
   const Q = R / 4;
   const L = [];
   const p = (s) => L.push(s);
-  const each = (n, f) => Array.from({ length: n }, (_, i) => f(i));
   p('struct Params { B: u32, C: u32, S: u32, P: u32, D: u32, G: u32 }');
   p('');
   p('@group(0) @binding(0) var<uniform> p: Params;');
@@ -159,32 +174,17 @@ export function patchEmbedBackwardBlocked(R, C, WG, CHUNK) {
     p(`  let col${g} = (n${g} / PP) * plane4 + ((n${g} / p.P) % p.P) * S4 + (n${g} % p.P) / 4u;`);
   });
   each(Q, (q) => p(`  let ar${q} = min(row0 / 4u + ${q}u, D4 - 1u);`));
-  each(R, (i) => each(G, (g) => p(`  var s${i}_${g} = vec4<f32>(0.0);`)));
   p('  let K = p.B * G2;');
-  p(`  for (var k0 = 0u; k0 < K; k0 += ${CHUNK}u) {`);
-  each(R, (i) => each(G, (g) => p(`    var t${i}_${g} = vec4<f32>(0.0);`)));
-  p(`    for (var k = k0; k < min(k0 + ${CHUNK}u, K); k++) {`);
-  p('      let b = k / G2;');
-  p('      let t = k % G2;');
-  p('      let dyRow = (b * T + 1u + t) * D4;');
-  p('      let at = b * p.C * plane4 + (t / p.G) * p.P * S4 + (t % p.G) * P4;');
-  each(Q, (q) => p(`      let a${q} = dy[dyRow + ar${q}];`));
-  each(G, (g) => p(`      let b${g} = pixels[at + col${g}];`));
-  each(R, (i) =>
-    each(G, (g) => p(`      t${i}_${g} = fma(vec4<f32>(a${i >> 2}.${'xyzw'[i & 3]}), b${g}, t${i}_${g});`)),
-  );
-  p('    }');
-  each(R, (i) => each(G, (g) => p(`    s${i}_${g} += t${i}_${g};`)));
-  p('  }');
-  each(R, (i) => {
-    p(`  if (row0 + ${i}u < p.D) {`);
-    each(G, (g) =>
-      p(
-        `    if (cg0 + ${WG * g}u < N4) { let o = (row0 + ${i}u) * N4 + cg0 + ${WG * g}u; dw[o] = dw[o] + s${i}_${g}; }`,
-      ),
-    );
-    p('  }');
+  blockedSum(p, R, G, 'K', CHUNK, () => {
+    p('      let b = k / G2;');
+    p('      let t = k % G2;');
+    p('      let dyRow = (b * T + 1u + t) * D4;');
+    p('      let at = b * p.C * plane4 + (t / p.G) * p.P * S4 + (t % p.G) * P4;');
+    each(Q, (q) => p(`      let a${q} = dy[dyRow + ar${q}];`));
+    each(G, (g) => p(`      let b${g} = pixels[at + col${g}];`));
+    rowsByFourFma(p, R, G);
   });
+  storeBlock(p, R, G, WG, 'p.D', (i, g, at) => `let o = ${at}; dw[o] = dw[o] + s${i}_${g};`);
   p('}');
   return L.join('\n') + '\n';
 }

@@ -32,6 +32,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   let col3 = (n3 / PP) * plane4 + ((n3 / p.P) % p.P) * S4 + (n3 % p.P) / 4u;
   let ar0 = min(row0 / 4u + 0u, D4 - 1u);
   let ar1 = min(row0 / 4u + 1u, D4 - 1u);
+  let K = p.B * G2;
   var s0_0 = vec4<f32>(0.0);
   var s0_1 = vec4<f32>(0.0);
   var s0_2 = vec4<f32>(0.0);
@@ -64,7 +65,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   var s7_1 = vec4<f32>(0.0);
   var s7_2 = vec4<f32>(0.0);
   var s7_3 = vec4<f32>(0.0);
-  let K = p.B * G2;
   for (var k0 = 0u; k0 < K; k0 += 64u) {
     var t0_0 = vec4<f32>(0.0);
     var t0_1 = vec4<f32>(0.0);
