@@ -1,18 +1,14 @@
 import { grid, type Pass, type Tensor } from '../runtime.ts';
 import { runKernel, type KernelOp } from '../versions.ts';
+import { invocationPerRow, workgroupPerRow, type LayernormShape } from './layernorm.ts';
 import v1 from './layernorm-backward.wgsl?raw';
 import v2 from './layernorm-backward-v2.wgsl?raw';
 import paramsSource from './layernorm-backward-params.wgsl?raw';
 
-export interface LayernormBackwardShape {
-  rows: number;
-  D: number;
-  eps: number;
-}
+/** Rows of length D, and eps: the forward's shape. */
+export type LayernormBackwardShape = LayernormShape;
 
 export type LayernormBackwardVersion = 'v1' | 'v2';
-
-const params = (s: LayernormBackwardShape) => [s.rows, s.D, s.eps];
 
 /**
  * dX (and each row's statistics for dγ/dβ): v1 a workgroup per row with tree sums (GPUs), v2 an
@@ -22,23 +18,8 @@ const params = (s: LayernormBackwardShape) => [s.rows, s.D, s.eps];
 export const LAYERNORM_BACKWARD: KernelOp<LayernormBackwardShape, LayernormBackwardVersion> = {
   op: 'layernorm-backward',
   versions: {
-    v1: {
-      note: 'a workgroup of 128 per row, tree sums in workgroup memory',
-      code: v1,
-      params,
-      floats: [2],
-      workgroups: (s) => grid(s.rows),
-    },
-    v2: {
-      note: 'an invocation per row (16 rows a workgroup), vec4 loads, no barriers (CPU adapters)',
-      code: v2,
-      params,
-      floats: [2],
-      supports: (s) => s.D % 4 === 0,
-      fallback: 'v1',
-      constants: () => ({ WG: 16 }),
-      workgroups: (s) => grid(Math.ceil(s.rows / 16)),
-    },
+    v1: workgroupPerRow(v1, 'a workgroup of 128 per row, tree sums in workgroup memory'),
+    v2: invocationPerRow(v2, 'an invocation per row (16 rows a workgroup), vec4 loads, no barriers (CPU adapters)'),
   },
   choice: { llvmpipe: 'v2', swiftshader: 'v2', gpu: 'v1', 'gpu-subgroups': 'v1' },
 };

@@ -15,6 +15,28 @@ export interface LayernormShape {
 export type LayernormVersion = 'v1' | 'v2' | 'v3' | 'v4';
 
 const params = (s: LayernormShape) => [s.rows, s.D, s.eps];
+
+/**
+ * The two kinds of layernorm kernel every layernorm op has (forward, backward): a workgroup per row
+ * (`code` with tree reductions), and an invocation per row, 16 rows a workgroup, for D % 4 == 0.
+ */
+export const workgroupPerRow = (code: string, note: string) => ({
+  note,
+  code,
+  params,
+  floats: [2],
+  workgroups: (s: LayernormShape) => grid(s.rows),
+});
+export const invocationPerRow = (code: string, note: string) => ({
+  note,
+  code,
+  params,
+  floats: [2],
+  supports: (s: LayernormShape) => s.D % 4 === 0,
+  fallback: 'v1' as const,
+  constants: () => ({ WG: 16 }),
+  workgroups: (s: LayernormShape) => grid(Math.ceil(s.rows / 16)),
+});
 const hasSubgroups = (_: LayernormShape, adapter: { features: readonly string[] }) =>
   adapter.features.includes('subgroups');
 
@@ -22,23 +44,8 @@ const hasSubgroups = (_: LayernormShape, adapter: { features: readonly string[] 
 export const LAYERNORM: KernelOp<LayernormShape, LayernormVersion> = {
   op: 'layernorm',
   versions: {
-    v1: {
-      note: 'a workgroup per row, tree reductions in workgroup memory',
-      code: v1,
-      params,
-      floats: [2],
-      workgroups: (s) => grid(s.rows),
-    },
-    v2: {
-      note: 'an invocation per row (16 rows a workgroup), vec4 loads, no barriers (CPU adapters)',
-      code: v2,
-      params,
-      floats: [2],
-      supports: (s) => s.D % 4 === 0,
-      fallback: 'v1',
-      constants: () => ({ WG: 16 }),
-      workgroups: (s) => grid(Math.ceil(s.rows / 16)),
-    },
+    v1: workgroupPerRow(v1, 'a workgroup per row, tree reductions in workgroup memory'),
+    v2: invocationPerRow(v2, 'an invocation per row (16 rows a workgroup), vec4 loads, no barriers (CPU adapters)'),
     v3: {
       note: 'a subgroup per row (WG / subgroup size rows a workgroup), subgroup sums',
       code: v3,
