@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The candidate successor of weights/shapes-clip (session 9; not shipped yet: BENCHMARKS.md, "Shape first"),
+# with the CLI alone: the shipped model's two worlds (12,800 scenes of 1-3 objects, seed 1; 12,800
+# single-object scenes, seed 3) and CLIP's init of its config (seed 0), trained by `clip-webgpu train` in phases:
+#   1. shape first: the single-object scenes captioned "a {shape}" only, 2,000 steps at lr 5e-4. With the
+#      world's own captions colour explains the batch and shape stays at chance for 1,500+ steps at lr 3e-4
+#      (and collapses the text tower at 1.5e-3); alone, shape leaves chance within 500 steps.
+#   2. everything: the world's captions of both worlds plus the shape-only rows (38,400 rows), 600 steps at
+#      lr 3e-4 (one epoch), then 3. 600 more from there in another order (seed 1), for colour.
+#   scripts/train-shape-first.sh [WORKDIR] [ADAPTER]        (defaults: a temp dir, gles; about 1 h 10 min on llvmpipe)
+# The held-out scenes of the meaning tests use other seeds (test/meaning/shipped-model.test.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+W=${1:-$(mktemp -d /tmp/shape-first-XXXX)}
+ADAPTER=${2:-gles}
+SHAPE_STEPS=${SHAPE_STEPS:-2000}
+STEPS=${STEPS:-600}
+cli() { node bin/clip-webgpu.mjs "$@"; }
+mkdir -p "$W"
+[ -f "$W/mixed/truth.json" ] || cli world --out "$W/mixed" --n 12800 --seed 1 >/dev/null
+[ -f "$W/single/truth.json" ] || cli world --out "$W/single" --n 12800 --seed 3 --objects 1 >/dev/null
+[ -f "$W/held/truth.json" ] || cli world --out "$W/held" --n 300 --seed 999 --objects 1 >/dev/null
+# Phase 1's captions: "a {shape}" for each single-object scene, from the world's truth.json.
+node -e '
+  const { scenes } = JSON.parse(require("fs").readFileSync(process.argv[1] + "/single/truth.json", "utf8"));
+  process.stdout.write("filepath\ttitle\n" + scenes.map((s) => `single/${s.file}\ta ${s.objects[0].shape}\n`).join(""));
+' "$W" > "$W/shape.csv"
+{ head -n 1 "$W/mixed/captions.csv"
+  tail -n +2 "$W/mixed/captions.csv" | sed 's#^images/#mixed/images/#'
+  tail -n +2 "$W/single/captions.csv" | sed 's#^images/#single/images/#'
+  tail -n +2 "$W/shape.csv"; } > "$W/all.csv"
+start=$(date +%s)
+cli train --config weights/shapes-clip/config.json --seed 0 --data "$W/shape.csv" --batch-size 64 \
+  --steps "$SHAPE_STEPS" --lr 5e-4 --warmup 100 --out "$W/shape-first" --save-frequency 250 \
+  --val-data "$W/held" --val-frequency 250 --adapter "$ADAPTER" --json > "$W/shape-first.json"
+cli train --model "$W/shape-first/step-$SHAPE_STEPS" --seed 0 --data "$W/all.csv" --batch-size 64 \
+  --steps "$STEPS" --lr 3e-4 --warmup 50 --out "$W/run" --save-frequency 100 \
+  --val-data "$W/held" --val-frequency 100 --adapter "$ADAPTER" --json > "$W/train.json"
+cli train --model "$W/run/step-$STEPS" --seed 1 --data "$W/all.csv" --batch-size 64 \
+  --steps "$STEPS" --lr 3e-4 --warmup 0 --out "$W/run3" --save-frequency 100 \
+  --val-data "$W/held" --val-frequency 100 --adapter "$ADAPTER" --json > "$W/train3.json"
+echo "trained $SHAPE_STEPS + 2 x $STEPS steps of 64 in $(( $(date +%s) - start )) s on $ADAPTER: $W/run3/step-$STEPS"
