@@ -16,19 +16,13 @@ ADAPTER=${2:-gles}
 SHAPE_STEPS=${SHAPE_STEPS:-2000}
 STEPS=${STEPS:-600}
 cli() { node bin/clip-webgpu.mjs "$@"; }
-mkdir -p "$W"
-[ -f "$W/mixed/truth.json" ] || cli world --out "$W/mixed" --n 12800 --seed 1 >/dev/null
-[ -f "$W/single/truth.json" ] || cli world --out "$W/single" --n 12800 --seed 3 --objects 1 >/dev/null
-[ -f "$W/held/truth.json" ] || cli world --out "$W/held" --n 300 --seed 999 --objects 1 >/dev/null
+scripts/shapes-worlds.sh "$W"
 # Phase 1's captions: "a {shape}" for each single-object scene, from the world's truth.json.
 node -e '
   const { scenes } = JSON.parse(require("fs").readFileSync(process.argv[1] + "/single/truth.json", "utf8"));
   process.stdout.write("filepath\ttitle\n" + scenes.map((s) => `single/${s.file}\ta ${s.objects[0].shape}\n`).join(""));
 ' "$W" > "$W/shape.csv"
-{ head -n 1 "$W/mixed/captions.csv"
-  tail -n +2 "$W/mixed/captions.csv" | sed 's#^images/#mixed/images/#'
-  tail -n +2 "$W/single/captions.csv" | sed 's#^images/#single/images/#'
-  tail -n +2 "$W/shape.csv"; } > "$W/all.csv"
+{ cat "$W/train.csv"; tail -n +2 "$W/shape.csv"; } > "$W/all.csv"
 start=$(date +%s)
 cli train --config weights/shapes-clip/config.json --seed 0 --data "$W/shape.csv" --batch-size 64 \
   --steps "$SHAPE_STEPS" --lr 5e-4 --warmup 100 --out "$W/shape-first" --save-frequency 250 \

@@ -10,13 +10,7 @@ W=${1:-$(mktemp -d /tmp/shapes-clip-XXXX)}
 ADAPTER=${2:-gles}
 STEPS=${STEPS:-600}
 cli() { node bin/clip-webgpu.mjs "$@"; }
-mkdir -p "$W"
-[ -f "$W/mixed/truth.json" ] || cli world --out "$W/mixed" --n 12800 --seed 1 >/dev/null
-[ -f "$W/single/truth.json" ] || cli world --out "$W/single" --n 12800 --seed 3 --objects 1 >/dev/null
-[ -f "$W/held/truth.json" ] || cli world --out "$W/held" --n 300 --seed 999 --objects 1 >/dev/null
-{ head -n 1 "$W/mixed/captions.csv"
-  tail -n +2 "$W/mixed/captions.csv" | sed 's#^images/#mixed/images/#'
-  tail -n +2 "$W/single/captions.csv" | sed 's#^images/#single/images/#'; } > "$W/train.csv"
+scripts/shapes-worlds.sh "$W"
 start=$(date +%s)
 cli train --config weights/shapes-clip/config.json --seed 0 --data "$W/train.csv" --batch-size 64 --steps "$STEPS" \
   --lr 1.5e-3 --warmup 40 --out "$W/run" --save-frequency 50 --val-data "$W/held" --val-frequency 50 \
