@@ -28,13 +28,12 @@ start=$(date +%s)
 cli train --config weights/shapes-clip/config.json --seed 0 --data "$W/shape.csv" --batch-size 64 \
   --steps "$SHAPE_STEPS" --lr 5e-4 --warmup 100 --out "$W/shape-first" --save-frequency 250 \
   --val-data "$W/held" --val-frequency 250 --adapter "$ADAPTER" --json > "$W/shape-first.json"
-cli train --model "$W/shape-first/step-$SHAPE_STEPS" --seed 0 --data "$W/all.csv" --batch-size 64 \
-  --steps "$STEPS" --lr 3e-4 --warmup 50 --out "$W/run" --save-frequency 100 \
-  --val-data "$W/held" --val-frequency 100 --adapter "$ADAPTER" --json > "$W/train.json"
-cli train --model "$W/run/step-$STEPS" --seed 1 --data "$W/all.csv" --batch-size 64 \
-  --steps "$STEPS" --lr 3e-4 --warmup 0 --out "$W/run3" --save-frequency 100 \
-  --val-data "$W/held" --val-frequency 100 --adapter "$ADAPTER" --json > "$W/train3.json"
-cli train --model "$W/run3/step-$STEPS" --seed 2 --data "$W/train.csv" --batch-size 64 \
-  --steps "$STEPS" --lr 3e-4 --warmup 0 --out "$W/run4" --save-frequency 200 \
-  --val-data "$W/held" --val-frequency 100 --adapter "$ADAPTER" --json > "$W/train4.json"
+# Phases 2-4 each continue from the last checkpoint of the one before: FROM SEED DATA WARMUP OUT.
+continue_from() {
+  cli train --model "$1" --seed "$2" --data "$3" --warmup "$4" --out "$5" --batch-size 64 --steps "$STEPS" \
+    --lr 3e-4 --save-frequency 100 --val-data "$W/held" --val-frequency 100 --adapter "$ADAPTER" --json > "$5.json"
+}
+continue_from "$W/shape-first/step-$SHAPE_STEPS" 0 "$W/all.csv" 50 "$W/run"
+continue_from "$W/run/step-$STEPS" 1 "$W/all.csv" 0 "$W/run3"
+continue_from "$W/run3/step-$STEPS" 2 "$W/train.csv" 0 "$W/run4"
 echo "trained $SHAPE_STEPS + 3 x $STEPS steps of 64 in $(( $(date +%s) - start )) s on $ADAPTER: $W/run4/step-$STEPS"
