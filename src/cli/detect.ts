@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import { DETECT_MODES, type Detection, type DetectMode, type DetectQuery } from '../model/detect/index.ts';
+import { GRADCAM_METHODS } from '../model/explain/index.ts';
 import type { RawImage } from '../model/preprocess/preprocess.ts';
 import { nodePlatform } from '../node/index.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
@@ -21,7 +22,7 @@ import { quote, rows, table } from './format.ts';
 export const spec: CommandSpec = {
   name: 'detect',
   summary: 'Zero-shot patch detection: which patches of an image match each text, and boxes around them.',
-  usage: 'detect [--model PATH] --image FILE --text TEXT... [--mode patches|values|crops] [--out boxes.png] [--json]',
+  usage: 'detect [--model PATH] --image FILE --text TEXT... [--mode MODE] [--out boxes.png] [--json]',
   description:
     'Modes: patches (default) compares every output patch token of the last vision layer (through post_layernorm\n' +
     'and the visual projection) with each text: cosine similarity on the patch grid (7x7 for ViT-B/32).\n' +
@@ -47,7 +48,12 @@ export const spec: CommandSpec = {
       value: 'T',
       help: 'Put each text into this template ("{}" = the text; several are ensembled). Default: the text as given.',
     },
-    mode: { type: 'string', value: 'MODE', choices: DETECT_MODES, help: 'How the map is made (default patches).' },
+    mode: {
+      type: 'string',
+      value: 'MODE',
+      choices: DETECT_MODES,
+      help: 'How the map is made (default patches): a dense head (patches, values = MaskCLIP, sclip, clearclip, naclip), an explanation map per query (gradcam, gradcam++, relevance, legrad, surgery), or crops.',
+    },
     threshold: {
       type: 'string',
       value: 'X',
@@ -161,6 +167,10 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+const EXPLAIN_MODES = new Set<DetectMode>(GRADCAM_METHODS);
+/** Cosines and probabilities to 3 decimals; explanation maps to 3 significant digits. */
+const score = (v: number, mode: DetectMode) => (EXPLAIN_MODES.has(mode) ? v.toPrecision(3) : v.toFixed(3));
+
 function number(v: string, name: string): number {
   const x = Number(v);
   if (v.trim() === '' || !Number.isFinite(x))
@@ -171,13 +181,15 @@ function number(v: string, name: string): number {
 function report(d: Detection, image: string, model: string, out: string | undefined): string {
   const [gh, gw] = d.grid;
   const what =
-    d.mode === 'crops' ? `${gh}x${gw} crop grid, probabilities` : `${gh}x${gw} patch grid, cosine similarity`;
+    d.mode === 'crops'
+      ? `${gh}x${gw} crop grid, probabilities`
+      : `${gh}x${gw} patch grid, ${EXPLAIN_MODES.has(d.mode) ? `the ${d.mode} map of each query` : 'cosine similarity'}`;
   const lines = [`${image} (${d.image.width}x${d.image.height})  ${model}, mode ${d.mode}, ${what}\n`];
   if (d.boxes.length) {
     const body = d.boxes.map((b, i) => [
       String(i + 1),
       quote(b.query),
-      b.score.toFixed(3),
+      score(b.score, d.mode),
       ...[b.x, b.y, b.w, b.h].map((v) => v.toFixed(1)),
     ]);
     lines.push(
@@ -187,14 +199,17 @@ function report(d: Detection, image: string, model: string, out: string | undefi
       }),
     );
   } else lines.push('  no boxes\n');
+  const explain = EXPLAIN_MODES.has(d.mode);
   d.queries.forEach((q, qi) => {
-    lines.push(`\n${quote(q)}  (threshold ${d.thresholds[qi].toFixed(3)}${out ? `, colour ${colourName(qi)}` : ''})\n`);
+    // Explanation maps are in their method's units, often far below 0.01: printed divided by their max |value|.
+    const map = d.patchSimilarity.map((row) => row[qi]);
+    const unit = explain ? Math.max(...map.map(Math.abs)) || 1 : 1;
+    const scale = explain ? `; map / ${unit.toPrecision(3)}` : '';
+    lines.push(
+      `\n${quote(q)}  (threshold ${score(d.thresholds[qi], d.mode)}${scale}${out ? `, colour ${colourName(qi)}` : ''})\n`,
+    );
     for (let r = 0; r < gh; r++) {
-      lines.push(
-        '  ' +
-          Array.from({ length: gw }, (_, c) => fixed2(d.patchSimilarity[r * gw + c][qi]).padStart(6)).join('') +
-          '\n',
-      );
+      lines.push(`  ${Array.from({ length: gw }, (_, c) => fixed2(map[r * gw + c] / unit).padStart(6)).join('')}\n`);
     }
   });
   if (out) lines.push(`\nwrote ${out}\n`);

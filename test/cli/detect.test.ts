@@ -103,7 +103,7 @@ describe('clip-webgpu detect', () => {
     expect(pixel(last)).toBe(palette[['dog', 'cat'].indexOf(last.query)]);
   });
 
-  it('--mode values and --mode crops (--crop-grid, --overlap, --threshold)', async () => {
+  it('--mode values, legrad and crops (--crop-grid, --overlap, --threshold)', async () => {
     const v = await run([
       'detect',
       '--model',
@@ -118,6 +118,9 @@ describe('clip-webgpu detect', () => {
     ]);
     expect(v.code, v.stderr).toBe(0);
     expect(JSON.parse(v.stdout).grid).toEqual([4, 4]);
+    const l = await run(['detect', '--model', TINY, '--image', TINY_IMAGES[1], '--text', 'a dog', '--mode', 'legrad']);
+    expect(l.code, l.stderr).toBe(0);
+    expect(l.stdout).toMatch(/mode legrad, 4x4 patch grid, the legrad map of each query/);
     const c = await run([
       'detect',
       '--model',
@@ -154,7 +157,10 @@ describe('clip-webgpu detect', () => {
     const cases: [string[], RegExp][] = [
       [[...base], /needs at least one --text/],
       [['detect', '--model', TINY, '--text', 'dog'], /needs --image/],
-      [[...base, '--text', 'dog', '--mode', 'boxes'], /--mode must be one of patches, values, crops/],
+      [
+        [...base, '--text', 'dog', '--mode', 'boxes'],
+        /--mode must be one of patches, values, sclip, clearclip, naclip, gradcam, gradcam\+\+, relevance, legrad, surgery, crops/,
+      ],
       [[...base, '--text', 'dog', '--template', 'a photo'], /has no \{\}/],
       [[...base, '--text', 'dog', '--crop-grid', '3'], /apply to --mode crops/],
       [[...base, '--text', 'dog', '--threshold', 'high'], /--threshold must be a number/],

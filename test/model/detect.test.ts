@@ -1,6 +1,6 @@
 /**
  * Zero-shot patch detection (src/model/detect/): the patch-similarity golden, MaskCLIP's value path
- * against a CPU reference, the 7x7 grid of a ViT-B/32-shaped model, crop mode on a synthetic image.
+ * against a CPU reference, the segmentation and explanation maps as their own APIs make them, the 7x7 grid of a ViT-B/32-shaped model, crop mode on a synthetic image.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { resolve } from 'node:path';
@@ -9,7 +9,8 @@ import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
 import { l2normRef } from '../../src/kernels/l2norm/reference.ts';
-import { cropWindows } from '../../src/model/detect/index.ts';
+import { cropWindows, DEFAULT_RELATIVE_THRESHOLD } from '../../src/model/detect/index.ts';
+import { GRADCAM_METHODS } from '../../src/model/explain/index.ts';
 import { encoderLayerRef } from '../../src/model/encoder-reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
@@ -99,6 +100,44 @@ describe('detect on tiny-clip (F32)', () => {
     expectClose(got, sim, 2e-5, 'values');
     // and it is a different map from patches mode
     expect(maxAbsDiff(got, flat(g.patch_similarity_image0))).toBeGreaterThan(0.05);
+  });
+
+  it("sclip, clearclip, naclip: the segmentation methods' cosine maps (segment logits), default threshold 0.5", async () => {
+    for (const method of ['sclip', 'clearclip', 'naclip'] as const) {
+      const d = await model.detect(TINY_IMAGES[0], queries, { mode: method });
+      // segment's logits: [labels][rows][cols]; detect's map: [cell][query]. Same encoder pass, same head.
+      const seg = await model.segment(
+        TINY_IMAGES[0],
+        queries.map((q) => q.label),
+        { method, embeddings: queries.map((q) => q.embedding) },
+      );
+      const cells = d.grid[0] * d.grid[1];
+      const asSegment = Float32Array.from({ length: queries.length * cells }, (_, i) => {
+        return d.patchSimilarity[i % cells][Math.floor(i / cells)];
+      });
+      measured(`${method} detect vs segment: max |diff| = ${maxAbsDiff(asSegment, seg.logits).toExponential(2)}`);
+      expectClose(asSegment, seg.logits, 1e-6, method);
+      const col = d.patchSimilarity.map((r) => r[0]);
+      const [lo, hi] = [Math.min(...col), Math.max(...col)];
+      expect(d.thresholds[0]).toBeCloseTo(lo + 0.5 * (hi - lo), 6);
+    }
+  });
+
+  it("explanation modes: each query's map is model.gradcam's, with the method's default threshold", async () => {
+    for (const method of GRADCAM_METHODS) {
+      const d = await model.detect(TINY_IMAGES[1], queries.slice(0, 2), { mode: method });
+      expect(d.mode).toBe(method);
+      expect(d.grid).toEqual([4, 4]);
+      for (const [qi, q] of queries.slice(0, 2).entries()) {
+        const cam = await model.gradcam(TINY_IMAGES[1], q.embedding, { method });
+        expect(Array.from(d.patchSimilarity, (r) => r[qi])).toEqual(Array.from(cam.cam));
+        const [lo, hi] = [Math.min(...cam.cam), Math.max(...cam.cam)];
+        expect(d.thresholds[qi]).toBeCloseTo(lo + DEFAULT_RELATIVE_THRESHOLD[method] * (hi - lo), 6);
+      }
+      // Threshold at the minimum: one region, the whole grid, i.e. the whole image (224 x 224 fixture).
+      const all = await model.detect(TINY_IMAGES[1], queries.slice(0, 1), { mode: method, relativeThreshold: 0 });
+      expect(all.boxes.map(({ x, y, w, h }) => [x, y, w, h])).toEqual([[0, 0, all.image.width, all.image.height]]);
+    }
   });
 
   it('string queries go through the templates; crops need a background; bad input is refused', async () => {

@@ -5,6 +5,12 @@
  *   patches (default)  every output token of the last vision layer through post_layernorm and the
  *                      visual projection, cosine with each query: a G x G map (7 x 7 for ViT-B/32).
  *   values             the same head on MaskCLIP's value path of the last block (sharper maps).
+ *   sclip, clearclip,  the same head on the segmentation methods' last block (segment/methods.ts).
+ *   naclip
+ *   gradcam, gradcam++, the explanation map of each query (explain/): one backward pass (or, for
+ *   relevance, legrad, CLIP Surgery, one forward) per query; the map is in the method's own units.
+ *   surgery            Grad-CAM's paper localises objects this way (a box around the map's thresholded
+ *                      region); on the world's two-object scenes these maps give the best boxes.
  *   crops              an N x N grid of crops (optionally + overlapping 2 x 2-cell windows), each
  *                      classified against the queries + a background prompt: probabilities.
  *
@@ -19,24 +25,63 @@ import { DEFAULT_TEMPLATE } from '../templates.ts';
 import type { ClipInternals } from '../internals.ts';
 import { boxToImage, boxesFromGrid, type Connectivity } from './boxes.ts';
 import { cellScores, classifyCrops, cropWindows } from './crops.ts';
-import { maskclipValues, patchRows, recordDenseSimilarity } from './patches.ts';
+import { patchRows, recordDenseSimilarity } from './patches.ts';
+import { lastBlockHooks, type SegmentMethod } from '../segment/methods.ts';
+import { gradcam, GRADCAM_METHODS, type GradCam, type GradCamMethod } from '../explain/index.ts';
 
 export * from './boxes.ts';
 export { cellScores, classifyCrops, cropImage, cropWindows, type CropWindow } from './crops.ts';
 export { maskclipValues, patchRows, recordDenseSimilarity, type DenseMode } from './patches.ts';
 
-export type DetectMode = 'patches' | 'values' | 'crops';
-export const DETECT_MODES: readonly DetectMode[] = ['patches', 'values', 'crops'];
+/** Modes whose map is the dense head on a last block, and that block's segmentation method. */
+const DENSE: Record<string, SegmentMethod> = {
+  patches: 'raw',
+  values: 'maskclip',
+  sclip: 'sclip',
+  clearclip: 'clearclip',
+  naclip: 'naclip',
+};
+export type DenseDetectMode = 'patches' | 'values' | 'sclip' | 'clearclip' | 'naclip';
+export type DetectMode = DenseDetectMode | GradCamMethod | 'crops';
+export const DETECT_MODES: readonly DetectMode[] = [
+  ...(Object.keys(DENSE) as DenseDetectMode[]),
+  ...GRADCAM_METHODS,
+  'crops',
+];
+
+/**
+ * Default relative threshold of each mode's map (crops: absolute 0.5). Cosine maps keep 0.5. The
+ * explanation maps' units differ by method; theirs were chosen on a validation world (two-object
+ * scenes, seed 2026302; scripts/measure/detect-maps.measure.ts), never on the meaning tests'
+ * held-out scenes: the threshold with the most IoU >= 0.5 boxes over two trained models (the
+ * shipped one and its shape-first candidate).
+ */
+export const DEFAULT_RELATIVE_THRESHOLD: Record<Exclude<DetectMode, 'crops'>, number> = {
+  patches: 0.5,
+  values: 0.5,
+  sclip: 0.5,
+  clearclip: 0.5,
+  naclip: 0.5,
+  gradcam: 0.55,
+  'gradcam++': 0.5,
+  relevance: 0.2,
+  legrad: 0.6,
+  surgery: 0.65,
+};
 
 /** A name (encoded with the templates) or an embedding in hand (text or image, any scale) with its label. */
 export type DetectQuery = string | { label: string; embedding: Float32Array };
 
 export interface DetectBoxOptions {
-  /** Absolute threshold in the map's units (cosine for patches/values, probability for crops). */
+  /**
+   * Absolute threshold in the map's units (cosine for the dense modes, the explanation method's
+   * own units, probability for crops).
+   */
   threshold?: number;
   /**
    * Threshold as a fraction of each query's own range: min + r · (max − min). Used when
-   * `threshold` is not given; default 0.5 for patches/values. Crops default to `threshold` 0.5.
+   * `threshold` is not given; default per mode in DEFAULT_RELATIVE_THRESHOLD. Crops default to
+   * `threshold` 0.5.
    */
   relativeThreshold?: number;
   /** 8 (default) or 4. */
@@ -81,11 +126,11 @@ export interface DetectionBox {
 export interface Detection {
   mode: DetectMode;
   queries: string[];
-  /** [rows, cols] of the map: the patch grid (patches/values) or the crop grid. */
+  /** [rows, cols] of the map: the patch grid, or the crop grid for crops. */
   grid: [number, number];
   /**
-   * Per grid cell (row-major), per query: cosine similarity (patches/values) or the probability of
-   * the query against the others + background (crops).
+   * Per grid cell (row-major), per query: cosine similarity (dense modes), the explanation map
+   * (explanation modes) or the probability of the query against the others + background (crops).
    */
   patchSimilarity: Float32Array[];
   /** The absolute threshold used for each query. */
@@ -146,7 +191,7 @@ export async function detect(
     patchSimilarity = cellScores(windows, probs, n, queries.length);
     imageSize = { width: raw.width, height: raw.height };
     mapToImage = mat3.scaling([raw.width / mapSize, raw.height / mapSize]);
-  } else {
+  } else if (mode in DENSE) {
     const [prepared] = await model.prepareImages([image]);
     const G = S / config.vision.patchSize;
     const T = 1 + G * G;
@@ -156,16 +201,25 @@ export async function detect(
     const pass = access.ctx.pass();
     const pixels = pass.input([1, 3, S, S], prepared.pixels);
     const q = pass.input([queries.length, P], flat);
-    const lastBlock = mode === 'values' ? maskclipValues : undefined;
+    const lastBlock = lastBlockHooks(DENSE[mode], config.vision);
     const sim = recordDenseSimilarity(pass, pixels, q, access.weights.vision, config.vision, lastBlock);
     const [out] = await pass.run([sim]);
     grid = [G, G];
     patchSimilarity = patchRows(out, T, queries.length);
     imageSize = { ...prepared.original };
     mapToImage = mat3.multiply(prepared.transform, mat3.scaling([S / mapSize, S / mapSize]));
+  } else {
+    // One explanation map per query, on the grid of patches; cell edges at integers map to pixels.
+    const cams: GradCam[] = [];
+    for (const e of embeds) cams.push(await gradcam(access, image, e, { method: mode as GradCamMethod }));
+    grid = cams[0].grid;
+    patchSimilarity = Array.from(cams[0].cam, (_, cell) => Float32Array.from(cams, (c) => c.cam[cell]));
+    imageSize = { ...cams[0].image };
+    mapToImage = mat3.multiply(cams[0].transform, mat3.scaling([grid[1] / mapSize, grid[0] / mapSize]));
   }
   const partial = { mode, queries: labels, grid, patchSimilarity, image: imageSize, mapSize, mapToImage };
-  const defaults: DetectBoxOptions = mode === 'crops' ? { threshold: 0.5 } : { relativeThreshold: 0.5 };
+  const defaults: DetectBoxOptions =
+    mode === 'crops' ? { threshold: 0.5 } : { relativeThreshold: DEFAULT_RELATIVE_THRESHOLD[mode] };
   const boxOptions: DetectBoxOptions =
     options.threshold !== undefined || options.relativeThreshold !== undefined ? options : { ...options, ...defaults };
   return { ...partial, ...detectionBoxes(partial, boxOptions) };

@@ -15,6 +15,7 @@ import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';
 import { defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
+import { GRADCAM_METHODS } from '../../../model/explain/index.ts';
 import { emit, isShippedModel } from '../../shared-model.ts';
 import { PresetFollower, isPresetLabels, type WorldPreset } from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
@@ -58,6 +59,16 @@ const MODES: { mode: DetectMode; label: string; about: string }[] = [
     about: 'MaskCLIP: the last block’s value path instead of its attention; often a sharper map.',
   },
   {
+    mode: 'naclip',
+    label: 'NACLIP',
+    about: 'NACLIP’s last block: neighbourhood attention, no residual, no MLP; a training-free segmentation map.',
+  },
+  {
+    mode: 'legrad',
+    label: 'LeGrad',
+    about: 'The LeGrad explanation of each query (one backward pass per query): the best boxes on the world’s scenes.',
+  },
+  {
     mode: 'crops',
     label: 'Crops',
     about: 'A 3 × 3 grid of crops, each classified against the queries and “background”: probabilities.',
@@ -71,8 +82,10 @@ function boxThreshold(mode: DetectMode, t: number): DetectBoxOptions {
   return mode === 'crops' ? { threshold: t } : { relativeThreshold: t };
 }
 
+/** Probabilities as percents, cosines to 3 decimals, explanation maps (often far below 0.01) to 3 digits. */
 function formatScore(v: number, mode: DetectMode): string {
-  return mode === 'crops' ? formatPercent(v) : v.toFixed(3);
+  if (mode === 'crops') return formatPercent(v);
+  return (GRADCAM_METHODS as readonly string[]).includes(mode) ? v.toPrecision(3) : v.toFixed(3);
 }
 
 /**
@@ -84,9 +97,11 @@ function formatScore(v: number, mode: DetectMode): string {
  * hand (`detectionBoxes`, no GPU work); a new query, template, mode or image runs the model once
  * (query embeddings are cached per model, query and template). Modes are the engine's
  * (`model.detect`): `patches` (every patch token through the projection: cosine with each query),
- * `values` (MaskCLIP's value path), `crops` (a 3 × 3 grid of crops classified against the queries and
- * "background": probabilities). For patches and values the model sees the centre crop of a non-square
- * image; the rest of the image is dimmed.
+ * `values` (MaskCLIP's value path), `naclip` (NACLIP's last block), `legrad` (LeGrad's explanation of
+ * each query, one backward pass per query), `crops` (a 3 × 3 grid of crops classified against the
+ * queries and "background": probabilities); the `mode` property takes any of the engine's modes
+ * (DETECT_MODES). For the patch-grid modes the model sees the centre crop of a non-square image; the
+ * rest of the image is dimmed.
  *
  * @summary Zero-shot detection: a score for every patch of the grid, and boxes where it is high.
  *
