@@ -140,7 +140,7 @@ describe('<clip-patch-detector>', () => {
     await setSlider(0.5);
   });
 
-  it('switches to crops mode and back', async () => {
+  it('switches to crops mode, LeGrad and back', async () => {
     const before = await state();
     let n = await count('clip-detected');
     await detector().locator('[part~="mode"]', { hasText: 'Crops' }).click();
@@ -156,9 +156,19 @@ describe('<clip-patch-detector>', () => {
     await expect.poll(() => detector().locator('[part="cell"]').count()).toBe(9);
     expect((await state()).detections).toBe(before.detections + 1);
     await detector().screenshot({ path: `${SHOTS}/detect-crops.png` });
+    // LeGrad: one explanation per query, and the slider at that mode's default.
+    n = await count('clip-detected');
+    await detector().locator('[part~="mode"]', { hasText: 'LeGrad' }).click();
+    const legrad = await nextResult(n);
+    expect(legrad.mode).toBe('legrad');
+    expect(legrad.grid).toEqual([4, 4]);
+    expect(legrad.threshold).toBe(0.6);
+    expect(await detector().getAttribute('threshold')).toBe('0.6');
     n = await count('clip-detected');
     await detector().locator('[part~="mode"]', { hasText: 'Patches' }).click();
-    expect((await nextResult(n)).grid).toEqual([4, 4]);
+    const back = await nextResult(n);
+    expect(back.grid).toEqual([4, 4]);
+    expect(back.threshold).toBe(0.5);
   });
 
   it('says so when a drop is not an image, and keeps the image and its result', async () => {

@@ -8,6 +8,7 @@ import {
   type DetectBoxOptions,
   type Detection,
   type DetectionBox,
+  DEFAULT_RELATIVE_THRESHOLD,
   type DetectMode,
 } from '../../../model/detect/index.ts';
 import { ClipError } from '../../../errors.ts';
@@ -76,6 +77,11 @@ const MODES: { mode: DetectMode; label: string; about: string }[] = [
 ];
 
 const DEFAULT_QUERIES = ['cat', 'ear', 'eye', 'whiskers'];
+
+/** The slider's starting value in a mode: the engine's default (each map has its own units). */
+function modeThreshold(mode: DetectMode): number {
+  return mode === 'crops' ? 0.5 : DEFAULT_RELATIVE_THRESHOLD[mode];
+}
 
 /** The slider's value as the engine's box options: relative to each query's range, or a probability (crops). */
 function boxThreshold(mode: DetectMode, t: number): DetectBoxOptions {
@@ -150,11 +156,12 @@ export class ClipPatchDetector extends LitElement {
   @property({ converter: listAttribute(',') }) queries: string[] = [...DEFAULT_QUERIES];
   /** The prompt template, "{}" marks the query (default `a photo of a {}.`). */
   @property() template: string = DEFAULT_TEMPLATE;
-  /** `patches`, `values` or `crops`. */
+  /** One of the engine's DETECT_MODES; the buttons offer patches, values, naclip, legrad and crops. */
   @property({ reflect: true }) mode: DetectMode = 'patches';
   /**
-   * Where boxes start, 0..1: for patches/values a fraction of each query's own score range
-   * (min + t · (max − min)); for crops the probability. Moving it never touches the GPU.
+   * Where boxes start, 0..1: a fraction of each query's own score range (min + t · (max − min)), or
+   * for crops the probability. Moving it never touches the GPU. Choosing a mode with its button sets
+   * it to that mode's default (DEFAULT_RELATIVE_THRESHOLD: LeGrad 0.6, the cosine maps 0.5).
    */
   @property({ type: Number, reflect: true }) threshold = 0.5;
   /** Cut prompts over 77 tokens instead of reporting them. */
@@ -398,6 +405,11 @@ export class ClipPatchDetector extends LitElement {
       this.natural = { width: img.naturalWidth, height: img.naturalHeight };
   }
 
+  private chooseMode(mode: DetectMode): void {
+    this.threshold = modeThreshold(mode);
+    this.mode = mode;
+  }
+
   private onSlider(e: Event): void {
     this.threshold = Number((e.target as HTMLInputElement).value);
   }
@@ -423,7 +435,7 @@ export class ClipPatchDetector extends LitElement {
                 (m) => html`
                 <label part="mode ${m.mode === this.mode ? 'mode-active' : ''}" class="segment">
                   <input type="radio" name="mode" value=${m.mode} .checked=${m.mode === this.mode}
-                    @change=${() => (this.mode = m.mode)}>
+                    @change=${() => this.chooseMode(m.mode)}>
                   <span>${m.label}</span>
                 </label>`,
               )}
