@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The candidate successor of weights/shapes-clip (session 9; not shipped yet: BENCHMARKS.md, "Shape first"),
 # with the CLI alone: the shipped model's two worlds (12,800 scenes of 1-3 objects, seed 1; 12,800
-# single-object scenes, seed 3) and CLIP's init of its config (seed 0), trained by `clip-webgpu train` in phases:
+# single-object scenes, seed 3; phase 1's captions from `world --captions shape`, the rows session 9 used)
+# and CLIP's init of its config (seed 0), trained by `clip-webgpu train` in phases:
 #   1. shape first: the single-object scenes captioned "a {shape}" only, 2,000 steps at lr 5e-4. With the
 #      world's own captions colour explains the batch and shape stays at chance for 1,500+ steps at lr 3e-4
 #      (and collapses the text tower at 1.5e-3); alone, shape leaves chance within 500 steps.
@@ -18,11 +19,10 @@ SHAPE_STEPS=${SHAPE_STEPS:-2000}
 STEPS=${STEPS:-600}
 cli() { node bin/clip-webgpu.mjs "$@"; }
 scripts/shapes-worlds.sh "$W"
-# Phase 1's captions: "a {shape}" for each single-object scene, from the world's truth.json.
-node -e '
-  const { scenes } = JSON.parse(require("fs").readFileSync(process.argv[1] + "/single/truth.json", "utf8"));
-  process.stdout.write("filepath\ttitle\n" + scenes.map((s) => `single/${s.file}\ta ${s.objects[0].shape}\n`).join(""));
-' "$W" > "$W/shape.csv"
+# Phase 1's captions: "a {shape}" for each single-object scene (the same pixels as single/, by the same seed).
+[ -f "$W/single-shape/truth.json" ] || cli world --out "$W/single-shape" --n 12800 --seed 3 --objects 1 --captions shape >/dev/null
+{ head -n 1 "$W/single-shape/captions.csv"
+  tail -n +2 "$W/single-shape/captions.csv" | sed 's#^images/#single-shape/images/#'; } > "$W/shape.csv"
 { cat "$W/train.csv"; tail -n +2 "$W/shape.csv"; } > "$W/all.csv"
 start=$(date +%s)
 cli train --config weights/shapes-clip/config.json --seed 0 --data "$W/shape.csv" --batch-size 64 \

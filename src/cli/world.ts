@@ -1,11 +1,13 @@
 /** `clip-webgpu world`: a procedural captioned world with ground truth, written as an open_clip CSV + PNGs + truth.json. */
 import {
+  CAPTION_STYLES,
   MAX_OBJECTS,
   MAX_SIZE,
   MIN_SIZE,
   SHIFTS,
   TONE_GROUPS,
   parseSpurious,
+  type CaptionStyle,
   type Shift,
 } from '../model/world/index.ts';
 import { writeWorld } from '../node/world-writer.ts';
@@ -17,7 +19,7 @@ export const spec: CommandSpec = {
   summary:
     'Write procedural captioned scenes (shapes, colours, counts) with their ground truth, for training and tests.',
   usage:
-    'world --out DIR --n N [--seed S] [--size PX] [--shift NAME] [--objects 1-3] [--spurious SHAPE:TONE=P] [--json]',
+    'world --out DIR --n N [--seed S] [--size PX] [--shift NAME] [--objects 1-3] [--spurious SHAPE:TONE=P] [--captions world|shape] [--json]',
   description:
     'Deterministic: the same arguments give the same pixels, captions and truth on every machine. Writes\n' +
     "DIR/captions.csv (tab-separated, columns filepath and title: open_clip's defaults), DIR/images/*.png,\n" +
@@ -57,12 +59,21 @@ export const spec: CommandSpec = {
       value: 'SHAPE:TONE=P',
       help: 'Dark or light backgrounds correlated with a shape, e.g. triangle:dark=0.9 (see above).',
     },
+    captions: {
+      type: 'string',
+      value: 'STYLE',
+      choices: CAPTION_STYLES,
+      help:
+        'world: the varied captions (default); shape: the shapes alone ("a circle", "a circle and two stars"), ' +
+        'the same pixels and truth, for shape-first training.',
+    },
     ...JSON_OPTION,
   },
   examples: [
     'clip-webgpu world --out world/train --n 10000 --seed 1',
     'clip-webgpu world --out world/sketch --n 500 --seed 2 --objects 1 --shift sketch --json',
     'clip-webgpu world --out world/biased --n 10000 --seed 1 --spurious triangle:dark=0.9',
+    'clip-webgpu world --out world/shapes --n 12800 --seed 3 --objects 1 --captions shape',
   ],
 };
 
@@ -93,10 +104,11 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const shift = (args.str('shift') ?? 'none') as Shift;
   const spec = args.str('spurious');
   const spurious = spec === undefined ? undefined : parseSpurious(spec);
+  const captions = (args.str('captions') ?? 'world') as CaptionStyle;
   const progress = io.stderr.isTTY && !args.flag('json') && n >= 200;
   const summary = await writeWorld(
     out,
-    { n, seed, size, shift, objects, spurious },
+    { n, seed, size, shift, objects, spurious, captions },
     progress
       ? (done, total) => {
           if (done % 100 === 0 || done === total)
@@ -109,7 +121,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   } else {
     io.stdout.write(
       `wrote ${out}: ${n} scenes (${size} px, shift ${shift}, ${objects[0]}-${objects[1]} objects` +
-        `${spurious ? `, spurious ${spec}` : ''}), ` +
+        `${spurious ? `, spurious ${spec}` : ''}${captions === 'world' ? '' : `, ${captions} captions`}), ` +
         `${summary.csv}, ${summary.truth}, images/, masks/ (${summary.masks}); sha256 ${summary.sha256.slice(0, 16)}\n`,
     );
   }

@@ -128,6 +128,7 @@ export async function writeWorld(
   const truthText =
     `{"format": ${JSON.stringify(WORLD_FORMAT)}, "seed": ${options.seed}, "n": ${options.n}, "size": ${size}, ` +
     `"shift": ${JSON.stringify(shift)}, "objects": ${JSON.stringify(objects)}, "csv": ${JSON.stringify(WORLD_CSV)}, ` +
+    (options.captions && options.captions !== 'world' ? `"captions": ${JSON.stringify(options.captions)}, ` : '') +
     (spurious ? `"spurious": ${JSON.stringify({ ...spurious, spec: spuriousText(spurious) })}, ` : '') +
     `"box": "[x0, y0, x1, y1] in pixels, x1 and y1 exclusive", "scenes": [\n` +
     truths.map((t) => JSON.stringify(t)).join(',\n') +

@@ -104,6 +104,32 @@ describe('clip-webgpu world', () => {
     expect(existsSync(join(out, 'images', '00002.png'))).toBe(true);
   });
 
+  it('--captions shape: the same images and truth, captions that name the shapes alone, with their counts', async () => {
+    const [plain, shapes] = [join(tmp, 'plain'), join(tmp, 'shapes')];
+    parseJson(await run(['world', '--out', plain, '--n', '40', '--seed', '5', '--json']));
+    parseJson(await run(['world', '--out', shapes, '--n', '40', '--seed', '5', '--captions', 'shape', '--json']));
+    const truth = (dir: string) => JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
+    const [a, b] = [truth(plain), truth(shapes)];
+    expect(b.captions).toBe('shape');
+    expect(a.captions).toBeUndefined();
+    const captions = readFileSync(join(shapes, 'captions.csv'), 'utf8').trimEnd().split('\n').slice(1);
+    const words = ['a', 'two', 'three'];
+    b.scenes.forEach((scene: { file: string; caption: string; objects: { shape: string }[] }, i: number) => {
+      expect(readFileSync(join(shapes, scene.file))).toEqual(readFileSync(join(plain, a.scenes[i].file)));
+      expect({ ...scene, caption: '', template: '' }).toEqual({ ...a.scenes[i], caption: '', template: '' });
+      expect(scene).toMatchObject({ template: 'shape-only' });
+      expect(captions[i]).toBe(`${scene.file}\t${scene.caption}`);
+      // "a triangle and two circles": each shape once, with its count, in the scene's order; no colour.
+      const counts = new Map<string, number>();
+      for (const o of scene.objects) counts.set(o.shape, (counts.get(o.shape) ?? 0) + 1);
+      const parts = [...counts].map(([shape, n]) =>
+        n === 1 ? `a ${shape}` : `${words[n - 1]} ${shape === 'cross' ? 'crosses' : `${shape}s`}`,
+      );
+      const want = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+      expect(scene.caption).toBe(want);
+    });
+  });
+
   it('answers bad arguments with one line naming the problem', async () => {
     const full = join(tmp, 'full');
     mkdirSync(full);
@@ -121,6 +147,7 @@ describe('clip-webgpu world', () => {
       [['--out', join(tmp, 'e1'), '--n', '2', '--objects', '4'], ['--objects must be'], 2],
       [['--out', join(tmp, 'e1'), '--n', '2', '--objects', '3-1'], ['--objects must be'], 2],
       [['--out', join(tmp, 'e1'), '--n', '2', '--count', '2'], ['unknown option --count'], 2],
+      [['--out', join(tmp, 'e1'), '--n', '2', '--captions', 'colour'], ['--captions must be one of world, shape'], 2],
       [['--out', full, '--n', '2'], [full, 'not empty'], 1],
     ];
     for (const [args, names, code] of cases) expectOneLineError(await run(['world', ...args]), names, code);

@@ -85,6 +85,22 @@ export interface Caption {
   template: string;
 }
 
+/** Caption styles of a world: its varied templates, or its shapes alone ("a circle", "a circle and two stars"). */
+export type CaptionStyle = 'world' | 'shape';
+export const CAPTION_STYLES: readonly CaptionStyle[] = ['world', 'shape'];
+
+/**
+ * The scene's shapes with their counts and nothing else: the captions of the shape-first recipe
+ * (scripts/train-shape-first.sh), where colour must not explain the batch.
+ */
+export function shapeCaption(layout: Layout): Caption {
+  // Groups differ by colour too: without colours, a red and a blue circle are "two circles".
+  const counts = new Map<Shape, number>();
+  for (const g of layout.groups) counts.set(g.shape, (counts.get(g.shape) ?? 0) + g.count);
+  const phrases = [...counts].map(([shape, n]) => (n === 1 ? `a ${shape}` : `${COUNT_WORDS[n]} ${plural(shape)}`));
+  return { text: listPhrase(phrases), template: 'shape-only' };
+}
+
 /** The scene's caption: a template that fits, drawn from `rng`, filled from the layout. */
 export function captionFor(layout: Layout, background: BackgroundKind, rng: Rng): Caption {
   const { groups, objects } = layout;

@@ -2,10 +2,13 @@
 export * from './vocabulary.ts';
 export { createRng, sceneSeed, type Rng } from './random.ts';
 export {
+  CAPTION_STYLES,
   CAPTION_TEMPLATES,
   ENSEMBLE_TEMPLATES,
   ZERO_SHOT_TEMPLATES,
+  shapeCaption,
   zeroShotPrompts,
+  type CaptionStyle,
   type CaptionTemplate,
 } from './captions.ts';
 export { generateScene, generateWorld, worldScenes, DEFAULT_SIZE, MIN_SIZE, MAX_SIZE, MAX_OBJECTS } from './scene.ts';

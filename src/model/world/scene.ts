@@ -6,7 +6,7 @@
  */
 import { ClipError } from '../../errors.ts';
 import { paintBackground, type Background } from './backgrounds.ts';
-import { captionFor } from './captions.ts';
+import { CAPTION_STYLES, captionFor, shapeCaption, type CaptionStyle } from './captions.ts';
 import { addNoise, boxBlur } from './filters.ts';
 import { planLayout } from './layout.ts';
 import { createRng, sceneSeed, type Rng } from './random.ts';
@@ -52,6 +52,8 @@ export interface SceneOptions {
    * of the scenes with a triangle dark, 90% of the others light. Recorded in the background's `tone`.
    */
   spurious?: Spurious;
+  /** 'world' (default): the varied templates; 'shape': the shapes alone (shapeCaption). Pixels are the same. */
+  captions?: CaptionStyle;
 }
 
 export interface SceneObject {
@@ -122,6 +124,8 @@ function checkOptions(options: SceneOptions): {
   if (toneGroup !== undefined && !(TONE_GROUP_NAMES as string[]).includes(toneGroup))
     throw new ClipError('input', `unknown tone group "${toneGroup}"; tone groups: ${TONE_GROUP_NAMES.join(', ')}`);
   if (spurious) checkSpurious(spurious);
+  if (options.captions !== undefined && !CAPTION_STYLES.includes(options.captions))
+    throw new ClipError('input', `unknown caption style "${options.captions}"; styles: ${CAPTION_STYLES.join(', ')}`);
   return { size, shift, min, max, tones, toneGroup, spurious };
 }
 
@@ -162,7 +166,8 @@ export function generateScene(rng: Rng, options: SceneOptions = {}): Scene {
       ? paintBackground(pixels, size, shiftRng.pick(UNSEEN_BACKGROUNDS), shiftRng)
       : paintBackground(pixels, size, trainingKind, backgroundRng, tone ? TONE_GROUPS[tone] : tones);
   const background: Background = tone && shift !== 'unseen-background' ? { ...painted, tone } : painted;
-  const caption = captionFor(layout, background.kind, captionRng);
+  const caption =
+    (options.captions ?? 'world') === 'world' ? captionFor(layout, background.kind, captionRng) : shapeCaption(layout);
 
   const outline = shift === 'sketch' ? Math.max(1, size / 40) : 0;
   const objects = layout.objects.map((o): SceneObject => {
