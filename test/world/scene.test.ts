@@ -282,6 +282,7 @@ describe('world: coverage of the classes', () => {
       [() => generateScene(createRng(1), { shift: 'fog' as 'blur' }), /unknown world shift "fog"/],
       [() => generateScene(createRng(1), { tones: [] }), /tones/],
       [() => generateScene(createRng(1), { tones: [[0, 0, 256]] }), /tones/],
+      [() => generateScene(createRng(1), { captions: 'colour' as 'shape' }), /unknown caption style "colour"/],
     ];
     for (const [f, message] of bad) {
       let error: unknown;
