@@ -40,6 +40,8 @@ import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.t
 import { probeText, shiftsText } from './eval-figures.ts';
 import { SEGMENT_CLASSES, runSegmentEval } from './eval-segment.ts';
 import { EXPLAIN_METHODS, runExplainEval } from './eval-explain.ts';
+import { runDetectEval } from './eval-detect.ts';
+import { DETECT_MODES } from '../model/detect/index.ts';
 import { SEGMENT_METHODS } from '../model/segment/index.ts';
 import {
   GPU_OPTIONS,
@@ -57,7 +59,7 @@ export const spec: CommandSpec = {
   summary:
     'Zero-shot evaluation of a labelled folder or a world: accuracy, per class, confusion matrix, linear probe, shifts.',
   usage:
-    'eval [--model PATH] --data DIR [--task classify|segment|explain] [--label shape|colour] [--template T]... [--templates imagenet] ' +
+    'eval [--model PATH] --data DIR [--task classify|segment|explain|detect] [--label shape|colour] [--template T]... [--templates imagenet] ' +
     '[--probe TRAIN_DIR [--shots 1,2,4,8,16] [--seeds N]] [--shifts all|NAME,...] [--json] [--csv FILE]',
   description:
     "DIR holds one sub-folder per class; the folder name is the label, its .png/.jpg/.jpeg files are the class's\n" +
@@ -75,7 +77,9 @@ export const spec: CommandSpec = {
     "into the world's classes (--classes) and the background; mIoU and IoU per class over all pixels, vs raw.\n" +
     '--task explain: DIR is a world folder; on its two-object scenes each explanation method (--methods, random\n' +
     "as the baseline) maps each object's name: the pointing game (the map's peak cell on the object), and the\n" +
-    "area under the name's probability as cells are deleted (blurred) or inserted in the map's order.",
+    "area under the name's probability as cells are deleted (blurred) or inserted in the map's order.\n" +
+    '--task detect: DIR is a world folder; on its two-object scenes each detection mode (--methods) boxes each\n' +
+    "object's name: the share of top boxes with IoU >= 0.5 to the object's box, and the mean IoU.",
   options: {
     ...DEFAULT_MODEL_OPTION,
     data: {
@@ -121,15 +125,16 @@ export const spec: CommandSpec = {
     task: {
       type: 'string',
       value: 'TASK',
-      choices: ['classify', 'segment', 'explain'],
+      choices: ['classify', 'segment', 'explain', 'detect'],
       help:
         'classify (default): a folder of class folders; segment: mIoU per method on a world folder (truth.json); ' +
-        'explain: pointing game and deletion/insertion per explanation method on a world folder.',
+        'explain: pointing game and deletion/insertion per explanation method on a world folder; ' +
+        'detect: boxes with IoU >= 0.5 per detection mode on a world folder.',
     },
     methods: {
       type: 'string',
       value: 'A,B',
-      help: `segment, explain: the methods to score (default all: ${SEGMENT_METHODS.join(', ')}; ${EXPLAIN_METHODS.join(', ')}).`,
+      help: `segment, explain, detect: the methods to score (default all: ${SEGMENT_METHODS.join(', ')}; ${EXPLAIN_METHODS.join(', ')}; ${DETECT_MODES.join(', ')}).`,
     },
     classes: {
       type: 'string',
@@ -139,7 +144,7 @@ export const spec: CommandSpec = {
     },
     background: { type: 'string', value: 'TEXT', help: 'segment: the background prompt (default "the background").' },
     threshold: { type: 'string', value: 'X', help: 'segment: background below this probability instead of a prompt.' },
-    limit: { type: 'string', value: 'N', help: 'segment, explain: score the first N scenes only.' },
+    limit: { type: 'string', value: 'N', help: 'segment, explain, detect: score the first N scenes only.' },
     steps: { type: 'string', value: 'N', help: 'explain: points on each deletion/insertion curve (default 16).' },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
@@ -200,13 +205,15 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     if (args.str('steps') !== undefined) throw new UsageError('--steps applies to --task explain', 'eval');
     return runSegmentEval(args, io);
   }
-  if (args.str('task') === 'explain') {
+  if (args.str('task') === 'explain' || args.str('task') === 'detect') {
     for (const o of ['classes', 'background', 'threshold'])
       if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
-    return runExplainEval(args, io);
+    if (args.str('task') === 'explain') return runExplainEval(args, io);
+    if (args.str('steps') !== undefined) throw new UsageError('--steps applies to --task explain', 'eval');
+    return runDetectEval(args, io);
   }
   for (const o of ['methods', 'classes', 'background', 'threshold', 'limit', 'steps']) {
-    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment or explain`, 'eval');
+    if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment, explain or detect`, 'eval');
   }
   const dir = args.need('data', '--data DIR');
   const label = args.str('label') as WorldLabel | undefined;

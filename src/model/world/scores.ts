@@ -154,12 +154,22 @@ export async function detectionScore(
   mode: DetectMode = 'patches',
   options: Omit<DetectOptions, 'mode'> = {},
 ): Promise<DetectionScore> {
+  return namedDetectionScore(model, namedImages(scenes), mode, options);
+}
+
+/** The same on named images in hand (a world folder read back: `eval --task detect`). */
+export async function namedDetectionScore(
+  model: ClipModel,
+  items: readonly NamedImage[],
+  mode: DetectMode = 'patches',
+  options: Omit<DetectOptions, 'mode'> = {},
+): Promise<DetectionScore> {
   let hits = 0,
     trials = 0,
     sum = 0;
-  for (const scene of namedPairs(scenes)) {
-    for (const o of scene.objects) {
-      const d = await model.detect(sceneImage(scene), [namePrompt(o)], { templates: ['{}'], ...options, mode });
+  for (const item of items) {
+    for (const o of item.objects) {
+      const d = await model.detect(item.image, [o.prompt], { templates: ['{}'], ...options, mode });
       const top = d.boxes.filter((b) => b.queryIndex === 0).sort((a, b) => b.score - a.score)[0];
       const v = top ? iou([top.x, top.y, top.x + top.w, top.y + top.h], o.box) : 0;
       sum += v;

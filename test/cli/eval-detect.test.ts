@@ -1,0 +1,67 @@
+/**
+ * `clip-webgpu eval --task detect` on a small world with the shipped model: the document equals the
+ * library's detectionScore on the same scenes generated in memory, the text table, and clear errors.
+ * (The shipped model's held-out score: test/meaning/shipped-model.test.ts.)
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ClipModel } from '../../src/node/index.ts';
+import { detectionScore, generateWorld } from '../../src/model/world/index.ts';
+import { expectOneLineError, parseJson, run } from '../helpers/cli.ts';
+import { gpu } from '../helpers/gpu.ts';
+
+const SHIPPED = resolve(__dirname, '../../weights/shapes-clip');
+
+describe('clip-webgpu eval --task detect', () => {
+  let tmp: string;
+  let world: string;
+  let singles: string;
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'clip-webgpu-eval-detect-'));
+    world = join(tmp, 'world');
+    singles = join(tmp, 'singles');
+    for (const [out, objects] of [
+      [world, '2'],
+      [singles, '1'],
+    ]) {
+      const w = await run(['world', '--out', out, '--n', '8', '--seed', '4', '--objects', objects]);
+      expect(w.code, w.stderr).toBe(0);
+    }
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const base = () => ['eval', '--task', 'detect', '--data', world, '--adapter', 'gles'];
+
+  it('--json: per mode the share of top boxes with IoU >= 0.5 and the mean IoU, as the library scores them', async () => {
+    const doc = parseJson(await run([...base(), '--methods', 'values,legrad', '--json']));
+    expect(doc).toMatchObject({ task: 'detect', model: 'shapes-clip' });
+    expect(doc.methods.map((m: { mode: string }) => m.mode)).toEqual(['values', 'legrad']);
+    const model = await ClipModel.load(SHIPPED, { gpu: await gpu('gles') });
+    try {
+      const scenes = generateWorld({ n: 8, seed: 4, objects: 2 });
+      for (const m of doc.methods) {
+        const want = await detectionScore(model, scenes, m.mode);
+        expect(m.trials).toBe(2 * doc.images);
+        expect({ ...m, ms_per_object: 0 }).toEqual({ ...want, ms_per_object: 0 });
+        expect(m.ms_per_object).toBeGreaterThan(0);
+      }
+    } finally {
+      model.dispose();
+    }
+    const table = await run([...base(), '--methods', 'patches', '--limit', '3']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^patches\s+\S+%\s+0\.\d{3}\s+\d+/m);
+  });
+
+  it('bad input: one line naming the problem', async () => {
+    expectOneLineError(await run([...base(), '--methods', 'legrad,boxes']), ['boxes', 'unknown detection mode']);
+    expectOneLineError(await run([...base(), '--steps', '4']), ['--task explain']);
+    expectOneLineError(await run([...base(), '--classes', 'shape']), ['--task segment']);
+    expectOneLineError(await run([...base(), '--limit', '0']), ['--limit']);
+    expectOneLineError(await run(['eval', '--task', 'detect', '--data', singles, '--adapter', 'gles']), [
+      'no two-object scenes',
+      'to detect',
+    ]);
+  });
+});
