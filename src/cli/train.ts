@@ -14,6 +14,11 @@ import { epochOrder, readTrainData, type CaptionedImage } from '../node/train-da
 import { writeRandomClipModel } from '../node/random-model.ts';
 import { writeCheckpoint } from '../node/train-checkpoint.ts';
 import { readValidationData, type ValidationTask } from '../node/val-data.ts';
+import { namedDetectionScore, namedPointingGame } from '../model/world/index.ts';
+
+/** The maps the meaning tests score localisation with (test/meaning/thresholds.ts). */
+const MEANING_POINTING = 'relevance';
+const MEANING_DETECTION = 'legrad';
 import { ParsedArgs, UsageError, type CommandSpec } from './args.ts';
 import { positiveInt } from './bias.ts';
 import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, withModel, type CliIo } from './common.ts';
@@ -38,8 +43,10 @@ export const spec: CommandSpec = {
     '--resume OUT/step-N continues to the same parameters as a run that never stopped (give the same options).\n' +
     "--config FILE starts from CLIP's random init (random-model --init clip) of that config, seeded by --seed.\n" +
     '--val-data scores zero-shot accuracy every --val-frequency steps and after the last: on a world folder\n' +
-    '(clip-webgpu world; its single-object scenes, shape with "a {shape}" and colour with "a {colour} shape"), or\n' +
-    'on a folder of class sub-folders as eval does. At a terminal a progress bar shows step, loss, lr, images/s\n' +
+    '(clip-webgpu world; its single-object scenes, shape with "a {shape}" and colour with "a {colour} shape"; its\n' +
+    'two-object scenes, each object named "a red circle": pointing, the peak of relevance\'s map on the object, and\n' +
+    "detection, LeGrad's top box at IoU >= 0.5, as the meaning tests score them), or on a folder of class\n" +
+    'sub-folders as eval does. At a terminal a progress bar shows step, loss, lr, images/s\n' +
     'and the time left; otherwise about twenty plain lines; with --json nothing unless --verbose. --json prints\n' +
     '{"steps": [{"step", "loss", "lr", "logit_scale", "val"?}], "out", "peak_gpu_bytes"}: peak_gpu_bytes is the\n' +
     'high-water mark of GPU buffer bytes while training (weights, gradients, AdamW moments, activations).',
@@ -162,12 +169,18 @@ async function startingPoint(args: ParsedArgs): Promise<{ model: string; tempora
   return { model: temporary, temporary, init: { config, seed, init: 'clip' } };
 }
 
-/** Zero-shot accuracy of each validation task with the weights as they are now. */
+/** Each validation task's score with the weights as they are now: zero-shot accuracy, pointing, detection. */
 async function validate(model: ClipModel, tasks: ValidationTask[], truncate: boolean): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of tasks) {
-    const e = await evaluateDataset(model, t.items, { classes: t.classes, templates: t.templates, truncate });
-    out[t.name] = e.accuracy;
+    if (t.kind === 'zero-shot') {
+      const e = await evaluateDataset(model, t.items, { classes: t.classes, templates: t.templates, truncate });
+      out[t.name] = e.accuracy;
+    } else if (t.name === 'pointing') {
+      out.pointing = (await namedPointingGame(model, t.images, MEANING_POINTING)).accuracy;
+    } else {
+      out.detection = (await namedDetectionScore(model, t.images, MEANING_DETECTION)).accuracy;
+    }
   }
   return out;
 }

@@ -1,8 +1,11 @@
 /**
- * Validation data for `clip-webgpu train --val-data DIR`: zero-shot tasks to score every N steps.
- * A world folder (written by `clip-webgpu world`, with truth.json) gives two tasks on its
+ * Validation data for `clip-webgpu train --val-data DIR`: tasks to score every N steps.
+ * A world folder (written by `clip-webgpu world`, with truth.json) gives two zero-shot tasks on its
  * single-object scenes, shape and colour, prompted with ZERO_SHOT_TEMPLATES (no ensembling, as the
- * acceptance tests); any other folder is read like `eval --data`: one sub-folder per class.
+ * acceptance tests), and two localisation tasks on its two-object scenes whose objects differ in shape
+ * and colour, each object named ("a red circle"): relevance's pointing game and LeGrad detection (IoU
+ * >= 0.5), as the meaning tests score them. Any other folder is read like `eval --data`: one
+ * sub-folder per class.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,11 +13,15 @@ import { join } from 'node:path';
 import { ClipError } from '../errors.ts';
 import type { ImageItem } from '../model/bias/images.ts';
 import { DEFAULT_TEMPLATE } from '../model/templates.ts';
-import { COLOUR_NAMES, SHAPES, ZERO_SHOT_TEMPLATES } from '../model/world/index.ts';
+import { COLOUR_NAMES, fixArticles, SHAPES, ZERO_SHOT_TEMPLATES, type NamedImage } from '../model/world/index.ts';
+import { nodePlatform } from './platform.ts';
 import { classFolders, fileImageItem } from './image-folder.ts';
 import { WORLD_FORMAT, WORLD_TRUTH } from './world-writer.ts';
 
-export interface ValidationTask {
+export type ValidationTask = ZeroShotTask | LocalisationTask;
+
+export interface ZeroShotTask {
+  kind: 'zero-shot';
   /** `shape`, `colour` (a world folder) or `accuracy` (class folders). */
   name: string;
   classes: string[];
@@ -23,10 +30,20 @@ export interface ValidationTask {
   items: ImageItem[];
 }
 
+/** A world's two-object scenes, decoded, each object with its name and box. */
+export interface LocalisationTask {
+  kind: 'localisation';
+  /** `pointing` (relevance's peak on the object) or `detection` (LeGrad's top box, IoU >= 0.5). */
+  name: 'pointing' | 'detection';
+  images: NamedImage[];
+}
+
 interface TruthFile {
   format?: unknown;
-  scenes?: { file?: unknown; objects?: { shape?: unknown; colour?: unknown }[] }[];
+  scenes?: { file?: unknown; objects?: { shape?: unknown; colour?: unknown; box?: unknown }[] }[];
 }
+
+const isName = (v: unknown, names: readonly string[]): v is string => typeof v === 'string' && names.includes(v);
 
 /** The `{shape}` / `{colour}` template written with eval's `{}` placeholder. */
 const braces = (template: string, key: string) => template.replace(`{${key}}`, '{}');
@@ -43,33 +60,58 @@ async function worldTasks(dir: string): Promise<ValidationTask[]> {
     throw new ClipError('input', `--val-data ${path} is not a world's truth.json (format ${WORLD_FORMAT})`);
   }
   const shapes: ImageItem[] = [],
-    colours: ImageItem[] = [];
+    colours: ImageItem[] = [],
+    pairs: NamedImage[] = [];
   for (const s of truth.scenes) {
-    if (typeof s.file !== 'string' || !Array.isArray(s.objects) || s.objects.length !== 1) continue;
-    const { shape, colour } = s.objects[0];
-    if (typeof shape === 'string' && (SHAPES as readonly string[]).includes(shape))
-      shapes.push(fileImageItem(join(dir, s.file), shape));
-    if (typeof colour === 'string' && (COLOUR_NAMES as readonly string[]).includes(colour))
-      colours.push(fileImageItem(join(dir, s.file), colour));
+    if (typeof s.file !== 'string' || !Array.isArray(s.objects)) continue;
+    if (s.objects.length === 1) {
+      const { shape, colour } = s.objects[0];
+      if (isName(shape, SHAPES)) shapes.push(fileImageItem(join(dir, s.file), shape));
+      if (isName(colour, COLOUR_NAMES)) colours.push(fileImageItem(join(dir, s.file), colour));
+      continue;
+    }
+    const [a, b] = s.objects;
+    const named = (o: typeof a) =>
+      isName(o.shape, SHAPES) && isName(o.colour, COLOUR_NAMES) && Array.isArray(o.box) && o.box.length === 4;
+    if (s.objects.length !== 2 || !named(a) || !named(b) || a.shape === b.shape || a.colour === b.colour) continue;
+    pairs.push({
+      image: await nodePlatform.decodeImage(join(dir, s.file)),
+      objects: [a, b].map((o) => ({ prompt: fixArticles(`a ${o.colour} ${o.shape}`), box: o.box as number[] })),
+    });
   }
-  if (shapes.length === 0) {
+  if (shapes.length === 0 && pairs.length === 0) {
     throw new ClipError(
       'input',
-      `--val-data ${dir} has no single-object scenes to score (write it with: clip-webgpu world --objects 1)`,
+      `--val-data ${dir} has no single-object scenes and no two-object scenes to score (write it with: clip-webgpu world)`,
     );
   }
-  return [
-    { name: 'shape', classes: [...SHAPES], templates: [braces(ZERO_SHOT_TEMPLATES.shape, 'shape')], items: shapes },
-    {
-      name: 'colour',
-      classes: [...COLOUR_NAMES],
-      templates: [braces(ZERO_SHOT_TEMPLATES.colour, 'colour')],
-      items: colours,
-    },
-  ];
+  const tasks: ValidationTask[] = [];
+  if (shapes.length) {
+    tasks.push(
+      {
+        kind: 'zero-shot',
+        name: 'shape',
+        classes: [...SHAPES],
+        templates: [braces(ZERO_SHOT_TEMPLATES.shape, 'shape')],
+        items: shapes,
+      },
+      {
+        kind: 'zero-shot',
+        name: 'colour',
+        classes: [...COLOUR_NAMES],
+        templates: [braces(ZERO_SHOT_TEMPLATES.colour, 'colour')],
+        items: colours,
+      },
+    );
+  }
+  if (pairs.length) {
+    tasks.push({ kind: 'localisation', name: 'pointing', images: pairs });
+    tasks.push({ kind: 'localisation', name: 'detection', images: pairs });
+  }
+  return tasks;
 }
 
-/** The zero-shot tasks of a validation folder (a world, or class sub-folders). */
+/** The tasks of a validation folder (a world, or class sub-folders). */
 export async function readValidationData(dir: string): Promise<ValidationTask[]> {
   if (existsSync(join(dir, WORLD_TRUTH))) return worldTasks(dir);
   const data = await classFolders(dir);
@@ -79,5 +121,7 @@ export async function readValidationData(dir: string): Promise<ValidationTask[]>
       `--val-data ${dir} is neither a world folder (truth.json) nor a folder of class sub-folders with images`,
     );
   }
-  return [{ name: 'accuracy', classes: data.classes, templates: [DEFAULT_TEMPLATE], items: data.items }];
+  return [
+    { kind: 'zero-shot', name: 'accuracy', classes: data.classes, templates: [DEFAULT_TEMPLATE], items: data.items },
+  ];
 }

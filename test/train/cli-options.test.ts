@@ -83,18 +83,67 @@ describe('clip-webgpu train --config', () => {
 });
 
 describe('clip-webgpu train --val-data', () => {
-  it('scores shape and colour on a world folder every --val-frequency steps and after the last', async () => {
+  it('scores shape and colour, pointing and detection on a world folder every --val-frequency steps and after the last', async () => {
+    const out = tmp('clip-train-val-world-out-');
     const r = parseJson(
-      await run([...base(), '--model', TINY, '--steps', '3', '--val-data', valWorld, '--val-frequency', '2']),
+      await run([
+        ...base(),
+        '--model',
+        TINY,
+        '--steps',
+        '3',
+        '--val-data',
+        valWorld,
+        '--val-frequency',
+        '2',
+        '--out',
+        out,
+      ]),
     );
     expect(r.steps.map((s: { val?: unknown }) => s.val !== undefined)).toEqual([false, true, true]);
     for (const s of r.steps.filter((x: { val?: unknown }) => x.val)) {
-      expect(Object.keys(s.val)).toEqual(['shape', 'colour']);
+      expect(Object.keys(s.val)).toEqual(['shape', 'colour', 'pointing', 'detection']);
       for (const acc of Object.values(s.val) as number[]) {
         expect(acc).toBeGreaterThanOrEqual(0);
         expect(acc).toBeLessThanOrEqual(1);
       }
     }
+    // Scored with the trained weights, as eval scores the saved checkpoint (the same maps and boxes).
+    const last = r.steps.at(-1).val;
+    const detect = parseJson(
+      await run([
+        'eval',
+        '--task',
+        'detect',
+        '--model',
+        r.out,
+        '--data',
+        valWorld,
+        '--methods',
+        'legrad',
+        '--json',
+        ...ADAPTER,
+      ]),
+    );
+    expect(detect.methods[0].accuracy).toBe(last.detection);
+    const explain = parseJson(
+      await run([
+        'eval',
+        '--task',
+        'explain',
+        '--model',
+        r.out,
+        '--data',
+        valWorld,
+        '--methods',
+        'relevance',
+        '--steps',
+        '1',
+        '--json',
+        ...ADAPTER,
+      ]),
+    );
+    expect(explain.methods[0].pointing).toBe(last.pointing);
   });
 
   it('scores a folder of class sub-folders like eval; bad validation data is one line', async () => {
@@ -109,9 +158,15 @@ describe('clip-webgpu train --val-data', () => {
     const empty = tmp('clip-train-empty-');
     expectOneLineError(await run([...base(), '--model', TINY, '--val-data', empty]), [empty, 'class sub-folders']);
     expectOneLineError(await run([...base(), '--model', TINY, '--val-frequency', '1']), ['--val-data']);
-    const multi = tmp('clip-train-multi-');
-    await writeWorld(multi, { n: 3, seed: 1, objects: 2 });
-    expectOneLineError(await run([...base(), '--model', TINY, '--val-data', multi]), ['single-object', '--objects 1']);
+    const pairs = tmp('clip-train-pairs-');
+    await writeWorld(pairs, { n: 4, seed: 1, objects: 2 });
+    const p = parseJson(await run([...base(), '--model', TINY, '--val-data', pairs]));
+    expect(Object.keys(p.steps[1].val)).toEqual(['pointing', 'detection']);
+    const triples = tmp('clip-train-triples-');
+    await writeWorld(triples, { n: 2, seed: 1, objects: 3 });
+    expectOneLineError(await run([...base(), '--model', TINY, '--val-data', triples]), [
+      'no single-object scenes and no two-object scenes',
+    ]);
     const broken = tmp('clip-train-broken-');
     writeFileSync(resolve(broken, 'truth.json'), '{"format": "something else"}');
     expectOneLineError(await run([...base(), '--model', TINY, '--val-data', broken]), ['truth.json', 'world']);
@@ -136,7 +191,9 @@ describe('clip-webgpu train progress', () => {
     expect(bar.stderr).toMatch(/\rstep 1\/2 \[#*\.*\] loss \d+\.\d{4} {2}lr 1\.00e-3 {2}\d+\.\d images\/s {2}ETA /);
     expect(bar.stderr).toMatch(/\rstep 2\/2 \[#+\] loss/);
     expect(bar.stderr).toContain('\r\x1b[Kval step 2: shape ');
-    expect(bar.stderr).toMatch(/val step 2: shape \d+\.\d% {2}colour \d+\.\d%\n/);
+    expect(bar.stderr).toMatch(
+      /val step 2: shape \d+\.\d% {2}colour \d+\.\d% {2}pointing \d+\.\d% {2}detection \d+\.\d%\n/,
+    );
     expect(bar.stderr).toMatch(/trained to step 2 in [\d.]+ s; peak GPU memory [\d.]+ MB\n/);
 
     const lines = await withStreams([...plain(), '--model', TINY], false);

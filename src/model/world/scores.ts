@@ -117,13 +117,22 @@ export async function pointingGame(
   scenes: readonly Scene[],
   method: GradCamMethod = 'gradcam',
 ): Promise<PointingScore> {
+  return namedPointingGame(model, namedImages(scenes), method);
+}
+
+/** The same on named images in hand (a world folder read back: `train --val-data`). */
+export async function namedPointingGame(
+  model: ClipModel,
+  items: readonly NamedImage[],
+  method: GradCamMethod = 'gradcam',
+): Promise<PointingScore> {
   let hits = 0,
     trials = 0;
-  for (const scene of namedPairs(scenes)) {
-    for (const o of scene.objects) {
-      const cam = await model.gradcam(sceneImage(scene), namePrompt(o), { method });
+  for (const { image, objects } of items) {
+    for (const o of objects) {
+      const cam = await model.gradcam(image, o.prompt, { method });
       const peak = cellOrder(cam.cam)[0];
-      if (pointsAt(cellRect(peak, cam.grid, scene.size, scene.size), o.box)) hits++;
+      if (pointsAt(cellRect(peak, cam.grid, image.width, image.height), o.box)) hits++;
       trials++;
     }
   }
