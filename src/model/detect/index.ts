@@ -33,16 +33,18 @@ export * from './boxes.ts';
 export { cellScores, classifyCrops, cropImage, cropWindows, type CropWindow } from './crops.ts';
 export { maskclipValues, patchRows, recordDenseSimilarity, type DenseMode } from './patches.ts';
 
+export type DenseDetectMode = 'patches' | 'values' | 'sclip' | 'clearclip' | 'naclip';
+export type DetectMode = DenseDetectMode | GradCamMethod | 'crops';
+
 /** Modes whose map is the dense head on a last block, and that block's segmentation method. */
-const DENSE: Record<string, SegmentMethod> = {
+const DENSE: Record<DenseDetectMode, SegmentMethod> = {
   patches: 'raw',
   values: 'maskclip',
   sclip: 'sclip',
   clearclip: 'clearclip',
   naclip: 'naclip',
 };
-export type DenseDetectMode = 'patches' | 'values' | 'sclip' | 'clearclip' | 'naclip';
-export type DetectMode = DenseDetectMode | GradCamMethod | 'crops';
+const isDense = (mode: DetectMode): mode is DenseDetectMode => Object.hasOwn(DENSE, mode);
 export const DETECT_MODES: readonly DetectMode[] = [
   ...(Object.keys(DENSE) as DenseDetectMode[]),
   ...GRADCAM_METHODS,
@@ -191,7 +193,7 @@ export async function detect(
     patchSimilarity = cellScores(windows, probs, n, queries.length);
     imageSize = { width: raw.width, height: raw.height };
     mapToImage = mat3.scaling([raw.width / mapSize, raw.height / mapSize]);
-  } else if (mode in DENSE) {
+  } else if (isDense(mode)) {
     const [prepared] = await model.prepareImages([image]);
     const G = S / config.vision.patchSize;
     const T = 1 + G * G;
@@ -211,7 +213,7 @@ export async function detect(
   } else {
     // One explanation map per query, on the grid of patches; cell edges at integers map to pixels.
     const cams: GradCam[] = [];
-    for (const e of embeds) cams.push(await gradcam(access, image, e, { method: mode as GradCamMethod }));
+    for (const e of embeds) cams.push(await gradcam(access, image, e, { method: mode }));
     grid = cams[0].grid;
     patchSimilarity = Array.from(cams[0].cam, (_, cell) => Float32Array.from(cams, (c) => c.cam[cell]));
     imageSize = { ...cams[0].image };
