@@ -2,8 +2,13 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
-import { DETECT_MODES, type Detection, type DetectMode, type DetectQuery } from '../model/detect/index.ts';
-import { GRADCAM_METHODS } from '../model/explain/index.ts';
+import {
+  DETECT_MODES,
+  isExplanationMode,
+  type Detection,
+  type DetectMode,
+  type DetectQuery,
+} from '../model/detect/index.ts';
 import type { RawImage } from '../model/preprocess/preprocess.ts';
 import { nodePlatform } from '../node/index.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
@@ -167,9 +172,8 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-const EXPLAIN_MODES = new Set<DetectMode>(GRADCAM_METHODS);
 /** Cosines and probabilities to 3 decimals; explanation maps to 3 significant digits. */
-const score = (v: number, mode: DetectMode) => (EXPLAIN_MODES.has(mode) ? v.toPrecision(3) : v.toFixed(3));
+const score = (v: number, mode: DetectMode) => (isExplanationMode(mode) ? v.toPrecision(3) : v.toFixed(3));
 
 function number(v: string, name: string): number {
   const x = Number(v);
@@ -180,10 +184,11 @@ function number(v: string, name: string): number {
 
 function report(d: Detection, image: string, model: string, out: string | undefined): string {
   const [gh, gw] = d.grid;
+  const explain = isExplanationMode(d.mode);
   const what =
     d.mode === 'crops'
       ? `${gh}x${gw} crop grid, probabilities`
-      : `${gh}x${gw} patch grid, ${EXPLAIN_MODES.has(d.mode) ? `the ${d.mode} map of each query` : 'cosine similarity'}`;
+      : `${gh}x${gw} patch grid, ${explain ? `the ${d.mode} map of each query` : 'cosine similarity'}`;
   const lines = [`${image} (${d.image.width}x${d.image.height})  ${model}, mode ${d.mode}, ${what}\n`];
   if (d.boxes.length) {
     const body = d.boxes.map((b, i) => [
@@ -199,7 +204,6 @@ function report(d: Detection, image: string, model: string, out: string | undefi
       }),
     );
   } else lines.push('  no boxes\n');
-  const explain = EXPLAIN_MODES.has(d.mode);
   d.queries.forEach((q, qi) => {
     // Explanation maps are in their method's units, often far below 0.01: printed divided by their max |value|.
     const map = d.patchSimilarity.map((row) => row[qi]);

@@ -8,7 +8,8 @@ import { GRADCAM_METHODS } from '../model/explain/index.ts';
 import {
   COLOUR_NAMES,
   explanationScore,
-  fixArticles,
+  namedPairs,
+  namePrompt,
   SHAPES,
   type ExplanationMethod,
   type ExplanationScore,
@@ -23,27 +24,20 @@ import { percent, table } from './format.ts';
 
 export const EXPLAIN_METHODS: readonly ExplanationMethod[] = [...GRADCAM_METHODS, 'random'];
 
-const objectName = (o: { colour: string; shape: string }) => fixArticles(`a ${o.colour} ${o.shape}`);
-
 /**
  * The two-object scenes of a world folder whose objects differ in shape and colour (either is named
  * without ambiguity), decoded, each object with its name ("a red circle") and box.
  */
 export async function namedPairImages(dir: string, task: string, limit: number): Promise<NamedImage[]> {
   const { root, scenes } = await readWorldFolder(dir, task, limit);
-  const pairs = scenes.filter(
-    (s) =>
-      s.objects.length === 2 &&
-      s.objects[0].shape !== s.objects[1].shape &&
-      s.objects[0].colour !== s.objects[1].colour,
-  );
+  const pairs = namedPairs(scenes);
   if (pairs.length === 0)
     throw new ClipError('input', `${dir} has no two-object scenes of different shapes and colours to ${task}`);
   const items: NamedImage[] = [];
   for (const s of pairs)
     items.push({
       image: await nodePlatform.decodeImage(join(root, s.file)),
-      objects: s.objects.map((o) => ({ prompt: objectName(o), box: o.box })),
+      objects: s.objects.map((o) => ({ prompt: namePrompt(o), box: o.box })),
     });
   return items;
 }
@@ -60,7 +54,7 @@ export async function runExplainEval(args: ParsedArgs, io: CliIo): Promise<numbe
   const steps = args.int('steps', 16);
   if (steps < 1) throw new UsageError(`--steps must be at least 1, got ${steps}`, 'eval');
   const items = await namedPairImages(dir, 'explain', limit);
-  const labels = COLOUR_NAMES.flatMap((c) => SHAPES.map((s) => objectName({ colour: c, shape: s })));
+  const labels = COLOUR_NAMES.flatMap((c) => SHAPES.map((s) => namePrompt({ colour: c, shape: s })));
 
   await withModel(args, io, async (model) => {
     const scores: ExplanationScore[] = [];

@@ -15,10 +15,6 @@ import { writeRandomClipModel } from '../node/random-model.ts';
 import { writeCheckpoint } from '../node/train-checkpoint.ts';
 import { readValidationData, type ValidationTask } from '../node/val-data.ts';
 import { namedDetectionScore, namedPointingGame } from '../model/world/index.ts';
-
-/** The maps the meaning tests score localisation with (test/meaning/thresholds.ts). */
-const MEANING_POINTING = 'relevance';
-const MEANING_DETECTION = 'legrad';
 import { ParsedArgs, UsageError, type CommandSpec } from './args.ts';
 import { positiveInt } from './bias.ts';
 import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, withModel, type CliIo } from './common.ts';
@@ -27,6 +23,10 @@ import { defaultTokenizerDir, readConfig } from './random-model.ts';
 import { progressMode, trainProgress } from './train-progress.ts';
 
 const num = (help: string) => ({ type: 'string' as const, value: 'X', help });
+
+/** The maps the meaning tests score localisation with (test/meaning/thresholds.ts). */
+const MEANING_POINTING = 'relevance';
+const MEANING_DETECTION = 'legrad';
 
 export const spec: CommandSpec = {
   name: 'train',

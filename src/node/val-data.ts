@@ -13,7 +13,16 @@ import { join } from 'node:path';
 import { ClipError } from '../errors.ts';
 import type { ImageItem } from '../model/bias/images.ts';
 import { DEFAULT_TEMPLATE } from '../model/templates.ts';
-import { COLOUR_NAMES, fixArticles, SHAPES, ZERO_SHOT_TEMPLATES, type NamedImage } from '../model/world/index.ts';
+import {
+  COLOUR_NAMES,
+  namedPairs,
+  namePrompt,
+  SHAPES,
+  ZERO_SHOT_TEMPLATES,
+  type Colour,
+  type NamedImage,
+  type Shape,
+} from '../model/world/index.ts';
 import { nodePlatform } from './platform.ts';
 import { classFolders, fileImageItem } from './image-folder.ts';
 import { WORLD_FORMAT, WORLD_TRUTH } from './world-writer.ts';
@@ -43,7 +52,8 @@ interface TruthFile {
   scenes?: { file?: unknown; objects?: { shape?: unknown; colour?: unknown; box?: unknown }[] }[];
 }
 
-const isName = (v: unknown, names: readonly string[]): v is string => typeof v === 'string' && names.includes(v);
+const isName = <T extends string>(v: unknown, names: readonly T[]): v is T =>
+  typeof v === 'string' && (names as readonly string[]).includes(v);
 
 /** The `{shape}` / `{colour}` template written with eval's `{}` placeholder. */
 const braces = (template: string, key: string) => template.replace(`{${key}}`, '{}');
@@ -61,22 +71,27 @@ async function worldTasks(dir: string): Promise<ValidationTask[]> {
   }
   const shapes: ImageItem[] = [],
     colours: ImageItem[] = [],
-    pairs: NamedImage[] = [];
+    named: { file: string; objects: { shape: Shape; colour: Colour; box: number[] }[] }[] = [];
   for (const s of truth.scenes) {
     if (typeof s.file !== 'string' || !Array.isArray(s.objects)) continue;
     if (s.objects.length === 1) {
       const { shape, colour } = s.objects[0];
       if (isName(shape, SHAPES)) shapes.push(fileImageItem(join(dir, s.file), shape));
       if (isName(colour, COLOUR_NAMES)) colours.push(fileImageItem(join(dir, s.file), colour));
-      continue;
+    } else if (
+      s.objects.every(
+        (o) => isName(o.shape, SHAPES) && isName(o.colour, COLOUR_NAMES) && Array.isArray(o.box) && o.box.length === 4,
+      )
+    ) {
+      named.push(s as (typeof named)[number]);
     }
-    const [a, b] = s.objects;
-    const named = (o: typeof a) =>
-      isName(o.shape, SHAPES) && isName(o.colour, COLOUR_NAMES) && Array.isArray(o.box) && o.box.length === 4;
-    if (s.objects.length !== 2 || !named(a) || !named(b) || a.shape === b.shape || a.colour === b.colour) continue;
+  }
+  // The meaning tests' scenes: two objects that differ in shape and colour, each named "a red circle".
+  const pairs: NamedImage[] = [];
+  for (const s of namedPairs(named)) {
     pairs.push({
       image: await nodePlatform.decodeImage(join(dir, s.file)),
-      objects: [a, b].map((o) => ({ prompt: fixArticles(`a ${o.colour} ${o.shape}`), box: o.box as number[] })),
+      objects: s.objects.map((o) => ({ prompt: namePrompt(o), box: o.box })),
     });
   }
   if (shapes.length === 0 && pairs.length === 0) {

@@ -45,6 +45,9 @@ const DENSE: Record<DenseDetectMode, SegmentMethod> = {
   naclip: 'naclip',
 };
 const isDense = (mode: DetectMode): mode is DenseDetectMode => Object.hasOwn(DENSE, mode);
+/** Whether a mode's map is an explanation (in its method's own units, often far below 0.01). */
+export const isExplanationMode = (mode: DetectMode): mode is GradCamMethod =>
+  (GRADCAM_METHODS as readonly string[]).includes(mode);
 export const DETECT_MODES: readonly DetectMode[] = [
   ...(Object.keys(DENSE) as DenseDetectMode[]),
   ...GRADCAM_METHODS,

@@ -77,12 +77,17 @@ export async function zeroShotScore(
 }
 
 /** "a red circle" for an object, the prompt that names it in two-object scenes. */
-export function namePrompt(o: SceneObject): string {
+export function namePrompt(o: Pick<SceneObject, 'colour' | 'shape'>): string {
   return fixArticles(`a ${o.colour} ${o.shape}`);
 }
 
-/** Scenes with two objects of different shape and colour: either can be named without ambiguity. */
-export function namedPairs(scenes: readonly Scene[]): Scene[] {
+/**
+ * Scenes with two objects of different shape and colour: either can be named without ambiguity.
+ * Generated scenes, or a world folder's truth read back.
+ */
+export function namedPairs<S extends { objects: readonly Pick<SceneObject, 'colour' | 'shape'>[] }>(
+  scenes: readonly S[],
+): S[] {
   return scenes.filter(
     (s) =>
       s.objects.length === 2 &&

@@ -9,6 +9,7 @@ import {
   type Detection,
   type DetectionBox,
   DEFAULT_RELATIVE_THRESHOLD,
+  isExplanationMode,
   type DetectMode,
 } from '../../../model/detect/index.ts';
 import { ClipError } from '../../../errors.ts';
@@ -16,7 +17,6 @@ import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';
 import { defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
-import { GRADCAM_METHODS } from '../../../model/explain/index.ts';
 import { emit, isShippedModel } from '../../shared-model.ts';
 import { PresetFollower, isPresetLabels, type WorldPreset } from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
@@ -91,7 +91,7 @@ function boxThreshold(mode: DetectMode, t: number): DetectBoxOptions {
 /** Probabilities as percents, cosines to 3 decimals, explanation maps (often far below 0.01) to 3 digits. */
 function formatScore(v: number, mode: DetectMode): string {
   if (mode === 'crops') return formatPercent(v);
-  return (GRADCAM_METHODS as readonly string[]).includes(mode) ? v.toPrecision(3) : v.toFixed(3);
+  return isExplanationMode(mode) ? v.toPrecision(3) : v.toFixed(3);
 }
 
 /**
