@@ -3,12 +3,10 @@
  * random order as the baseline) on the two-object scenes of a world folder: the pointing game, and the
  * deletion / insertion areas of the named object's probability among every colour-and-shape name.
  */
-import { join } from 'node:path';
 import { GRADCAM_METHODS } from '../model/explain/index.ts';
 import {
   COLOUR_NAMES,
   explanationScore,
-  namedPairs,
   namePrompt,
   SHAPES,
   type ExplanationMethod,
@@ -16,29 +14,18 @@ import {
   type NamedImage,
 } from '../model/world/index.ts';
 import { ClipError } from '../errors.ts';
-import { nodePlatform } from '../node/index.ts';
+import { readWorldFolder, worldPairImages } from '../node/world-folder.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { withModel, type CliIo } from './common.ts';
-import { readWorldFolder } from './eval-segment.ts';
 import { percent, table } from './format.ts';
 
 export const EXPLAIN_METHODS: readonly ExplanationMethod[] = [...GRADCAM_METHODS, 'random'];
 
-/**
- * The two-object scenes of a world folder whose objects differ in shape and colour (either is named
- * without ambiguity), decoded, each object with its name ("a red circle") and box.
- */
+/** The named two-object scenes of a world folder (`worldPairImages`), at least one. */
 export async function namedPairImages(dir: string, task: string, limit: number): Promise<NamedImage[]> {
-  const { root, scenes } = await readWorldFolder(dir, task, limit);
-  const pairs = namedPairs(scenes);
-  if (pairs.length === 0)
+  const items = await worldPairImages(await readWorldFolder(dir, `--task ${task}`), limit);
+  if (items.length === 0)
     throw new ClipError('input', `${dir} has no two-object scenes of different shapes and colours to ${task}`);
-  const items: NamedImage[] = [];
-  for (const s of pairs)
-    items.push({
-      image: await nodePlatform.decodeImage(join(root, s.file)),
-      objects: s.objects.map((o) => ({ prompt: namePrompt(o), box: o.box })),
-    });
   return items;
 }
 

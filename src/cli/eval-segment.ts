@@ -3,12 +3,12 @@
  * with one mask PNG per object), against the raw patch-token baseline. Classes are the world's
  * shapes, colours or colour+shape objects, plus the background (class 0).
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ClipError } from '../errors.ts';
 import { IouCounter, SEGMENT_METHODS, type IouScore, type SegmentMethod } from '../model/segment/index.ts';
 import { COLOUR_NAMES, SHAPES, fixArticles, type SceneTruth } from '../model/world/index.ts';
 import { nodePlatform } from '../node/index.ts';
+import { readWorldFolder } from '../node/world-folder.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { promptCheck, withModel, type CliIo } from './common.ts';
 import { percent, quote, table } from './format.ts';
@@ -17,11 +17,6 @@ export type SegmentClasses = 'shape' | 'colour' | 'object';
 export const SEGMENT_CLASSES: readonly SegmentClasses[] = ['shape', 'colour', 'object'];
 const DEFAULT_TEMPLATES: Record<SegmentClasses, string> = { shape: 'a {}', colour: 'a {} shape', object: 'a {}' };
 const DEFAULT_BACKGROUND = 'the background';
-
-interface World {
-  format: string;
-  scenes: SceneTruth[];
-}
 
 /** Class names (background first) and each object's class id. */
 export function worldClasses(kind: SegmentClasses): {
@@ -38,30 +33,6 @@ export function worldClasses(kind: SegmentClasses): {
   const key = (o: SceneTruth['objects'][number]) =>
     kind === 'shape' ? o.shape : kind === 'colour' ? o.colour : `${o.colour} ${o.shape}`;
   return { names: ['background', ...labels], of: (o) => index.get(key(o)) ?? 0 };
-}
-
-/** A world folder's scenes (the first `limit`) and the folder their files are relative to. */
-export async function readWorldFolder(
-  dir: string,
-  task: string,
-  limit = Number.MAX_SAFE_INTEGER,
-): Promise<{ root: string; scenes: SceneTruth[] }> {
-  const truthPath = resolve(dir, 'truth.json');
-  let world: World;
-  try {
-    world = JSON.parse(await readFile(truthPath, 'utf8')) as World;
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON';
-    throw new ClipError(
-      'input',
-      `${truthPath} ${why}: --task ${task} needs a world folder (clip-webgpu world --out DIR)`,
-    );
-  }
-  if (!String(world.format ?? '').startsWith('clip-webgpu-world/') || !Array.isArray(world.scenes))
-    throw new ClipError('input', `${truthPath} is not a clip-webgpu world's truth.json (no "format" or "scenes")`);
-  const scenes = world.scenes.slice(0, limit);
-  if (scenes.length === 0) throw new ClipError('input', `${truthPath} has no scenes`);
-  return { root: dirname(truthPath), scenes };
 }
 
 export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -86,7 +57,8 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
     if (!t.includes('{}'))
       throw new UsageError(`--template ${JSON.stringify(t)} has no {} where the class goes`, 'eval');
   }
-  const { root, scenes } = await readWorldFolder(dir, 'segment', limit);
+  const world = await readWorldFolder(dir, '--task segment');
+  const [root, scenes] = [world.dir, world.scenes.slice(0, limit)];
   const classes = worldClasses(kind);
   const labels = classes.names.slice(1);
   const prompts = labels.flatMap((l) => templates.map((t) => fixArticles(t.replaceAll('{}', l))));

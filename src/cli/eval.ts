@@ -172,7 +172,7 @@ async function readData(dir: string, label: WorldLabel | undefined, io: CliIo, w
         `${dir} is a world folder (truth.json): choose its classes with --label shape or --label colour`,
         'eval',
       );
-    const world = await readWorldFolder(dir);
+    const world = await readWorldFolder(dir, '--data');
     return { items: worldFolderItems(world, label), classes: worldClasses(label), world };
   }
   if (label) throw new UsageError(`--label is for a world folder (truth.json), and ${what} ${dir} has none`, 'eval');

@@ -8,24 +8,14 @@
  * sub-folder per class.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClipError } from '../errors.ts';
 import type { ImageItem } from '../model/bias/images.ts';
 import { DEFAULT_TEMPLATE } from '../model/templates.ts';
-import {
-  COLOUR_NAMES,
-  namedPairs,
-  namePrompt,
-  SHAPES,
-  ZERO_SHOT_TEMPLATES,
-  type Colour,
-  type NamedImage,
-  type Shape,
-} from '../model/world/index.ts';
-import { nodePlatform } from './platform.ts';
-import { classFolders, fileImageItem } from './image-folder.ts';
-import { WORLD_FORMAT, WORLD_TRUTH } from './world-writer.ts';
+import { COLOUR_NAMES, SHAPES, ZERO_SHOT_TEMPLATES, type NamedImage } from '../model/world/index.ts';
+import { classFolders } from './image-folder.ts';
+import { readWorldFolder, singleObjectItems, worldPairImages } from './world-folder.ts';
+import { WORLD_TRUTH } from './world-writer.ts';
 
 export type ValidationTask = ZeroShotTask | LocalisationTask;
 
@@ -47,53 +37,15 @@ export interface LocalisationTask {
   images: NamedImage[];
 }
 
-interface TruthFile {
-  format?: unknown;
-  scenes?: { file?: unknown; objects?: { shape?: unknown; colour?: unknown; box?: unknown }[] }[];
-}
-
-const isName = <T extends string>(v: unknown, names: readonly T[]): v is T =>
-  typeof v === 'string' && (names as readonly string[]).includes(v);
-
 /** The `{shape}` / `{colour}` template written with eval's `{}` placeholder. */
 const braces = (template: string, key: string) => template.replace(`{${key}}`, '{}');
 
 async function worldTasks(dir: string): Promise<ValidationTask[]> {
-  const path = join(dir, WORLD_TRUTH);
-  let truth: TruthFile;
-  try {
-    truth = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new ClipError('input', `--val-data ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
-  if (truth.format !== WORLD_FORMAT || !Array.isArray(truth.scenes)) {
-    throw new ClipError('input', `--val-data ${path} is not a world's truth.json (format ${WORLD_FORMAT})`);
-  }
-  const shapes: ImageItem[] = [],
-    colours: ImageItem[] = [],
-    named: { file: string; objects: { shape: Shape; colour: Colour; box: number[] }[] }[] = [];
-  for (const s of truth.scenes) {
-    if (typeof s.file !== 'string' || !Array.isArray(s.objects)) continue;
-    if (s.objects.length === 1) {
-      const { shape, colour } = s.objects[0];
-      if (isName(shape, SHAPES)) shapes.push(fileImageItem(join(dir, s.file), shape));
-      if (isName(colour, COLOUR_NAMES)) colours.push(fileImageItem(join(dir, s.file), colour));
-    } else if (
-      s.objects.every(
-        (o) => isName(o.shape, SHAPES) && isName(o.colour, COLOUR_NAMES) && Array.isArray(o.box) && o.box.length === 4,
-      )
-    ) {
-      named.push(s as (typeof named)[number]);
-    }
-  }
+  const world = await readWorldFolder(dir, '--val-data');
+  const shapes = singleObjectItems(world, 'shape');
+  const colours = singleObjectItems(world, 'colour');
   // The meaning tests' scenes: two objects that differ in shape and colour, each named "a red circle".
-  const pairs: NamedImage[] = [];
-  for (const s of namedPairs(named)) {
-    pairs.push({
-      image: await nodePlatform.decodeImage(join(dir, s.file)),
-      objects: s.objects.map((o) => ({ prompt: namePrompt(o), box: o.box })),
-    });
-  }
+  const pairs = await worldPairImages(world);
   if (shapes.length === 0 && pairs.length === 0) {
     throw new ClipError(
       'input',
