@@ -66,6 +66,10 @@ export const spec: CommandSpec = {
         "Box threshold on the map (cosine, or probability for crops). Default: half-way between each text's " +
         'lowest and highest value (patches, values), 0.5 (crops).',
     },
+    refine: {
+      type: 'boolean',
+      help: "Refine each map by the image's pixels (PAMR, 10 steps) before the boxes: regions follow the object's edges, not the patch grid (every mode but crops; its own default thresholds).",
+    },
     'crop-grid': { type: 'string', value: 'N', help: 'crops: cells per side (default 3).' },
     overlap: { type: 'boolean', help: 'crops: also classify the overlapping 2x2-cell windows (a second scale).' },
     out: {
@@ -79,6 +83,7 @@ export const spec: CommandSpec = {
   },
   examples: [
     'clip-webgpu detect --image world/images/00000.png --text circle --text star --template "a {}" --json',
+    'clip-webgpu detect --image world/images/00003.png --text "a red circle" --mode relevance --refine --out boxes.png',
     'clip-webgpu detect --model weights/clip-vit-base-patch32 --image street.jpg --text car --text person --template "a photo of a {}." --out boxes.png',
     'clip-webgpu detect --model weights/clip-vit-base-patch32 --image cat.jpg --text "a photo of a cat" --mode values --json',
   ],
@@ -115,6 +120,8 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const cropGrid = args.int('crop-grid', 3);
   if (cropGrid < 1 || cropGrid > 64)
     throw new UsageError(`--crop-grid must be between 1 and 64, got ${cropGrid}`, 'detect');
+  if (mode === 'crops' && args.flag('refine'))
+    throw new UsageError('--refine applies to the map modes, not to --mode crops', 'detect');
   if (mode !== 'crops' && (args.str('crop-grid') !== undefined || args.flag('overlap'))) {
     throw new UsageError('--crop-grid and --overlap apply to --mode crops', 'detect');
   }
@@ -139,6 +146,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         truncate,
         cropGrid,
         overlap: args.flag('overlap'),
+        refine: args.flag('refine'),
         ...(templates.length ? { templates } : {}),
       });
       if (args.flag('verbose')) {
@@ -189,7 +197,10 @@ function report(d: Detection, image: string, model: string, out: string | undefi
     d.mode === 'crops'
       ? `${gh}x${gw} crop grid, probabilities`
       : `${gh}x${gw} patch grid, ${explain ? `the ${d.mode} map of each query` : 'cosine similarity'}`;
-  const lines = [`${image} (${d.image.width}x${d.image.height})  ${model}, mode ${d.mode}, ${what}\n`];
+  const refined = d.refined
+    ? `; boxes on the maps refined by the image (PAMR, ${d.refined.options.iterations} steps)`
+    : '';
+  const lines = [`${image} (${d.image.width}x${d.image.height})  ${model}, mode ${d.mode}, ${what}${refined}\n`];
   if (d.boxes.length) {
     const body = d.boxes.map((b, i) => [
       String(i + 1),

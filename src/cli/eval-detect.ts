@@ -20,13 +20,19 @@ export async function runDetectEval(args: ParsedArgs, io: CliIo): Promise<number
   const limit = args.int('limit', Number.MAX_SAFE_INTEGER);
   if (limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`, 'eval');
   const items = await namedPairImages(dir, 'detect', limit);
+  const refine = args.flag('refine');
 
   await withModel(args, io, async (model) => {
+    // With --refine, each map mode twice: as is, then refined by the image (PAMR).
+    const runs = modes.flatMap((mode) => [
+      { mode, refine: false },
+      ...(refine && mode !== 'crops' ? [{ mode, refine: true }] : []),
+    ]);
     const scores: DetectionScore[] = [];
     const ms: number[] = [];
-    for (const mode of modes) {
+    for (const { mode, refine } of runs) {
       const t0 = performance.now();
-      scores.push(await namedDetectionScore(model, items, mode));
+      scores.push(await namedDetectionScore(model, items, mode, { refine }));
       ms.push((performance.now() - t0) / Math.max(1, scores.at(-1)!.trials));
     }
     if (args.flag('json')) {
@@ -39,7 +45,12 @@ export async function runDetectEval(args: ParsedArgs, io: CliIo): Promise<number
         "the top box of each object's name against its box, each mode at its default threshold.\n\n" +
         table([
           ['mode', 'IoU >= 0.5', 'mean IoU', 'ms / object'],
-          ...scores.map((s, k) => [s.mode, percent(s.accuracy, 1), s.meanIoU.toFixed(3), ms[k].toFixed(0)]),
+          ...scores.map((s, k) => [
+            s.refine ? `${s.mode} + PAMR` : s.mode,
+            percent(s.accuracy, 1),
+            s.meanIoU.toFixed(3),
+            ms[k].toFixed(0),
+          ]),
         ]) +
         '\n',
     );

@@ -82,7 +82,14 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
         threshold === undefined
           ? [...embeds, ...(await model.labelEmbeddings([backgroundText], { templates: ['{}'], truncate }))]
           : embeds;
-      const counters = methods.map(() => new IouCounter(classes.names));
+      // With --refine, each method twice: as is, then with its maps refined by the image (PAMR).
+      const refine = args.flag('refine');
+      const runs = methods.flatMap((method) => [
+        { method, refine: false },
+        ...(refine ? [{ method, refine: true }] : []),
+      ]);
+      const names = runs.map((r) => (r.refine ? `${r.method} + PAMR` : r.method));
+      const counters = runs.map(() => new IouCounter(classes.names));
       const t0 = performance.now();
       for (const [n, scene] of scenes.entries()) {
         const image = await nodePlatform.decodeImage(join(root, scene.file));
@@ -97,11 +104,12 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
           const id = classes.of(o);
           for (let i = 0; i < truth.length; i++) if (m.data[i * m.channels] >= 128) truth[i] = id;
         }
-        for (const [k, method] of methods.entries()) {
+        for (const [k, { method, refine }] of runs.entries()) {
           const s = await model.segment(image, labels, {
             method,
             background: threshold ?? backgroundText,
             embeddings: withBackground,
+            refine,
           });
           counters[k].add(s.mask, truth);
         }
@@ -109,7 +117,7 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
           io.stderr.write(`clip-webgpu: ${n + 1}/${scenes.length} scenes\n`);
       }
       const scores = counters.map((c) => c.score());
-      const ms = (performance.now() - t0) / (scenes.length * methods.length);
+      const ms = (performance.now() - t0) / (scenes.length * runs.length);
       if (args.flag('json')) {
         io.stdout.write(
           JSON.stringify({
@@ -119,13 +127,13 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
             templates,
             background: threshold === undefined ? { label: backgroundText } : { threshold },
             images: scenes.length,
-            methods: methods.map((method, k) => ({ method, ...scoreJson(scores[k]) })),
+            methods: runs.map(({ method, refine }, k) => ({ method, refine, ...scoreJson(scores[k]) })),
             ms_per_map: ms,
           }) + '\n',
         );
         return;
       }
-      io.stdout.write(report(methods, scores, model.name, kind, scenes.length, ms));
+      io.stdout.write(report(names, scores, model.name, kind, scenes.length, ms));
     },
     { tokenizer: promptCheck([...prompts, backgroundText], truncate) },
   );
@@ -137,7 +145,7 @@ function scoreJson(s: IouScore) {
 }
 
 function report(
-  methods: readonly SegmentMethod[],
+  methods: readonly string[],
   scores: readonly IouScore[],
   model: string,
   kind: SegmentClasses,

@@ -65,6 +65,10 @@ export const spec: CommandSpec = {
       choices: Object.keys(TEMPLATE_PRESETS),
       help: 'A preset list of templates.',
     },
+    refine: {
+      type: 'boolean',
+      help: "Refine the label maps by the image's pixels (PAMR, 10 steps, as SCLIP) before each pixel's label is chosen.",
+    },
     out: { type: 'string', value: 'FILE', help: 'Write the mask as a PNG: one colour per label, background black.' },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
@@ -123,6 +127,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         slide,
         templates,
         truncate,
+        refine: args.flag('refine'),
       });
       if (args.flag('verbose')) {
         io.stderr.write(

@@ -26,7 +26,7 @@ const num = (help: string) => ({ type: 'string' as const, value: 'X', help });
 
 /** The maps the meaning tests score localisation with (test/meaning/thresholds.ts). */
 const MEANING_POINTING = 'relevance';
-const MEANING_DETECTION = 'legrad';
+const MEANING_DETECTION = 'relevance'; // refined by the image (PAMR)
 
 export const spec: CommandSpec = {
   name: 'train',
@@ -45,7 +45,7 @@ export const spec: CommandSpec = {
     '--val-data scores zero-shot accuracy every --val-frequency steps and after the last: on a world folder\n' +
     '(clip-webgpu world; its single-object scenes, shape with "a {shape}" and colour with "a {colour} shape"; its\n' +
     'two-object scenes, each object named "a red circle": pointing, the peak of relevance\'s map on the object, and\n' +
-    "detection, LeGrad's top box at IoU >= 0.5, as the meaning tests score them), or on a folder of class\n" +
+    "detection, the top box of relevance's map refined by PAMR at IoU >= 0.5, as the meaning tests), or on a folder of class\n" +
     'sub-folders as eval does. At a terminal a progress bar shows step, loss, lr, images/s\n' +
     'and the time left; otherwise about twenty plain lines; with --json nothing unless --verbose. --json prints\n' +
     '{"steps": [{"step", "loss", "lr", "logit_scale", "val"?}], "out", "peak_gpu_bytes"}: peak_gpu_bytes is the\n' +
@@ -179,7 +179,7 @@ async function validate(model: ClipModel, tasks: ValidationTask[], truncate: boo
     } else if (t.name === 'pointing') {
       out.pointing = (await namedPointingGame(model, t.images, MEANING_POINTING)).accuracy;
     } else {
-      out.detection = (await namedDetectionScore(model, t.images, MEANING_DETECTION)).accuracy;
+      out.detection = (await namedDetectionScore(model, t.images, MEANING_DETECTION, { refine: true })).accuracy;
     }
   }
   return out;

@@ -3,9 +3,9 @@
  * A world folder (written by `clip-webgpu world`, with truth.json) gives two zero-shot tasks on its
  * single-object scenes, shape and colour, prompted with ZERO_SHOT_TEMPLATES (no ensembling, as the
  * acceptance tests), and two localisation tasks on its two-object scenes whose objects differ in shape
- * and colour, each object named ("a red circle"): relevance's pointing game and LeGrad detection (IoU
- * >= 0.5), as the meaning tests score them. Any other folder is read like `eval --data`: one
- * sub-folder per class.
+ * and colour, each object named ("a red circle"): relevance's pointing game, and detection (IoU >= 0.5)
+ * by relevance's map refined by PAMR, as the meaning tests score them. Any other folder is read like
+ * `eval --data`: one sub-folder per class.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ export interface ZeroShotTask {
 /** A world's two-object scenes, decoded, each object with its name and box. */
 export interface LocalisationTask {
   kind: 'localisation';
-  /** `pointing` (relevance's peak on the object) or `detection` (LeGrad's top box, IoU >= 0.5). */
+  /** `pointing` (relevance's peak on the object) or `detection` (relevance's map refined by PAMR: top box IoU >= 0.5). */
   name: 'pointing' | 'detection';
   images: NamedImage[];
 }

@@ -120,7 +120,23 @@ describe('clip-webgpu detect', () => {
     expect(JSON.parse(v.stdout).grid).toEqual([4, 4]);
     const l = await run(['detect', '--model', TINY, '--image', TINY_IMAGES[1], '--text', 'a dog', '--mode', 'legrad']);
     expect(l.code, l.stderr).toBe(0);
-    expect(l.stdout).toMatch(/mode legrad, 4x4 patch grid, the legrad map of each query/);
+    expect(l.stdout).toMatch(/mode legrad, 4x4 patch grid, the legrad map of each query\n/);
+    const r = await run([
+      'detect',
+      '--model',
+      TINY,
+      '--image',
+      TINY_IMAGES[1],
+      '--text',
+      'a dog',
+      '--mode',
+      'relevance',
+      '--refine',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /the relevance map of each query; boxes on the maps refined by the image \(PAMR, 10 steps\)/,
+    );
     const c = await run([
       'detect',
       '--model',
@@ -163,6 +179,7 @@ describe('clip-webgpu detect', () => {
       ],
       [[...base, '--text', 'dog', '--template', 'a photo'], /has no \{\}/],
       [[...base, '--text', 'dog', '--crop-grid', '3'], /apply to --mode crops/],
+      [[...base, '--text', 'dog', '--mode', 'crops', '--refine'], /--refine applies to the map modes/],
       [[...base, '--text', 'dog', '--threshold', 'high'], /--threshold must be a number/],
       [[...base, '--text', ' ', '--template', '{}'], /--text number 1 is empty/],
     ];

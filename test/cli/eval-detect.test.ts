@@ -34,14 +34,19 @@ describe('clip-webgpu eval --task detect', () => {
   const base = () => ['eval', '--task', 'detect', '--data', world, '--adapter', 'gles'];
 
   it('--json: per mode the share of top boxes with IoU >= 0.5 and the mean IoU, as the library scores them', async () => {
-    const doc = parseJson(await run([...base(), '--methods', 'values,legrad', '--json']));
+    const doc = parseJson(await run([...base(), '--methods', 'values,legrad', '--refine', '--json']));
     expect(doc).toMatchObject({ task: 'detect', model: 'shapes-clip' });
-    expect(doc.methods.map((m: { mode: string }) => m.mode)).toEqual(['values', 'legrad']);
+    expect(doc.methods.map((m: { mode: string; refine: boolean }) => `${m.mode}${m.refine ? '+pamr' : ''}`)).toEqual([
+      'values',
+      'values+pamr',
+      'legrad',
+      'legrad+pamr',
+    ]);
     const model = await ClipModel.load(SHIPPED, { gpu: await gpu('gles') });
     try {
       const scenes = generateWorld({ n: 8, seed: 4, objects: 2 });
       for (const m of doc.methods) {
-        const want = await detectionScore(model, scenes, m.mode);
+        const want = await detectionScore(model, scenes, m.mode, { refine: m.refine });
         expect(m.trials).toBe(2 * doc.images);
         expect({ ...m, ms_per_object: 0 }).toEqual({ ...want, ms_per_object: 0 });
         expect(m.ms_per_object).toBeGreaterThan(0);
@@ -52,6 +57,10 @@ describe('clip-webgpu eval --task detect', () => {
     const table = await run([...base(), '--methods', 'patches', '--limit', '3']);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^patches\s+\S+%\s+0\.\d{3}\s+\d+/m);
+    const refined = await run([...base(), '--methods', 'relevance,crops', '--limit', '3', '--refine']);
+    expect(refined.code, refined.stderr).toBe(0);
+    expect(refined.stdout).toMatch(/^relevance \+ PAMR\s+\S+%\s+0\.\d{3}\s+\d+/m);
+    expect(refined.stdout).not.toMatch(/crops \+ PAMR/);
   });
 
   it('bad input: one line naming the problem', async () => {
@@ -59,6 +68,10 @@ describe('clip-webgpu eval --task detect', () => {
     expectOneLineError(await run([...base(), '--steps', '4']), ['--task explain']);
     expectOneLineError(await run([...base(), '--classes', 'shape']), ['--task segment']);
     expectOneLineError(await run([...base(), '--limit', '0']), ['--limit']);
+    expectOneLineError(await run(['eval', '--task', 'explain', '--data', world, '--refine']), [
+      '--refine',
+      'segment or detect',
+    ]);
     expectOneLineError(await run(['eval', '--task', 'detect', '--data', singles, '--adapter', 'gles']), [
       'no two-object scenes',
       'to detect',

@@ -93,6 +93,10 @@ describe('clip-webgpu eval --task segment', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/2 world scenes, 9 classes \(colour \+ background\)/);
     expect(r.stdout).toMatch(/^naclip\s+\S+%\s+[+-]\d/m);
+    const refined = await run([...base(), '--methods', 'raw,naclip', '--limit', '2', '--refine']);
+    expect(refined.code, refined.stderr).toBe(0);
+    expect(refined.stdout).toMatch(/^naclip \+ PAMR\s+\S+%\s+[+-]\d/m);
+    expect(refined.stdout).toMatch(/^raw \+ PAMR\s+\S+%/m);
     expect(r.stdout).toMatch(/"orange"/);
   });
 

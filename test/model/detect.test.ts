@@ -9,7 +9,15 @@ import type { RawImage } from '../../src/model/preprocess/preprocess.ts';
 import { layernormRef } from '../../src/kernels/layernorm/reference.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
 import { l2normRef } from '../../src/kernels/l2norm/reference.ts';
-import { cropWindows, DEFAULT_RELATIVE_THRESHOLD } from '../../src/model/detect/index.ts';
+import {
+  cropWindows,
+  DEFAULT_REFINED_RELATIVE_THRESHOLD,
+  DEFAULT_RELATIVE_THRESHOLD,
+  detectionBoxes,
+  resizePlanes,
+  upsampleBilinear,
+} from '../../src/model/detect/index.ts';
+import { pamrReference } from '../../src/kernels/pamr/reference.ts';
 import { GRADCAM_METHODS } from '../../src/model/explain/index.ts';
 import { encoderLayerRef } from '../../src/model/encoder-reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff } from '../helpers/gpu.ts';
@@ -138,6 +146,41 @@ describe('detect on tiny-clip (F32)', () => {
       const all = await model.detect(TINY_IMAGES[1], queries.slice(0, 1), { mode: method, relativeThreshold: 0 });
       expect(all.boxes.map(({ x, y, w, h }) => [x, y, w, h])).toEqual([[0, 0, all.image.width, all.image.height]]);
     }
+  });
+
+  it('refine: each map upsampled to mapSize and refined by the model view with PAMR (the float64 reference), boxes found on it', async () => {
+    const [prepared] = await model.prepareImages([TINY_IMAGES[1]]);
+    for (const mode of ['patches', 'relevance'] as const) {
+      const plain = await model.detect(TINY_IMAGES[1], queries.slice(0, 2), { mode });
+      const d = await model.detect(TINY_IMAGES[1], queries.slice(0, 2), { mode, refine: true, mapSize: 40 });
+      expect(d.refined?.options).toEqual({ iterations: 10, dilations: [1, 2, 4, 8, 12, 24] });
+      expect(d.patchSimilarity).toEqual(plain.patchSimilarity);
+      const view = resizePlanes(prepared.pixels, 3, 64, 64, 40, 40);
+      for (let qi = 0; qi < 2; qi++) {
+        const up = upsampleBilinear(
+          Float32Array.from(d.patchSimilarity, (r) => r[qi]),
+          4,
+          4,
+          40,
+          40,
+        );
+        const want = pamrReference(view, 3, up, 1, 40, 40);
+        const diff = maxAbsDiff(Array.from(d.refined!.maps[qi]), Array.from(want));
+        measured(`detect ${mode} refine: refined map vs float64 PAMR, max |diff| = ${diff.toExponential(2)}`);
+        expect(diff).toBeLessThan(1e-5 * Math.max(...Array.from(want, Math.abs)));
+        const [lo, hi] = [Math.min(...want), Math.max(...want)];
+        expect(d.thresholds[qi]).toBeCloseTo(lo + DEFAULT_REFINED_RELATIVE_THRESHOLD[mode] * (hi - lo), 4);
+      }
+      // The boxes again from the refined maps (a slider's path), and into the image through the transform.
+      expect(detectionBoxes(d, { relativeThreshold: DEFAULT_REFINED_RELATIVE_THRESHOLD[mode] }).boxes).toEqual(d.boxes);
+      for (const b of d.boxes) expect(b.x + b.w).toBeLessThanOrEqual(d.image.width);
+    }
+    await expect(model.detect(TINY_IMAGES[1], ['dog'], { mode: 'crops', refine: true })).rejects.toThrow(
+      /refine applies to the map modes/,
+    );
+    await expect(model.detect(TINY_IMAGES[1], ['dog'], { refine: { dilations: [0] } })).rejects.toThrow(
+      /PAMR dilations/,
+    );
   });
 
   it('string queries go through the templates; crops need a background; bad input is refused', async () => {

@@ -18,6 +18,8 @@ import {
   windowPixels,
 } from '../../src/model/segment/index.ts';
 import { naclipAdditionRef, segmentRef } from '../../src/model/segment/reference.ts';
+import { rgbPlanes } from '../../src/model/detect/index.ts';
+import { pamrReference } from '../../src/kernels/pamr/reference.ts';
 import type { CpuVision } from '../../src/model/explain/reference.ts';
 import { expectClose, flat, gpu, maxAbsDiff } from '../helpers/gpu.ts';
 import { TINY, TINY_IMAGES, golden, json } from '../helpers/fixtures.ts';
@@ -139,6 +141,30 @@ describe('segment on tiny-clip (F32)', () => {
     expect(withBg.logits).toEqual(s.logits.slice(16));
     expect((withBg.background as { logits: Float32Array }).logits).toEqual(s.logits.slice(0, 16));
     expect(Array.from(withBg.mask)).toEqual(Array.from(s.mask, (v) => (v === 0 ? BACKGROUND : v - 1)));
+  });
+
+  it("refine: the upsampled maps refined by the image's pixels with PAMR (the float64 reference) choose each pixel's label", async () => {
+    const s = await model.segment(TINY_IMAGES[2], labels, { ...AS_GIVEN, method: 'sclip' });
+    const r = await model.segment(TINY_IMAGES[2], labels, { ...AS_GIVEN, method: 'sclip', refine: { iterations: 4 } });
+    expect(r.logits).toEqual(s.logits);
+    expect(r.refined).toEqual({ options: { iterations: 4, dilations: [1, 2, 4, 8, 12, 24] }, size: [64, 64] });
+    const raw = await nodePlatform.decodeImage(TINY_IMAGES[2]);
+    const want = pamrReference(rgbPlanes(raw), 3, s.upsample(), labels.length, 64, 64, { iterations: 4 });
+    let disagree = 0;
+    for (let p = 0; p < 64 * 64; p++) {
+      let best = 0;
+      for (let l = 1; l < labels.length; l++) if (want[l * 4096 + p] > want[best * 4096 + p]) best = l;
+      // float32 against float64: only a near-tie may differ
+      if (r.mask[p] !== best) {
+        disagree++;
+        expect(Math.abs(want[r.mask[p] * 4096 + p] - want[best * 4096 + p])).toBeLessThan(1e-5);
+      }
+    }
+    measured(`segment refine: ${disagree} of 4096 pixels differ from the float64 PAMR's argmax (near-ties)`);
+    expect(r.mask).not.toEqual(s.mask); // refinement moves the labels' borders
+    await expect(model.segment(TINY_IMAGES[2], labels, { refine: { iterations: -1 } })).rejects.toThrow(
+      /PAMR iterations/,
+    );
   });
 
   it('sliding windows: one window of the whole image is the plain run; overlapping windows average the oracle maps', async () => {

@@ -14,7 +14,8 @@
  *   crops              an N x N grid of crops (optionally + overlapping 2 x 2-cell windows), each
  *                      classified against the queries + a background prompt: probabilities.
  *
- * Boxes (boxes.ts): per query, the map is upsampled bilinearly to `mapSize` x `mapSize`,
+ * Boxes (boxes.ts): per query, the map is upsampled bilinearly to `mapSize` x `mapSize`
+ * (with `refine`, then refined by the pixels of the model's view with PAMR: refine.ts),
  * thresholded, split into 8-connected regions, one box per region scored by the maximum of the map
  * inside it, non-maximum suppression, then mapped into the original image's pixels.
  */
@@ -23,7 +24,8 @@ import { ClipError } from '../../errors.ts';
 import { platform, type ImageInput } from '../platform.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import type { ClipInternals } from '../internals.ts';
-import { boxToImage, boxesFromGrid, type Connectivity } from './boxes.ts';
+import { boxToImage, boxesFromGrid, nms, regionBoxes, upsampleBilinear, type Connectivity } from './boxes.ts';
+import { refineMaps, refineOptions, resizePlanes, type PamrOptions, type RefineOption } from './refine.ts';
 import { cellScores, classifyCrops, cropWindows } from './crops.ts';
 import { patchRows, recordDenseSimilarity } from './patches.ts';
 import { lastBlockHooks, type SegmentMethod } from '../segment/methods.ts';
@@ -32,6 +34,7 @@ import { gradcam, GRADCAM_METHODS, type GradCam, type GradCamMethod } from '../e
 export * from './boxes.ts';
 export { cellScores, classifyCrops, cropImage, cropWindows, type CropWindow } from './crops.ts';
 export { maskclipValues, patchRows, recordDenseSimilarity, type DenseMode } from './patches.ts';
+export { refineMaps, refineOptions, resizePlanes, rgbPlanes, type PamrOptions, type RefineOption } from './refine.ts';
 
 export type DenseDetectMode = 'patches' | 'values' | 'sclip' | 'clearclip' | 'naclip';
 export type DetectMode = DenseDetectMode | GradCamMethod | 'crops';
@@ -74,6 +77,25 @@ export const DEFAULT_RELATIVE_THRESHOLD: Record<Exclude<DetectMode, 'crops'>, nu
   surgery: 0.65,
 };
 
+/**
+ * Default relative threshold of each mode's map refined by PAMR (`refine`), chosen as above on the
+ * validation world (seed 2026302, 408 named objects; scripts/measure/pamr-detect.measure.ts) with
+ * the shipped model: PAMR spreads a map's peak over its region, so the cosine maps' regions are cut
+ * higher than unrefined (0.7–0.9).
+ */
+export const DEFAULT_REFINED_RELATIVE_THRESHOLD: Record<Exclude<DetectMode, 'crops'>, number> = {
+  patches: 0.7,
+  values: 0.7,
+  sclip: 0.8,
+  clearclip: 0.9,
+  naclip: 0.9,
+  gradcam: 0.8,
+  'gradcam++': 0.6,
+  relevance: 0.2,
+  legrad: 0.8,
+  surgery: 0.8,
+};
+
 /** A name (encoded with the templates) or an embedding in hand (text or image, any scale) with its label. */
 export type DetectQuery = string | { label: string; embedding: Float32Array };
 
@@ -114,6 +136,12 @@ export interface DetectOptions extends DetectBoxOptions {
   overlap?: boolean;
   /** crops: the background prompt, put through the templates like the queries (default "background"). */
   background?: string;
+  /**
+   * Refine each query's map by the image with PAMR before the boxes are found (`true`: PAMR's
+   * defaults, 10 steps at dilations 1..24): regions follow the object's edges, not the patch grid.
+   * Every mode but crops; its own default thresholds (DEFAULT_REFINED_RELATIVE_THRESHOLD).
+   */
+  refine?: RefineOption;
 }
 
 export interface DetectionBox {
@@ -146,6 +174,8 @@ export interface Detection {
   /** Side of the square map boxes were found on, and its pixel coordinates -> image pixels. */
   mapSize: number;
   mapToImage: Mat3;
+  /** With `refine`: the PAMR options used, and per query the refined map [mapSize][mapSize] boxes are found on. */
+  refined?: { options: Required<PamrOptions>; maps: Float32Array[] };
 }
 
 export async function detect(
@@ -176,6 +206,9 @@ export async function detect(
     }
     return q.label;
   });
+  const refine = refineOptions(options.refine);
+  if (refine && mode === 'crops')
+    throw new ClipError('input', 'refine applies to the map modes, not to crops (whose map is a grid of crops).');
   const names = queries.filter((q): q is string => typeof q === 'string');
   if (mode === 'crops') names.push(options.background ?? 'background');
   const textOptions = { templates: options.templates ?? [DEFAULT_TEMPLATE], truncate: options.truncate };
@@ -222,9 +255,25 @@ export async function detect(
     imageSize = { ...cams[0].image };
     mapToImage = mat3.multiply(cams[0].transform, mat3.scaling([grid[1] / mapSize, grid[0] / mapSize]));
   }
-  const partial = { mode, queries: labels, grid, patchSimilarity, image: imageSize, mapSize, mapToImage };
+  let refined: Detection['refined'];
+  if (refine) {
+    // The model's view of the image (what the grid covers), at the map's size; each query's map upsampled to it.
+    const [prepared] = await model.prepareImages([image]);
+    const view = resizePlanes(prepared.pixels, 3, S, S, mapSize, mapSize);
+    const M = mapSize * mapSize;
+    const maps = new Float32Array(queries.length * M);
+    queries.forEach((_, qi) => {
+      const map = Float32Array.from(patchSimilarity, (row) => row[qi]);
+      maps.set(upsampleBilinear(map, grid[0], grid[1], mapSize, mapSize), qi * M);
+    });
+    const out = await refineMaps(access.ctx, view, 3, maps, queries.length, mapSize, mapSize, refine);
+    refined = { options: refine, maps: queries.map((_, qi) => out.slice(qi * M, (qi + 1) * M)) };
+  }
+  const partial = { mode, queries: labels, grid, patchSimilarity, image: imageSize, mapSize, mapToImage, refined };
   const defaults: DetectBoxOptions =
-    mode === 'crops' ? { threshold: 0.5 } : { relativeThreshold: DEFAULT_RELATIVE_THRESHOLD[mode] };
+    mode === 'crops'
+      ? { threshold: 0.5 }
+      : { relativeThreshold: (refined ? DEFAULT_REFINED_RELATIVE_THRESHOLD : DEFAULT_RELATIVE_THRESHOLD)[mode] };
   const boxOptions: DetectBoxOptions =
     options.threshold !== undefined || options.relativeThreshold !== undefined ? options : { ...options, ...defaults };
   return { ...partial, ...detectionBoxes(partial, boxOptions) };
@@ -235,14 +284,14 @@ export async function detect(
  * as in DetectOptions; with neither `threshold` nor `relativeThreshold`, relative 0.5.
  */
 export function detectionBoxes(
-  d: Pick<Detection, 'queries' | 'grid' | 'patchSimilarity' | 'image' | 'mapSize' | 'mapToImage'>,
+  d: Pick<Detection, 'queries' | 'grid' | 'patchSimilarity' | 'image' | 'mapSize' | 'mapToImage' | 'refined'>,
   options: DetectBoxOptions = {},
 ): { boxes: DetectionBox[]; thresholds: number[] } {
   const [gh, gw] = d.grid;
   const boxes: DetectionBox[] = [];
   const thresholds: number[] = [];
   d.queries.forEach((query, qi) => {
-    const map = Float32Array.from(d.patchSimilarity, (row) => row[qi]);
+    const map = d.refined?.maps[qi] ?? Float32Array.from(d.patchSimilarity, (row) => row[qi]);
     let threshold = options.threshold;
     if (threshold === undefined) {
       let lo = Infinity,
@@ -254,13 +303,15 @@ export function detectionBoxes(
       threshold = lo + (options.relativeThreshold ?? 0.5) * (hi - lo);
     }
     thresholds.push(threshold);
-    const found = boxesFromGrid(map, gh, gw, {
+    const boxOptions = {
       threshold,
       connectivity: options.connectivity,
       iouThreshold: options.iouThreshold,
       score: options.score,
-      size: [d.mapSize, d.mapSize],
-    });
+    };
+    const found = d.refined
+      ? nms(regionBoxes(map, d.mapSize, d.mapSize, boxOptions), options.iouThreshold ?? 0.5)
+      : boxesFromGrid(map, gh, gw, { ...boxOptions, size: [d.mapSize, d.mapSize] });
     for (const b of found) {
       const { x, y, w, h } = boxToImage(b, d.mapToImage, d.image);
       boxes.push({ query, queryIndex: qi, score: b.score, x, y, w, h });

@@ -146,6 +146,8 @@ export async function namedPointingGame(
 
 export interface DetectionScore {
   mode: DetectMode;
+  /** Whether the maps were refined by the image (PAMR) before the boxes. */
+  refine: boolean;
   /** Fraction of named objects whose best box has IoU ≥ 0.5 with the object's box. */
   accuracy: number;
   meanIoU: number;
@@ -191,7 +193,8 @@ export async function namedDetectionScore(
       trials++;
     }
   }
-  return { mode, accuracy: hits / Math.max(1, trials), meanIoU: sum / Math.max(1, trials), hits, trials };
+  const refine = options.refine !== undefined && options.refine !== false;
+  return { mode, refine, accuracy: hits / Math.max(1, trials), meanIoU: sum / Math.max(1, trials), hits, trials };
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
