@@ -29,6 +29,7 @@ interface Result {
   threshold: number;
   boxes: { query: string; queryIndex: number; score: number; x: number; y: number; w: number; h: number }[];
   image: { width: number; height: number };
+  refined?: { iterations: number; dilations: number[] };
 }
 
 const page = () => pg.browser.page;
@@ -43,6 +44,7 @@ const state = () =>
       ...el.result,
       patchSimilarity: el.result.patchSimilarity.map((r: Float32Array) => Array.from(r)),
       mapToImage: undefined,
+      refined: el.result.refined?.options,
     },
     detections: el.detections as number,
     submits: el.model.gpuStats.submits as number,
@@ -140,7 +142,7 @@ describe('<clip-patch-detector>', () => {
     await setSlider(0.5);
   });
 
-  it('switches to crops mode, LeGrad and back', async () => {
+  it('switches to crops mode, LeGrad (fitted to the image by PAMR, and not) and back', async () => {
     const before = await state();
     let n = await count('clip-detected');
     await detector().locator('[part~="mode"]', { hasText: 'Crops' }).click();
@@ -164,6 +166,18 @@ describe('<clip-patch-detector>', () => {
     expect(legrad.grid).toEqual([4, 4]);
     expect(legrad.threshold).toBe(0.6);
     expect(await detector().getAttribute('threshold')).toBe('0.6');
+    expect(legrad.refined).toBeUndefined();
+    // Fit to the image: the same mode with its maps refined by PAMR, the slider at the refined default.
+    n = await count('clip-detected');
+    await detector().locator('[part="refine"] input').check();
+    const fitted = await nextResult(n);
+    expect(fitted.mode).toBe('legrad');
+    expect(fitted.refined).toEqual({ iterations: 10, dilations: [1, 2, 4, 8, 12, 24] });
+    expect(fitted.threshold).toBe(0.8);
+    expect(await detector().getAttribute('refine')).toBe('');
+    n = await count('clip-detected');
+    await detector().locator('[part="refine"] input').uncheck();
+    expect((await nextResult(n)).refined).toBeUndefined();
     n = await count('clip-detected');
     await detector().locator('[part~="mode"]', { hasText: 'Patches' }).click();
     const back = await nextResult(n);

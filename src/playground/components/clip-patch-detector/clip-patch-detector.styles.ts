@@ -39,6 +39,7 @@ export const patchDetectorStyles = [
   .modes legend { padding: 0; margin-bottom: 0.3rem; }
   .segment span { padding: 0.4rem 0.3rem; text-align: center; font-size: 0.9rem; font-weight: 550; color: var(--_muted); }
   .about { margin: 0; }
+  .check { display: flex; gap: 0.4rem; align-items: baseline; font-size: 0.9rem; cursor: pointer; margin-top: 0.4rem; }
 
   .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1.2rem; }
   .slider, .colour-by { display: flex; align-items: center; gap: 0.55rem; min-width: 0; }

@@ -8,6 +8,7 @@ import {
   type DetectBoxOptions,
   type Detection,
   type DetectionBox,
+  DEFAULT_REFINED_RELATIVE_THRESHOLD,
   DEFAULT_RELATIVE_THRESHOLD,
   isExplanationMode,
   type DetectMode,
@@ -65,6 +66,12 @@ const MODES: { mode: DetectMode; label: string; about: string }[] = [
     about: 'NACLIP’s last block: neighbourhood attention, no residual, no MLP; a training-free segmentation map.',
   },
   {
+    mode: 'relevance',
+    label: 'Relevance',
+    about:
+      'Chefer’s relevance of each query (one backward pass per query); with “Fit to the image” the best boxes on the world’s scenes.',
+  },
+  {
     mode: 'legrad',
     label: 'LeGrad',
     about: 'The LeGrad explanation of each query (one backward pass per query): the best boxes on the world’s scenes.',
@@ -78,9 +85,10 @@ const MODES: { mode: DetectMode; label: string; about: string }[] = [
 
 const DEFAULT_QUERIES = ['cat', 'ear', 'eye', 'whiskers'];
 
-/** The slider's starting value in a mode: the engine's default (each map has its own units). */
-function modeThreshold(mode: DetectMode): number {
-  return mode === 'crops' ? 0.5 : DEFAULT_RELATIVE_THRESHOLD[mode];
+/** The slider's starting value in a mode: the engine's default (each map has its own units, refined maps their own). */
+function modeThreshold(mode: DetectMode, refine: boolean): number {
+  if (mode === 'crops') return 0.5;
+  return (refine ? DEFAULT_REFINED_RELATIVE_THRESHOLD : DEFAULT_RELATIVE_THRESHOLD)[mode];
 }
 
 /** The slider's value as the engine's box options: relative to each query's range, or a probability (crops). */
@@ -122,6 +130,7 @@ function formatScore(v: number, mode: DetectMode): string {
  * @csspart presets - The row of world presets (shapes, colours): queries and template.
  * @csspart template - The template input.
  * @csspart modes - The mode fieldset.
+ * @csspart refine - The "Fit to the image" (PAMR) checkbox's label.
  * @csspart mode - One mode choice (the chosen one is also `mode-active`).
  * @csspart threshold - The Boxes slider.
  * @csspart threshold-value - The slider's value.
@@ -166,6 +175,11 @@ export class ClipPatchDetector extends LitElement {
   @property({ type: Number, reflect: true }) threshold = 0.5;
   /** Cut prompts over 77 tokens instead of reporting them. */
   @property({ type: Boolean, reflect: true }) truncate = false;
+  /**
+   * Fit the boxes to the image: each map refined by the image's pixels (PAMR) before the boxes are cut,
+   * so they follow the object's edges rather than the patch grid. Every mode but crops.
+   */
+  @property({ type: Boolean, reflect: true }) refine = false;
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
@@ -267,7 +281,8 @@ export class ClipPatchDetector extends LitElement {
         this.showError(e);
       }
     }
-    if (['model', 'queries', 'template', 'mode', 'truncate', 'shown'].some((k) => changed.has(k))) this.detect();
+    if (['model', 'queries', 'template', 'mode', 'truncate', 'refine', 'shown'].some((k) => changed.has(k)))
+      this.detect();
     else if (changed.has('threshold')) this.rebox();
   }
 
@@ -323,7 +338,8 @@ export class ClipPatchDetector extends LitElement {
     const queries = this.currentQueries();
     const mode = this.mode,
       template = this.template,
-      truncate = this.truncate;
+      truncate = this.truncate,
+      refine = this.refine && mode !== 'crops';
     if (!model || !shown || queries.length === 0) {
       this.request.cancel();
       this.result = null;
@@ -341,6 +357,7 @@ export class ClipPatchDetector extends LitElement {
           mode,
           templates: [template],
           truncate,
+          refine,
           ...boxThreshold(mode, threshold),
         },
       );
@@ -406,8 +423,13 @@ export class ClipPatchDetector extends LitElement {
   }
 
   private chooseMode(mode: DetectMode): void {
-    this.threshold = modeThreshold(mode);
+    this.threshold = modeThreshold(mode, this.refine);
     this.mode = mode;
+  }
+
+  private chooseRefine(refine: boolean): void {
+    this.threshold = modeThreshold(this.mode, refine);
+    this.refine = refine;
   }
 
   private onSlider(e: Event): void {
@@ -441,6 +463,11 @@ export class ClipPatchDetector extends LitElement {
               )}
             </div>
             <p class="muted small about">${MODES.find((m) => m.mode === this.mode)?.about ?? ''}</p>
+            <label part="refine" class="check">
+              <input type="checkbox" .checked=${this.refine} ?disabled=${this.mode === 'crops'}
+                @change=${(e: Event) => this.chooseRefine((e.target as HTMLInputElement).checked)}>
+              <span>Fit to the image (PAMR: the map refined by the pixels, boxes follow edges)</span>
+            </label>
           </fieldset>
         </section>
 
