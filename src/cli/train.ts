@@ -14,7 +14,7 @@ import { epochOrder, readTrainData, type CaptionedImage } from '../node/train-da
 import { writeRandomClipModel } from '../node/random-model.ts';
 import { writeCheckpoint } from '../node/train-checkpoint.ts';
 import { readValidationData, type ValidationTask } from '../node/val-data.ts';
-import { namedDetectionScore, namedPointingGame } from '../model/world/index.ts';
+import { namedDetectionScore, namedPointingGame, WORLD_REFINE } from '../model/world/index.ts';
 import { ParsedArgs, UsageError, type CommandSpec } from './args.ts';
 import { positiveInt } from './bias.ts';
 import { GPU_OPTIONS, JSON_OPTION, MODEL_OPTION, TRUNCATE_OPTION, withModel, type CliIo } from './common.ts';
@@ -25,8 +25,8 @@ import { progressMode, trainProgress } from './train-progress.ts';
 const num = (help: string) => ({ type: 'string' as const, value: 'X', help });
 
 /** The maps the meaning tests score localisation with (test/meaning/thresholds.ts). */
-const MEANING_POINTING = 'relevance';
-const MEANING_DETECTION = 'relevance'; // refined by the image (PAMR)
+const MEANING_POINTING = 'relevance'; // both refined by the image (PAMR, WORLD_REFINE)
+const MEANING_DETECTION = 'relevance';
 
 export const spec: CommandSpec = {
   name: 'train',
@@ -177,9 +177,11 @@ async function validate(model: ClipModel, tasks: ValidationTask[], truncate: boo
       const e = await evaluateDataset(model, t.items, { classes: t.classes, templates: t.templates, truncate });
       out[t.name] = e.accuracy;
     } else if (t.name === 'pointing') {
-      out.pointing = (await namedPointingGame(model, t.images, MEANING_POINTING)).accuracy;
+      out.pointing = (await namedPointingGame(model, t.images, MEANING_POINTING, { refine: WORLD_REFINE })).accuracy;
     } else {
-      out.detection = (await namedDetectionScore(model, t.images, MEANING_DETECTION, { refine: true })).accuracy;
+      out.detection = (
+        await namedDetectionScore(model, t.images, MEANING_DETECTION, { refine: WORLD_REFINE })
+      ).accuracy;
     }
   }
   return out;

@@ -46,11 +46,13 @@ describe('the shipped model knows the world (held-out scenes)', () => {
     }
   }, 300_000);
 
-  it('pointing game on two-object scenes (relevance asserted; Grad-CAM measured)', async () => {
-    const g = await pointingGame(model, PAIRS, 'gradcam');
-    measured(`pointing game (gradcam, last layer): ${g.hits}/${g.trials} = ${pct(g.accuracy)}`);
-    const s = await pointingGame(model, PAIRS, MEANING.pointingMethod);
-    measured(`pointing game (${s.method}): ${s.hits}/${s.trials} = ${pct(s.accuracy)}`);
+  it('pointing game on two-object scenes (relevance refined by PAMR asserted; unrefined and Grad-CAM measured)', async () => {
+    for (const method of ['gradcam', MEANING.pointingMethod] as const) {
+      const g = await pointingGame(model, PAIRS, method);
+      measured(`pointing game (${g.method}, unrefined): ${g.hits}/${g.trials} = ${pct(g.accuracy)}`);
+    }
+    const s = await pointingGame(model, PAIRS, MEANING.pointingMethod, { refine: MEANING.pointingRefine });
+    measured(`pointing game (${s.method} + PAMR): ${s.hits}/${s.trials} = ${pct(s.accuracy)}`);
     expect(s.accuracy).toBeGreaterThanOrEqual(MEANING.pointingGame);
   }, 600_000);
 

@@ -18,6 +18,8 @@ import { expectClose, flat, gpu, maxAbsDiff, TEST_ADAPTERS } from '../helpers/gp
 import { TINY, TINY_IMAGES, golden } from '../helpers/fixtures.ts';
 import { cpuVision, narrowB32 } from '../helpers/models.ts';
 import { measured } from '../helpers/measurements.ts';
+import { upsampleBilinear } from '../../src/model/detect/index.ts';
+import { pamrReference } from '../../src/kernels/pamr/reference.ts';
 
 interface Pair {
   image: number;
@@ -141,6 +143,31 @@ for (const adapter of TEST_ADAPTERS) {
           `${adapter} legrad/surgery from layer ${start}: max |diff| ${(maxAbsDiff(legrad.cam, want) / scale).toExponential(1)} of the map's scale / ${maxAbsDiff(surgery.cam, wantS).toExponential(1)}`,
         );
       }
+    });
+
+    it('refine: the map upsampled to the input, refined by its pixels with PAMR (float64 reference), pooled per cell', async () => {
+      const [prepared] = await model.prepareImages([TINY_IMAGES[1]]);
+      const plain = await model.gradcam(TINY_IMAGES[1], 'a photo of a dog.', { method: 'relevance' });
+      expect(plain.refined).toBeUndefined();
+      const r = await model.gradcam(TINY_IMAGES[1], 'a photo of a dog.', {
+        method: 'relevance',
+        refine: { iterations: 5 },
+      });
+      expect(r.cam).toEqual(plain.cam);
+      expect(r.refined!.options).toEqual({ iterations: 5, dilations: [1, 2, 4, 8, 12, 24] });
+      expect(r.refined!.size).toBe(64);
+      const want = pamrReference(prepared.pixels, 3, upsampleBilinear(r.cam, 4, 4, 64, 64), 1, 64, 64, {
+        iterations: 5,
+      });
+      const scale = Math.max(...Array.from(want, Math.abs));
+      measured(
+        `${adapter} gradcam refine: max |diff| ${(maxAbsDiff(r.refined!.map, want) / scale).toExponential(1)} of the map's scale`,
+      );
+      expect(maxAbsDiff(r.refined!.map, want)).toBeLessThan(1e-5 * scale);
+      // Cell (row 1, col 2): the mean of its 16 x 16 pixels.
+      let sum = 0;
+      for (let y = 16; y < 32; y++) for (let x = 32; x < 48; x++) sum += r.refined!.map[y * 64 + x];
+      expect(r.refined!.cells[1 * 4 + 2]).toBeCloseTo(sum / 256, 5);
     });
 
     it('transform maps the grid onto the image; bad layer and method are input errors', async () => {

@@ -25,6 +25,8 @@ import {
 import { recordLegrad } from './legrad.ts';
 import { recordExplanation } from './record.ts';
 import { recordSurgery } from './surgery.ts';
+import { upsampleBilinear } from '../detect/boxes.ts';
+import { refineMaps, refineOptions, type PamrOptions, type RefineOption } from '../detect/refine.ts';
 
 export * from './gradcam.ts';
 export * from './overlay.ts';
@@ -45,6 +47,11 @@ export interface GradCamOptions {
   truncate?: boolean;
   /** Also return A, G and the channel weights (gradcam, gradcam++, relevance; for checks and other CAM variants). */
   tensors?: boolean;
+  /**
+   * Also refine the map by the image's pixels with PAMR (`true`: 10 steps at dilations 1..24, or its
+   * options): `refined` holds the map at the model input's pixels and pooled back to the grid.
+   */
+  refine?: RefineOption;
 }
 
 export interface GradCam {
@@ -62,6 +69,12 @@ export interface GradCam {
   /** Grid coordinates (cell edges at integers, 0..grid) -> pixels of the original image. */
   transform: Mat3;
   image: { width: number; height: number };
+  /**
+   * With `refine`: the map upsampled to the model's input (S x S pixels of its view of the image,
+   * `transform`'s cell units times the patch size) and refined by those pixels with PAMR, and its mean
+   * over each grid cell (row-major, as `cam`).
+   */
+  refined?: { options: Required<PamrOptions>; size: number; map: Float32Array; cells: Float32Array };
   /** With `tensors: true`. */
   tensors?: {
     /** A [T, D], CLS row first. */
@@ -94,6 +107,7 @@ export async function gradcam(
     );
   }
   const layer = requested < 0 ? L + requested : requested;
+  const refine = refineOptions(options.refine);
   const P = config.projectionDim;
   let textEmbed: Float32Array;
   if (typeof text === 'string') [textEmbed] = await model.encodeText([text], { truncate: options.truncate });
@@ -158,10 +172,34 @@ export async function gradcam(
     grid: [g, g],
     cam,
     camNorm: normalizeCam(cam),
+    ...(refine ? { refined: await refineCam(access, cam, g, patch, prepared.pixels, refine) } : {}),
     transform: mat3.multiply(prepared.transform, mat3.scaling([patch, patch])),
     image: { ...prepared.original },
     ...(options.tensors && tensors ? { tensors } : {}),
   };
+}
+
+/** A g x g map upsampled to the S x S model input, refined by its pixels (PAMR), and pooled per cell. */
+async function refineCam(
+  access: ClipInternals,
+  cam: Float32Array,
+  g: number,
+  patch: number,
+  pixels: Float32Array,
+  options: Required<PamrOptions>,
+): Promise<NonNullable<GradCam['refined']>> {
+  const S = access.config.vision.imageSize;
+  // The grid covers g·patch pixels of the input (all of it when S is a multiple of the patch).
+  const span = g * patch;
+  const up = new Float32Array(S * S).fill(Math.min(...cam));
+  const inner = upsampleBilinear(cam, g, g, span, span);
+  for (let y = 0; y < span; y++) up.set(inner.subarray(y * span, (y + 1) * span), y * S);
+  const map = await refineMaps(access.ctx, pixels, 3, up, 1, S, S, options);
+  const cells = new Float32Array(g * g);
+  for (let y = 0; y < span; y++)
+    for (let x = 0; x < span; x++) cells[Math.floor(y / patch) * g + Math.floor(x / patch)] += map[y * S + x];
+  for (let k = 0; k < cells.length; k++) cells[k] /= patch * patch;
+  return { options, size: S, map, cells };
 }
 
 /** unit(text) − unit(empty): CLIP Surgery's single-text feature surgery direction. */
