@@ -21,6 +21,8 @@ import {
   promptCheck,
   withModel,
   type CliIo,
+  REFINE_OPTION,
+  refineArg,
 } from './common.ts';
 import { quote, rows, table } from './format.ts';
 
@@ -66,10 +68,7 @@ export const spec: CommandSpec = {
         "Box threshold on the map (cosine, or probability for crops). Default: half-way between each text's " +
         'lowest and highest value (patches, values), 0.5 (crops).',
     },
-    refine: {
-      type: 'boolean',
-      help: "Refine each map by the image's pixels (PAMR, 10 steps) before the boxes: regions follow the object's edges, not the patch grid (every mode but crops; its own default thresholds).",
-    },
+    ...REFINE_OPTION,
     'crop-grid': { type: 'string', value: 'N', help: 'crops: cells per side (default 3).' },
     overlap: { type: 'boolean', help: 'crops: also classify the overlapping 2x2-cell windows (a second scale).' },
     out: {
@@ -120,7 +119,8 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const cropGrid = args.int('crop-grid', 3);
   if (cropGrid < 1 || cropGrid > 64)
     throw new UsageError(`--crop-grid must be between 1 and 64, got ${cropGrid}`, 'detect');
-  if (mode === 'crops' && args.flag('refine'))
+  const refine = refineArg(args);
+  if (mode === 'crops' && refine)
     throw new UsageError('--refine applies to the map modes, not to --mode crops', 'detect');
   if (mode !== 'crops' && (args.str('crop-grid') !== undefined || args.flag('overlap'))) {
     throw new UsageError('--crop-grid and --overlap apply to --mode crops', 'detect');
@@ -146,7 +146,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         truncate,
         cropGrid,
         overlap: args.flag('overlap'),
-        refine: args.flag('refine'),
+        refine,
         ...(templates.length ? { templates } : {}),
       });
       if (args.flag('verbose')) {

@@ -6,7 +6,7 @@
 import { DETECT_MODES, type DetectMode } from '../model/detect/index.ts';
 import { namedDetectionScore, type DetectionScore } from '../model/world/index.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
-import { withModel, type CliIo } from './common.ts';
+import { refineArg, withModel, type CliIo } from './common.ts';
 import { namedPairImages } from './eval-explain.ts';
 import { percent, table } from './format.ts';
 
@@ -20,13 +20,13 @@ export async function runDetectEval(args: ParsedArgs, io: CliIo): Promise<number
   const limit = args.int('limit', Number.MAX_SAFE_INTEGER);
   if (limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`, 'eval');
   const items = await namedPairImages(dir, 'detect', limit);
-  const refine = args.flag('refine');
+  const refine = refineArg(args);
 
   await withModel(args, io, async (model) => {
     // With --refine, each map mode twice: as is, then refined by the image (PAMR).
     const runs = modes.flatMap((mode) => [
       { mode, refine: false },
-      ...(refine && mode !== 'crops' ? [{ mode, refine: true }] : []),
+      ...(refine && mode !== 'crops' ? [{ mode, refine }] : []),
     ]);
     const scores: DetectionScore[] = [];
     const ms: number[] = [];

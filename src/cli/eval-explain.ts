@@ -16,7 +16,7 @@ import {
 import { ClipError } from '../errors.ts';
 import { readWorldFolder, worldPairImages } from '../node/world-folder.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
-import { withModel, type CliIo } from './common.ts';
+import { refineArg, withModel, type CliIo } from './common.ts';
 import { percent, table } from './format.ts';
 
 export const EXPLAIN_METHODS: readonly ExplanationMethod[] = [...GRADCAM_METHODS, 'random'];
@@ -44,11 +44,17 @@ export async function runExplainEval(args: ParsedArgs, io: CliIo): Promise<numbe
   const labels = COLOUR_NAMES.flatMap((c) => SHAPES.map((s) => namePrompt({ colour: c, shape: s })));
 
   await withModel(args, io, async (model) => {
+    // With --refine, each method twice: as is, then ordering the patches by its map refined by the image (PAMR).
+    const refine = refineArg(args);
+    const runs = methods.flatMap((method) => [
+      { method, refine: false as const },
+      ...(refine && method !== 'random' ? [{ method, refine }] : []),
+    ]);
     const scores: ExplanationScore[] = [];
     const ms: number[] = [];
-    for (const method of methods) {
+    for (const { method, refine } of runs) {
       const t0 = performance.now();
-      scores.push(await explanationScore(model, items, method, { labels, steps }));
+      scores.push(await explanationScore(model, items, method, { labels, steps, refine }));
       ms.push((performance.now() - t0) / Math.max(1, scores.at(-1)!.trials));
     }
     if (args.flag('json')) {
@@ -76,7 +82,7 @@ export async function runExplainEval(args: ParsedArgs, io: CliIo): Promise<numbe
             'ms / object',
           ],
           ...scores.map((s, k) => [
-            s.method,
+            s.refine ? `${s.method} + PAMR` : s.method,
             percent(s.pointing, 1),
             s.deletion.toFixed(3),
             s.insertion.toFixed(3),

@@ -10,7 +10,7 @@ import { COLOUR_NAMES, SHAPES, fixArticles, type SceneTruth } from '../model/wor
 import { nodePlatform } from '../node/index.ts';
 import { readWorldFolder } from '../node/world-folder.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
-import { promptCheck, withModel, type CliIo } from './common.ts';
+import { promptCheck, refineArg, withModel, type CliIo } from './common.ts';
 import { percent, quote, table } from './format.ts';
 
 export type SegmentClasses = 'shape' | 'colour' | 'object';
@@ -83,7 +83,7 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
           ? [...embeds, ...(await model.labelEmbeddings([backgroundText], { templates: ['{}'], truncate }))]
           : embeds;
       // With --refine, each method twice: as is, then with its maps refined by the image (PAMR).
-      const refine = args.flag('refine');
+      const refine = refineArg(args);
       const runs = methods.flatMap((method) => [
         { method, refine: false },
         ...(refine ? [{ method, refine: true }] : []),
@@ -127,7 +127,11 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
             templates,
             background: threshold === undefined ? { label: backgroundText } : { threshold },
             images: scenes.length,
-            methods: runs.map(({ method, refine }, k) => ({ method, refine, ...scoreJson(scores[k]) })),
+            methods: runs.map(({ method, refine }, k) => ({
+              method,
+              refine: refine !== false,
+              ...scoreJson(scores[k]),
+            })),
             ms_per_map: ms,
           }) + '\n',
         );

@@ -51,6 +51,8 @@ import {
   promptCheck,
   withModel,
   type CliIo,
+  REFINE_OPTION,
+  refineArg,
 } from './common.ts';
 import { percent, quote, table } from './format.ts';
 
@@ -146,10 +148,7 @@ export const spec: CommandSpec = {
     threshold: { type: 'string', value: 'X', help: 'segment: background below this probability instead of a prompt.' },
     limit: { type: 'string', value: 'N', help: 'segment, explain, detect: score the first N scenes only.' },
     steps: { type: 'string', value: 'N', help: 'explain: points on each deletion/insertion curve (default 16).' },
-    refine: {
-      type: 'boolean',
-      help: "segment, detect: score each method also with its maps refined by the image's pixels (PAMR).",
-    },
+    ...REFINE_OPTION,
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
     ...GPU_OPTIONS,
@@ -213,7 +212,6 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     for (const o of ['classes', 'background', 'threshold'])
       if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment`, 'eval');
     if (args.str('task') === 'explain') {
-      if (args.flag('refine')) throw new UsageError('--refine applies to --task segment or detect', 'eval');
       return runExplainEval(args, io);
     }
     if (args.str('steps') !== undefined) throw new UsageError('--steps applies to --task explain', 'eval');
@@ -222,7 +220,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   for (const o of ['methods', 'classes', 'background', 'threshold', 'limit', 'steps']) {
     if (args.str(o) !== undefined) throw new UsageError(`--${o} applies to --task segment, explain or detect`, 'eval');
   }
-  if (args.flag('refine')) throw new UsageError('--refine applies to --task segment or detect', 'eval');
+  if (refineArg(args)) throw new UsageError('--refine applies to --task segment, explain or detect', 'eval');
   const dir = args.need('data', '--data DIR');
   const label = args.str('label') as WorldLabel | undefined;
   const batchSize = positiveInt(args, 'batch-size', 16);

@@ -13,6 +13,8 @@ import {
   promptCheck,
   withModel,
   type CliIo,
+  REFINE_OPTION,
+  refineArg,
 } from './common.ts';
 import { BOX_COLOURS } from './detect.ts';
 import { bar, percent, quote, rows, table } from './format.ts';
@@ -65,10 +67,7 @@ export const spec: CommandSpec = {
       choices: Object.keys(TEMPLATE_PRESETS),
       help: 'A preset list of templates.',
     },
-    refine: {
-      type: 'boolean',
-      help: "Refine the label maps by the image's pixels (PAMR, 10 steps, as SCLIP) before each pixel's label is chosen.",
-    },
+    ...REFINE_OPTION,
     out: { type: 'string', value: 'FILE', help: 'Write the mask as a PNG: one colour per label, background black.' },
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
@@ -127,7 +126,7 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         slide,
         templates,
         truncate,
-        refine: args.flag('refine'),
+        refine: refineArg(args),
       });
       if (args.flag('verbose')) {
         io.stderr.write(

@@ -68,10 +68,8 @@ describe('clip-webgpu eval --task detect', () => {
     expectOneLineError(await run([...base(), '--steps', '4']), ['--task explain']);
     expectOneLineError(await run([...base(), '--classes', 'shape']), ['--task segment']);
     expectOneLineError(await run([...base(), '--limit', '0']), ['--limit']);
-    expectOneLineError(await run(['eval', '--task', 'explain', '--data', world, '--refine']), [
-      '--refine',
-      'segment or detect',
-    ]);
+    expectOneLineError(await run(['eval', '--data', singles, '--refine']), ['--refine', 'segment, explain or detect']);
+    expectOneLineError(await run([...base(), '--refine-steps', '2000']), ['--refine-steps', '1..1000']);
     expectOneLineError(await run(['eval', '--task', 'detect', '--data', singles, '--adapter', 'gles']), [
       'no two-object scenes',
       'to detect',

@@ -45,11 +45,32 @@ describe('clip-webgpu eval --task explain', () => {
     const table = await run([...base(), '--methods', 'gradcam', '--steps', '2', '--limit', '3']);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^gradcam\s+\S+%\s+0\.\d{3}\s+0\.\d{3}/m);
+    // --refine-steps: each method also ordered by its map refined by PAMR; the random baseline once.
+    const refined = parseJson(
+      await run([
+        ...base(),
+        '--methods',
+        'relevance,random',
+        '--steps',
+        '2',
+        '--limit',
+        '3',
+        '--refine-steps',
+        '3',
+        '--json',
+      ]),
+    );
+    expect(refined.methods.map((m: { method: string; refine: boolean }) => [m.method, m.refine])).toEqual([
+      ['relevance', false],
+      ['relevance', true],
+      ['random', false],
+    ]);
   });
 
   it('bad input: one line naming the problem', async () => {
     expectOneLineError(await run([...base(), '--methods', 'relevance,lime']), ['lime']);
     expectOneLineError(await run([...base(), '--steps', '0']), ['--steps']);
+    expectOneLineError(await run([...base(), '--refine-steps', '0']), ['--refine-steps', '1..1000']);
     expectOneLineError(await run([...base(), '--classes', 'shape']), ['--task segment']);
     expectOneLineError(await run(['eval', '--task', 'segment', '--model', TINY, '--data', world, '--steps', '4']), [
       '--task explain',

@@ -9,6 +9,7 @@
  * explain`, the meaning tests and the model card.
  */
 import type { ClipModel } from '../clip.ts';
+import type { RefineOption } from '../detect/refine.ts';
 import type { GradCamMethod } from '../explain/index.ts';
 import type { RawImage } from '../preprocess/preprocess.ts';
 
@@ -22,6 +23,8 @@ export type ExplanationMethod = GradCamMethod | 'random';
 
 export interface ExplanationScore {
   method: ExplanationMethod;
+  /** Whether the maps were refined by the image (PAMR) and their means per patch ordered. */
+  refine: boolean;
   /** Pointing game hits / trials (for 'random': a random cell). */
   pointing: number;
   /** Mean area under the probability curve while cells are deleted (lower is better). */
@@ -38,6 +41,8 @@ export interface ExplanationScoreOptions {
   steps?: number;
   /** Seed of the random baseline's orders (default 0). */
   seed?: number;
+  /** Order the patches by the map refined by the image (PAMR) and averaged per patch (not for 'random'). */
+  refine?: RefineOption;
 }
 
 /** The cells of a [rows, cols] grid, most relevant first (ties: lower index first). */
@@ -172,9 +177,9 @@ export async function explanationScore(
       if (method === 'random') {
         order = randomOrder(grid[0] * grid[1], (options.seed ?? 0) + 7919 * n + o);
       } else {
-        const cam = await model.gradcam(image, object.prompt, { method });
+        const cam = await model.gradcam(image, object.prompt, { method, refine: options.refine });
         if (cam.cam.length !== side * side) throw new Error(`explanationScore: a ${cam.grid} map for a ${grid} grid`);
-        order = cellOrder(cam.cam);
+        order = cellOrder(cam.refined?.cells ?? cam.cam);
       }
       if (pointsAt(cellRect(order[0], grid, image.width, image.height), object.box)) hits++;
       const counts = stepCounts(order.length, options.steps ?? 16);
@@ -188,5 +193,6 @@ export async function explanationScore(
     }
   }
   const mean = (s: number) => s / Math.max(1, trials);
-  return { method, pointing: mean(hits), deletion: mean(deletion), insertion: mean(insertion), trials };
+  const refine = method !== 'random' && options.refine !== undefined && options.refine !== false;
+  return { method, refine, pointing: mean(hits), deletion: mean(deletion), insertion: mean(insertion), trials };
 }
