@@ -7,10 +7,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gpu, rand, TEST_ADAPTERS } from '../helpers/gpu.ts';
+import { gpu, rand, TEST_ADAPTERS, versionsOn } from '../helpers/gpu.ts';
 import { measured } from '../helpers/measurements.ts';
 import type { GpuContext } from '../../src/kernels/runtime.ts';
-import { pamr, pamrAffinity, pamrOptions } from '../../src/kernels/pamr/pamr.ts';
+import { PAMR_STEP, pamr, pamrAffinity, pamrOptions } from '../../src/kernels/pamr/pamr.ts';
 import { pamrAffinityReference, pamrReference } from '../../src/kernels/pamr/reference.ts';
 import { ClipError } from '../../src/errors.ts';
 
@@ -63,24 +63,26 @@ for (const adapter of TEST_ADAPTERS)
       ctx = await gpu(adapter);
     });
 
-    it('the golden cases: affinity weights and the refined masks against the reference', async () => {
-      for (const c of GOLDEN.cases) {
-        const pass = ctx.pass();
-        const image = pass.input([c.K, c.H, c.W], Float32Array.from(c.image));
-        const mask = pass.input([c.C, c.H, c.W], Float32Array.from(c.mask));
-        const w = pamrAffinity(pass, image, c.dilations);
-        const out = pamr(pass, image, mask, c);
-        const [wGpu, outGpu] = await pass.run([w, out]);
-        const wRef = pamrAffinityReference(c.image, c.K, c.H, c.W, c.dilations);
-        const dw = maxDiff(wGpu, wRef);
-        const dOut = maxDiff(outGpu, c.out);
-        const scale = Math.max(...c.out.map(Math.abs));
-        measured(`PAMR ${adapter} ${c.C}x${c.H}x${c.W} [${c.dilations}] x${c.iterations}: weights`, dw);
-        measured(`PAMR ${adapter} ${c.C}x${c.H}x${c.W} [${c.dilations}] x${c.iterations}: mask vs PyTorch`, dOut);
-        expect(dw).toBeLessThan(1e-5);
-        expect(dOut).toBeLessThan(1e-5 * scale);
-      }
-    });
+    for (const stepVersion of versionsOn(PAMR_STEP, adapter))
+      it(`the golden cases: affinity weights and the refined masks (step ${stepVersion}) against the reference`, async () => {
+        for (const c of GOLDEN.cases) {
+          const pass = ctx.pass();
+          const image = pass.input([c.K, c.H, c.W], Float32Array.from(c.image));
+          const mask = pass.input([c.C, c.H, c.W], Float32Array.from(c.mask));
+          const w = pamrAffinity(pass, image, c.dilations);
+          const out = pamr(pass, image, mask, { ...c, stepVersion });
+          const [wGpu, outGpu] = await pass.run([w, out]);
+          const wRef = pamrAffinityReference(c.image, c.K, c.H, c.W, c.dilations);
+          const dw = maxDiff(wGpu, wRef);
+          const dOut = maxDiff(outGpu, c.out);
+          const scale = Math.max(...c.out.map(Math.abs));
+          const what = `PAMR ${adapter} step ${stepVersion} ${c.C}x${c.H}x${c.W} [${c.dilations}] x${c.iterations}`;
+          measured(`${what}: weights`, dw);
+          measured(`${what}: mask vs PyTorch`, dOut);
+          expect(dw).toBeLessThan(1e-5);
+          expect(dOut).toBeLessThan(1e-5 * scale);
+        }
+      });
 
     it('a flat image: every neighbour weighs the same; 0 steps give the mask back', async () => {
       const [K, C, H, W] = [3, 2, 9, 300];

@@ -4,11 +4,42 @@
  */
 import { ClipError } from '../../errors.ts';
 import { grid, type Pass, type Tensor } from '../runtime.ts';
+import { runKernel, type KernelOp } from '../versions.ts';
 import { PAMR_DEFAULTS, type PamrOptions } from './reference.ts';
 import affinitySource from './pamr-affinity.wgsl?raw';
-import stepSource from './pamr-step.wgsl?raw';
+import stepV1 from './pamr-step.wgsl?raw';
+import stepV2 from './pamr-step-v2.wgsl?raw';
 
 export { PAMR_DEFAULTS, pamrAffinityReference, pamrReference, type PamrOptions } from './reference.ts';
+
+export interface PamrStepShape {
+  H: number;
+  W: number;
+  /** Mask channels (maps). */
+  C: number;
+  /** Dilations. */
+  ND: number;
+}
+
+/** One refinement step; tensors: weights [8·ND, H, W], dilations [ND] (u32), mask [C, H, W], out [C, H, W]. */
+export const PAMR_STEP: KernelOp<PamrStepShape, 'v1' | 'v2'> = {
+  op: 'pamr-step',
+  versions: {
+    v1: {
+      note: 'an invocation per mask value: neighbours and weights recomputed for every channel',
+      code: stepV1,
+      params: (s) => [s.H, s.W, s.C, s.ND],
+      workgroups: (s) => grid(Math.ceil((s.C * s.H * s.W) / 256)),
+    },
+    v2: {
+      note: "an invocation per pixel: its neighbours' offsets and weights in registers once, then every channel",
+      code: stepV2,
+      params: (s) => [s.H, s.W, s.C, s.ND],
+      workgroups: (s) => grid(Math.ceil((s.H * s.W) / 64)),
+    },
+  },
+  choice: { llvmpipe: 'v2', swiftshader: 'v2', gpu: 'v2', 'gpu-subgroups': 'v2' },
+};
 
 /** pamr-affinity.wgsl keeps 8 weights per dilation in registers. */
 export const PAMR_MAX_DILATIONS = 16;
@@ -48,7 +79,12 @@ export function pamrAffinity(pass: Pass, image: Tensor, dilations: readonly numb
 }
 
 /** PAMR of a mask [C, H, W] by an image [K, H, W] of the same size: the refined mask [C, H, W]. */
-export function pamr(pass: Pass, image: Tensor, mask: Tensor, options: PamrOptions = {}): Tensor {
+export function pamr(
+  pass: Pass,
+  image: Tensor,
+  mask: Tensor,
+  options: PamrOptions & { stepVersion?: 'v1' | 'v2' } = {},
+): Tensor {
   const { iterations, dilations } = pamrOptions(options);
   if (
     image.shape.length !== 3 ||
@@ -60,14 +96,12 @@ export function pamr(pass: Pass, image: Tensor, mask: Tensor, options: PamrOptio
   const [C, H, W] = mask.shape;
   const w = pamrAffinity(pass, image, dilations);
   const d = pass.input([dilations.length], Uint32Array.from(dilations));
-  const ctx = pass.ctx;
-  const pipeline = ctx.pipeline('pamr-step', stepSource);
-  const params = ctx.uniform([H, W, C, dilations.length]);
+  const shape = { H, W, C, ND: dilations.length };
   const buffers = [pass.tmp([C, H, W]), iterations > 1 ? pass.tmp([C, H, W]) : null];
   let from = mask;
   for (let it = 0; it < iterations; it++) {
     const to = buffers[it % 2]!;
-    pass.dispatch(pipeline, params, [w, d, from, to], grid(Math.ceil((C * H * W) / 256)));
+    runKernel(pass, PAMR_STEP, shape, [w, d, from, to], options.stepVersion);
     from = to;
   }
   return from;
