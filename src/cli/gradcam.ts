@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import { GRADCAM_METHODS, type GradCam, type GradCamMethod } from '../model/explain/index.ts';
-import { blendHeatmap } from '../model/explain/overlay.ts';
+import { blendHeatmap, overlayMap } from '../model/explain/overlay.ts';
+import { normalizeCam } from '../model/explain/gradcam.ts';
 import type { RawImage } from '../model/preprocess/preprocess.ts';
 import { nodePlatform } from '../node/index.ts';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
@@ -15,6 +16,8 @@ import {
   promptCheck,
   withModel,
   type CliIo,
+  REFINE_OPTION,
+  refineArg,
 } from './common.ts';
 import { drawBoxes } from './detect.ts';
 import { quote } from './format.ts';
@@ -57,6 +60,7 @@ export const spec: CommandSpec = {
       value: 'X',
       help: "Weight of the heatmap in --out, 0..1 (default 0.5, as pytorch-grad-cam's show_cam_on_image).",
     },
+    ...REFINE_OPTION,
     ...TRUNCATE_OPTION,
     ...JSON_OPTION,
     ...GPU_OPTIONS,
@@ -81,13 +85,14 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   if (opacityArg !== undefined && !out) throw new UsageError('--opacity applies to --out', 'gradcam');
   const truncate = args.flag('truncate');
+  const refine = refineArg(args);
 
   await withModel(
     args,
     io,
     async (model) => {
       const t0 = performance.now();
-      const r = await model.gradcam(image, text, { layer, method, truncate });
+      const r = await model.gradcam(image, text, { layer, method, truncate, refine });
       if (args.flag('verbose')) {
         io.stderr.write(
           `clip-webgpu: gradcam (${method}, layer ${r.layer}) ${(performance.now() - t0).toFixed(0)} ms on ${model.adapter.description}\n`,
@@ -109,7 +114,15 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         Array.from({ length: gh }, (_, i) => Array.from(m.subarray(i * gw, (i + 1) * gw)));
       if (args.flag('json')) {
         io.stdout.write(
-          JSON.stringify({ score: r.score, cam: grid2d(r.cam), cam_norm: grid2d(r.camNorm), grid: r.grid }) + '\n',
+          JSON.stringify({
+            score: r.score,
+            cam: grid2d(r.cam),
+            cam_norm: grid2d(r.camNorm),
+            grid: r.grid,
+            ...(r.refined
+              ? { refined_cells: grid2d(r.refined.cells), refine_steps: r.refined.options.iterations }
+              : {}),
+          }) + '\n',
         );
         return;
       }
@@ -119,6 +132,16 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         '\ncam_norm (row-major patches):\n',
         ...grid2d(r.camNorm).map((row) => '  ' + row.map((v) => v.toFixed(2).padStart(5)).join(' ') + '\n'),
       ];
+      if (r.refined) {
+        lines.push(
+          `\nrefined by the image (PAMR, ${r.refined.options.iterations} steps), mean per patch, normalized:\n`,
+        );
+        lines.push(
+          ...grid2d(normalizeCam(r.refined.cells)).map(
+            (row) => '  ' + row.map((v) => v.toFixed(2).padStart(5)).join(' ') + '\n',
+          ),
+        );
+      }
       if (out) lines.push(`\nwrote ${out}\n`);
       io.stdout.write(lines.join(''));
     },
@@ -133,10 +156,10 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
  */
 export function overlayHeatmap(
   image: RawImage,
-  cam: Pick<GradCam, 'camNorm' | 'grid' | 'transform'>,
+  cam: Pick<GradCam, 'camNorm' | 'grid' | 'transform' | 'refined'>,
   opacity = 0.5,
 ): Uint8Array {
   const rgba = drawBoxes(image, { boxes: [] });
-  blendHeatmap(rgba, image.width, image.height, cam, { opacity, colourMap: 'jet' });
+  blendHeatmap(rgba, image.width, image.height, overlayMap(cam), { opacity, colourMap: 'jet' });
   return rgba;
 }

@@ -118,6 +118,19 @@ describe('clip-webgpu gradcam', () => {
     expect(Array.from(png.data.subarray((63 * 64 + 63) * 4, (63 * 64 + 63) * 4 + 3))).toEqual(jet(camNorm[3][3]));
     expect(jet(0)).toEqual([0, 0, 128]);
     expect(jet(1)).toEqual([128, 0, 0]);
+    // --refine-steps: the map refined by the image (PAMR), drawn per pixel; its patch means in the JSON.
+    const refinedOut = join(tmp, 'heat-refined.png');
+    const base = ['gradcam', '--model', TINY, '--image', TINY_IMAGES[0], '--text', 'a photo of a dog.'];
+    const rj = await run([...base, '--method', 'relevance', '--refine-steps', '3', '--json']);
+    const doc = JSON.parse(rj.stdout);
+    expect(doc.cam_norm).toEqual(camNorm);
+    expect(doc.refine_steps).toBe(3);
+    expect(doc.refined_cells).toHaveLength(4);
+    const rt = await run([...base, '--method', 'relevance', '--refine', '--out', refinedOut, '--opacity', '1']);
+    expect(rt.code, rt.stderr).toBe(0);
+    expect(rt.stdout).toMatch(/refined by the image \(PAMR, 10 steps\), mean per patch, normalized:/);
+    const refinedPng = PNG.sync.read(readFileSync(refinedOut));
+    expect(refinedPng.data).not.toEqual(png.data);
   });
 
   it('bad command lines exit 2 (one line); a layer the model lacks exits 1', async () => {

@@ -35,6 +35,7 @@ interface View {
   grid: [number, number];
   layer: number;
   method: string;
+  refined?: { iterations: number; dilations: number[] };
 }
 interface Result {
   prompts: string[];
@@ -60,6 +61,7 @@ const state = () =>
         grid: v.grid,
         layer: v.layer,
         method: v.method,
+        refined: v.refined?.options,
       })),
     },
     explanations: x.explanations as number,
@@ -133,7 +135,7 @@ describe('<clip-gradcam>', () => {
     expect(await count('clip-error')).toBe(0);
   });
 
-  it('switches the method (relevance): new maps for the same image and prompts', async () => {
+  it('switches the method (relevance) and fits it to the image (PAMR): new maps for the same image and prompts', async () => {
     const before = (await state()).result!;
     const n = await count('clip-gradcam');
     await el().locator('[part~="method"]', { hasText: 'Relevance' }).click();
@@ -143,8 +145,18 @@ describe('<clip-gradcam>', () => {
     expect(r.results.map((v) => v.score)).toEqual(before.results.map((v) => v.score)); // same score, another map
     expect(r.results[0].camNorm).not.toEqual(before.results[0].camNorm);
     expect(Math.max(...r.results[0].camNorm)).toBeCloseTo(1, 5);
+    // Fit to the image: the same scores, each map refined by PAMR (and drawn per pixel), then back.
+    await el().locator('[part="refine"] input').check();
+    const fitted = await nextResult(n + 1);
+    expect(fitted.results.map((v) => v.score)).toEqual(r.results.map((v) => v.score));
+    expect(fitted.results.map((v) => v.refined)).toEqual(
+      r.results.map(() => ({ iterations: 10, dilations: [1, 2, 4, 8, 12, 24] })),
+    );
+    expect(await el().getAttribute('refine')).toBe('');
+    await el().locator('[part="refine"] input').uncheck();
+    expect((await nextResult(n + 2)).results[0].refined).toBeUndefined();
     await el().locator('[part~="method"]', { hasText: 'Grad-CAM' }).first().click();
-    await nextResult(n + 1);
+    await nextResult(n + 3);
   });
 
   it("LeGrad and CLIP Surgery: the same scores, their own maps, from the method's default layer", async () => {

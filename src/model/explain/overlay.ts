@@ -5,8 +5,10 @@
  * result's `transform`), colour-mapped and blended as (1 − opacity)·image + opacity·heat, as
  * pytorch-grad-cam's show_cam_on_image does (jet, image weight 0.5 by default).
  */
+import { mat3 } from 'wgpu-matrix';
 import { upsampleBilinear } from '../detect/boxes.ts';
 import { modelToImage } from '../preprocess/preprocess.ts';
+import { normalizeCam } from './gradcam.ts';
 import type { GradCam } from './index.ts';
 
 export type ColourMap = 'jet' | 'turbo' | 'viridis' | 'gray';
@@ -61,6 +63,21 @@ export function colourOf(map: ColourMap, v: number): Rgb {
 }
 
 type Placed = Pick<GradCam, 'grid' | 'transform'>;
+
+/**
+ * What to draw for a map: the refined map (`refine`: one value per input pixel, placed over the same
+ * centre crop) when there is one, else the grid. Normalized to 0..1 like `camNorm`.
+ */
+export function overlayMap(cam: Placed & Pick<GradCam, 'camNorm' | 'refined'>): Placed & Pick<GradCam, 'camNorm'> {
+  const r = cam.refined;
+  if (!r) return cam;
+  const [rows, cols] = cam.grid;
+  return {
+    grid: [r.size, r.size],
+    transform: mat3.multiply(cam.transform, mat3.scaling([cols / r.size, rows / r.size])),
+    camNorm: normalizeCam(r.map),
+  };
+}
 
 /** Where the grid lies in the image, in whole pixels: the centre crop the model saw. */
 export function camExtent(cam: Placed): { left: number; top: number; width: number; height: number } {

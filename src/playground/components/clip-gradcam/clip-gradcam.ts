@@ -8,6 +8,7 @@ import {
   COLOUR_MAPS,
   DEFAULT_LAYER,
   blendHeatmap,
+  overlayMap,
   cellAt,
   colourOf,
   type ColourMap,
@@ -106,6 +107,7 @@ const DRAW_SIZE = 768;
  * @csspart presets - The row of world presets (shapes, colours): one prompt per label.
  * @csspart layer - The layer menu.
  * @csspart methods - The method fieldset.
+ * @csspart refine - The "Fit to the image" (PAMR) checkbox's label.
  * @csspart method - One method choice (the chosen one is also `method-active`).
  * @csspart opacity - The opacity slider.
  * @csspart colour-map - The colour map menu.
@@ -145,6 +147,8 @@ export class ClipGradcam extends LitElement {
   @property({ attribute: 'colour-map', reflect: true }) colourMap: ColourMap = 'jet';
   /** Cut prompts over 77 tokens instead of reporting them. */
   @property({ type: Boolean, reflect: true }) truncate = false;
+  /** Fit the maps to the image: each refined by the image's pixels (PAMR) and drawn per pixel, not per patch. */
+  @property({ type: Boolean, reflect: true }) refine = false;
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
@@ -255,7 +259,8 @@ export class ClipGradcam extends LitElement {
         this.showError(e);
       }
     }
-    if (['model', 'prompts', 'layer', 'method', 'truncate', 'shown'].some((k) => changed.has(k))) this.explain();
+    if (['model', 'prompts', 'layer', 'method', 'truncate', 'refine', 'shown'].some((k) => changed.has(k)))
+      this.explain();
   }
 
   override updated(changed: Map<string, unknown>): void {
@@ -290,7 +295,8 @@ export class ClipGradcam extends LitElement {
     const prompts = this.currentPrompts();
     const layer = this.layer,
       method = this.method,
-      truncate = this.truncate;
+      truncate = this.truncate,
+      refine = this.refine;
     if (!model || !shown || prompts.length === 0) {
       this.request.cancel();
       return;
@@ -299,7 +305,7 @@ export class ClipGradcam extends LitElement {
     const L = model.config.vision.numLayers;
     const want = layer ?? Math.max(DEFAULT_LAYER[method], -L);
     const same = (v: GradcamView | null, p: string) =>
-      v?.prompt === p && v.method === method && v.layer === (want < 0 ? L + want : want);
+      v?.prompt === p && v.method === method && v.layer === (want < 0 ? L + want : want) && !!v.refined === refine;
     this.views = prompts.map((p) => this.views.find((v) => same(v, p)) ?? null);
     this.request.run(async (current) => {
       const t0 = performance.now();
@@ -308,7 +314,7 @@ export class ClipGradcam extends LitElement {
       const views: (GradcamView | null)[] = prompts.map(() => null);
       for (let i = 0; i < prompts.length; i++) {
         const t = performance.now();
-        const r = await model.gradcam(shown.input, embeds[i], { layer: layer ?? undefined, method });
+        const r = await model.gradcam(shown.input, embeds[i], { layer: layer ?? undefined, method, refine });
         if (!current()) return;
         this.explanations++;
         views[i] = { ...r, prompt: prompts[i], ms: performance.now() - t };
@@ -359,7 +365,11 @@ export class ClipGradcam extends LitElement {
         pixels.data,
         base.width,
         base.height,
-        { ...v, transform: mat3.multiply(mat3.scaling([scale, scale]), v.transform) },
+        (({ grid, camNorm, transform }) => ({
+          grid,
+          camNorm,
+          transform: mat3.multiply(mat3.scaling([scale, scale]), transform),
+        }))(overlayMap(v)),
         { opacity: Math.min(1, Math.max(0, Number(this.opacity) || 0)), colourMap: this.colourMap },
       );
       canvas.getContext('2d')!.putImageData(pixels, 0, 0);
@@ -436,6 +446,10 @@ export class ClipGradcam extends LitElement {
               )}
             </div>
             <p class="muted small about">${METHODS.find((m) => m.method === this.method)?.about ?? ''}</p>
+            <label part="refine" class="check">
+              <input type="checkbox" .checked=${this.refine} @change=${(e: Event) => (this.refine = (e.target as HTMLInputElement).checked)}>
+              <span>Fit to the image (PAMR: the map refined by the pixels, drawn per pixel)</span>
+            </label>
           </fieldset>
           <label class="field"><span class="field-label">Opacity</span>
             <span class="slider">
