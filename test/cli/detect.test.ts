@@ -104,35 +104,16 @@ describe('clip-webgpu detect', () => {
   });
 
   it('--mode values, legrad and crops (--crop-grid, --overlap, --threshold)', async () => {
-    const v = await run([
-      'detect',
-      '--model',
-      TINY,
-      '--image',
-      TINY_IMAGES[1],
-      '--text',
-      'a dog',
-      '--mode',
-      'values',
-      '--json',
-    ]);
+    // One query ("a dog") on tiny image 1 in the given mode.
+    const dog = (...more: string[]) =>
+      run(['detect', '--model', TINY, '--image', TINY_IMAGES[1], '--text', 'a dog', ...more]);
+    const v = await dog('--mode', 'values', '--json');
     expect(v.code, v.stderr).toBe(0);
     expect(JSON.parse(v.stdout).grid).toEqual([4, 4]);
-    const l = await run(['detect', '--model', TINY, '--image', TINY_IMAGES[1], '--text', 'a dog', '--mode', 'legrad']);
+    const l = await dog('--mode', 'legrad');
     expect(l.code, l.stderr).toBe(0);
     expect(l.stdout).toMatch(/mode legrad, 4x4 patch grid, the legrad map of each query\n/);
-    const r = await run([
-      'detect',
-      '--model',
-      TINY,
-      '--image',
-      TINY_IMAGES[1],
-      '--text',
-      'a dog',
-      '--mode',
-      'relevance',
-      '--refine',
-    ]);
+    const r = await dog('--mode', 'relevance', '--refine');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
       /the relevance map of each query; boxes on the maps refined by the image \(PAMR, 10 steps\)/,

@@ -29,6 +29,7 @@ interface Seen {
   logits: number[];
   mask: number[];
   background: unknown;
+  refined: { options: unknown; size: [number, number] } | null;
   runs: number;
   submits: number;
 }
@@ -40,6 +41,7 @@ const state = () =>
     logits: Array.from(x.result.logits),
     mask: Array.from(x.result.mask),
     background: x.result.background ?? null,
+    refined: x.result.refined ? { options: x.result.refined.options, size: x.result.refined.size } : null,
     runs: x.runs,
     submits: x.model.gpuStats.submits,
   })) as Promise<Seen>;
@@ -51,6 +53,14 @@ async function next(after: number): Promise<Seen> {
   );
   return state();
 }
+/** Moves a range input (`part`) to `value` as a user would. */
+const setSlider = (part: string, value: number) =>
+  el()
+    .locator(`[part="${part}"]`)
+    .evaluate((x: HTMLInputElement, v) => {
+      x.value = String(v);
+      x.dispatchEvent(new Event('input', { bubbles: true }));
+    }, value);
 const pixel = (x: number, y: number) =>
   el()
     .locator('canvas[part="overlay"]')
@@ -101,12 +111,7 @@ describe('<clip-segmenter>', () => {
     await next(n); // switching to threshold mode runs once (the background changes how the engine is asked)
     const ran = await state();
     n = await count('clip-segment');
-    await el()
-      .locator('[part="threshold"]')
-      .evaluate((x: HTMLInputElement) => {
-        x.value = '1';
-        x.dispatchEvent(new Event('input', { bubbles: true }));
-      });
+    await setSlider('threshold', 1);
     const all = await next(n);
     expect(all.background).toEqual({ threshold: 1 });
     expect(all.mask.every((v) => v === -1)).toBe(true);
@@ -115,20 +120,10 @@ describe('<clip-segmenter>', () => {
     expect(await el().locator('[part="legend-item"]').count()).toBe(4); // three labels and the background
     expect(await el().locator('[part="legend-item"]').last().innerText()).toMatch(/background \(p < 1\)\s+100\.0%/);
     // Opacity 1 with every pixel background: the image itself; threshold 0: the label colours.
-    await el()
-      .locator('[part="opacity"]')
-      .evaluate((x: HTMLInputElement) => {
-        x.value = '1';
-        x.dispatchEvent(new Event('input', { bubbles: true }));
-      });
+    await setSlider('opacity', 1);
     const imagePixel = await pixel(5, 5);
     n = await count('clip-segment');
-    await el()
-      .locator('[part="threshold"]')
-      .evaluate((x: HTMLInputElement) => {
-        x.value = '0';
-        x.dispatchEvent(new Event('input', { bubbles: true }));
-      });
+    await setSlider('threshold', 0);
     const none = await next(n);
     expect(none.mask).toEqual(before.mask);
     const colours = ['#4f46e5', '#f59e0b', '#10b981'].map((h) =>
@@ -146,6 +141,23 @@ describe('<clip-segmenter>', () => {
     const text = `row 2, col 3: ${label} · ${none.labels.map((l, i) => `${l} ${none.logits[i * cells + at].toFixed(3)}`).join(' · ')}`;
     await expect.poll(() => el().locator('[part="readout"]').innerText()).toBe(text);
     expect(await el().locator('[part="cell-hover"]').count()).toBe(1);
+  });
+
+  it('fits the mask to the image (PAMR), and re-masks the refined maps for a threshold without the GPU', async () => {
+    const plain = await state();
+    let n = await count('clip-segment');
+    await el().locator('[part="refine"] input').check();
+    const fitted = await next(n);
+    expect(fitted.refined).toEqual({ options: { iterations: 10, dilations: [1, 2, 4, 8, 12, 24] }, size: [64, 64] });
+    expect(fitted.logits).toEqual(plain.logits); // the grid maps are the same; the mask comes from their refinement
+    n = await count('clip-segment');
+    await setSlider('threshold', 1);
+    const all = await next(n);
+    expect(all.mask.every((v) => v === -1)).toBe(true);
+    expect(all.submits).toBe(fitted.submits);
+    n = await count('clip-segment');
+    await el().locator('[part="refine"] input').uncheck();
+    expect((await next(n)).refined).toBeNull();
   });
 
   it('a background label is a label of its own; exports the overlay with its legend as a PNG', async () => {

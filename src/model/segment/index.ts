@@ -92,8 +92,11 @@ export interface Segmentation {
   image: { width: number; height: number };
   /** The views the model saw: one, or the sliding windows. */
   windows: SlideWindow[];
-  /** With `refine`: the PAMR options and the size [height, width] the maps were refined at. */
-  refined?: { options: Required<PamrOptions>; size: [number, number] };
+  /**
+   * With `refine`: the PAMR options, the size [height, width] the maps were refined at, and the refined
+   * maps [labels (then the background label's)][height][width] the mask was chosen from.
+   */
+  refined?: { options: Required<PamrOptions>; size: [number, number]; maps: Float32Array };
   /** `logits` upsampled bilinearly to `size` (default: the image's): [labels][height][width]. */
   upsample(size?: { width: number; height: number }): Float32Array;
 }
@@ -190,7 +193,7 @@ export async function segment(
     mask,
     image: { width, height },
     windows,
-    ...(refine ? { refined: { options: refine, size: mapGrid } } : {}),
+    ...(refine ? { refined: { options: refine, size: mapGrid, maps: labelMaps } } : {}),
     upsample: (size = { width, height }) => upsampleLogits(logits, labels.length, grid, size),
   };
 }

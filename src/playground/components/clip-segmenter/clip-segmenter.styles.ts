@@ -36,6 +36,7 @@ export const segmenterStyles = [
   .segment:nth-child(4) { border-left: none; }
   .segment span { padding: 0.4rem 0.2rem; text-align: center; font-size: 0.85rem; font-weight: 550; color: var(--_muted); }
   .about { margin: 0; }
+  .check { display: flex; gap: 0.4rem; align-items: baseline; font-size: 0.9rem; cursor: pointer; margin-top: 0.4rem; }
   .slider { display: flex; align-items: center; gap: 0.55rem; }
   .slider input { flex: 1; min-width: 5rem; accent-color: var(--_accent); }
   .slider output { font-variant-numeric: tabular-nums; min-width: 2.6rem; text-align: right; }

@@ -83,6 +83,7 @@ const DRAW_SIZE = 768;
  * @csspart base - The element's layout.
  * @csspart labels - The labels textarea.
  * @csspart methods - The method fieldset.
+ * @csspart refine - The "Fit to the image" (PAMR) checkbox's label.
  * @csspart method - One method choice (the chosen one is also `method-active`).
  * @csspart background-mode - The background menu (none, label, threshold).
  * @csspart background-label - The background label field.
@@ -123,6 +124,8 @@ export class ClipSegmenter extends LitElement {
   @property({ type: Number, reflect: true }) opacity = 0.6;
   /** Cut labels over 77 tokens instead of reporting them. */
   @property({ type: Boolean, reflect: true }) truncate = false;
+  /** Fit the mask to the image: the label maps refined by the image's pixels (PAMR) before each pixel's label. */
+  @property({ type: Boolean, reflect: true }) refine = false;
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
@@ -221,7 +224,7 @@ export class ClipSegmenter extends LitElement {
         this.showError(e);
       }
     }
-    const gpu = ['model', 'labels', 'method', 'truncate', 'shown', 'backgroundMode'];
+    const gpu = ['model', 'labels', 'method', 'truncate', 'refine', 'shown', 'backgroundMode'];
     if (gpu.some((k) => changed.has(k)) || (changed.has('backgroundLabel') && this.backgroundMode === 'label'))
       this.run();
     else if (changed.has('threshold') && this.backgroundMode === 'threshold') this.remask();
@@ -257,7 +260,7 @@ export class ClipSegmenter extends LitElement {
     const model = this.model,
       shown = this.shown;
     const labels = this.currentLabels();
-    const { method, truncate, backgroundMode } = this;
+    const { method, truncate, refine, backgroundMode } = this;
     const backgroundLabel = this.backgroundLabel.trim();
     if (!model || !shown || labels.length === 0 || (backgroundMode === 'label' && !backgroundLabel)) {
       this.request.cancel();
@@ -270,7 +273,7 @@ export class ClipSegmenter extends LitElement {
       const names = background === undefined ? labels : [...labels, background];
       const { embeds } = await this.embeddings.labels(model, names, [DEFAULT_TEMPLATE], truncate);
       if (!current()) return;
-      const s = await model.segment(shown.input, labels, { method, background, embeddings: embeds });
+      const s = await model.segment(shown.input, labels, { method, background, embeddings: embeds, refine });
       if (!current()) return;
       this.runs++;
       this.segmentation = s;
@@ -288,8 +291,10 @@ export class ClipSegmenter extends LitElement {
     const s = this.segmentation!;
     const t = Math.min(1, Math.max(0, Number(this.threshold) || 0));
     const thresholded = this.backgroundMode === 'threshold' && s.labels.length > 1;
+    // The maps the mask is chosen from: refined at the image's pixels (refine), or on the grid.
+    const [maps, size] = s.refined ? [s.refined.maps, s.refined.size] : [s.logits, s.grid];
     const mask = thresholded
-      ? labelMask(s.logits, s.labels.length, s.grid, s.image, { threshold: t, logitScale: SEGMENT_LOGIT_SCALE })
+      ? labelMask(maps, s.labels.length, size, s.image, { threshold: t, logitScale: SEGMENT_LOGIT_SCALE })
       : s.mask;
     this.result = { ...s, mask, background: thresholded ? { threshold: t } : s.background, ms };
     this.error = null;
@@ -400,6 +405,10 @@ export class ClipSegmenter extends LitElement {
               )}
             </div>
             <p class="muted small about">${about}</p>
+            <label part="refine" class="check">
+              <input type="checkbox" .checked=${this.refine} @change=${(e: Event) => (this.refine = (e.target as HTMLInputElement).checked)}>
+              <span>Fit to the image (PAMR: the maps refined by the pixels, as SCLIP)</span>
+            </label>
           </fieldset>
           <label class="field"><span class="field-label">Background</span>
             <select part="background-mode" aria-label="Background" @change=${(e: Event) => (this.backgroundMode = (e.target as HTMLSelectElement).value as BackgroundMode)}>
