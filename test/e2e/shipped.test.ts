@@ -1,14 +1,14 @@
 /**
  * The playground with no model named (`npm run dev`, then open the page): the shipped model
  * (weights/shapes-clip, served by the dev server) loads at once with no network beyond the page's own
- * server, the classifier starts with the world's shape preset and scenes, a world scene gets a result,
+ * server, the classifier starts with the world's colour preset and scenes, a world scene gets a result,
  * and one click asks the hub for openai/clip-vit-base-patch32. No accuracy here: the shipped model's
  * own tests judge what it learned.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHAPES } from '../../src/model/world/index.ts';
+import { COLOUR_NAMES, SHAPES } from '../../src/model/world/index.ts';
 import { launch, type Browser } from './helpers/browser.ts';
 import { classifiedCount, clipEvents, recordClipEvents, resultFor, waitForLoaderState } from './helpers/page.ts';
 import { ROOT, startTestServer, type TestServer } from './helpers/server.ts';
@@ -57,10 +57,10 @@ describe('the playground with the shipped model', () => {
     expect(foreign).toEqual([]);
   });
 
-  it('classifies a world scene with the shape preset', async () => {
+  it('classifies a world scene with the colour preset (what the shipped model knows)', async () => {
     const labels = await classifier().evaluate((el: any) => el.labels);
-    expect(labels).toEqual([...SHAPES]);
-    expect(await classifier().evaluate((el: any) => el.template)).toBe('a {}');
+    expect(labels).toEqual([...COLOUR_NAMES]);
+    expect(await classifier().evaluate((el: any) => el.template)).toBe('a {} shape');
     // The world's scenes come first among the samples; the photos stay for hub models.
     const names = await classifier()
       .locator('[part~="sample"]')
@@ -69,14 +69,16 @@ describe('the playground with the shipped model', () => {
     expect(names).toContain('cat');
     const n = await classifiedCount(page());
     await classifier().locator('[part~="sample"]').first().click();
-    const r = await resultFor(page(), [...SHAPES], n, { templates: 1 }, 300_000);
-    expect(r.ranked).toHaveLength(SHAPES.length);
+    const r = await resultFor(page(), [...COLOUR_NAMES], n, { templates: 1 }, 300_000);
+    expect(r.ranked).toHaveLength(COLOUR_NAMES.length);
     expect(r.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    await expect.poll(() => classifier().locator('[part="row"]').count()).toBe(SHAPES.length);
+    // The sample's title names its colour first ("red circle"): the model's top label.
+    expect(names[0].startsWith(r.ranked[0].label)).toBe(true);
+    await expect.poll(() => classifier().locator('[part="row"]').count()).toBe(COLOUR_NAMES.length);
     await page().screenshot({ path: `${SHOTS}/shipped-classify.png`, fullPage: true });
-    // The colour preset: eight labels and their template, one click.
-    await classifier().locator('[part="presets"] button[data-preset="colours"]').click();
-    expect(await classifier().evaluate((el: any) => [el.labels.length, el.template])).toEqual([8, 'a {} shape']);
+    // The shape preset: five labels and their template, one click.
+    await classifier().locator('[part="presets"] button[data-preset="shapes"]').click();
+    expect(await classifier().evaluate((el: any) => [el.labels.length, el.template])).toEqual([5, 'a {}']);
     expect(browser.errors).toEqual([]);
   });
 

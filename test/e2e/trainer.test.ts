@@ -175,7 +175,8 @@ describe('<clip-trainer>', () => {
       mkdirSync(dirname(join(tmp, name)), { recursive: true });
       writeFileSync(join(tmp, name), data);
     }
-    expect(JSON.parse(entries.get(`${folder}/trainer.json`)!.toString()).step).toBe(STEPS);
+    const record = JSON.parse(entries.get(`${folder}/trainer.json`)!.toString());
+    expect([record.step, record.lock]).toEqual([STEPS, undefined]); // nothing locked (the Lock menu's default)
 
     // "Use in other tabs": the page's model is the trained one.
     await trainer().locator('[part~="use-button"]').click();
@@ -217,6 +218,44 @@ describe('<clip-trainer>', () => {
       model.dispose();
     }
     expect((await events('clip-checkpoint-downloaded')).map((e) => e.detail.step)).toEqual([STEPS]);
+  });
+
+  it('locks a tower (LiT) from the Lock menu: the trainer runs with it and the checkpoint records it', async () => {
+    await page().locator('clip-playground #tab-train').click();
+    await trainer().evaluate((el: any) =>
+      Object.assign(el, {
+        scenes: 8,
+        seed: 4,
+        batchSize: 4,
+        steps: 1,
+        lr: 2e-3,
+        warmup: 0,
+        evalEvery: 0,
+        evalScenes: 4,
+      }),
+    );
+    await trainer().locator('input[name="start"]').nth(1).check();
+    await trainer().locator('[part="lock"]').selectOption('image');
+    expect(await trainer().getAttribute('lock')).toBe('image');
+    const before = (await events('clip-train-state')).length;
+    await trainer().locator('[part~="train-button"]').click();
+    await page().waitForFunction(
+      (n) => {
+        const states = (window as any).trainEvents.filter((e: any) => e.type === 'clip-train-state');
+        return states.length > n && states.at(-1).detail.state === 'finished';
+      },
+      before,
+      { timeout: 240_000, polling: 200 },
+    );
+    // The session's trainer holds the lock (test/train/lock.test.ts checks what a lock keeps fixed).
+    expect(await trainer().evaluate((el: any) => el.session.trainer.lock)).toEqual(['image']);
+    const files = await trainer().evaluate(async (el: any) =>
+      (await el.checkpoint())
+        .filter((f: any) => f.name === 'trainer.json')
+        .map((f: any) => new TextDecoder().decode(f.bytes)),
+    );
+    expect(JSON.parse(files[0]).lock).toEqual(['image']);
+    await trainer().locator('[part="lock"]').selectOption('none');
   });
 
   it('says what is wrong with dropped data', async () => {

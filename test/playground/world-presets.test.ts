@@ -26,13 +26,13 @@ describe('world presets', () => {
     expect(WORLD_PRESETS.colours.ensemble.every((t) => t.includes('{}') && !t.includes('{colour}'))).toBe(true);
     // The shape prompts are the acceptance tests' own ("a circle", ...).
     expect(presetPrompts(WORLD_PRESETS.shapes)).toEqual(zeroShotPrompts('shape', SHAPES));
-    expect(DEFAULT_WORLD_PRESET).toBe(WORLD_PRESETS.shapes);
+    expect(DEFAULT_WORLD_PRESET).toBe(WORLD_PRESETS.colours); // what the shipped model knows
   });
 
-  it('follow the model: the shipped one brings the shape preset, another the defaults back, edited labels stay', () => {
+  it('follow the model: the shipped one brings the colour preset, another the defaults back, edited labels stay', () => {
     const f = new PresetFollower();
     expect(f.next(false, true)).toBeNull(); // first model not shipped: keep the element's defaults
-    expect(f.next(true, true)).toBe(WORLD_PRESETS.shapes);
+    expect(f.next(true, true)).toBe(WORLD_PRESETS.colours);
     expect(f.next(true, true)).toBeNull(); // same kind of model: no change
     expect(f.next(false, true)).toBe('defaults');
     expect(f.next(true, false)).toBeNull(); // the user's own labels

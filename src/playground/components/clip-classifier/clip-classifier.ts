@@ -38,7 +38,7 @@ export type ClassifierError = ElementError;
 /**
  * Zero-shot classification of one image over editable labels (one per line), with one template or the
  * 80-template ImageNet ensemble of the CLIP paper. With the shipped model (trained on the procedural
- * world) it starts with the world's shape preset and scenes (presets: shapes, colours). The sorted bar chart follows every edit; text
+ * world) it starts with the world's colour preset (what that model knows) and scenes (presets: colours, shapes). The sorted bar chart follows every edit; text
  * embeddings are cached per model, label and template set, so adding a label encodes only that label.
  * Labels whose prompt would exceed CLIP's 77 tokens are reported by name (with a button to cut them)
  * instead of being cut silently. The image comes by drop, paste, file picker or one of the samples.

@@ -134,6 +134,11 @@ export class ClipTrainer extends LitElement {
   @property({ type: Number }) lr = 1e-3;
   /** Linear warmup steps. */
   @property({ type: Number }) warmup = 10;
+  /**
+   * A tower whose weights stay fixed while the other and the logit scale learn (open_clip's
+   * --lock-image / --lock-text; locking the image tower is LiT): 'none' (default), 'image' or 'text'.
+   */
+  @property({ reflect: true }) lock: 'none' | 'image' | 'text' = 'none';
   /** Zero-shot accuracy every N steps (0: only at the start and the end). */
   @property({ type: Number, attribute: 'eval-every' }) evalEvery = 25;
   /** Held-out single-object scenes of the zero-shot accuracy. */
@@ -316,6 +321,7 @@ export class ClipTrainer extends LitElement {
       lr: this.lr,
       warmup: int(this.warmup, 'Warmup', 0),
       seed: this.seed,
+      lock: this.lock === 'image' || this.lock === 'text' ? [this.lock] : [],
     };
   }
 
@@ -405,6 +411,7 @@ export class ClipTrainer extends LitElement {
       lr: s.options.lr,
       warmup: s.options.warmup,
       seed: s.options.seed,
+      ...(s.trainer.lock.length ? { lock: s.trainer.lock } : {}),
     });
   }
 
@@ -524,6 +531,13 @@ export class ClipTrainer extends LitElement {
           <div class="fields">
             ${this.num('batchSize', 'Batch size')} ${this.num('steps', 'Steps')} ${this.num('lr', 'Learning rate', 'any')}
             ${this.num('warmup', 'Warmup steps')} ${this.num('evalEvery', 'Zero-shot every')}
+            <label>Lock
+              <select part="lock" aria-label="Lock" .value=${this.lock} ?disabled=${busy}
+                @change=${(e: Event) => (this.lock = (e.target as HTMLSelectElement).value as 'none' | 'image' | 'text')}>
+                <option value="none">nothing</option>
+                <option value="image">the image tower (LiT)</option>
+                <option value="text">the text tower</option>
+              </select></label>
           </div>
           <div class="row">
             <button part="train-button" class="primary" type="button" ?disabled=${busy || !this.model} @click=${() => void this.train()}>
