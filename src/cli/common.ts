@@ -87,6 +87,27 @@ export function refineArg(args: ParsedArgs): false | { iterations: number } {
   return args.flag('refine') ? { iterations: 10 } : false;
 }
 
+/** PAMR's options from `refineArg`, when asked for. */
+export type RefineArg = ReturnType<typeof refineArg>;
+
+/**
+ * An eval task's runs: each method as is, then, with --refine and where `refinable`, with its maps
+ * refined by the image (`refine` is the options to pass on). `runName` labels the rows.
+ */
+export function refineRuns<M>(
+  methods: readonly M[],
+  refine: RefineArg,
+  refinable: (method: M) => boolean = () => true,
+): { method: M; refine: RefineArg }[] {
+  return methods.flatMap((method) => [
+    { method, refine: false as const },
+    ...(refine && refinable(method) ? [{ method, refine }] : []),
+  ]);
+}
+
+/** A run's row name in a report: "naclip", or "naclip + PAMR" when refined. */
+export const runName = (method: string, refine: unknown): string => (refine ? `${method} + PAMR` : method);
+
 export const JSON_OPTION: Record<string, OptionSpec> = {
   json: { type: 'boolean', help: 'Print one JSON document on stdout.' },
 };

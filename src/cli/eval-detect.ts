@@ -6,7 +6,7 @@
 import { DETECT_MODES, type DetectMode } from '../model/detect/index.ts';
 import { namedDetectionScore, type DetectionScore } from '../model/world/index.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
-import { refineArg, withModel, type CliIo } from './common.ts';
+import { refineArg, refineRuns, runName, withModel, type CliIo } from './common.ts';
 import { namedPairImages } from './eval-explain.ts';
 import { percent, table } from './format.ts';
 
@@ -24,13 +24,10 @@ export async function runDetectEval(args: ParsedArgs, io: CliIo): Promise<number
 
   await withModel(args, io, async (model) => {
     // With --refine, each map mode twice: as is, then refined by the image (PAMR).
-    const runs = modes.flatMap((mode) => [
-      { mode, refine: false },
-      ...(refine && mode !== 'crops' ? [{ mode, refine }] : []),
-    ]);
+    const runs = refineRuns(modes, refine, (mode) => mode !== 'crops');
     const scores: DetectionScore[] = [];
     const ms: number[] = [];
-    for (const { mode, refine } of runs) {
+    for (const { method: mode, refine } of runs) {
       const t0 = performance.now();
       scores.push(await namedDetectionScore(model, items, mode, { refine }));
       ms.push((performance.now() - t0) / Math.max(1, scores.at(-1)!.trials));
@@ -46,7 +43,7 @@ export async function runDetectEval(args: ParsedArgs, io: CliIo): Promise<number
         table([
           ['mode', 'IoU >= 0.5', 'mean IoU', 'ms / object'],
           ...scores.map((s, k) => [
-            s.refine ? `${s.mode} + PAMR` : s.mode,
+            runName(s.mode, s.refine),
             percent(s.accuracy, 1),
             s.meanIoU.toFixed(3),
             ms[k].toFixed(0),

@@ -16,7 +16,7 @@ import {
 import { ClipError } from '../errors.ts';
 import { readWorldFolder, worldPairImages } from '../node/world-folder.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
-import { refineArg, withModel, type CliIo } from './common.ts';
+import { refineArg, refineRuns, runName, withModel, type CliIo } from './common.ts';
 import { percent, table } from './format.ts';
 
 export const EXPLAIN_METHODS: readonly ExplanationMethod[] = [...GRADCAM_METHODS, 'random'];
@@ -46,10 +46,7 @@ export async function runExplainEval(args: ParsedArgs, io: CliIo): Promise<numbe
   await withModel(args, io, async (model) => {
     // With --refine, each method twice: as is, then ordering the patches by its map refined by the image (PAMR).
     const refine = refineArg(args);
-    const runs = methods.flatMap((method) => [
-      { method, refine: false as const },
-      ...(refine && method !== 'random' ? [{ method, refine }] : []),
-    ]);
+    const runs = refineRuns(methods, refine, (method) => method !== 'random');
     const scores: ExplanationScore[] = [];
     const ms: number[] = [];
     for (const { method, refine } of runs) {
@@ -82,7 +79,7 @@ export async function runExplainEval(args: ParsedArgs, io: CliIo): Promise<numbe
             'ms / object',
           ],
           ...scores.map((s, k) => [
-            s.refine ? `${s.method} + PAMR` : s.method,
+            runName(s.method, s.refine),
             percent(s.pointing, 1),
             s.deletion.toFixed(3),
             s.insertion.toFixed(3),

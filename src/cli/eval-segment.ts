@@ -10,7 +10,7 @@ import { COLOUR_NAMES, SHAPES, fixArticles, type SceneTruth } from '../model/wor
 import { nodePlatform } from '../node/index.ts';
 import { readWorldFolder } from '../node/world-folder.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
-import { promptCheck, refineArg, withModel, type CliIo } from './common.ts';
+import { promptCheck, refineArg, refineRuns, runName, withModel, type CliIo } from './common.ts';
 import { percent, quote, table } from './format.ts';
 
 export type SegmentClasses = 'shape' | 'colour' | 'object';
@@ -84,11 +84,8 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
           : embeds;
       // With --refine, each method twice: as is, then with its maps refined by the image (PAMR).
       const refine = refineArg(args);
-      const runs = methods.flatMap((method) => [
-        { method, refine: false },
-        ...(refine ? [{ method, refine: true }] : []),
-      ]);
-      const names = runs.map((r) => (r.refine ? `${r.method} + PAMR` : r.method));
+      const runs = refineRuns(methods, refine);
+      const names = runs.map((r) => runName(r.method, r.refine));
       const counters = runs.map(() => new IouCounter(classes.names));
       const t0 = performance.now();
       for (const [n, scene] of scenes.entries()) {

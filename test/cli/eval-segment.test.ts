@@ -55,6 +55,7 @@ describe('clip-webgpu eval --task segment', () => {
       );
       const [bg] = await model.labelEmbeddings(['the background'], { templates: ['{}'] });
       const counter = new IouCounter(classes.names);
+      const refinedCounter = new IouCounter(classes.names); // --refine-steps 3: PAMR with 3 steps
       for (const scene of truth.scenes) {
         const image = await nodePlatform.decodeImage(join(world, scene.file));
         const t = new Uint8Array(image.width * image.height);
@@ -68,11 +69,21 @@ describe('clip-webgpu eval --task segment', () => {
           embeddings: [...embeds, bg],
         });
         counter.add(s.mask, t);
+        const r = await model.segment(image, labels, {
+          method: 'sclip',
+          background: 'the background',
+          embeddings: [...embeds, bg],
+          refine: { iterations: 3 },
+        });
+        refinedCounter.add(r.mask, t);
       }
       const score = counter.score();
       const sclip = doc.methods.find((m: { method: string }) => m.method === 'sclip');
       expect(sclip.miou).toBeCloseTo(score.miou, 12);
       expect(sclip.iou).toEqual(score.iou);
+      const refined = parseJson(await run([...base(), '--methods', 'sclip', '--refine-steps', '3', '--json']));
+      expect(refined.methods.map((m: { refine: boolean }) => m.refine)).toEqual([false, true]);
+      expect(refined.methods[1].iou).toEqual(refinedCounter.score().iou);
     } finally {
       model.dispose();
     }
