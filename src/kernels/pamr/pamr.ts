@@ -65,14 +65,19 @@ export function pamrOptions(options: PamrOptions = {}): Required<PamrOptions> {
 
 /** The affinity weights [8·|dilations|, H, W] of an image [K, H, W] (for checks; `pamr` records its own). */
 export function pamrAffinity(pass: Pass, image: Tensor, dilations: readonly number[]): Tensor {
+  return recordAffinity(pass, image, pass.input([dilations.length], Uint32Array.from(dilations)));
+}
+
+/** The affinity dispatch, given the dilations [ND] (u32) already on the GPU. */
+function recordAffinity(pass: Pass, image: Tensor, dilations: Tensor): Tensor {
   const [K, H, W] = image.shape;
-  const d = pass.input([dilations.length], Uint32Array.from(dilations));
-  const w = pass.tmp([8 * dilations.length, H, W]);
+  const ND = dilations.size;
+  const w = pass.tmp([8 * ND, H, W]);
   const ctx = pass.ctx;
   pass.dispatch(
     ctx.pipeline('pamr-affinity', affinitySource),
-    ctx.uniform([H, W, K, dilations.length]),
-    [image, d, w],
+    ctx.uniform([H, W, K, ND]),
+    [image, dilations, w],
     grid(Math.ceil((H * W) / 256)),
   );
   return w;
@@ -94,8 +99,8 @@ export function pamr(
   )
     throw new Error(`pamr: image [${image.shape}] and mask [${mask.shape}] must be [K, H, W] and [C, H, W]`);
   const [C, H, W] = mask.shape;
-  const w = pamrAffinity(pass, image, dilations);
   const d = pass.input([dilations.length], Uint32Array.from(dilations));
+  const w = recordAffinity(pass, image, d);
   const shape = { H, W, C, ND: dilations.length };
   const buffers = [pass.tmp([C, H, W]), iterations > 1 ? pass.tmp([C, H, W]) : null];
   let from = mask;

@@ -24,8 +24,9 @@ import { ClipError } from '../../errors.ts';
 import { platform, type ImageInput } from '../platform.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import type { ClipInternals } from '../internals.ts';
-import { boxToImage, boxesFromGrid, nms, regionBoxes, upsampleBilinear, type Connectivity } from './boxes.ts';
-import { refineMaps, refineOptions, resizePlanes, type PamrOptions, type RefineOption } from './refine.ts';
+import { boxToImage, boxesFromGrid, nms, regionBoxes, type Connectivity } from './boxes.ts';
+import { refineGridMaps, refineOptions, type PamrOptions, type RefineOption } from './refine.ts';
+import type { PreprocessedImage } from '../preprocess/preprocess.ts';
 import { cellScores, classifyCrops, cropWindows } from './crops.ts';
 import { patchRows, recordDenseSimilarity } from './patches.ts';
 import { lastBlockHooks, type SegmentMethod } from '../segment/methods.ts';
@@ -34,7 +35,15 @@ import { gradcam, GRADCAM_METHODS, type GradCam, type GradCamMethod } from '../e
 export * from './boxes.ts';
 export { cellScores, classifyCrops, cropImage, cropWindows, type CropWindow } from './crops.ts';
 export { maskclipValues, patchRows, recordDenseSimilarity, type DenseMode } from './patches.ts';
-export { refineMaps, refineOptions, resizePlanes, rgbPlanes, type PamrOptions, type RefineOption } from './refine.ts';
+export {
+  refineGridMaps,
+  refineMaps,
+  refineOptions,
+  resizePlanes,
+  rgbPlanes,
+  type PamrOptions,
+  type RefineOption,
+} from './refine.ts';
 
 export type DenseDetectMode = 'patches' | 'values' | 'sclip' | 'clearclip' | 'naclip';
 export type DetectMode = DenseDetectMode | GradCamMethod | 'crops';
@@ -216,6 +225,9 @@ export async function detect(
   let next = 0;
   const embeds = queries.map((q) => (typeof q === 'string' ? encoded[next++] : q.embedding));
 
+  // The model's view of the image, prepared once for the dense head and the refinement.
+  let prepared: PreprocessedImage | undefined;
+  const view = async () => (prepared ??= (await model.prepareImages([image]))[0]);
   let grid: [number, number];
   let patchSimilarity: Float32Array[];
   let imageSize: { width: number; height: number };
@@ -230,7 +242,7 @@ export async function detect(
     imageSize = { width: raw.width, height: raw.height };
     mapToImage = mat3.scaling([raw.width / mapSize, raw.height / mapSize]);
   } else if (isDense(mode)) {
-    const [prepared] = await model.prepareImages([image]);
+    const prepared = await view();
     const G = S / config.vision.patchSize;
     const T = 1 + G * G;
     const P = config.projectionDim;
@@ -257,17 +269,10 @@ export async function detect(
   }
   let refined: Detection['refined'];
   if (refine) {
-    // The model's view of the image (what the grid covers), at the map's size; each query's map upsampled to it.
-    const [prepared] = await model.prepareImages([image]);
-    const view = resizePlanes(prepared.pixels, 3, S, S, mapSize, mapSize);
-    const M = mapSize * mapSize;
-    const maps = new Float32Array(queries.length * M);
-    queries.forEach((_, qi) => {
-      const map = Float32Array.from(patchSimilarity, (row) => row[qi]);
-      maps.set(upsampleBilinear(map, grid[0], grid[1], mapSize, mapSize), qi * M);
-    });
-    const out = await refineMaps(access.ctx, view, 3, maps, queries.length, mapSize, mapSize, refine);
-    refined = { options: refine, maps: queries.map((_, qi) => out.slice(qi * M, (qi + 1) * M)) };
+    // Each query's map refined by the model's view of the image (what the grid covers), at the map's size.
+    const maps = queries.map((_, qi) => Float32Array.from(patchSimilarity, (row) => row[qi]));
+    const pixels = (await view()).pixels;
+    refined = { options: refine, maps: await refineGridMaps(access.ctx, pixels, S, maps, grid, mapSize, refine) };
   }
   const partial = { mode, queries: labels, grid, patchSimilarity, image: imageSize, mapSize, mapToImage, refined };
   const defaults: DetectBoxOptions =

@@ -64,3 +64,33 @@ export async function refineMaps(
   const [refined] = await pass.run([out]);
   return refined;
 }
+
+/**
+ * Maps on a [gh, gw] grid (one Float32Array each) upsampled bilinearly to `size` x `size` and refined
+ * by `view` [3, S, S] (the model's view of the image, resized to `size`). The grid covers the top-left
+ * `span` x `span` pixels (default all of them: a patch grid whose input is a multiple of the patch);
+ * the rest of a map takes its minimum. One refined map per grid map.
+ */
+export async function refineGridMaps(
+  ctx: GpuContext,
+  view: Float32Array,
+  S: number,
+  maps: readonly Float32Array[],
+  [gh, gw]: readonly [number, number],
+  size: number,
+  options: Required<PamrOptions>,
+  span = size,
+): Promise<Float32Array[]> {
+  const M = size * size;
+  const up = new Float32Array(maps.length * M);
+  maps.forEach((map, i) => {
+    const inner = upsampleBilinear(map, gh, gw, span, span);
+    if (span === size) up.set(inner, i * M);
+    else {
+      up.fill(Math.min(...map), i * M, (i + 1) * M);
+      for (let y = 0; y < span; y++) up.set(inner.subarray(y * span, (y + 1) * span), i * M + y * size);
+    }
+  });
+  const out = await refineMaps(ctx, resizePlanes(view, 3, S, S, size, size), 3, up, maps.length, size, size, options);
+  return maps.map((_, i) => out.slice(i * M, (i + 1) * M));
+}

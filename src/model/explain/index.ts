@@ -25,8 +25,7 @@ import {
 import { recordLegrad } from './legrad.ts';
 import { recordExplanation } from './record.ts';
 import { recordSurgery } from './surgery.ts';
-import { upsampleBilinear } from '../detect/boxes.ts';
-import { refineMaps, refineOptions, type PamrOptions, type RefineOption } from '../detect/refine.ts';
+import { refineGridMaps, refineOptions, type PamrOptions, type RefineOption } from '../detect/refine.ts';
 
 export * from './gradcam.ts';
 export * from './overlay.ts';
@@ -191,10 +190,7 @@ async function refineCam(
   const S = access.config.vision.imageSize;
   // The grid covers g·patch pixels of the input (all of it when S is a multiple of the patch).
   const span = g * patch;
-  const up = new Float32Array(S * S).fill(Math.min(...cam));
-  const inner = upsampleBilinear(cam, g, g, span, span);
-  for (let y = 0; y < span; y++) up.set(inner.subarray(y * span, (y + 1) * span), y * S);
-  const map = await refineMaps(access.ctx, pixels, 3, up, 1, S, S, options);
+  const [map] = await refineGridMaps(access.ctx, pixels, S, [cam], [g, g], S, options, span);
   const cells = new Float32Array(g * g);
   for (let y = 0; y < span; y++)
     for (let x = 0; x < span; x++) cells[Math.floor(y / patch) * g + Math.floor(x / patch)] += map[y * S + x];

@@ -9,7 +9,7 @@
  * explain`, the meaning tests and the model card.
  */
 import type { ClipModel } from '../clip.ts';
-import type { RefineOption } from '../detect/refine.ts';
+import { refineOptions, type RefineOption } from '../detect/refine.ts';
 import type { GradCamMethod } from '../explain/index.ts';
 import type { RawImage } from '../preprocess/preprocess.ts';
 
@@ -193,6 +193,6 @@ export async function explanationScore(
     }
   }
   const mean = (s: number) => s / Math.max(1, trials);
-  const refine = method !== 'random' && options.refine !== undefined && options.refine !== false;
+  const refine = method !== 'random' && refineOptions(options.refine) !== null;
   return { method, refine, pointing: mean(hits), deletion: mean(deletion), insertion: mean(insertion), trials };
 }

@@ -6,6 +6,7 @@
  */
 import type { ClipModel } from '../clip.ts';
 import type { DetectMode, DetectOptions, PamrOptions, RefineOption } from '../detect/index.ts';
+import { refineOptions } from '../detect/refine.ts';
 import type { GradCamMethod } from '../explain/index.ts';
 import type { RawImage } from '../preprocess/preprocess.ts';
 import { ZERO_SHOT_TEMPLATES } from './captions.ts';
@@ -145,7 +146,7 @@ export async function namedPointingGame(
   method: GradCamMethod = 'gradcam',
   options: { refine?: RefineOption } = {},
 ): Promise<PointingScore> {
-  const refine = options.refine !== undefined && options.refine !== false;
+  const refine = refineOptions(options.refine) !== null;
   let hits = 0,
     trials = 0;
   for (const { image, objects } of items) {
@@ -208,7 +209,7 @@ export async function namedDetectionScore(
       trials++;
     }
   }
-  const refine = options.refine !== undefined && options.refine !== false;
+  const refine = refineOptions(options.refine) !== null;
   return { mode, refine, accuracy: hits / Math.max(1, trials), meanIoU: sum / Math.max(1, trials), hits, trials };
 }
 

@@ -360,16 +360,13 @@ export class ClipGradcam extends LitElement {
       const v = this.views[Number(canvas.dataset.index)];
       if (!v) return;
       const scale = base.width / v.image.width;
+      const drawn = overlayMap(v); // the refined map per pixel when there is one, else the grid
       const pixels = new ImageData(new Uint8ClampedArray(base.data), base.width, base.height);
       blendHeatmap(
         pixels.data,
         base.width,
         base.height,
-        (({ grid, camNorm, transform }) => ({
-          grid,
-          camNorm,
-          transform: mat3.multiply(mat3.scaling([scale, scale]), transform),
-        }))(overlayMap(v)),
+        { ...drawn, transform: mat3.multiply(mat3.scaling([scale, scale]), drawn.transform) },
         { opacity: Math.min(1, Math.max(0, Number(this.opacity) || 0)), colourMap: this.colourMap },
       );
       canvas.getContext('2d')!.putImageData(pixels, 0, 0);
