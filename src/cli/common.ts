@@ -1,4 +1,5 @@
 /** What the GPU commands share: the streams, the --adapter/--verbose options, loading a model. */
+import { PAMR_DEFAULTS } from '../kernels/pamr/reference.ts';
 import { open } from 'node:fs/promises';
 import {
   ClipModel,
@@ -84,7 +85,7 @@ export function refineArg(args: ParsedArgs): false | { iterations: number } {
   if (args.str('refine-steps') !== undefined && (steps < 1 || steps > 1000))
     throw new UsageError(`--refine-steps must be an integer in 1..1000, got ${steps}`, args.command);
   if (steps > 0) return { iterations: steps };
-  return args.flag('refine') ? { iterations: 10 } : false;
+  return args.flag('refine') ? { iterations: PAMR_DEFAULTS.iterations } : false;
 }
 
 /** PAMR's options from `refineArg`, when asked for. */
