@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Shape first with three times the scenes (session 11; BENCHMARKS.md, "Shape first, three times the
-# scenes"): phase 1 of the next shipped model. CLIP's init of the shipped config (seed 0), 38,400 fresh
+# Shape first with three times the scenes (sessions 11-12; BENCHMARKS.md, "Shape first, three times the
+# scenes"): the candidate successor of weights/shapes-clip, in three phases.
+# Phase 1: CLIP's init of the shipped config (seed 0), 38,400 fresh
 # single-object scenes (seed 11) captioned "a {shape}" only, batch 64, lr 5e-4, warmup 100, cosine over
 # 12,000 steps, a checkpoint every 250 steps, zero-shot validation every 500 (held/, seed 999; the
-# results are in WORKDIR/long.json when the run ends). About 0.7-1 s a step on llvmpipe: run it again
-# and it continues from its last checkpoint (--resume), so it can span sessions.
+# results are in WORKDIR/long.json when the run ends).
+# Phase 2: the world's captions of the shipped model's two worlds (scripts/shapes-worlds.sh) plus 12,800
+# of phase 1's rows, 600 steps at lr 3e-4, warmup 50 (mixA/). Phase 3: the world's captions alone,
+# 1,200 steps at lr 3e-4 (worldA/): colour, which phase 1 never saw, while shape is kept.
+# About 0.7-1 s a step on llvmpipe: run it again and it continues from the last checkpoint of the
+# phase it stopped in (--resume), so it can span sessions.
 #   scripts/train-shape-long.sh [WORKDIR] [ADAPTER]        (defaults: /work/runs, gles)
 # Its held-out scenes are the meaning tests' own seeds (test/meaning/), none of these.
 set -euo pipefail
@@ -16,9 +21,23 @@ mkdir -p "$W"
 [ -f "$W/shape38k/truth.json" ] ||
   cli world --out "$W/shape38k" --n 38400 --seed 11 --objects 1 --captions shape >/dev/null
 [ -f "$W/held/truth.json" ] || cli world --out "$W/held" --n 300 --seed 999 --objects 1 >/dev/null
-last=$(ls -d "$W"/longA/step-* 2>/dev/null | sed 's/.*step-//' | sort -n | tail -1 || true)
-if [ -n "$last" ]; then from=(--resume "$W/longA/step-$last" --seed 0)
-else from=(--config weights/shapes-clip/config.json --seed 0); fi
-cli train "${from[@]}" --data "$W/shape38k/captions.csv" --batch-size 64 --steps 12000 --lr 5e-4 --warmup 100 \
-  --out "$W/longA" --save-frequency 250 --val-data "$W/held" --val-frequency 500 --adapter "$ADAPTER" \
-  --json >> "$W/long.json" 2>> "$W/long.log"
+last_step() { ls -d "$1"/step-* 2>/dev/null | sed 's/.*step-//' | sort -n | tail -1 || true; }
+# phase OUT STEPS INIT... -- TRAIN-ARGS...: resumes OUT's last checkpoint, or starts from INIT; done at STEPS.
+phase() {
+  local out=$1 steps=$2; shift 2
+  local init=() last
+  while [ "$1" != -- ]; do init+=("$1"); shift; done; shift
+  last=$(last_step "$W/$out")
+  [ "$last" = "$steps" ] && return 0
+  if [ -n "$last" ]; then init=(--resume "$W/$out/step-$last"); fi
+  cli train "${init[@]}" --steps "$steps" --out "$W/$out" --batch-size 64 --val-data "$W/held" \
+    --adapter "$ADAPTER" --json "$@" >> "$W/$out.json" 2>> "$W/$out.log"
+}
+phase longA 12000 --config weights/shapes-clip/config.json -- --seed 0 --data "$W/shape38k/captions.csv" \
+  --lr 5e-4 --warmup 100 --save-frequency 250 --val-frequency 500
+scripts/shapes-worlds.sh "$W"
+{ cat "$W/train.csv"; tail -n +2 "$W/shape38k/captions.csv" | head -n 12800 | sed 's#^images/#shape38k/images/#'; } > "$W/mix.csv"
+phase mixA 600 --model "$W/longA/step-12000" -- --seed 0 --data "$W/mix.csv" --lr 3e-4 --warmup 50 \
+  --save-frequency 100 --val-frequency 100
+phase worldA 1200 --model "$W/mixA/step-600" -- --seed 2 --data "$W/train.csv" --lr 3e-4 --warmup 0 \
+  --save-frequency 200 --val-frequency 200
