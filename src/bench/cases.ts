@@ -1,7 +1,8 @@
 /**
  * The table of benchmark cases: every forward op CLIP runs, at the shapes of shapes.ts, each with its
  * CPU reference, its FLOP count and its minimum traffic. Ops with several versions are enumerated from
- * their version tables (src/kernels/versions.ts: `MATMUL`, `ATTENTION`, `LAYERNORM`, `PATCH_EMBED`),
+ * their version tables (src/kernels/versions.ts: `MATMUL`, `ATTENTION`, `LAYERNORM`, `PATCH_EMBED`;
+ * `PAMR_STEP` in the refinement's cases),
  * skipping the versions whose `supports` rules out the shape or the adapter (they would time their
  * fallback under another name): a new version in a table is benchmarked with no change here.
  */
@@ -34,6 +35,8 @@ import { patchEmbedRef } from '../kernels/patch-embed/reference.ts';
 import { embeddingRef } from '../kernels/embedding/reference.ts';
 import { l2normRef } from '../kernels/l2norm/reference.ts';
 import { gatherRowsRef } from '../kernels/gather-rows/reference.ts';
+import { PAMR_DEFAULTS, PAMR_STEP, pamrAffinity, pamrAffinityReference, pamrStep } from '../kernels/pamr/pamr.ts';
+import { pamrReference } from '../kernels/pamr/reference.ts';
 import {
   checkRows,
   maxAbsDiff,
@@ -49,7 +52,7 @@ import type { TowerShape } from './shapes.ts';
 /** CPU reference work allowed per validation (multiply-adds): larger outputs are checked on sampled rows. */
 const CHECK_BUDGET = 40e6;
 
-/** The ops with several versions, as the benchmark enumerates them. */
+/** The ops with several versions of a tower's forward pass, as the benchmark enumerates them. */
 // biome-ignore lint/suspicious/noExplicitAny: each op has its own shape type; the list only enumerates them
 export const VERSIONED_OPS: readonly KernelOp<any, string>[] = [MATMUL, ATTENTION, LAYERNORM, PATCH_EMBED];
 
@@ -464,6 +467,72 @@ export function gatherRowsCase(B: number, T: number, D: number, meta: CaseMeta =
   };
 }
 
+/**
+ * PAMR's affinity weights [8·ND, S, S] of an RGB image [3, S, S] at PAMR_DEFAULTS' dilations: once per
+ * refined map. FLOPs ≈ per pixel and neighbour, |x(p) − x(q)| and the running mean and variance over
+ * the 3 channels (~8 each), plus the softmax's exp and divide (~4).
+ */
+export function pamrAffinityCase(S: number, meta: CaseMeta = {}): BenchCase {
+  const { dilations } = PAMR_DEFAULTS;
+  const N = 8 * dilations.length;
+  return {
+    op: 'pamr-affinity',
+    version: 'v1',
+    shape: `H=${S} W=${S} K=3 ND=${dilations.length}`,
+    ...meta,
+    flops: S * S * N * (3 * 8 + 4),
+    bytes: 4 * (3 * S * S + N * S * S + dilations.length),
+    setup(ctx) {
+      const image = rand(3 * S * S, 21);
+      const inputs = upload(ctx, [[image, [3, S, S]]]);
+      const [timage] = inputs.tensors;
+      return instance(
+        inputs,
+        (pass) => pamrAffinity(pass, timage, dilations),
+        (out) => {
+          const ref = pamrAffinityReference(image, 3, S, S, dilations);
+          return { maxAbsDiff: maxAbsDiff(out, Float32Array.from(ref)), tolerance: 1e-5, compared: out.length };
+        },
+      );
+    },
+  };
+}
+
+/** One PAMR step on C maps of S × S (a refinement runs `iterations` of them): 8·ND multiply-adds per value. */
+export function pamrStepCase(S: number, C: number, meta: CaseMeta & { version?: string } = {}): BenchCase {
+  const version = (meta.version ?? 'v2') as 'v1' | 'v2';
+  const { dilations } = PAMR_DEFAULTS;
+  const ND = dilations.length;
+  return {
+    op: PAMR_STEP.op,
+    version,
+    chosenBy: chosenBy(PAMR_STEP, version),
+    shape: `H=${S} W=${S} C=${C} ND=${ND}`,
+    ...meta,
+    flops: 2 * 8 * ND * C * S * S,
+    bytes: 4 * (8 * ND * S * S + 2 * C * S * S + ND),
+    setup(ctx) {
+      const image = rand(3 * S * S, 22),
+        mask = rand(C * S * S, 23);
+      const weights = Float32Array.from(pamrAffinityReference(image, 3, S, S, dilations));
+      const inputs = upload(ctx, [
+        [weights, [8 * ND, S, S]],
+        [Uint32Array.from(dilations), [ND]],
+        [mask, [C, S, S]],
+      ]);
+      const [tw, td, tm] = inputs.tensors;
+      return instance(
+        inputs,
+        (pass) => pamrStep(pass, tw, td, tm, version),
+        (out) => {
+          const ref = pamrReference(image, 3, mask, C, S, S, { iterations: 1, dilations });
+          return { maxAbsDiff: maxAbsDiff(out, Float32Array.from(ref)), tolerance: 1e-5, compared: out.length };
+        },
+      );
+    },
+  };
+}
+
 interface CaseMeta {
   group?: string;
   role?: string;
@@ -471,6 +540,23 @@ interface CaseMeta {
 }
 
 // ---- the cases of a tower shape ----------------------------------------------------------------
+
+/**
+ * The refinement of maps by the image (PAMR, `refine` in detect, segment and gradcam) at each vision
+ * tower's input size, once per size: the affinity, and a step on one map (Grad-CAM's, a detection) and
+ * on 21 (a segmentation of Pascal VOC's classes), each version. Not part of a forward pass (no group).
+ */
+export function refineCases(shapes: readonly TowerShape[], adapter: AdapterSummary): BenchCase[] {
+  const sizes = [...new Set(shapes.flatMap((s) => (s.tower === 'vision' ? [s.image!] : [])))];
+  return sizes.flatMap((S) => [
+    pamrAffinityCase(S),
+    ...[1, 21].flatMap((C) =>
+      versionsFor(PAMR_STEP, { H: S, W: S, C, ND: PAMR_DEFAULTS.dilations.length }, adapter).map((version) =>
+        pamrStepCase(S, C, { version }),
+      ),
+    ),
+  ]);
+}
 
 /** Layers per tower (12 for B/32 and B/16 and every text tower of them, 24 for L/14 vision). */
 export function layersOf(s: TowerShape): number {

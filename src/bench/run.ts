@@ -1,6 +1,7 @@
 /**
  * One benchmark run as the CLI, bench.html and the playground's <clip-benchmark> all do it: probe
- * the adapter's peak, validate and time every kernel case of the chosen tower shapes, assemble the
+ * the adapter's peak, validate and time every kernel case of the chosen tower shapes (and the
+ * refinement of maps at their image sizes), assemble the
  * report; then, with a model, add its end-to-end encode times.
  *
  * Engine-generic: nothing here touches the peer (onnxruntime-web), so the playground imports it
@@ -10,7 +11,7 @@ import { throwIfAborted } from '../errors.ts';
 import type { GpuContext } from '../kernels/runtime.ts';
 import type { E2eInputs, E2eResult } from './e2e.ts';
 import { runCases, type BenchCase, type BenchResult, type HarnessOptions } from './harness.ts';
-import { towerCases } from './cases.ts';
+import { refineCases, towerCases } from './cases.ts';
 import { probePeak } from './peak.ts';
 import { breakdown, fmt, type BenchReport } from './report.ts';
 import type { TowerShape } from './shapes.ts';
@@ -50,7 +51,7 @@ export async function runKernelBench(
   const notes: string[] = [];
   status(`adapter ${ctx.adapter.description}; probing peak FMA throughput and copy bandwidth`);
   const peak = await probePeak(ctx, harness, options.peakSize);
-  const cases = shapes.flatMap((s) => towerCases(s, ctx.adapter));
+  const cases = [...shapes.flatMap((s) => towerCases(s, ctx.adapter)), ...refineCases(shapes, ctx.adapter)];
   const kernels = await runCases(
     ctx,
     cases,

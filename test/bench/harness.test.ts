@@ -11,6 +11,7 @@ import type { AdapterSummary, GpuContext } from '../../src/kernels/runtime.ts';
 import { matmul, MATMUL, MATMUL_VERSIONS, tenRowsPay } from '../../src/kernels/matmul/matmul.ts';
 import { ADAPTER_KINDS, chosenBy, versionNames } from '../../src/kernels/versions.ts';
 import { matmulRef } from '../../src/kernels/matmul/reference.ts';
+import { PAMR_STEP } from '../../src/kernels/pamr/pamr.ts';
 import {
   createTimer,
   median,
@@ -21,7 +22,7 @@ import {
   sampleRows,
   type BenchCase,
 } from '../../src/bench/harness.ts';
-import { matmulBackwardCase, matmulCase, towerCases, VERSIONED_OPS } from '../../src/bench/cases.ts';
+import { matmulBackwardCase, matmulCase, refineCases, towerCases, VERSIONED_OPS } from '../../src/bench/cases.ts';
 import { probePeak } from '../../src/bench/peak.ts';
 import { TINY_SHAPES, SHAPES, selectShapes } from '../../src/bench/shapes.ts';
 import { breakdown, interleavedLines, kernelRows, markdownReport } from '../../src/bench/report.ts';
@@ -117,6 +118,26 @@ describe('harness helpers', () => {
       ).toBe(true);
       expect(cases.some((c) => c.op === (s.tower === 'vision' ? 'patch-embed' : 'embedding'))).toBe(true);
     }
+  });
+
+  it('times the refinement of maps (PAMR) once per vision image size, every step version, outside the forward passes', () => {
+    const cases = refineCases(SHAPES, adapterOf('gpu', ['subgroups']));
+    const sizes = [...new Set(SHAPES.filter((s) => s.tower === 'vision').map((s) => s.image))];
+    expect(cases.filter((c) => c.op === 'pamr-affinity').map((c) => c.shape)).toEqual(
+      sizes.map((S) => `H=${S} W=${S} K=3 ND=6`),
+    );
+    expect(cases.filter((c) => c.op === 'pamr-step').map((c) => `${c.version} ${c.shape}`)).toEqual(
+      sizes.flatMap((S) =>
+        [1, 21].flatMap((C) => versionNames(PAMR_STEP).map((v) => `${v} H=${S} W=${S} C=${C} ND=6`)),
+      ),
+    );
+    expect(cases.every((c) => c.group === undefined)).toBe(true); // not in a tower's breakdown
+    expect(
+      refineCases(
+        SHAPES.filter((s) => s.tower === 'text'),
+        adapterOf('llvmpipe'),
+      ),
+    ).toEqual([]);
   });
 
   it("the issue's shapes", () => {
@@ -252,13 +273,17 @@ for (const adapter of TEST_ADAPTERS)
       expect(r.error).toBe('no such kernel');
     });
 
-    it('validates and times every op of the tiny towers, with plausible numbers', async () => {
+    it('validates and times every op of the tiny towers and the refinement at their size, with plausible numbers', async () => {
       const peak = await probePeak(ctx, FAST, 'tiny');
       expect(peak.fma.valid).toBe(true);
       expect(peak.copy.valid).toBe(true);
       expect(peak.gflops).toBeGreaterThan(0);
       expect(peak.gbps).toBeGreaterThan(0);
-      const cases = TINY_SHAPES.flatMap((s) => towerCases(s, ctx.adapter));
+      const cases = [
+        ...TINY_SHAPES.flatMap((s) => towerCases(s, ctx.adapter)),
+        ...refineCases(TINY_SHAPES, ctx.adapter),
+      ];
+      expect(cases.filter((c) => c.op.startsWith('pamr-')).length).toBeGreaterThanOrEqual(3);
       const results = await runCases(ctx, cases, FAST, peak);
       const method = ctx.device.features.has('timestamp-query') ? 'timestamp-query' : 'wall';
       for (const r of results) {

@@ -101,13 +101,27 @@ export function pamr(
   const [C, H, W] = mask.shape;
   const d = pass.input([dilations.length], Uint32Array.from(dilations));
   const w = recordAffinity(pass, image, d);
-  const shape = { H, W, C, ND: dilations.length };
   const buffers = [pass.tmp([C, H, W]), iterations > 1 ? pass.tmp([C, H, W]) : null];
   let from = mask;
   for (let it = 0; it < iterations; it++) {
     const to = buffers[it % 2]!;
-    runKernel(pass, PAMR_STEP, shape, [w, d, from, to], options.stepVersion);
+    recordStep(pass, w, d, from, to, options.stepVersion);
     from = to;
   }
   return from;
+}
+
+/**
+ * One refinement step of a mask [C, H, W] by affinity weights [8·ND, H, W] at dilations [ND] (u32)
+ * into a new tensor (for the benchmark; `pamr` ping-pongs its steps between two).
+ */
+export function pamrStep(pass: Pass, weights: Tensor, dilations: Tensor, mask: Tensor, version?: 'v1' | 'v2'): Tensor {
+  const out = pass.tmp(mask.shape);
+  recordStep(pass, weights, dilations, mask, out, version);
+  return out;
+}
+
+function recordStep(pass: Pass, w: Tensor, d: Tensor, from: Tensor, to: Tensor, version?: 'v1' | 'v2'): void {
+  const [C, H, W] = from.shape;
+  runKernel(pass, PAMR_STEP, { H, W, C, ND: d.size }, [w, d, from, to], version);
 }
