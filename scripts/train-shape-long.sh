@@ -36,7 +36,7 @@ phase() {
 phase longA 12000 --config weights/shapes-clip/config.json -- --seed 0 --data "$W/shape38k/captions.csv" \
   --lr 5e-4 --warmup 100 --save-frequency 250 --val-frequency 500
 scripts/shapes-worlds.sh "$W"
-{ cat "$W/train.csv"; tail -n +2 "$W/shape38k/captions.csv" | head -n 12800 | sed 's#^images/#shape38k/images/#'; } > "$W/mix.csv"
+{ cat "$W/train.csv"; sed -n '2,12801s#^images/#shape38k/images/#p' "$W/shape38k/captions.csv"; } > "$W/mix.csv"
 phase mixA 600 --model "$W/longA/step-12000" -- --seed 0 --data "$W/mix.csv" --lr 3e-4 --warmup 50 \
   --save-frequency 100 --val-frequency 100
 phase worldA 1200 --model "$W/mixA/step-600" -- --seed 2 --data "$W/train.csv" --lr 3e-4 --warmup 0 \
