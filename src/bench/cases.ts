@@ -544,15 +544,17 @@ interface CaseMeta {
 /**
  * The refinement of maps by the image (PAMR, `refine` in detect, segment and gradcam) at each vision
  * tower's input size, once per size: the affinity, and a step on one map (Grad-CAM's, a detection) and
- * on 21 (a segmentation of Pascal VOC's classes), each version. Not part of a forward pass (no group).
+ * on 21 (a segmentation of Pascal VOC's classes), each version. Not part of a forward pass: role
+ * `refine` and no group, so no tower's breakdown counts them.
  */
 export function refineCases(shapes: readonly TowerShape[], adapter: AdapterSummary): BenchCase[] {
   const sizes = [...new Set(shapes.flatMap((s) => (s.tower === 'vision' ? [s.image!] : [])))];
+  const role = 'refine';
   return sizes.flatMap((S) => [
-    pamrAffinityCase(S),
+    pamrAffinityCase(S, { role }),
     ...[1, 21].flatMap((C) =>
       versionsFor(PAMR_STEP, { H: S, W: S, C, ND: PAMR_DEFAULTS.dilations.length }, adapter).map((version) =>
-        pamrStepCase(S, C, { version }),
+        pamrStepCase(S, C, { version, role }),
       ),
     ),
   ]);

@@ -85,7 +85,8 @@ export function kernelChart(rs: readonly BenchResult[], layout?: BarChartLayout)
   const rows = rs
     .filter((r) => r.valid && r.peak_share !== null)
     .map((r) => ({
-      label: `${r.op} ${r.version} · ${r.group ?? ''} ${r.role ?? r.shape}`,
+      // A tower's case by its place in the tower; one outside the towers (the refinement) by its shape.
+      label: `${r.op} ${r.version} · ${r.group ? `${r.group} ${r.role ?? r.shape}` : `${r.role ?? ''} ${r.shape}`}`,
       value: r.peak_share!,
       text: `${pct(r.peak_share)} · ${fmt(r.gflops)} GFLOP/s · ${fmt(r.gbps)} GB/s`,
       short: pct(r.peak_share),

@@ -131,7 +131,7 @@ describe('harness helpers', () => {
         [1, 21].flatMap((C) => versionNames(PAMR_STEP).map((v) => `${v} H=${S} W=${S} C=${C} ND=6`)),
       ),
     );
-    expect(cases.every((c) => c.group === undefined)).toBe(true); // not in a tower's breakdown
+    expect(cases.every((c) => c.group === undefined && c.role === 'refine')).toBe(true); // in no tower's breakdown
     expect(
       refineCases(
         SHAPES.filter((s) => s.tower === 'text'),

@@ -66,7 +66,13 @@ describe('<clip-benchmark>', () => {
       expect(k.gbps).toBeGreaterThan(0);
       expect(k.samples).toBeGreaterThanOrEqual(2);
     }
-    expect(new Set(report.kernels.map((k) => k.group))).toEqual(new Set(TINY_SHAPES.map((s) => s.id)));
+    // Every op of the tiny towers, and the refinement of maps (PAMR) at the vision tower's image size.
+    const grouped = report.kernels.filter((k) => k.group);
+    expect(new Set(grouped.map((k) => k.group))).toEqual(new Set(TINY_SHAPES.map((s) => s.id)));
+    expect(report.kernels.filter((k) => !k.group).map((k) => `${k.op} ${k.role}`)).toEqual(
+      expect.arrayContaining(['pamr-affinity refine', 'pamr-step refine']),
+    );
+    expect(report.kernels.filter((k) => !k.group).every((k) => k.role === 'refine')).toBe(true);
     expect(report.peak!.gflops).toBeGreaterThan(0);
     expect(report.adapter.isCpu).toBe(true);
     expect(report.breakdown.map((b) => b.group).sort()).toEqual(TINY_SHAPES.map((s) => s.id).sort());
@@ -80,7 +86,7 @@ describe('<clip-benchmark>', () => {
     expect(report.e2e!.text_prompts_per_s).toBeGreaterThan(0);
     expect(report.peer).toBeNull();
 
-    // The table shows one row per case, none invalid; the fastest version per op and place is marked.
+    // The table shows one row per case, none invalid; the fastest version per op, shape and place is marked.
     const rows = el().locator('[part="kernels"] table[part="table"] tbody tr');
     await expect.poll(() => rows.count()).toBe(report.kernels.length);
     expect(await el().locator('[part="kernels"] tr[data-valid="false"]').count()).toBe(0);
@@ -89,7 +95,7 @@ describe('<clip-benchmark>', () => {
     expect(first.slice(0, 3)).toEqual([report.kernels[0].op, report.kernels[0].version, report.kernels[0].shape]);
     expect(Number(first[4])).toBeGreaterThan(0); // ms
     const versioned = new Set(
-      report.kernels.filter((k) => k.version !== 'v1').map((k) => `${k.op} ${k.group} ${k.role}`),
+      report.kernels.filter((k) => k.version !== 'v1').map((k) => `${k.op} ${k.shape} ${k.group} ${k.role}`),
     );
     if (versioned.size) expect(await el().locator('[part="kernels"] tr.best').count()).toBe(versioned.size);
     expect(await el().locator('[part="chart"] .chart-wide svg rect').count()).toBe(report.kernels.length);
