@@ -36,7 +36,7 @@ import { embeddingRef } from '../kernels/embedding/reference.ts';
 import { l2normRef } from '../kernels/l2norm/reference.ts';
 import { gatherRowsRef } from '../kernels/gather-rows/reference.ts';
 import { PAMR_DEFAULTS, PAMR_STEP, pamrAffinity, pamrAffinityReference, pamrStep } from '../kernels/pamr/pamr.ts';
-import { pamrReference } from '../kernels/pamr/reference.ts';
+import { pamrStepReference } from '../kernels/pamr/reference.ts';
 import {
   checkRows,
   maxAbsDiff,
@@ -525,7 +525,7 @@ export function pamrStepCase(S: number, C: number, meta: CaseMeta & { version?: 
         inputs,
         (pass) => pamrStep(pass, tw, td, tm, version),
         (out) => {
-          const ref = pamrReference(image, 3, mask, C, S, S, { iterations: 1, dilations });
+          const ref = pamrStepReference(weights, mask, C, S, S, dilations); // the weights the kernel read
           return { maxAbsDiff: maxAbsDiff(out, Float32Array.from(ref)), tolerance: 1e-5, compared: out.length };
         },
       );

@@ -98,23 +98,33 @@ export function pamrReference(
 ): Float64Array {
   const dilations = options.dilations ?? PAMR_DEFAULTS.dilations;
   const iterations = options.iterations ?? PAMR_DEFAULTS.iterations;
+  const w = pamrAffinityReference(image, K, H, W, dilations);
+  let m: Float64Array = Float64Array.from(mask);
+  for (let it = 0; it < iterations; it++) m = pamrStepReference(w, m, C, H, W, dilations);
+  return m;
+}
+
+/** One step m(p) ← Σ_n w_n(p) m(q_n) of a mask [C, H, W] by affinity weights w [8·|dilations|, H, W]. */
+export function pamrStepReference(
+  w: ArrayLike<number>,
+  m: ArrayLike<number>,
+  C: number,
+  H: number,
+  W: number,
+  dilations: readonly number[] = PAMR_DEFAULTS.dilations,
+): Float64Array {
   const N = 8 * dilations.length;
   const HW = H * W;
-  const w = pamrAffinityReference(image, K, H, W, dilations);
-  let m = Float64Array.from(mask);
-  for (let it = 0; it < iterations; it++) {
-    const next = new Float64Array(C * HW);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const p = y * W + x;
-        for (let n = 0; n < N; n++) {
-          const q = neighbour(y, x, n, dilations, H, W);
-          const wn = w[n * HW + p];
-          for (let c = 0; c < C; c++) next[c * HW + p] += wn * m[c * HW + q];
-        }
+  const next = new Float64Array(C * HW);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      for (let n = 0; n < N; n++) {
+        const q = neighbour(y, x, n, dilations, H, W);
+        const wn = w[n * HW + p];
+        for (let c = 0; c < C; c++) next[c * HW + p] += wn * m[c * HW + q];
       }
     }
-    m = next;
   }
-  return m;
+  return next;
 }
