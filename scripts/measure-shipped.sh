@@ -29,13 +29,17 @@ json() {
 world test --n 300 --seed 2026005 --objects 1
 world probe --n 400 --seed 2026006 --objects 1
 for label in colour shape; do json "classify-$label" --data "$W/test" --label "$label" --probe "$W/probe" --shifts all; done
+# The clean scenes first (the model card's tables), then each shift (the README's).
+world seg-none --n 100 --seed 2026004 --shift none
+world pairs-none --n 120 --seed 2026002 --objects 2 --shift none
+json explain-none --task explain --data "$W/pairs-none"
+json detect --task detect --data "$W/pairs-none" --refine-steps 40
+json segment-shape-none --task segment --data "$W/seg-none" --classes shape --refine
+json explain-refined --task explain --data "$W/pairs-none" --methods relevance,legrad,surgery,gradcam --refine-steps 40
 for shift in "${SHIFTS[@]}"; do
   world "seg-$shift" --n 100 --seed 2026004 --shift "$shift"
   world "pairs-$shift" --n 120 --seed 2026002 --objects 2 --shift "$shift"
   json "segment-colour-$shift" --task segment --data "$W/seg-$shift" --classes colour --refine
   json "explain-$shift" --task explain --data "$W/pairs-$shift"
 done
-json segment-shape-none --task segment --data "$W/seg-none" --classes shape --refine
-json explain-refined --task explain --data "$W/pairs-none" --methods relevance,legrad,surgery,gradcam --refine-steps 40
-json detect --task detect --data "$W/pairs-none" --refine-steps 40
 echo "$W"
