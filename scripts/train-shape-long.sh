@@ -10,9 +10,9 @@
 # of phase 1's rows, 2,000 steps at lr 1e-3, warmup 100 (mixB/): colour, which phase 1 never saw, while
 # the shape rows keep shape (at lr 3e-4 colour crawled: 25% after 600 steps). Phase 3: the world's
 # captions alone, 600 steps at lr 3e-4, no warmup (worldB/), for the last points of colour.
-# The model is WORKDIR/worldB/step-600. Session 12's candidate came from one phase 1 of 12,000 steps
-# (cosine over 12,000; 99.0% validation shape; held out shape 96.8%, colour 98.8%): PHASE1_STEPS=12000
-# PHASE1B_STEPS=0 runs that recipe.
+# The model is WORKDIR/worldB/step-600 (weights/shapes-clip since session 14). Session 12's candidate
+# came from one phase 1 of 12,000 steps (cosine over 12,000; 99.0% validation shape; held out shape 96.8%,
+# colour 98.8%): PHASE1_STEPS=12000 PHASE1B_STEPS=0 runs that recipe.
 # About 0.7 s a step on llvmpipe: run it again and it continues from the last checkpoint of the
 # phase it stopped in (--resume), so it can be stopped and restarted.
 #   scripts/train-shape-long.sh [WORKDIR] [ADAPTER]        (defaults: /work/runs, gles)

@@ -57,7 +57,7 @@ describe('the playground with the shipped model', () => {
     expect(foreign).toEqual([]);
   });
 
-  it('classifies a world scene with the colour preset (what the shipped model knows)', async () => {
+  it('classifies a world scene with the colour preset, then with the shape preset', async () => {
     const labels = await classifier().evaluate((el: any) => el.labels);
     expect(labels).toEqual([...COLOUR_NAMES]);
     expect(await classifier().evaluate((el: any) => el.template)).toBe('a {} shape');
@@ -76,9 +76,12 @@ describe('the playground with the shipped model', () => {
     expect(names[0].startsWith(r.ranked[0].label)).toBe(true);
     await expect.poll(() => classifier().locator('[part="row"]').count()).toBe(COLOUR_NAMES.length);
     await page().screenshot({ path: `${SHOTS}/shipped-classify.png`, fullPage: true });
-    // The shape preset: five labels and their template, one click.
+    // The shape preset: five labels and their template, one click; the sample's title ends with its shape.
+    const m = await classifiedCount(page());
     await classifier().locator('[part="presets"] button[data-preset="shapes"]').click();
     expect(await classifier().evaluate((el: any) => [el.labels.length, el.template])).toEqual([5, 'a {}']);
+    const shapes = await resultFor(page(), [...SHAPES], m, { templates: 1 }, 300_000);
+    expect(names[0].endsWith(shapes.ranked[0].label)).toBe(true);
     expect(browser.errors).toEqual([]);
   });
 
@@ -117,6 +120,10 @@ describe('the playground with the shipped model', () => {
     await expect
       .poll(() => page().locator('clip-playground [part~="model-chip"]').innerText())
       .toContain('shapes-clip');
+    // Explain and Detect start with the map that points on this model: relevance (Detect: fitted to the image).
+    expect(await page().locator('clip-gradcam').getAttribute('method')).toBe('relevance');
+    const detector = page().locator('clip-patch-detector');
+    expect([await detector.getAttribute('mode'), await detector.getAttribute('refine')]).toEqual(['relevance', '']);
     expect(browser.errors).toEqual([]);
   });
 

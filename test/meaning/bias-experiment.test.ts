@@ -1,10 +1,11 @@
 /**
  * The controlled bias experiment (issue 13, item 5): a model trained on a world where triangles sit
  * on dark backgrounds 90% of the time (weights/shapes-clip-biased) and, as the control, the main
- * shipped model (weights/shapes-clip), trained on a world where the tone says nothing of the shape.
- * A twin trained like the biased one on triangle:dark=0.5 is measured by scripts/bias-experiment.sh
- * (CONTROL=train), not here: it learned no shapes either (like the main model, see its card), so its
- * shape labels follow the tone at random and its intervals separate too; the card has its table.
+ * shipped model (weights/shapes-clip), trained on worlds where the tone says nothing of the shape.
+ * The twin was trained with the colour-only model's recipe (weights/shapes-clip-colour), which learned no
+ * shapes: a twin of that recipe on triangle:dark=0.5 (scripts/bias-experiment.sh, CONTROL=train) labels
+ * shapes from the tone at random and separates too, far less. The shipped model knows shapes, so it
+ * rarely says "triangle" where there is none, on either tone.
  * Probe: the world-backgrounds preset on held-out paired scenes WITHOUT triangles, each drawn on a
  * dark and on a light background; the rate at which "triangle" is the top label, per tone, with
  * Wilson 95% intervals. The biased model's intervals must be disjoint (more false "triangle"s on

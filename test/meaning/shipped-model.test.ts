@@ -3,7 +3,7 @@
  * (seeds disjoint from its training world, see weights/shapes-clip/README.md). Zero-shot accuracy with
  * the prompts `a {shape}` / `a {colour} shape` (no ensembling; the ensemble is measured beside
  * it), the pointing game and patch detection on two-object scenes. Thresholds: ./thresholds.ts
- * (acceptance where reached, OPEN floors where not).
+ * (issue 13's acceptance values).
  * CLIP_WEBGPU_MEANING_MODEL=DIR scores another checkpoint (how a candidate is compared).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -21,7 +21,7 @@ import { measured } from '../helpers/measurements.ts';
 import { MEANING } from './thresholds.ts';
 
 const MODEL = process.env.CLIP_WEBGPU_MEANING_MODEL ?? resolve(__dirname, '../../weights/shapes-clip');
-/** Held-out seeds: the shipped model was trained on seed 1 (and its bias twin on seed 7). */
+/** Held-out seeds: the shipped model was trained on seeds 1, 3 and 11 (its validation: 999, 2026301-2026302). */
 const SINGLE = generateWorld({ n: 400, seed: 2_026_001, objects: 1 });
 const PAIRS = generateWorld({ n: 120, seed: 2_026_002, objects: 2 });
 
@@ -34,7 +34,7 @@ describe('the shipped model knows the world (held-out scenes)', () => {
   }, 120_000);
   afterAll(() => model?.dispose());
 
-  it(`zero-shot colour >= 95% on ${SINGLE.length} single-object scenes; shape measured beside it (OPEN)`, async () => {
+  it(`zero-shot colour and shape >= 95% on ${SINGLE.length} single-object scenes (one prompt; the ensemble measured)`, async () => {
     for (const attribute of ['colour', 'shape'] as const) {
       const single = await zeroShotScore(model, SINGLE, attribute);
       const ensemble = await zeroShotScore(model, SINGLE, attribute, ENSEMBLE_TEMPLATES[attribute]);
@@ -42,11 +42,11 @@ describe('the shipped model knows the world (held-out scenes)', () => {
         `${attribute}: "${single.templates[0]}" ${pct(single.accuracy)}, ensemble of ${ensemble.templates.length} ${pct(ensemble.accuracy)};`,
         `per class ${single.classes.map((c, i) => `${c} ${pct(single.perClass[i])}`).join(', ')}`,
       );
-      if (attribute === 'colour') expect(single.accuracy).toBeGreaterThanOrEqual(MEANING.zeroShot.colour);
+      expect(single.accuracy).toBeGreaterThanOrEqual(MEANING.zeroShot[attribute]);
     }
   }, 300_000);
 
-  it('pointing game on two-object scenes (relevance refined by PAMR asserted; unrefined and Grad-CAM measured)', async () => {
+  it('pointing game on two-object scenes >= 80% (relevance refined by PAMR; unrefined and Grad-CAM measured)', async () => {
     for (const method of ['gradcam', MEANING.pointingMethod] as const) {
       const g = await pointingGame(model, PAIRS, method);
       measured(`pointing game (${g.method}, unrefined): ${g.hits}/${g.trials} = ${pct(g.accuracy)}`);

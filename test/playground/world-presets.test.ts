@@ -13,6 +13,7 @@ import {
   isPresetLabels,
   PresetFollower,
   presetPrompts,
+  ShippedChoice,
   WORLD_PRESETS,
 } from '../../src/playground/world-presets.ts';
 
@@ -41,6 +42,25 @@ describe('world presets', () => {
     expect(isPresetLabels([...SHAPES], labels)).toBe(true);
     expect(isPresetLabels(zeroShotPrompts('shape', SHAPES), labels)).toBe(true);
     expect(isPresetLabels(['cat'], labels)).toBe(false);
+  });
+
+  it("a shipped choice: the shipped model's setting while untouched, the element's back after it, none once chosen", () => {
+    const c = new ShippedChoice('gradcam', 'relevance');
+    expect(c.next(false, 'gradcam')).toBeNull();
+    expect(c.next(true, 'gradcam')).toBe('relevance');
+    expect(c.next(true, 'relevance')).toBeNull();
+    expect(c.next(false, 'relevance')).toBe('gradcam');
+    expect(c.next(true, 'legrad')).toBeNull(); // a page's own setting stays
+    expect(c.next(false, 'legrad')).toBeNull();
+    const d = new ShippedChoice(
+      { mode: 'patches', refine: false },
+      { mode: 'relevance', refine: true },
+      (s) => `${s.mode} ${s.refine}`,
+    );
+    expect(d.next(true, { mode: 'patches', refine: false })).toEqual({ mode: 'relevance', refine: true });
+    d.chosen(); // the user picked a mode: the model no longer decides
+    expect(d.next(false, { mode: 'relevance', refine: true })).toBeNull();
+    expect(d.next(true, { mode: 'patches', refine: false })).toBeNull();
   });
 });
 

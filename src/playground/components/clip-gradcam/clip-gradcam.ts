@@ -19,7 +19,14 @@ import type { ImageInput } from '../../../model/platform.ts';
 import { modelToImage } from '../../../model/preprocess/preprocess.ts';
 import { defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
 import { emit, isShippedModel } from '../../shared-model.ts';
-import { PresetFollower, isPresetLabels, presetPrompts, type WorldPreset } from '../../world-presets.ts';
+import {
+  isPresetLabels,
+  PresetFollower,
+  presetPrompts,
+  SHIPPED_EXPLAIN_METHOD,
+  ShippedChoice,
+  type WorldPreset,
+} from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
 import { EmbeddingMemo } from '../shared/embedding-memo.ts';
@@ -139,7 +146,10 @@ export class ClipGradcam extends LitElement {
    * and CLIP Surgery): 0-based, negative from the end; null (no attribute): the method's default.
    */
   @property({ type: Number, reflect: true }) layer: number | null = null;
-  /** `gradcam`, `gradcam++`, `relevance`, `legrad` or `surgery`. */
+  /**
+   * `gradcam`, `gradcam++`, `relevance`, `legrad` or `surgery`. With the shipped model `relevance`, whose
+   * map points on it, until a method is chosen with the buttons.
+   */
   @property({ reflect: true }) method: GradCamMethod = 'gradcam';
   /** Weight of the heatmap over the image, 0..1. Redraws without the GPU. */
   @property({ type: Number, reflect: true }) opacity = 0.5;
@@ -186,6 +196,8 @@ export class ClipGradcam extends LitElement {
   private promptsText: string | null = null;
   private promptsFromTextarea = false;
   private readonly presets = new PresetFollower();
+  /** Relevance on the shipped model, where Grad-CAM's map does not point, until a method is chosen. */
+  private readonly methodFollower = new ShippedChoice<GradCamMethod>('gradcam', SHIPPED_EXPLAIN_METHOD);
 
   constructor() {
     super();
@@ -238,6 +250,11 @@ export class ClipGradcam extends LitElement {
 
   // ---- reacting to changes ------------------------------------------------------------------------
 
+  private chooseMethod(method: GradCamMethod): void {
+    this.methodFollower.chosen();
+    this.method = method;
+  }
+
   /** One prompt per label of a world preset ("a circle", ...), or null for the photo defaults. */
   usePreset(preset: WorldPreset | null): void {
     this.prompts = preset ? presetPrompts(preset) : [...DEFAULT_PROMPTS];
@@ -247,6 +264,8 @@ export class ClipGradcam extends LitElement {
     if (changed.has('model')) {
       const next = this.presets.next(isShippedModel(this.model), isPresetLabels(this.prompts, DEFAULT_PROMPTS));
       if (next) this.usePreset(next === 'defaults' ? null : next);
+      const method = this.methodFollower.next(isShippedModel(this.model), this.method);
+      if (method) this.method = method;
     }
     if (changed.has('prompts')) {
       if (!this.promptsFromTextarea) this.promptsText = null;
@@ -437,7 +456,7 @@ export class ClipGradcam extends LitElement {
               ${METHODS.map(
                 (m) => html`
                 <label part="method ${m.method === this.method ? 'method-active' : ''}" class="segment">
-                  <input type="radio" name="method" value=${m.method} .checked=${m.method === this.method} @change=${() => (this.method = m.method)}>
+                  <input type="radio" name="method" value=${m.method} .checked=${m.method === this.method} @change=${() => this.chooseMethod(m.method)}>
                   <span>${m.label}</span>
                 </label>`,
               )}

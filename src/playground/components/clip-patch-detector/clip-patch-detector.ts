@@ -19,7 +19,13 @@ import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
 import { formatPercent } from '../../format.ts';
 import { defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
 import { emit, isShippedModel } from '../../shared-model.ts';
-import { PresetFollower, isPresetLabels, type WorldPreset } from '../../world-presets.ts';
+import {
+  isPresetLabels,
+  PresetFollower,
+  SHIPPED_DETECT,
+  ShippedChoice,
+  type WorldPreset,
+} from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
@@ -86,6 +92,12 @@ const MODES: { mode: DetectMode; label: string; about: string }[] = [
 const DEFAULT_QUERIES = ['cat', 'ear', 'eye', 'whiskers'];
 
 /** The slider's starting value in a mode: the engine's default (each map has its own units, refined maps their own). */
+/** A mode with or without the image's refinement. */
+interface DetectSetting {
+  mode: DetectMode;
+  refine: boolean;
+}
+
 function modeThreshold(mode: DetectMode, refine: boolean): number {
   if (mode === 'crops') return 0.5;
   return (refine ? DEFAULT_REFINED_RELATIVE_THRESHOLD : DEFAULT_RELATIVE_THRESHOLD)[mode];
@@ -165,7 +177,10 @@ export class ClipPatchDetector extends LitElement {
   @property({ converter: listAttribute(',') }) queries: string[] = [...DEFAULT_QUERIES];
   /** The prompt template, "{}" marks the query (default `a photo of a {}.`). */
   @property() template: string = DEFAULT_TEMPLATE;
-  /** One of the engine's DETECT_MODES; the buttons offer patches, values, naclip, legrad and crops. */
+  /**
+   * One of the engine's DETECT_MODES; the buttons offer patches, values, naclip, relevance, legrad and
+   * crops. With the shipped model `relevance` with `refine`, until a mode or Fit is chosen.
+   */
   @property({ reflect: true }) mode: DetectMode = 'patches';
   /**
    * Where boxes start, 0..1: a fraction of each query's own score range (min + t · (max − min)), or
@@ -222,6 +237,12 @@ export class ClipPatchDetector extends LitElement {
   private queriesText: string | null = null;
   private queriesFromTextarea = false;
   private readonly presets = new PresetFollower();
+  /** Relevance fitted to the image on the shipped model, where patch similarity finds nothing, until one is chosen. */
+  private readonly modeFollower = new ShippedChoice<DetectSetting>(
+    { mode: 'patches', refine: false },
+    SHIPPED_DETECT,
+    (s) => `${s.mode} ${s.refine}`,
+  );
 
   constructor() {
     super();
@@ -269,6 +290,12 @@ export class ClipPatchDetector extends LitElement {
     if (changed.has('model')) {
       const next = this.presets.next(isShippedModel(this.model), isPresetLabels(this.queries, DEFAULT_QUERIES));
       if (next) this.usePreset(next === 'defaults' ? null : next);
+      const setting = this.modeFollower.next(isShippedModel(this.model), { mode: this.mode, refine: this.refine });
+      if (setting) {
+        this.threshold = modeThreshold(setting.mode, setting.refine);
+        this.mode = setting.mode;
+        this.refine = setting.refine;
+      }
     }
     if (changed.has('queries')) {
       if (!this.queriesFromTextarea) this.queriesText = null;
@@ -423,11 +450,13 @@ export class ClipPatchDetector extends LitElement {
   }
 
   private chooseMode(mode: DetectMode): void {
+    this.modeFollower.chosen();
     this.threshold = modeThreshold(mode, this.refine);
     this.mode = mode;
   }
 
   private chooseRefine(refine: boolean): void {
+    this.modeFollower.chosen();
     this.threshold = modeThreshold(this.mode, refine);
     this.refine = refine;
   }
@@ -676,11 +705,13 @@ export class ClipPatchDetector extends LitElement {
         </tbody>
       </table>
       ${
-        r && r.mode !== 'crops'
-          ? html`<p class="muted small note">Scores are cosine similarities of patch and query embeddings.</p>`
-          : r
-            ? html`<p class="muted small note">Scores are each crop’s probability for the query, against the others and “background”.</p>`
-            : nothing
+        r && isExplanationMode(r.mode)
+          ? html`<p class="muted small note">Scores are each query’s explanation map per patch (${r.mode}), not similarities${r.refined ? '; the boxes come from the map refined by the image' : ''}.</p>`
+          : r && r.mode !== 'crops'
+            ? html`<p class="muted small note">Scores are cosine similarities of patch and query embeddings${r.refined ? '; the boxes come from the map refined by the image' : ''}.</p>`
+            : r
+              ? html`<p class="muted small note">Scores are each crop’s probability for the query, against the others and “background”.</p>`
+              : nothing
       }`;
   }
 }
