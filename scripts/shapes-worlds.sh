@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The world's captioned training data in WORKDIR (kept if already there), for train-shapes-clip-colour.sh,
-# train-shape-first.sh and train-shape-long.sh: mixed/ (12,800 scenes of 1-3 objects, seed 1), single/ (12,800 single-object
-# scenes, seed 3), held/ (300 single-object validation scenes, seed 999) and train.csv, one open_clip CSV
-# over mixed/ and single/ with the world's own captions.
+# train-shape-first.sh and train-shape-long.sh: mixed/ (12,800 scenes of 1-3 objects, seed 1), single/
+# (12,800 single-object scenes, seed 3), held/ (300 single-object validation scenes, seed 999) and
+# train.csv, one open_clip CSV over mixed/ and single/ with the world's own captions.
 #   scripts/shapes-worlds.sh WORKDIR
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -91,13 +91,13 @@ const MODES: { mode: DetectMode; label: string; about: string }[] = [
 
 const DEFAULT_QUERIES = ['cat', 'ear', 'eye', 'whiskers'];
 
-/** The slider's starting value in a mode: the engine's default (each map has its own units, refined maps their own). */
 /** A mode with or without the image's refinement. */
 interface DetectSetting {
   mode: DetectMode;
   refine: boolean;
 }
 
+/** The slider's starting value in a mode: the engine's default (each map has its own units, refined maps their own). */
 function modeThreshold(mode: DetectMode, refine: boolean): number {
   if (mode === 'crops') return 0.5;
   return (refine ? DEFAULT_REFINED_RELATIVE_THRESHOLD : DEFAULT_RELATIVE_THRESHOLD)[mode];
