@@ -16,6 +16,10 @@ import type { HiddenAct } from '../config.ts';
 
 type F = Float64Array;
 
+/** Sees each named intermediate and returns it, or a perturbed copy (scripts/measure/fp32-floor.measure.ts). */
+export type Probe = (name: string, a: F) => F;
+export const noProbe: Probe = (_name, a) => a;
+
 /** One layer's parameters (or their gradients), keyed like `LayerWeights`. */
 export interface LayerParamsRef {
   ln1w: F;
@@ -56,17 +60,22 @@ export interface LayerSavedRef {
 
 export const addRef = (a: F, b: ArrayLike<number>): F => a.map((v, i) => v + b[i]);
 
-export function layerForwardRef(x: F, p: LayerParamsRef, s: LayerShape): { y: F; saved: LayerSavedRef } {
+export function layerForwardRef(
+  x: F,
+  p: LayerParamsRef,
+  s: LayerShape,
+  probe: Probe = noProbe,
+): { y: F; saved: LayerSavedRef } {
   const { B, T, D, M, heads, eps, act, causal } = s;
   const n = B * T;
-  const h = layernormRef(x, p.ln1w, p.ln1b, D, eps);
-  const qkv = matmulRef(h, p.qkvw, p.qkvb, n, 3 * D, D);
-  const a = attentionRef(qkv, B, T, D, heads, causal);
-  const x1 = addRef(x, matmulRef(a, p.outw, p.outb, n, D, D));
-  const h2 = layernormRef(x1, p.ln2w, p.ln2b, D, eps);
-  const f = matmulRef(h2, p.fc1w, p.fc1b, n, M, D);
-  const g = activationRef(f, act);
-  const y = addRef(x1, matmulRef(g, p.fc2w, p.fc2b, n, D, M));
+  const h = probe('h', layernormRef(x, p.ln1w, p.ln1b, D, eps));
+  const qkv = probe('qkv', matmulRef(h, p.qkvw, p.qkvb, n, 3 * D, D));
+  const a = probe('a', attentionRef(qkv, B, T, D, heads, causal));
+  const x1 = probe('x1', addRef(x, matmulRef(a, p.outw, p.outb, n, D, D)));
+  const h2 = probe('h2', layernormRef(x1, p.ln2w, p.ln2b, D, eps));
+  const f = probe('f', matmulRef(h2, p.fc1w, p.fc1b, n, M, D));
+  const g = probe('g', activationRef(f, act));
+  const y = probe('y', addRef(x1, matmulRef(g, p.fc2w, p.fc2b, n, D, M)));
   return { y, saved: { x, h, qkv, a, x1, h2, f, g } };
 }
 
@@ -75,26 +84,29 @@ export function layerBackwardRef(
   sv: LayerSavedRef,
   p: LayerParamsRef,
   s: LayerShape,
+  probe: Probe = noProbe,
 ): { dx: F; grads: LayerParamsRef } {
   const { B, T, D, M, heads, eps, act, causal } = s;
   const n = B * T;
-  const dg = matmulBackwardInputRef(dy, p.fc2w, n, D, M);
+  const dg = probe('dg', matmulBackwardInputRef(dy, p.fc2w, n, D, M));
   const fc2w = matmulBackwardWeightRef(dy, sv.g, n, D, M);
   const fc2b = matmulBackwardBiasRef(dy, n, D);
-  const df = activationBackwardRef(sv.f, dg, act);
-  const dh2 = matmulBackwardInputRef(df, p.fc1w, n, M, D);
+  const df = probe('df', activationBackwardRef(sv.f, dg, act));
+  const dh2 = probe('dh2', matmulBackwardInputRef(df, p.fc1w, n, M, D));
   const fc1w = matmulBackwardWeightRef(df, sv.h2, n, M, D);
   const fc1b = matmulBackwardBiasRef(df, n, M);
   const ln2 = layernormBackwardRef(sv.x1, p.ln2w, dh2, D, eps);
-  const dx1 = addRef(dy, ln2.dx);
-  const da = matmulBackwardInputRef(dx1, p.outw, n, D, D);
+  ln2.dx = probe('ln2.dx', ln2.dx);
+  const dx1 = probe('dx1', addRef(dy, ln2.dx));
+  const da = probe('da', matmulBackwardInputRef(dx1, p.outw, n, D, D));
   const outw = matmulBackwardWeightRef(dx1, sv.a, n, D, D);
   const outb = matmulBackwardBiasRef(dx1, n, D);
-  const { dqkv } = attentionBackwardRef(sv.qkv, da, B, T, D, heads, causal);
-  const dh = matmulBackwardInputRef(dqkv, p.qkvw, n, 3 * D, D);
+  const dqkv = probe('dqkv', attentionBackwardRef(sv.qkv, da, B, T, D, heads, causal).dqkv);
+  const dh = probe('dh', matmulBackwardInputRef(dqkv, p.qkvw, n, 3 * D, D));
   const qkvw = matmulBackwardWeightRef(dqkv, sv.h, n, 3 * D, D);
   const qkvb = matmulBackwardBiasRef(dqkv, n, 3 * D);
   const ln1 = layernormBackwardRef(sv.x, p.ln1w, dh, D, eps);
+  ln1.dx = probe('ln1.dx', ln1.dx);
   return {
     dx: addRef(dx1, ln1.dx),
     grads: {

@@ -20,6 +20,8 @@ import { isDecayed, LOGIT_SCALE_MAX } from './decay.ts';
 import {
   layerBackwardRef,
   layerForwardRef,
+  noProbe,
+  type Probe,
   type LayerParamsRef,
   type LayerSavedRef,
   type LayerShape,
@@ -99,28 +101,42 @@ function encoderForward(
   layers: number,
   x: F,
   s: LayerShape,
+  probe: Probe,
 ): { y: F; saved: LayerSavedRef[] } {
   const saved: LayerSavedRef[] = [];
   for (let i = 0; i < layers; i++) {
-    const r = layerForwardRef(x, layerParams(p, `${prefix}.encoder.layers.${i}`), s);
+    const lp = `${prefix}.encoder.layers.${i}`;
+    const r = layerForwardRef(x, layerParams(p, lp), s, (name, a) => probe(`${lp}.${name}`, a));
     saved.push(r.saved);
     x = r.y;
   }
   return { y: x, saved };
 }
 
-function encoderBackward(p: ParamsRef, g: ParamsRef, prefix: string, dy: F, saved: LayerSavedRef[], s: LayerShape): F {
+function encoderBackward(
+  p: ParamsRef,
+  g: ParamsRef,
+  prefix: string,
+  dy: F,
+  saved: LayerSavedRef[],
+  s: LayerShape,
+  probe: Probe,
+): F {
   for (let i = saved.length - 1; i >= 0; i--) {
     const lp = `${prefix}.encoder.layers.${i}`;
-    const r = layerBackwardRef(dy, saved[i], layerParams(p, lp), s);
+    const r = layerBackwardRef(dy, saved[i], layerParams(p, lp), s, (name, a) => probe(`${lp}.${name}`, a));
     setLayerGrads(g, lp, r.grads);
     dy = r.dx;
   }
   return dy;
 }
 
-/** Loss, logits and every gradient of CLIP's contrastive loss on one batch (image i belongs with text i). */
-export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef): LossAndGradsRef {
+/**
+ * Loss, logits and every gradient of CLIP's contrastive loss on one batch (image i belongs with text i).
+ * `probe` sees intermediates by name and may perturb them: each layer's (`text_model.encoder.layers.0.h`, …)
+ * and the vision tower's `emb`, `dx0` and `dEmb` (what the patch-embedding gradient sums).
+ */
+export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef, probe = noProbe): LossAndGradsRef {
   const { vision: vc, text: tc } = cfg;
   const B = batch.ids.length;
   const P = cfg.projectionDim;
@@ -140,20 +156,23 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
     act: vc.hiddenAct,
     causal: false,
   };
-  const emb = patchEmbedRef(
-    batch.pixels,
-    get(p, 'vision_model.embeddings.patch_embedding.weight'),
-    get(p, 'vision_model.embeddings.class_embedding'),
-    get(p, 'vision_model.embeddings.position_embedding.weight'),
-    B,
-    vc.numChannels,
-    vc.imageSize,
-    vc.patchSize,
-    Dv,
+  const emb = probe(
+    'emb',
+    patchEmbedRef(
+      batch.pixels,
+      get(p, 'vision_model.embeddings.patch_embedding.weight'),
+      get(p, 'vision_model.embeddings.class_embedding'),
+      get(p, 'vision_model.embeddings.position_embedding.weight'),
+      B,
+      vc.numChannels,
+      vc.imageSize,
+      vc.patchSize,
+      Dv,
+    ),
   );
   const preW = get(p, 'vision_model.pre_layrnorm.weight');
   const x0 = layernormRef(emb, preW, get(p, 'vision_model.pre_layrnorm.bias'), Dv, vc.layerNormEps);
-  const venc = encoderForward(p, 'vision_model', vc.numLayers, x0, vs);
+  const venc = encoderForward(p, 'vision_model', vc.numLayers, x0, vs, probe);
   const zeros = new Array<number>(B).fill(0);
   const cls = gatherRowsRef(venc.y, zeros, B, Tv, Dv);
   const postW = get(p, 'vision_model.post_layernorm.weight');
@@ -184,7 +203,7 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
     Tt,
     Dt,
   );
-  const tenc = encoderForward(p, 'text_model', tc.numLayers, t0, ts);
+  const tenc = encoderForward(p, 'text_model', tc.numLayers, t0, ts, probe);
   const eotRows = gatherRowsRef(tenc.y, eot, B, Tt, Dt); // final_layer_norm is per row: gather first
   const finW = get(p, 'text_model.final_layer_norm.weight');
   const tPooled = layernormRef(eotRows, finW, get(p, 'text_model.final_layer_norm.bias'), Dt, tc.layerNormEps);
@@ -213,11 +232,20 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
     gatherRowsBackwardRef(post.dx, zeros, B, Tv, Dv),
     venc.saved,
     vs,
+    probe,
   );
-  const pre = layernormBackwardRef(emb, preW, dx0, Dv, vc.layerNormEps);
+  const pre = layernormBackwardRef(emb, preW, probe('dx0', dx0), Dv, vc.layerNormEps);
   grads.set('vision_model.pre_layrnorm.weight', pre.dgamma);
   grads.set('vision_model.pre_layrnorm.bias', pre.dbeta);
-  const pe = patchEmbedBackwardRef(batch.pixels, pre.dx, B, vc.numChannels, vc.imageSize, vc.patchSize, Dv);
+  const pe = patchEmbedBackwardRef(
+    batch.pixels,
+    probe('dEmb', pre.dx),
+    B,
+    vc.numChannels,
+    vc.imageSize,
+    vc.patchSize,
+    Dv,
+  );
   grads.set('vision_model.embeddings.patch_embedding.weight', pe.dw);
   grads.set('vision_model.embeddings.class_embedding', pe.dcls);
   grads.set('vision_model.embeddings.position_embedding.weight', pe.dpos);
@@ -227,7 +255,15 @@ export function lossAndGradsRef(p: ParamsRef, cfg: ClipConfig, batch: BatchRef):
   const fin = layernormBackwardRef(eotRows, finW, matmulBackwardInputRef(dTxt, tProj, B, P, Dt), Dt, tc.layerNormEps);
   grads.set('text_model.final_layer_norm.weight', fin.dgamma);
   grads.set('text_model.final_layer_norm.bias', fin.dbeta);
-  const dt0 = encoderBackward(p, grads, 'text_model', gatherRowsBackwardRef(fin.dx, eot, B, Tt, Dt), tenc.saved, ts);
+  const dt0 = encoderBackward(
+    p,
+    grads,
+    'text_model',
+    gatherRowsBackwardRef(fin.dx, eot, B, Tt, Dt),
+    tenc.saved,
+    ts,
+    probe,
+  );
   const eb = embeddingBackwardRef(ids, dt0, B, Tt, Dt);
   const table = new Float64Array(tc.vocabSize * Dt);
   for (const [id, row] of eb.rows) table.set(row, id * Dt);
