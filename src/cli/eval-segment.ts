@@ -6,34 +6,19 @@
 import { join } from 'node:path';
 import { ClipError } from '../errors.ts';
 import { IouCounter, SEGMENT_METHODS, type IouScore, type SegmentMethod } from '../model/segment/index.ts';
-import { COLOUR_NAMES, SHAPES, fixArticles, type SceneTruth } from '../model/world/index.ts';
+import {
+  SEGMENT_BACKGROUND_PROMPT,
+  SEGMENT_CLASSES,
+  SEGMENT_TEMPLATES,
+  fixArticles,
+  segmentClasses,
+  type SegmentClasses,
+} from '../model/world/index.ts';
 import { nodePlatform } from '../node/index.ts';
 import { readWorldFolder } from '../node/world-folder.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { promptCheck, refineArg, refineRuns, runName, withModel, type CliIo } from './common.ts';
 import { percent, quote, table } from './format.ts';
-
-export type SegmentClasses = 'shape' | 'colour' | 'object';
-export const SEGMENT_CLASSES: readonly SegmentClasses[] = ['shape', 'colour', 'object'];
-const DEFAULT_TEMPLATES: Record<SegmentClasses, string> = { shape: 'a {}', colour: 'a {} shape', object: 'a {}' };
-const DEFAULT_BACKGROUND = 'the background';
-
-/** Class names (background first) and each object's class id. */
-export function worldClasses(kind: SegmentClasses): {
-  names: string[];
-  of: (o: SceneTruth['objects'][number]) => number;
-} {
-  const labels =
-    kind === 'shape'
-      ? [...SHAPES]
-      : kind === 'colour'
-        ? [...COLOUR_NAMES]
-        : COLOUR_NAMES.flatMap((c) => SHAPES.map((s) => `${c} ${s}`));
-  const index = new Map(labels.map((l, i) => [l, i + 1]));
-  const key = (o: SceneTruth['objects'][number]) =>
-    kind === 'shape' ? o.shape : kind === 'colour' ? o.colour : `${o.colour} ${o.shape}`;
-  return { names: ['background', ...labels], of: (o) => index.get(key(o)) ?? 0 };
-}
 
 export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<number> {
   const dir = args.need('data', '--data DIR');
@@ -45,21 +30,21 @@ export async function runSegmentEval(args: ParsedArgs, io: CliIo): Promise<numbe
   }
   const threshold = args.str('threshold') === undefined ? undefined : Number(args.str('threshold'));
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
-    throw new UsageError(`--threshold is a probability in 0..1, got ${args.str('threshold')}`, 'eval');
+    throw new UsageError(`--threshold is a number in 0..1, got ${args.str('threshold')}`, 'eval');
   if (threshold !== undefined && args.str('background') !== undefined)
     throw new UsageError('give --background TEXT or --threshold X, not both', 'eval');
-  const backgroundText = args.str('background') ?? DEFAULT_BACKGROUND;
+  const backgroundText = args.str('background') ?? SEGMENT_BACKGROUND_PROMPT;
   const limit = args.int('limit', Number.MAX_SAFE_INTEGER);
   if (limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`, 'eval');
   const templates = args.list('template');
-  if (templates.length === 0) templates.push(DEFAULT_TEMPLATES[kind]);
+  if (templates.length === 0) templates.push(SEGMENT_TEMPLATES[kind]);
   for (const t of templates) {
     if (!t.includes('{}'))
       throw new UsageError(`--template ${JSON.stringify(t)} has no {} where the class goes`, 'eval');
   }
   const world = await readWorldFolder(dir, '--task segment');
   const [root, scenes] = [world.dir, world.scenes.slice(0, limit)];
-  const classes = worldClasses(kind);
+  const classes = segmentClasses(kind);
   const labels = classes.names.slice(1);
   const prompts = labels.flatMap((l) => templates.map((t) => fixArticles(t.replaceAll('{}', l))));
   const truncate = args.flag('truncate');

@@ -30,7 +30,7 @@ import {
   shiftsJson,
   type ProbeCurve,
 } from '../model/probe/index.ts';
-import { SHIFTS } from '../model/world/index.ts';
+import { SEGMENT_CLASSES, SHIFTS } from '../model/world/index.ts';
 import { ClipError } from '../errors.ts';
 import { DEFAULT_TEMPLATE, TEMPLATE_PRESETS } from '../node/index.ts';
 import { classFolders } from '../node/image-folder.ts';
@@ -38,7 +38,7 @@ import { isWorldFolder, readWorldFolder, worldFolderItems, type WorldFolder } fr
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.ts';
 import { encodeProgress, positiveInt, templateArgs, warnSkipped } from './bias.ts';
 import { probeText, shiftsText } from './eval-figures.ts';
-import { SEGMENT_CLASSES, runSegmentEval } from './eval-segment.ts';
+import { runSegmentEval } from './eval-segment.ts';
 import { EXPLAIN_METHODS, runExplainEval } from './eval-explain.ts';
 import { runDetectEval } from './eval-detect.ts';
 import { DETECT_MODES } from '../model/detect/index.ts';
@@ -145,7 +145,11 @@ export const spec: CommandSpec = {
       help: 'segment: what a pixel is labelled with: shape (default), colour or object (colour + shape).',
     },
     background: { type: 'string', value: 'TEXT', help: 'segment: the background prompt (default "the background").' },
-    threshold: { type: 'string', value: 'X', help: 'segment: background below this probability instead of a prompt.' },
+    threshold: {
+      type: 'string',
+      value: 'X',
+      help: 'segment: background below this probability instead of a prompt (relevance: below X times the best map; default 0.5).',
+    },
     limit: { type: 'string', value: 'N', help: 'segment, explain, detect: score the first N scenes only.' },
     steps: { type: 'string', value: 'N', help: 'explain: points on each deletion/insertion curve (default 16).' },
     ...REFINE_OPTION,

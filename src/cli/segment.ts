@@ -21,7 +21,8 @@ import { bar, percent, quote, rows, table } from './format.ts';
 
 export const spec: CommandSpec = {
   name: 'segment',
-  summary: 'Training-free segmentation: a label per pixel (MaskCLIP, SCLIP, ClearCLIP, NACLIP or raw patches).',
+  summary:
+    'Training-free segmentation: a label per pixel (MaskCLIP, SCLIP, ClearCLIP, NACLIP, raw patches or relevance).',
   usage:
     'segment [--model PATH] --image FILE --labels A,B,C [--method M] [--background LABEL | --threshold X] ' +
     '[--window PX [--stride PX]] [--out mask.png] [--json]',
@@ -34,8 +35,12 @@ export const spec: CommandSpec = {
     'per pixel. The image is resized to the model input whole (no crop), or cut into --window px windows every\n' +
     '--stride px whose maps are averaged. Background: a label of its own (--background) or pixels whose best\n' +
     'probability (softmax of 40 x cosine over the labels) is below --threshold.\n' +
+    "relevance reads no patch tokens: each label's relevance map (as explain --method relevance), over its\n" +
+    "maximum, times the label's zero-shot probability; background where the best is below --threshold x the\n" +
+    "image's best (default 0.5). It points on models whose patch tokens do not (weights/shapes-clip);\n" +
+    'one forward and backward per label. Add --refine for masks that follow the edges.\n' +
     'The JSON document has labels, grid [rows, cols], logits [label][row][col], mask [y][x] (label index,\n' +
-    '-1 = background), method and background.',
+    '-1 = background), method and background (relevance: also relevance_share).',
   options: {
     ...DEFAULT_MODEL_OPTION,
     image: { type: 'string', value: 'FILE', help: 'A PNG or JPEG image.' },
@@ -45,13 +50,13 @@ export const spec: CommandSpec = {
       type: 'string',
       value: 'M',
       choices: SEGMENT_METHODS,
-      help: 'How the last block is changed (default naclip).',
+      help: 'How the last block is changed, or relevance (default naclip).',
     },
     background: { type: 'string', value: 'LABEL', help: 'A background class name: its pixels are background.' },
     threshold: {
       type: 'string',
       value: 'X',
-      help: 'Background where the best label is less probable than X (0..1; needs 2+ labels).',
+      help: "Background where the best label is less probable than X (0..1; needs 2+ labels); relevance: where the best map is below X times the image's best.",
     },
     window: { type: 'string', value: 'PX', help: 'Sliding windows of PX image pixels (default: the whole image).' },
     stride: { type: 'string', value: 'PX', help: 'Step between windows (default window / 2).' },
@@ -76,6 +81,7 @@ export const spec: CommandSpec = {
   examples: [
     'clip-webgpu segment --model weights/shapes-clip --image scene.png --labels "red circle,blue square" --background background --out mask.png',
     'clip-webgpu segment --model weights/clip-vit-base-patch16 --image street.jpg --labels car,person,road --method sclip --window 224 --stride 112 --json',
+    'clip-webgpu segment --image scene.png --labels red,green,blue,yellow --method relevance --refine --out mask.png',
   ],
 };
 
@@ -94,8 +100,8 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     throw new UsageError('give --background LABEL or --threshold X, not both', 'segment');
   if (bgLabel !== undefined && !bgLabel.trim()) throw new UsageError('--background is empty', 'segment');
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
-    throw new UsageError(`--threshold is a probability in 0..1, got ${threshold}`, 'segment');
-  if (threshold !== undefined && labels.length < 2)
+    throw new UsageError(`--threshold is a number in 0..1, got ${threshold}`, 'segment');
+  if (threshold !== undefined && labels.length < 2 && method !== 'relevance')
     throw new UsageError('--threshold needs at least two labels; with one, use --background LABEL', 'segment');
   if (args.str('stride') !== undefined && args.str('window') === undefined)
     throw new UsageError('--stride needs --window', 'segment');
@@ -167,6 +173,7 @@ export function segmentationJson(s: Segmentation) {
     mask: Array.from({ length: height }, (_, y) => Array.from(s.mask.subarray(y * width, (y + 1) * width))),
     background:
       s.background === undefined ? null : 'label' in s.background ? { label: s.background.label } : s.background,
+    ...(s.relevanceShare === undefined ? {} : { relevance_share: s.relevanceShare }),
   };
 }
 

@@ -11,7 +11,7 @@ import { expectOneLineError, parseJson, run } from '../helpers/cli.ts';
 import { TINY } from '../helpers/fixtures.ts';
 import { ClipModel, nodePlatform } from '../../src/node/index.ts';
 import { IouCounter } from '../../src/model/segment/index.ts';
-import { worldClasses } from '../../src/cli/eval-segment.ts';
+import { segmentClasses } from '../../src/model/world/index.ts';
 import { gpu } from '../helpers/gpu.ts';
 
 describe('clip-webgpu eval --task segment', () => {
@@ -38,6 +38,7 @@ describe('clip-webgpu eval --task segment', () => {
       'sclip',
       'clearclip',
       'naclip',
+      'relevance',
     ]);
     for (const m of doc.methods) {
       expect(m.miou).toBeGreaterThanOrEqual(0);
@@ -48,7 +49,7 @@ describe('clip-webgpu eval --task segment', () => {
     const model = await ClipModel.load(join(TINY, 'model.safetensors'), { gpu: await gpu('gles') });
     try {
       const truth = JSON.parse(readFileSync(join(world, 'truth.json'), 'utf8'));
-      const classes = worldClasses('shape');
+      const classes = segmentClasses('shape');
       const labels = classes.names.slice(1);
       const embeds = await Promise.all(
         labels.map(async (l) => (await model.labelEmbeddings([`a ${l}`], { templates: ['{}'] }))[0]),

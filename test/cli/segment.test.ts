@@ -88,6 +88,18 @@ describe('clip-webgpu segment', () => {
     expect(doc.background).toEqual({ threshold: 0.9 });
   });
 
+  it('--method relevance: one label is enough, --threshold is the share of the best map', async () => {
+    const doc = parseJson(
+      await run([...base, '--labels', 'dog', '--method', 'relevance', '--threshold', '0.3', '--json']),
+    );
+    expect(doc.method).toBe('relevance');
+    expect(doc.relevance_share).toBe(0.3);
+    expect(doc.background).toBeNull();
+    const flat = doc.mask.flat();
+    expect(flat).toContain(0);
+    expect(flat).toContain(-1);
+  });
+
   it('bad input: one line naming the problem', async () => {
     const notImage = join(tmp, 'not-an-image.png');
     writeFileSync(notImage, 'hello');

@@ -14,6 +14,7 @@ import {
   ENSEMBLE_TEMPLATES,
   generateWorld,
   pointingGame,
+  segmentationScore,
   zeroShotScore,
 } from '../../src/model/world/index.ts';
 import { gpu } from '../helpers/gpu.ts';
@@ -24,6 +25,8 @@ const MODEL = process.env.CLIP_WEBGPU_MEANING_MODEL ?? resolve(__dirname, '../..
 /** Held-out seeds: the shipped model was trained on seeds 1, 3 and 11 (its validation: 999, 2026301-2026302). */
 const SINGLE = generateWorld({ n: 400, seed: 2_026_001, objects: 1 });
 const PAIRS = generateWorld({ n: 120, seed: 2_026_002, objects: 2 });
+/** The model card's segmentation scenes: 1-3 objects (`clip-webgpu world --n 100 --seed 2026004`). */
+const SEGMENT = generateWorld({ n: 100, seed: 2_026_004 });
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -62,5 +65,21 @@ describe('the shipped model knows the world (held-out scenes)', () => {
       `detection (${s.mode}${s.refine ? ' + PAMR' : ''}): ${s.hits}/${s.trials} = ${pct(s.accuracy)} with IoU >= 0.5, mean IoU ${s.meanIoU.toFixed(3)}`,
     );
     expect(s.accuracy).toBeGreaterThanOrEqual(MEANING.detection);
+  }, 600_000);
+
+  it('segmentation over the colours: relevance refined by PAMR, mIoU >= 35% and above NACLIP refined the same way', async () => {
+    const [relevance, naclip] = [
+      await segmentationScore(model, SEGMENT, 'colour', 'relevance', { refine: MEANING.segmentRefine }),
+      await segmentationScore(model, SEGMENT, 'colour', 'naclip', { refine: MEANING.segmentRefine }),
+    ];
+    for (const [name, s] of [
+      ['relevance', relevance],
+      ['naclip', naclip],
+    ] as const)
+      measured(
+        `segmentation (${name} + PAMR, colour + background, ${s.images} scenes): mIoU ${pct(s.miou)}, background IoU ${pct(s.iou[0] ?? 0)}, pixel accuracy ${pct(s.pixelAccuracy)}`,
+      );
+    expect(relevance.miou).toBeGreaterThanOrEqual(MEANING.segmentation);
+    expect(relevance.miou).toBeGreaterThan(2 * naclip.miou);
   }, 600_000);
 });

@@ -11,10 +11,12 @@ import { nodePlatform } from '../../src/node/platform.ts';
 import {
   BACKGROUND,
   IouCounter,
+  RELEVANCE_BACKGROUND,
   SEGMENT_METHODS,
   neighbourhoodBias,
   slideWindows,
   stitchWindows,
+  weightRelevance,
   windowPixels,
 } from '../../src/model/segment/index.ts';
 import { naclipAdditionRef, segmentRef } from '../../src/model/segment/reference.ts';
@@ -60,7 +62,7 @@ describe('segment on tiny-clip (F32)', () => {
   it("the oracle's last-block input is the golden hidden_states[L-1] (atol 1e-4)", () => {
     const L = model.config.vision.numLayers;
     const { lastInput } = segmentRef(vision, model.config.vision, pixels(0), texts, 'raw');
-    expectClose(lastInput, flat(g.vision_image0.hidden_states[L - 1]), 1e-4, 'hidden_states[L-1]');
+    expectClose(lastInput!, flat(g.vision_image0.hidden_states[L - 1]), 1e-4, 'hidden_states[L-1]');
   });
 
   for (const method of SEGMENT_METHODS)
@@ -69,7 +71,7 @@ describe('segment on tiny-clip (F32)', () => {
       for (const i of [0, 1, 2]) {
         const s = await model.segment(TINY_IMAGES[i], labels, { ...AS_GIVEN, method });
         expect(s.method).toBe(method);
-        const { logits } = segmentRef(vision, model.config.vision, pixels(i), texts, method);
+        const { logits } = segmentRef(vision, model.config.vision, pixels(i), texts, method, model.logitScale.exp);
         worst = Math.max(worst, maxAbsDiff(s.logits, logits));
         expectClose(s.logits, logits, 1e-5, `${method} image ${i}`);
       }
@@ -141,6 +143,65 @@ describe('segment on tiny-clip (F32)', () => {
     expect(withBg.logits).toEqual(s.logits.slice(16));
     expect((withBg.background as { logits: Float32Array }).logits).toEqual(s.logits.slice(0, 16));
     expect(Array.from(withBg.mask)).toEqual(Array.from(s.mask, (v) => (v === 0 ? BACKGROUND : v - 1)));
+  });
+
+  it("relevance: each label's map is gradcam's relevance over its maximum times the label's probability; a share of the best is background", async () => {
+    const s = await model.segment(TINY_IMAGES[2], labels, { ...AS_GIVEN, method: 'relevance' });
+    const explained = [];
+    for (const text of texts) explained.push(await model.gradcam(TINY_IMAGES[2], text, { method: 'relevance' }));
+    expectClose(
+      s.logits,
+      weightRelevance(
+        explained.map((e) => e.cam),
+        explained.map((e) => e.score),
+      ),
+      1e-6,
+      'maps',
+    );
+    expect(s.relevanceShare).toBe(RELEVANCE_BACKGROUND);
+    expect(s.background).toBeUndefined();
+    const up = s.upsample();
+    let top = 0;
+    const best = Float32Array.from({ length: 64 * 64 }, (_, p) => {
+      let b = -Infinity;
+      for (let l = 0; l < labels.length; l++) b = Math.max(b, up[l * 4096 + p]);
+      top = Math.max(top, b);
+      return b;
+    });
+    for (let p = 0; p < 64 * 64; p++) expect(s.mask[p] === BACKGROUND).toBe(best[p] < RELEVANCE_BACKGROUND * top);
+    expect(new Set(s.mask).size).toBeGreaterThan(1);
+    // Share 0: every pixel gets a label; 1: only the best pixel keeps one. One label is enough.
+    const none = await model.segment(TINY_IMAGES[2], labels, { ...AS_GIVEN, method: 'relevance', background: 0 });
+    expect(none.mask.includes(BACKGROUND)).toBe(false);
+    expect(none.relevanceShare).toBe(0);
+    const all = await model.segment(TINY_IMAGES[2], labels, { ...AS_GIVEN, method: 'relevance', background: 1 });
+    expect(all.mask.filter((v) => v !== BACKGROUND).length).toBeGreaterThan(0);
+    expect(all.mask.filter((v) => v !== BACKGROUND).length).toBeLessThan(64);
+    const one = await model.segment(TINY_IMAGES[2], [labels[0]], { ...AS_GIVEN, method: 'relevance', background: 0.3 });
+    expect(one.logits.length).toBe(16);
+    expect(Math.max(...one.logits)).toBeCloseTo(1, 6); // its own maximum, probability 1
+    // A background label competes like the labels; the share still applies.
+    const withBg = await model.segment(TINY_IMAGES[2], labels.slice(1), {
+      ...AS_GIVEN,
+      method: 'relevance',
+      background: labels[0],
+    });
+    expect(withBg.relevanceShare).toBe(RELEVANCE_BACKGROUND);
+    expect(Array.from(withBg.mask)).toEqual(Array.from(s.mask, (v) => (v <= 0 ? BACKGROUND : v - 1)));
+  });
+
+  it('weightRelevance: maps over their maximum times the softmax of the scores; an empty map stays zero', () => {
+    const w = weightRelevance(
+      [
+        [1, 2, 4],
+        [0, 0, 0],
+        [3, 0, 1],
+      ],
+      [2, 1, 2],
+    );
+    const z = 2 * Math.exp(2) + Math.exp(1);
+    const p = [Math.exp(2) / z, Math.exp(1) / z, Math.exp(2) / z];
+    expectClose(w, [p[0] / 4, p[0] / 2, p[0], 0, 0, 0, p[2], 0, p[2] / 3], 1e-7, 'weighted');
   });
 
   it("refine: the upsampled maps refined by the image's pixels with PAMR (the float64 reference) choose each pixel's label", async () => {
@@ -225,6 +286,10 @@ describe('segment on tiny-clip (F32)', () => {
     await refused(model.segment(img, ['a'], { method: 'surgery' as never }), /Unknown segmentation method "surgery"/);
     await refused(model.segment(img, ['a'], { background: 0.5 }), /at least two labels/);
     await refused(model.segment(img, ['a', 'b'], { background: 1.5 }), /probability in \[0, 1\]/);
+    await refused(
+      model.segment(img, ['a'], { method: 'relevance', background: -0.1 }),
+      /share is a number in \[0, 1\]/,
+    );
     await refused(model.segment(img, ['a'], { background: ' ' }), /background label is empty/);
     await refused(model.segment(img, ['a'], { slide: { window: 0 } }), /positive whole number/);
     await refused(model.segment(img, ['a'], { slide: { window: 32, stride: 40 } }), /1\.\.32/);

@@ -29,7 +29,7 @@ import { refineGridMaps, refineOptions, type PamrOptions, type RefineOption } fr
 import type { PreprocessedImage } from '../preprocess/preprocess.ts';
 import { cellScores, classifyCrops, cropWindows } from './crops.ts';
 import { patchRows, recordDenseSimilarity } from './patches.ts';
-import { lastBlockHooks, type SegmentMethod } from '../segment/methods.ts';
+import { lastBlockHooks, type LastBlockMethod } from '../segment/methods.ts';
 import { gradcam, GRADCAM_METHODS, type GradCam, type GradCamMethod } from '../explain/index.ts';
 
 export * from './boxes.ts';
@@ -49,7 +49,7 @@ export type DenseDetectMode = 'patches' | 'values' | 'sclip' | 'clearclip' | 'na
 export type DetectMode = DenseDetectMode | GradCamMethod | 'crops';
 
 /** Modes whose map is the dense head on a last block, and that block's segmentation method. */
-const DENSE: Record<DenseDetectMode, SegmentMethod> = {
+const DENSE: Record<DenseDetectMode, LastBlockMethod> = {
   patches: 'raw',
   values: 'maskclip',
   sclip: 'sclip',

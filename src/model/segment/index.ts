@@ -1,11 +1,13 @@
 /**
  * Training-free semantic segmentation: a label per pixel for a set of text labels, from the patch
  * tokens of the last vision block as one of the methods of methods.ts changes it (MaskCLIP,
- * SCLIP, ClearCLIP, NACLIP, or the raw tokens). `ClipModel.segment` is the entry point.
+ * SCLIP, ClearCLIP, NACLIP, or the raw tokens), or from each label's relevance map (relevance.ts).
+ * `ClipModel.segment` is the entry point.
  *
  *   image -> (whole, or sliding windows) resized to the model's input, no crop
  *         -> vision tower with the method's last block -> post_layernorm -> projection
  *         -> cosine with each label's text embedding: logits [labels][rows][cols] on the patch grid
+ *            (relevance: each label's weighted relevance map instead)
  *         -> upsampled bilinearly to the image [-> refined by its pixels: PAMR, `refine`]
  *         -> argmax, background -> mask [height][width]
  */
@@ -26,17 +28,21 @@ import { platform, type ImageInput } from '../platform.ts';
 import { preprocessImage, resizeLikePIL, type RawImage } from '../preprocess/preprocess.ts';
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import { labelMask } from './mask.ts';
-import { SEGMENT_METHODS, lastBlockHooks, patchGrid, type SegmentMethod } from './methods.ts';
+import { SEGMENT_METHODS, lastBlockHooks, patchGrid, type LastBlockMethod, type SegmentMethod } from './methods.ts';
+import { RELEVANCE_BACKGROUND, relevanceMaps } from './relevance.ts';
 import { checkSlide, slideGrid, slideWindows, stitchWindows, type SlideOptions, type SlideWindow } from './windows.ts';
 
 export { BACKGROUND, labelMask, type MaskOptions } from './mask.ts';
 export { IouCounter, type IouScore } from './evaluate.ts';
+export { RELEVANCE_BACKGROUND, weightRelevance } from './relevance.ts';
 export {
+  LAST_BLOCK_METHODS,
   NACLIP_STD,
   SEGMENT_METHODS,
   lastBlockHooks,
   neighbourhoodBias,
   patchGrid,
+  type LastBlockMethod,
   type SegmentMethod,
 } from './methods.ts';
 export { checkSlide, slideGrid, slideWindows, stitchWindows, type SlideOptions, type SlideWindow } from './windows.ts';
@@ -55,6 +61,9 @@ export interface SegmentOptions {
    * A background label (a name, encoded like the labels; its pixels become background) or a
    * probability threshold in [0, 1] (pixels whose best label is less likely become background).
    * Default: none, every pixel gets a label.
+   * With 'relevance' a number is the share of the image's best weighted map below which a pixel is
+   * background (default RELEVANCE_BACKGROUND, 0.5; 0: every pixel gets a label), and a background
+   * label competes like the labels, that share still applying.
    */
   background?: string | number;
   /** Sliding windows in image pixels (default: the whole image in one view). */
@@ -63,7 +72,10 @@ export interface SegmentOptions {
   templates?: readonly string[];
   /** Cut over-long prompts instead of failing. */
   truncate?: boolean;
-  /** Multiplies the cosines before the softmax that a threshold is compared with (default 40). */
+  /**
+   * Multiplies the cosines before the softmax that a threshold is compared with (default 40). Unused by
+   * 'relevance', which weights its maps by the model's own zero-shot probabilities.
+   */
   logitScale?: number;
   /**
    * The labels' text embeddings in hand (then `templates` and `truncate` are unused and no text is
@@ -83,10 +95,15 @@ export interface Segmentation {
   labels: string[];
   /** [rows, cols] of `logits`: the patch grid (or the sliding windows' output grid). */
   grid: [number, number];
-  /** Cosine similarity of each grid cell with each label: [labels][rows][cols] row-major. */
+  /**
+   * Cosine similarity of each grid cell with each label: [labels][rows][cols] row-major ('relevance':
+   * each label's relevance map over its maximum times the label's probability for the view).
+   */
   logits: Float32Array;
   /** The background label and its map [rows][cols], or the threshold; undefined without either. */
   background?: { label: string; logits: Float32Array } | { threshold: number };
+  /** 'relevance': the share of the image's best weighted map below which a pixel is background. */
+  relevanceShare?: number;
   /** Label index per image pixel, [height][width] row-major; BACKGROUND (-1) for background. */
   mask: Int16Array;
   image: { width: number; height: number };
@@ -116,17 +133,23 @@ export async function segment(
   const { background } = options;
   let threshold: number | undefined;
   let backgroundLabel: string | undefined;
+  const relevance = method === 'relevance';
   if (typeof background === 'number') {
     if (!(background >= 0 && background <= 1)) {
-      throw new ClipError('input', `The background threshold is a probability in [0, 1], got ${background}.`);
+      throw new ClipError(
+        'input',
+        relevance
+          ? `The background share is a number in [0, 1], got ${background}.`
+          : `The background threshold is a probability in [0, 1], got ${background}.`,
+      );
     }
-    if (labels.length < 2) {
+    if (labels.length < 2 && !relevance) {
       throw new ClipError(
         'input',
         'A background threshold needs at least two labels (with one, its probability is 1 everywhere); give a background label instead.',
       );
     }
-    threshold = background;
+    if (!relevance) threshold = background;
   } else if (background !== undefined) {
     if (typeof background !== 'string' || !background.trim()) {
       throw new ClipError('input', 'The background label is empty: give a name (e.g. "background") or a threshold.');
@@ -158,6 +181,7 @@ export async function segment(
   const [G] = patchGrid(access.config.vision);
   const windows = slide ? slideWindows(width, height, slide) : [{ x: 0, y: 0, w: width, h: height }];
   const maps = await windowMaps(access, raw, windows, embeds, method);
+  const share = relevance ? (typeof background === 'number' ? background : RELEVANCE_BACKGROUND) : undefined;
   const grid: [number, number] = slide ? slideGrid(width, height, slide.window, G) : [G, G];
   const all = windows.length === 1 ? maps[0] : stitchWindows(windows, maps, names.length, G, width, height, grid);
 
@@ -178,6 +202,7 @@ export async function segment(
     threshold,
     backgroundIndex: backgroundLabel === undefined ? undefined : labels.length,
     logitScale,
+    share,
   });
   return {
     method,
@@ -193,6 +218,7 @@ export async function segment(
     mask,
     image: { width, height },
     windows,
+    ...(share !== undefined ? { relevanceShare: share } : {}),
     ...(refine ? { refined: { options: refine, size: mapGrid, maps: labelMaps } } : {}),
     upsample: (size = { width, height }) => upsampleLogits(logits, labels.length, grid, size),
   };
@@ -232,7 +258,7 @@ export function windowPixels(raw: RawImage, win: SlideWindow, S: number): Float3
   return preprocessImage(view.width === view.height ? view : resizeLikePIL(view, S, S), S).pixels;
 }
 
-/** Each window's [labels][G][G] cosine map, WINDOWS_PER_PASS windows per GPU pass. */
+/** Each window's [labels][G][G] cosine map, WINDOWS_PER_PASS windows per GPU pass ('relevance': its maps). */
 async function windowMaps(
   access: ClipInternals,
   raw: RawImage,
@@ -248,8 +274,12 @@ async function windowMaps(
   const Q = embeds.length;
   const flat = new Float32Array(Q * P);
   embeds.forEach((e, i) => flat.set(e, i * P));
-  const hooks = lastBlockHooks(method, config.vision);
   const maps: Float32Array[] = [];
+  if (method === 'relevance') {
+    for (const win of windows) maps.push(await relevanceMaps(access, windowPixels(raw, win, S), embeds));
+    return maps;
+  }
+  const hooks = lastBlockHooks(method as LastBlockMethod, config.vision);
   for (let start = 0; start < windows.length; start += WINDOWS_PER_PASS) {
     const batch = windows.slice(start, start + WINDOWS_PER_PASS);
     const B = batch.length;

@@ -3,7 +3,8 @@
  * bilinearly to the image (PyTorch's `interpolate(mode='bilinear', align_corners=False)`, as the
  * papers' code does), then per pixel the best label wins, unless the background wins: a background
  * label whose map is highest, or (threshold) a best probability below the threshold, the
- * probabilities being softmax(logitScale · cosine) over the labels (SCLIP/NACLIP's `prob_thd`).
+ * probabilities being softmax(logitScale · cosine) over the labels (SCLIP/NACLIP's `prob_thd`), or
+ * (share, for relevance maps) a best map below that share of the image's best.
  */
 import { upsampleBilinear } from '../detect/boxes.ts';
 
@@ -17,6 +18,8 @@ export interface MaskOptions {
   threshold?: number;
   /** Multiplies the cosines before the softmax of `threshold` (SCLIP and NACLIP use 40). */
   logitScale: number;
+  /** Background where the best map is below this share of the image's best ('relevance'). */
+  share?: number;
 }
 
 /**
@@ -53,6 +56,12 @@ export function labelMask(
       for (let i = 0; i < n; i++) sum[i] += Math.exp(o.logitScale * (m[i] - best[i]));
     }
     for (let i = 0; i < n; i++) if (1 / sum[i] < o.threshold) mask[i] = BACKGROUND;
+  }
+  if (o.share !== undefined) {
+    let top = -Infinity;
+    for (let i = 0; i < n; i++) top = Math.max(top, best[i]);
+    const none = top <= 0 && o.share > 0; // no label has any relevance here
+    for (let i = 0; i < n; i++) if (none || best[i] < o.share * top) mask[i] = BACKGROUND;
   }
   if (o.backgroundIndex !== undefined) {
     for (let i = 0; i < n; i++) if (mask[i] === o.backgroundIndex) mask[i] = BACKGROUND;

@@ -1,6 +1,7 @@
 /**
- * Training-free segmentation: each method is a small change to the LAST vision block, given to the
- * one encoder layer as hooks (encoder.ts). Sources are the authors' code (read, not copied):
+ * Training-free segmentation: each dense method is a small change to the LAST vision block, given to
+ * the one encoder layer as hooks (encoder.ts); `relevance` reads the gradient of each label's score
+ * instead (relevance.ts). Sources are the authors' code (read, not copied):
  *
  *   raw        the plain block; the patch tokens go through post_layernorm and the projection.
  *   maskclip   Zhou et al., ECCV 2022 (github.com/chongzhou96/MaskCLIP): the value path instead of
@@ -23,8 +24,11 @@ import type { ClipVisionConfig } from '../config.ts';
 import { maskclipValues } from '../detect/patches.ts';
 import type { LayerHooks } from '../encoder.ts';
 
-export type SegmentMethod = 'raw' | 'maskclip' | 'sclip' | 'clearclip' | 'naclip';
-export const SEGMENT_METHODS: readonly SegmentMethod[] = ['raw', 'maskclip', 'sclip', 'clearclip', 'naclip'];
+/** The methods that change the last block and read its patch tokens. */
+export type LastBlockMethod = 'raw' | 'maskclip' | 'sclip' | 'clearclip' | 'naclip';
+export const LAST_BLOCK_METHODS: readonly LastBlockMethod[] = ['raw', 'maskclip', 'sclip', 'clearclip', 'naclip'];
+export type SegmentMethod = LastBlockMethod | 'relevance';
+export const SEGMENT_METHODS: readonly SegmentMethod[] = [...LAST_BLOCK_METHODS, 'relevance'];
 
 /** NACLIP's default standard deviation of the neighbourhood Gaussian, in patches. */
 export const NACLIP_STD = 5;
@@ -55,7 +59,7 @@ export function patchGrid(cfg: ClipVisionConfig): [number, number] {
 }
 
 /** The last block's hooks for `method` (undefined: the plain block). */
-export function lastBlockHooks(method: SegmentMethod, cfg: ClipVisionConfig): LayerHooks | undefined {
+export function lastBlockHooks(method: LastBlockMethod, cfg: ClipVisionConfig): LayerHooks | undefined {
   const heads = cfg.numHeads;
   switch (method) {
     case 'raw':

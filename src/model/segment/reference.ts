@@ -11,8 +11,9 @@ import { matmulRef } from '../../kernels/matmul/reference.ts';
 import { patchEmbedRef } from '../../kernels/patch-embed/reference.ts';
 import type { ClipVisionConfig } from '../config.ts';
 import { encoderLayerRef, type CpuLayer } from '../encoder-reference.ts';
-import type { CpuVision } from '../explain/reference.ts';
-import type { SegmentMethod } from './methods.ts';
+import { explainRef, type CpuVision } from '../explain/reference.ts';
+import type { LastBlockMethod, SegmentMethod } from './methods.ts';
+import { weightRelevance } from './relevance.ts';
 
 type F64 = Float64Array;
 
@@ -84,7 +85,7 @@ function apply(ws: readonly ((h: number) => F64)[], v: F64, T: number, D: number
 const plus = (a: F64, b: F64) => a.map((v, i) => v + b[i]);
 
 /** The last block of `method` on its input x [T, D] (one image) -> its output [T, D]. */
-export function lastBlockRef(x: F64, w: CpuLayer, cfg: ClipVisionConfig, method: SegmentMethod, std = 5): F64 {
+export function lastBlockRef(x: F64, w: CpuLayer, cfg: ClipVisionConfig, method: LastBlockMethod, std = 5): F64 {
   const { hiddenSize: D, numHeads: heads, layerNormEps: eps, hiddenAct: act, intermediateSize: M } = cfg;
   const T = x.length / D;
   const g = Math.round(Math.sqrt(T - 1));
@@ -122,7 +123,9 @@ export function lastBlockRef(x: F64, w: CpuLayer, cfg: ClipVisionConfig, method:
 /**
  * Segmentation logits of one image: pixels [3, S, S] -> cosine of every patch token with every
  * text, [texts][G²] (patches row-major), with `method`'s last block. Also returns the last
- * block's input (hidden_states[L−1]) for checks against the goldens.
+ * block's input (hidden_states[L−1]) for checks against the goldens. For 'relevance': each text's
+ * relevance rolled out over the last layer (explainRef), weighted as relevance.ts does with the
+ * scores at `logitScale` (exp(logit_scale)); no lastInput.
  */
 export function segmentRef(
   w: CpuVision,
@@ -130,7 +133,16 @@ export function segmentRef(
   pixels: Float32Array,
   texts: readonly ArrayLike<number>[],
   method: SegmentMethod,
-): { logits: F64; lastInput: F64 } {
+  logitScale = 1,
+): { logits: F64; lastInput?: F64 } {
+  if (method === 'relevance') {
+    const maps = texts.map((t) => explainRef(w, cfg, pixels, t, logitScale, w.layers.length - 1));
+    const weighted = weightRelevance(
+      maps.map((m) => m.relevance),
+      maps.map((m) => m.score),
+    );
+    return { logits: Float64Array.from(weighted) };
+  }
   const { hiddenSize: D, numHeads: heads, layerNormEps: eps, hiddenAct: act, imageSize: S, patchSize } = cfg;
   const G = Math.floor(S / patchSize);
   const T = 1 + G * G;

@@ -18,3 +18,4 @@ export { sceneTruth, type SceneTruth, type ObjectTruth } from './truth.ts';
 export * from './scores.ts';
 export { parseSpurious, checkSpurious, spuriousText, type Spurious } from './spurious.ts';
 export * from './explanation-scores.ts';
+export * from './segment-score.ts';
