@@ -8,7 +8,6 @@ import { ClipError } from '../errors.ts';
 import { IouCounter, SEGMENT_METHODS, type IouScore, type SegmentMethod } from '../model/segment/index.ts';
 import {
   SEGMENT_BACKGROUND_PROMPT,
-  SEGMENT_CLASSES,
   SEGMENT_TEMPLATES,
   fixArticles,
   segmentClasses,
