@@ -124,6 +124,17 @@ describe('the playground with the shipped model', () => {
     expect(await page().locator('clip-gradcam').getAttribute('method')).toBe('relevance');
     const detector = page().locator('clip-patch-detector');
     expect([await detector.getAttribute('mode'), await detector.getAttribute('refine')]).toEqual(['relevance', '']);
+    // Segment too: relevance, background below a share of the best map, the colour preset.
+    const segmenter = page().locator('clip-segmenter');
+    expect(
+      await segmenter.evaluate((el: any) => [
+        el.method,
+        el.refine,
+        el.backgroundMode,
+        el.labels.length,
+        el.result?.method,
+      ]),
+    ).toEqual(['relevance', false, 'threshold', 8, 'relevance']);
     expect(browser.errors).toEqual([]);
   });
 

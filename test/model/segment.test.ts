@@ -12,6 +12,7 @@ import {
   BACKGROUND,
   IouCounter,
   RELEVANCE_BACKGROUND,
+  RELEVANCE_REFINE,
   SEGMENT_METHODS,
   neighbourhoodBias,
   slideWindows,
@@ -187,6 +188,17 @@ describe('segment on tiny-clip (F32)', () => {
       background: labels[0],
     });
     expect(withBg.relevanceShare).toBe(RELEVANCE_BACKGROUND);
+    // Fit to the image: RELEVANCE_REFINE's steps, at the model's pixel density (a 128 px image refined at 64 px).
+    const big = {
+      width: 128,
+      height: 128,
+      channels: 4 as const,
+      data: new Uint8Array(128 * 128 * 4).map((_, i) => (i * 37) % 251),
+    };
+    const fit = await model.segment(big, labels, { ...AS_GIVEN, method: 'relevance', refine: true });
+    expect(fit.refined!.options.iterations).toBe(RELEVANCE_REFINE.iterations);
+    expect(fit.refined!.size).toEqual([64, 64]);
+    expect(fit.mask.length).toBe(128 * 128);
     expect(Array.from(withBg.mask)).toEqual(Array.from(s.mask, (v) => (v <= 0 ? BACKGROUND : v - 1)));
   });
 

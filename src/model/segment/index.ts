@@ -29,12 +29,12 @@ import { preprocessImage, resizeLikePIL, type RawImage } from '../preprocess/pre
 import { DEFAULT_TEMPLATE } from '../templates.ts';
 import { labelMask } from './mask.ts';
 import { SEGMENT_METHODS, lastBlockHooks, patchGrid, type LastBlockMethod, type SegmentMethod } from './methods.ts';
-import { RELEVANCE_BACKGROUND, relevanceMaps } from './relevance.ts';
+import { RELEVANCE_BACKGROUND, RELEVANCE_REFINE, relevanceMaps } from './relevance.ts';
 import { checkSlide, slideGrid, slideWindows, stitchWindows, type SlideOptions, type SlideWindow } from './windows.ts';
 
 export { BACKGROUND, labelMask, type MaskOptions } from './mask.ts';
 export { IouCounter, type IouScore } from './evaluate.ts';
-export { RELEVANCE_BACKGROUND, weightRelevance } from './relevance.ts';
+export { RELEVANCE_BACKGROUND, RELEVANCE_REFINE, weightRelevance } from './relevance.ts';
 export {
   LAST_BLOCK_METHODS,
   NACLIP_STD,
@@ -84,8 +84,9 @@ export interface SegmentOptions {
   embeddings?: readonly Float32Array[];
   /**
    * Refine the upsampled maps by the image's pixels with PAMR before each pixel's label is chosen, as
-   * SCLIP does (`true`: 10 steps at dilations 1..24): masks follow the objects' edges instead of the
-   * patch grid. At the image's size up to REFINE_MAX_PIXELS.
+   * SCLIP does (`true`: 10 steps at dilations 1..24; relevance: RELEVANCE_REFINE, 40 steps): masks
+   * follow the objects' edges instead of the patch grid. At the image's size up to REFINE_MAX_PIXELS;
+   * relevance's at the model's pixel density (each view scaled to the model's input size).
    */
   refine?: RefineOption;
 }
@@ -161,7 +162,8 @@ export async function segment(
     throw new ClipError('input', `logitScale must be a positive number, got ${logitScale}.`);
   }
   const slide = options.slide ? checkSlide(options.slide) : undefined;
-  const refine = refineOptions(options.refine);
+  // Relevance's maps peak on a few patches: PAMR needs more steps to spread them over the object.
+  const refine = refineOptions(relevance && options.refine === true ? RELEVANCE_REFINE : options.refine);
 
   const names = backgroundLabel === undefined ? [...labels] : [...labels, backgroundLabel];
   const textOptions = { templates: options.templates ?? [DEFAULT_TEMPLATE], truncate: options.truncate };
@@ -187,11 +189,18 @@ export async function segment(
 
   const cells = grid[0] * grid[1];
   const logits = all.slice(0, labels.length * cells);
-  // With refine: every map at the image's size (or scaled down to REFINE_MAX_PIXELS), refined by its pixels.
+  // With refine: every map at the image's size (or scaled down to REFINE_MAX_PIXELS), refined by its pixels;
+  // relevance's at the pixel density the model saw (its input size per view), so that PAMR's reach in
+  // pixels means the same on a large image as on the model's input.
   let labelMaps = all;
   let mapGrid = grid;
   if (refine) {
-    const f = Math.min(1, Math.sqrt(REFINE_MAX_PIXELS / (width * height)));
+    const view = slide ? slide.window : Math.max(width, height);
+    const f = Math.min(
+      1,
+      Math.sqrt(REFINE_MAX_PIXELS / (width * height)),
+      relevance ? access.config.vision.imageSize / view : Number.POSITIVE_INFINITY,
+    );
     const size = { width: Math.max(1, Math.round(width * f)), height: Math.max(1, Math.round(height * f)) };
     const pixels = resizePlanes(rgbPlanes(raw), 3, height, width, size.height, size.width);
     const full = upsampleLogits(all, names.length, grid, size);

@@ -31,7 +31,7 @@ export const PLAYGROUND_TABS: PlaygroundTab[] = [
     id: 'segment',
     label: 'Segment',
     blurb:
-      'A label for every pixel, with no training: MaskCLIP, SCLIP, ClearCLIP or NACLIP change only the last layer of the vision tower.',
+      'A label for every pixel, with no training: MaskCLIP, SCLIP, ClearCLIP or NACLIP change only the last layer of the vision tower; Relevance reads each label’s explanation.',
     render: () => html`<clip-segmenter></clip-segmenter>`,
   },
   {

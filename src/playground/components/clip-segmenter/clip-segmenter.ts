@@ -12,8 +12,16 @@ import {
 } from '../../../model/segment/index.ts';
 import type { ImageInput } from '../../../model/platform.ts';
 import { DEFAULT_TEMPLATE } from '../../../model/templates.ts';
-import { SAMPLE_IMAGES, sampleCanvas, type SampleImage } from '../../samples.ts';
-import { emit } from '../../shared-model.ts';
+import { defaultSamples, sampleCanvas, samplesFor, type SampleImage } from '../../samples.ts';
+import { emit, isShippedModel } from '../../shared-model.ts';
+import {
+  PresetFollower,
+  SHIPPED_SEGMENT,
+  SHIPPED_SEGMENT_SHARE,
+  ShippedChoice,
+  isPresetLabels,
+  type WorldPreset,
+} from '../../world-presets.ts';
 import { listAttribute } from '../shared/attributes.ts';
 import { seriesColour } from '../shared/colours.ts';
 import { errorDetail, reloadOffer, type ElementError } from '../shared/element-error.ts';
@@ -33,6 +41,13 @@ export type SegmenterError = ElementError;
 
 /** How background is decided: none, a label of its own, or a probability threshold. */
 export type BackgroundMode = 'none' | 'label' | 'threshold';
+
+/** What the shipped model starts with (SHIPPED_SEGMENT) and gives back. */
+interface SegmentSetting {
+  method: SegmentMethod;
+  refine: boolean;
+  backgroundMode: BackgroundMode;
+}
 
 const METHODS: { method: SegmentMethod; label: string; about: string }[] = [
   { method: 'raw', label: 'Raw', about: 'The plain patch tokens of the last layer: the baseline.' },
@@ -56,23 +71,32 @@ const METHODS: { method: SegmentMethod; label: string; about: string }[] = [
     label: 'NACLIP',
     about: 'NACLIP: k·k attention plus a Gaussian neighbourhood window; no residual, no MLP.',
   },
+  {
+    method: 'relevance',
+    label: 'Relevance',
+    about:
+      'Each label’s relevance map (the gradient of its score, as Explain shows it) times its probability: for models whose patch tokens do not point, like the shipped one. One backward pass per label.',
+  },
 ];
 
 const DEFAULT_LABELS = ['cat', 'sky', 'grass'];
+const DEFAULT_THRESHOLD = 0.5;
 /** The overlay is drawn at most this many pixels on its long side (the export too). */
 const DRAW_SIZE = 768;
 
 /**
  * Training-free segmentation: every pixel of one image gets one of the labels (one per line), from
  * the patch tokens of the last vision block as the chosen *Method* changes it (`model.segment`):
- * `raw` (the baseline), `maskclip`, `sclip`, `clearclip` or `naclip` (default). *Background* is
- * none, a label of its own (its pixels are left uncoloured) or a probability threshold (softmax of
- * 40 × cosine over the labels; moving it re-masks on the CPU with no GPU work). *Opacity* redraws
+ * `raw` (the baseline), `maskclip`, `sclip`, `clearclip` or `naclip` (default), or from each label's
+ * relevance map (`relevance`: what the shipped model starts with, where the patch tokens do not
+ * point). *Background* is none, a label of its own (its pixels are left
+ * uncoloured) or a threshold (the best label's probability, softmax of 40 × cosine over the labels;
+ * for relevance a share of the image's best map); moving it re-masks on the CPU with no GPU work. *Opacity* redraws
  * without the GPU; hovering (or tapping) the image reads the label there and every label's cosine
  * at that patch; the legend gives each label's colour and share of the pixels; *Export PNG* saves
  * the overlay with its legend.
  *
- * @summary A label per pixel: MaskCLIP, SCLIP, ClearCLIP or NACLIP segmentation, with no training.
+ * @summary A label per pixel: MaskCLIP, SCLIP, ClearCLIP, NACLIP or relevance segmentation, with no training.
  *
  * @fires {CustomEvent<SegmenterResult>} clip-segment - A segmentation of the current inputs (detail = `result`).
  * @fires {CustomEvent<{ bytes: number }>} clip-segment-export - Export PNG saved a file.
@@ -112,14 +136,22 @@ export class ClipSegmenter extends LitElement {
   @property({ attribute: false }) model: ClipModel | null = null;
   /** The labels: an attribute with the names separated by "," or an array property (default `cat, sky, grass`). */
   @property({ converter: listAttribute(',') }) labels: string[] = [...DEFAULT_LABELS];
-  /** `raw`, `maskclip`, `sclip`, `clearclip` or `naclip`. */
+  /** The prompt template, "{}" marks the label (default `a photo of a {}.`; the shipped model's presets set theirs). */
+  @property() template: string = DEFAULT_TEMPLATE;
+  /**
+   * `raw`, `maskclip`, `sclip`, `clearclip`, `naclip` or `relevance`. With the shipped model `relevance`
+   * with a threshold (SHIPPED_SEGMENT), until a method, Fit or background is chosen.
+   */
   @property({ reflect: true }) method: SegmentMethod = 'naclip';
   /** `none`, `label` (`background-label` is a label of its own) or `threshold`. */
   @property({ attribute: 'background-mode', reflect: true }) backgroundMode: BackgroundMode = 'none';
   /** The background label (with `background-mode="label"`). */
   @property({ attribute: 'background-label', reflect: true }) backgroundLabel = 'background';
-  /** Background below this best-label probability (with `background-mode="threshold"`), 0..1. Re-masks without the GPU. */
-  @property({ type: Number, reflect: true }) threshold = 0.5;
+  /**
+   * Background below this best-label probability (with `background-mode="threshold"`), 0..1; with
+   * `relevance` below this share of the image's best map. Re-masks without the GPU.
+   */
+  @property({ type: Number, reflect: true }) threshold = DEFAULT_THRESHOLD;
   /** Weight of the label colours over the image, 0..1. Redraws without the GPU. */
   @property({ type: Number, reflect: true }) opacity = 0.6;
   /** Cut labels over 77 tokens instead of reporting them. */
@@ -129,7 +161,7 @@ export class ClipSegmenter extends LitElement {
   /** Hide the sample images. */
   @property({ type: Boolean, attribute: 'no-samples' }) noSamples = false;
   /** The sample images offered under the stage: `[{ name, url }]` (default: the bundled ones). */
-  @property({ attribute: false }) samples: readonly SampleImage[] = SAMPLE_IMAGES;
+  @property({ attribute: false }) samples: readonly SampleImage[] = defaultSamples();
   /** The image: a File/Blob, URL, `<img>`, canvas, ImageBitmap or ImageData. */
   @property({ attribute: false }) image: ImageInput | null = null;
   /** The segmentation of the current inputs (also the `clip-segment` event's detail), or null. */
@@ -162,6 +194,13 @@ export class ClipSegmenter extends LitElement {
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
   private labelsText: string | null = null;
   private labelsFromTextarea = false;
+  private readonly presets = new PresetFollower();
+  /** Relevance on the shipped model, where the dense heads never find background, until a setting is chosen. */
+  private readonly settingFollower = new ShippedChoice<SegmentSetting>(
+    { method: 'naclip', refine: false, backgroundMode: 'none' },
+    SHIPPED_SEGMENT,
+    (x) => `${x.method} ${x.refine} ${x.backgroundMode}`,
+  );
 
   constructor() {
     super();
@@ -173,6 +212,12 @@ export class ClipSegmenter extends LitElement {
     const s = this.samples.find((x) => x.name === name);
     if (!s) return;
     this.setShown({ input: await sampleCanvas(s.url), preview: s.url, name: s.name });
+  }
+
+  /** Labels and template of a world preset, or the element's own (null). */
+  usePreset(preset: WorldPreset | null): void {
+    this.labels = [...(preset?.labels ?? DEFAULT_LABELS)];
+    this.template = preset?.template ?? DEFAULT_TEMPLATE;
   }
 
   /** Resolves once the segmentation of the current inputs is in (or the error is shown). */
@@ -213,6 +258,22 @@ export class ClipSegmenter extends LitElement {
   // ---- reacting to changes ------------------------------------------------------------------------
 
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('model')) {
+      const shipped = isShippedModel(this.model);
+      const next = this.presets.next(shipped, isPresetLabels(this.labels, DEFAULT_LABELS));
+      if (next) this.usePreset(next === 'defaults' ? null : next);
+      const setting = this.settingFollower.next(shipped, {
+        method: this.method,
+        refine: this.refine,
+        backgroundMode: this.backgroundMode,
+      });
+      if (setting) {
+        this.method = setting.method;
+        this.refine = setting.refine;
+        this.backgroundMode = setting.backgroundMode;
+        this.threshold = setting.method === 'relevance' ? SHIPPED_SEGMENT_SHARE : DEFAULT_THRESHOLD;
+      }
+    }
     if (changed.has('labels')) {
       if (!this.labelsFromTextarea) this.labelsText = null;
       this.labelsFromTextarea = false;
@@ -224,7 +285,7 @@ export class ClipSegmenter extends LitElement {
         this.showError(e);
       }
     }
-    const gpu = ['model', 'labels', 'method', 'truncate', 'refine', 'shown', 'backgroundMode'];
+    const gpu = ['model', 'labels', 'template', 'method', 'truncate', 'refine', 'shown', 'backgroundMode'];
     if (gpu.some((k) => changed.has(k)) || (changed.has('backgroundLabel') && this.backgroundMode === 'label'))
       this.run();
     else if (changed.has('threshold') && this.backgroundMode === 'threshold') this.remask();
@@ -260,7 +321,7 @@ export class ClipSegmenter extends LitElement {
     const model = this.model,
       shown = this.shown;
     const labels = this.currentLabels();
-    const { method, truncate, refine, backgroundMode } = this;
+    const { method, truncate, refine, backgroundMode, template } = this;
     const backgroundLabel = this.backgroundLabel.trim();
     if (!model || !shown || labels.length === 0 || (backgroundMode === 'label' && !backgroundLabel)) {
       this.request.cancel();
@@ -268,11 +329,13 @@ export class ClipSegmenter extends LitElement {
     }
     this.request.run(async (current) => {
       const t0 = performance.now();
-      // Each label is encoded once per model (the engine's default template): a method switch is one vision pass.
-      const background = backgroundMode === 'label' ? backgroundLabel : undefined;
-      const names = background === undefined ? labels : [...labels, background];
-      const { embeds } = await this.embeddings.labels(model, names, [DEFAULT_TEMPLATE], truncate);
+      // Each label is encoded once per model and template: a method switch is one vision pass.
+      const label = backgroundMode === 'label' ? backgroundLabel : undefined;
+      const names = label === undefined ? labels : [...labels, label];
+      const { embeds } = await this.embeddings.labels(model, names, [template], truncate);
       if (!current()) return;
+      // Relevance makes background of its own (a share of the best map): "none" asks for a label everywhere.
+      const background = label ?? (method === 'relevance' && backgroundMode === 'none' ? 0 : undefined);
       const s = await model.segment(shown.input, labels, { method, background, embeddings: embeds, refine });
       if (!current()) return;
       this.runs++;
@@ -290,13 +353,19 @@ export class ClipSegmenter extends LitElement {
   private publish(ms: number): void {
     const s = this.segmentation!;
     const t = Math.min(1, Math.max(0, Number(this.threshold) || 0));
-    const thresholded = this.backgroundMode === 'threshold' && s.labels.length > 1;
+    const relevance = s.method === 'relevance';
+    const thresholded = this.backgroundMode === 'threshold' && (s.labels.length > 1 || relevance);
     // The maps the mask is chosen from: refined at the image's pixels (refine), or on the grid.
     const [maps, size] = s.refined ? [s.refined.maps, s.refined.size] : [s.logits, s.grid];
     const mask = thresholded
-      ? labelMask(maps, s.labels.length, size, s.image, { threshold: t, logitScale: SEGMENT_LOGIT_SCALE })
+      ? labelMask(maps, s.labels.length, size, s.image, {
+          ...(relevance ? { share: t } : { threshold: t }),
+          logitScale: SEGMENT_LOGIT_SCALE,
+        })
       : s.mask;
-    this.result = { ...s, mask, background: thresholded ? { threshold: t } : s.background, ms };
+    this.result = relevance
+      ? { ...s, mask, relevanceShare: thresholded ? t : s.relevanceShare, ms }
+      : { ...s, mask, background: thresholded ? { threshold: t } : s.background, ms };
     this.error = null;
     emit(this, 'clip-segment', this.result);
   }
@@ -343,6 +412,12 @@ export class ClipSegmenter extends LitElement {
   }
 
   // ---- user input ---------------------------------------------------------------------------------
+
+  /** A method, Fit or background chosen by the user: the shipped model's setting is followed no more. */
+  private choose(setting: Partial<SegmentSetting>): void {
+    this.settingFollower.chosen();
+    Object.assign(this, setting);
+  }
 
   private onLabelsInput(e: Event): void {
     const text = (e.target as HTMLTextAreaElement).value;
@@ -399,22 +474,22 @@ export class ClipSegmenter extends LitElement {
               ${METHODS.map(
                 (m) => html`
                 <label part="method ${m.method === this.method ? 'method-active' : ''}" class="segment">
-                  <input type="radio" name="method" value=${m.method} .checked=${m.method === this.method} @change=${() => (this.method = m.method)}>
+                  <input type="radio" name="method" value=${m.method} .checked=${m.method === this.method} @change=${() => this.choose({ method: m.method })}>
                   <span>${m.label}</span>
                 </label>`,
               )}
             </div>
             <p class="muted small about">${about}</p>
             <label part="refine" class="check">
-              <input type="checkbox" .checked=${this.refine} @change=${(e: Event) => (this.refine = (e.target as HTMLInputElement).checked)}>
+              <input type="checkbox" .checked=${this.refine} @change=${(e: Event) => this.choose({ refine: (e.target as HTMLInputElement).checked })}>
               <span>Fit to the image (PAMR: the maps refined by the pixels, as SCLIP)</span>
             </label>
           </fieldset>
           <label class="field"><span class="field-label">Background</span>
-            <select part="background-mode" aria-label="Background" @change=${(e: Event) => (this.backgroundMode = (e.target as HTMLSelectElement).value as BackgroundMode)}>
+            <select part="background-mode" aria-label="Background" @change=${(e: Event) => this.choose({ backgroundMode: (e.target as HTMLSelectElement).value as BackgroundMode })}>
               <option value="none" ?selected=${this.backgroundMode === 'none'}>None</option>
               <option value="label" ?selected=${this.backgroundMode === 'label'}>A label of its own</option>
-              <option value="threshold" ?selected=${this.backgroundMode === 'threshold'}>A probability threshold</option>
+              <option value="threshold" ?selected=${this.backgroundMode === 'threshold'}>${this.method === 'relevance' ? 'A share of the best map' : 'A probability threshold'}</option>
             </select>
           </label>
           ${this.backgroundMode === 'label' ? this.renderBackgroundLabel() : nothing}
@@ -452,7 +527,11 @@ export class ClipSegmenter extends LitElement {
           @input=${(e: Event) => (this.threshold = Number((e.target as HTMLInputElement).value))}>
         <output>${Number(this.threshold).toFixed(2)}</output>
       </span>
-      <span class="muted small">Background where the best label’s probability (softmax of ${SEGMENT_LOGIT_SCALE} × cosine) is lower.</span>
+      <span class="muted small">${
+        this.method === 'relevance'
+          ? 'Background where the best label’s weighted relevance is below this share of the image’s best.'
+          : `Background where the best label’s probability (softmax of ${SEGMENT_LOGIT_SCALE} × cosine) is lower.`
+      }</span>
     </label>`;
   }
 
@@ -522,7 +601,7 @@ export class ClipSegmenter extends LitElement {
     const readout = cell
       ? `row ${cell[0] + 1}, col ${cell[1] + 1}: ${hovered === BACKGROUND ? 'background' : r.labels[hovered!]} · ` +
         r.labels.map((l, i) => `${l} ${r.logits[i * cells + cell[0] * r.grid[1] + cell[1]].toFixed(3)}`).join(' · ')
-      : 'Hover the image to read the label and each label’s cosine there.';
+      : `Hover the image to read the label and each label’s ${r.method === 'relevance' ? 'weighted relevance' : 'cosine'} there.`;
     return html`
       <ul part="legend" class="legend" aria-label="Colour legend">
         ${legendEntries(r).map(
@@ -542,7 +621,7 @@ export class ClipSegmenter extends LitElement {
         : html`
       <div part="samples" class="samples" role="group" aria-label="Sample images">
         <span class="muted small">Samples</span>
-        ${this.samples.map(
+        ${samplesFor(this.samples, isShippedModel(this.model)).map(
           (s) => html`
           <button part="sample" class="sample ${this.shown?.name === s.name ? 'selected' : ''}" type="button"
             title=${s.name} aria-label=${`Sample: ${s.name}`} @click=${() => this.showSample(s.name)}>
@@ -582,11 +661,14 @@ function legendEntries(r: SegmenterResult): { index: number; name: string; colou
     colour: seriesColour(i),
     share: (count.get(i) ?? 0) / n,
   }));
-  if (r.background) {
-    const name =
-      'label' in r.background ? `background (${r.background.label})` : `background (p < ${r.background.threshold})`;
-    rows.push({ index: BACKGROUND, name, colour: null, share: (count.get(BACKGROUND) ?? 0) / n });
-  }
+  const name = r.background
+    ? 'label' in r.background
+      ? `background (${r.background.label})`
+      : `background (p < ${r.background.threshold})`
+    : r.relevanceShare
+      ? `background (< ${r.relevanceShare} of the best)`
+      : null;
+  if (name) rows.push({ index: BACKGROUND, name, colour: null, share: (count.get(BACKGROUND) ?? 0) / n });
   return rows;
 }
 
