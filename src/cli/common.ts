@@ -1,5 +1,4 @@
 /** What the GPU commands share: the streams, the --adapter/--verbose options, loading a model. */
-import { PAMR_DEFAULTS } from '../kernels/pamr/reference.ts';
 import { open } from 'node:fs/promises';
 import {
   ClipModel,
@@ -70,7 +69,7 @@ export const TRUNCATE_OPTION: Record<string, OptionSpec> = {
 export const REFINE_OPTION: Record<string, OptionSpec> = {
   refine: {
     type: 'boolean',
-    help: "Refine the maps by the image's pixels (PAMR: 10 steps, SCLIP's post-processing): regions follow edges, not the patch grid.",
+    help: "Refine the maps by the image's pixels (PAMR: 10 steps, relevance segmentation 40; SCLIP's post-processing): regions follow edges, not the patch grid.",
   },
   'refine-steps': {
     type: 'string',
@@ -79,13 +78,16 @@ export const REFINE_OPTION: Record<string, OptionSpec> = {
   },
 };
 
-/** The `refine` option REFINE_OPTION asks for: false, or PAMR's options. */
-export function refineArg(args: ParsedArgs): false | { iterations: number } {
+/**
+ * The `refine` option REFINE_OPTION asks for: false, PAMR's options with --refine-steps, or true with
+ * --refine alone (the library's default steps: 10, relevance segmentation's 40).
+ */
+export function refineArg(args: ParsedArgs): boolean | { iterations: number } {
   const steps = args.int('refine-steps', -1);
   if (args.str('refine-steps') !== undefined && (steps < 1 || steps > 1000))
     throw new UsageError(`--refine-steps must be an integer in 1..1000, got ${steps}`, args.command);
   if (steps > 0) return { iterations: steps };
-  return args.flag('refine') ? { iterations: PAMR_DEFAULTS.iterations } : false;
+  return args.flag('refine');
 }
 
 /** PAMR's options from `refineArg`, when asked for. */
