@@ -277,17 +277,17 @@ async function windowMaps(
 ): Promise<Float32Array[]> {
   const { config, weights, ctx } = access;
   const S = config.vision.imageSize;
+  const maps: Float32Array[] = [];
+  if (method === 'relevance') {
+    for (const win of windows) maps.push(await relevanceMaps(access, windowPixels(raw, win, S), embeds));
+    return maps;
+  }
   const [G] = patchGrid(config.vision);
   const T = 1 + G * G;
   const P = config.projectionDim;
   const Q = embeds.length;
   const flat = new Float32Array(Q * P);
   embeds.forEach((e, i) => flat.set(e, i * P));
-  const maps: Float32Array[] = [];
-  if (method === 'relevance') {
-    for (const win of windows) maps.push(await relevanceMaps(access, windowPixels(raw, win, S), embeds));
-    return maps;
-  }
   const hooks = lastBlockHooks(method as LastBlockMethod, config.vision);
   for (let start = 0; start < windows.length; start += WINDOWS_PER_PASS) {
     const batch = windows.slice(start, start + WINDOWS_PER_PASS);
